@@ -1,0 +1,228 @@
+package catalogue
+
+import (
+	"fmt"
+	"reflect"
+	"sort"
+	"strconv"
+	"strings"
+
+	"go.yaml.in/yaml/v3"
+)
+
+// decoder turns a YAML node tree into the catalogue types strictly: unknown
+// keys, duplicate keys and wrong types are errors with the position of the
+// node and its field path. yaml.v3's KnownFields gives neither column nor
+// path nor a suggestion, hence this small reflective walk.
+type decoder struct {
+	errs *errorList
+}
+
+func (d *decoder) decode(n *yaml.Node, v reflect.Value, path string) {
+	for n.Kind == yaml.AliasNode {
+		n = n.Alias
+	}
+	d.errs.positions[path] = Position{n.Line, n.Column}
+	if n.Kind == yaml.ScalarNode && n.Tag == "!!null" {
+		return // absent and null mean the same: the default
+	}
+	switch v.Kind() {
+	case reflect.Pointer:
+		if v.IsNil() {
+			v.Set(reflect.New(v.Type().Elem()))
+		}
+		d.decode(n, v.Elem(), path)
+	case reflect.Struct:
+		d.decodeStruct(n, v, path)
+	case reflect.Map:
+		d.decodeMap(n, v, path)
+	case reflect.Slice:
+		d.decodeSlice(n, v, path)
+	case reflect.String:
+		if d.expectScalar(n, path, "a string") {
+			if n.Tag == "!!str" || n.Tag == "!!int" || n.Tag == "!!float" || n.Tag == "!!bool" {
+				v.SetString(n.Value)
+			} else {
+				d.errs.add(path, "expected a string, got %s", describe(n))
+			}
+		}
+	case reflect.Int:
+		if d.expectScalar(n, path, "an integer") {
+			i, err := strconv.Atoi(n.Value)
+			if n.Tag != "!!int" || err != nil {
+				d.errs.add(path, "expected an integer, got %s", describe(n))
+				return
+			}
+			v.SetInt(int64(i))
+		}
+	case reflect.Bool:
+		if d.expectScalar(n, path, "true or false") {
+			if n.Tag != "!!bool" {
+				d.errs.add(path, "expected true or false, got %s", describe(n))
+				return
+			}
+			b, _ := strconv.ParseBool(strings.ToLower(n.Value))
+			v.SetBool(b)
+		}
+	default:
+		panic(fmt.Sprintf("catalogue: no decoding for %s", v.Type()))
+	}
+}
+
+func (d *decoder) expectScalar(n *yaml.Node, path, want string) bool {
+	if n.Kind != yaml.ScalarNode {
+		d.errs.add(path, "expected %s, got %s", want, describe(n))
+		return false
+	}
+	return true
+}
+
+// pairs walks a mapping node's keys, reporting duplicates and non-string
+// keys, and calls fn for each first occurrence with the key's path.
+func (d *decoder) pairs(n *yaml.Node, path, what string, fn func(key string, keyNode, value *yaml.Node, keyPath string)) {
+	if n.Kind != yaml.MappingNode {
+		d.errs.add(path, "expected %s, got %s", what, describe(n))
+		return
+	}
+	seen := map[string]Position{}
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		k, val := n.Content[i], n.Content[i+1]
+		keyPath := join(path, k.Value)
+		pos := Position{k.Line, k.Column}
+		if k.Kind != yaml.ScalarNode {
+			d.errs.at(pos, path, "keys must be plain strings, got %s", describe(k))
+			continue
+		}
+		if first, dup := seen[k.Value]; dup {
+			d.errs.at(pos, keyPath, "duplicate key %q (first defined at line %d)", k.Value, first.Line)
+			continue
+		}
+		seen[k.Value] = pos
+		fn(k.Value, k, val, keyPath)
+	}
+}
+
+func (d *decoder) decodeStruct(n *yaml.Node, v reflect.Value, path string) {
+	fields := yamlFields(v.Type())
+	d.pairs(n, path, "a mapping", func(key string, keyNode, value *yaml.Node, keyPath string) {
+		idx, ok := fields[key]
+		if !ok {
+			names := make([]string, 0, len(fields))
+			for name := range fields {
+				names = append(names, name)
+			}
+			d.errs.at(Position{keyNode.Line, keyNode.Column}, keyPath, "unknown field %q%s", key, suggest(key, names))
+			return
+		}
+		d.decode(value, v.Field(idx), keyPath)
+		d.pointAtKeyUnlessScalar(keyNode, value, keyPath)
+	})
+}
+
+func (d *decoder) decodeMap(n *yaml.Node, v reflect.Value, path string) {
+	if v.IsNil() {
+		v.Set(reflect.MakeMap(v.Type()))
+	}
+	d.pairs(n, path, "a mapping", func(key string, keyNode, value *yaml.Node, keyPath string) {
+		elem := reflect.New(v.Type().Elem()).Elem()
+		d.decode(value, elem, keyPath)
+		d.pointAtKeyUnlessScalar(keyNode, value, keyPath)
+		v.SetMapIndex(reflect.ValueOf(key), elem)
+	})
+}
+
+// pointAtKeyUnlessScalar makes errors about a whole entry (a service, a
+// port list) point at its key, where a reader looks for it, while errors
+// about a scalar value point at the value itself.
+func (d *decoder) pointAtKeyUnlessScalar(keyNode, value *yaml.Node, keyPath string) {
+	if value.Kind != yaml.ScalarNode || value.Tag == "!!null" {
+		d.errs.positions[keyPath] = Position{keyNode.Line, keyNode.Column}
+	}
+}
+
+func (d *decoder) decodeSlice(n *yaml.Node, v reflect.Value, path string) {
+	if n.Kind != yaml.SequenceNode {
+		d.errs.add(path, "expected a list, got %s", describe(n))
+		return
+	}
+	s := reflect.MakeSlice(v.Type(), len(n.Content), len(n.Content))
+	for i, item := range n.Content {
+		d.decode(item, s.Index(i), fmt.Sprintf("%s[%d]", path, i))
+	}
+	v.Set(s)
+}
+
+// yamlFields maps the yaml tag names of a struct to field indexes.
+func yamlFields(t reflect.Type) map[string]int {
+	fields := map[string]int{}
+	for i := range t.NumField() {
+		name, _, _ := strings.Cut(t.Field(i).Tag.Get("yaml"), ",")
+		if name != "" && name != "-" {
+			fields[name] = i
+		}
+	}
+	return fields
+}
+
+func describe(n *yaml.Node) string {
+	switch n.Kind {
+	case yaml.MappingNode:
+		return "a mapping"
+	case yaml.SequenceNode:
+		return "a list"
+	}
+	switch n.Tag {
+	case "!!int":
+		return "integer " + n.Value
+	case "!!bool":
+		return "boolean " + n.Value
+	case "!!float":
+		return "number " + n.Value
+	case "!!null":
+		return "null"
+	}
+	return strconv.Quote(n.Value)
+}
+
+func join(path, key string) string {
+	if path == "" {
+		return key
+	}
+	return path + "." + key
+}
+
+// suggest returns ` (did you mean "x"?)` for the closest candidate within a
+// small edit distance, or "" when nothing is close enough to help.
+func suggest(got string, candidates []string) string {
+	sort.Strings(candidates)
+	best, bestDist := "", len(got)/2+2
+	for _, c := range candidates {
+		if d := editDistance(strings.ToLower(got), strings.ToLower(c)); d < bestDist {
+			best, bestDist = c, d
+		}
+	}
+	if best == "" {
+		return ""
+	}
+	return fmt.Sprintf(" (did you mean %q?)", best)
+}
+
+func editDistance(a, b string) int {
+	prev := make([]int, len(b)+1)
+	cur := make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur[0] = i
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev, cur = cur, prev
+	}
+	return prev[len(b)]
+}

@@ -1,0 +1,94 @@
+package catalogue
+
+import (
+	"sort"
+	"strings"
+)
+
+// Setting is one connection setting a service receives for each resource it
+// uses, as the variable <RESOURCE>_<SUFFIX> (orders-db → ORDERS_DB_HOST).
+type Setting string
+
+// The connection settings, named by the key they have in the resource's
+// connection Secret outside dev.
+const (
+	SettingHost     Setting = "host"
+	SettingPort     Setting = "port"
+	SettingDatabase Setting = "database"
+	SettingUser     Setting = "user"
+	SettingPassword Setting = "password"
+	SettingURL      Setting = "url"
+)
+
+// Kind describes one kind of backing resource: how dev runs it and which
+// connection settings its users get.
+type Kind struct {
+	Name string
+	// Image is the official image; the resource's version is its tag.
+	Image          string
+	DefaultVersion string
+	Port           int
+	// URLScheme starts the connection URL, e.g. postgres://.
+	URLScheme string
+	Settings  []Setting
+}
+
+// SQL kinds have a database and a user.
+func (k Kind) SQL() bool { return k.Has(SettingDatabase) }
+
+// Has tells whether users of this kind receive the setting.
+func (k Kind) Has(s Setting) bool {
+	for _, have := range k.Settings {
+		if have == s {
+			return true
+		}
+	}
+	return false
+}
+
+var kinds = map[string]Kind{
+	"postgres": {Name: "postgres", Image: "postgres", DefaultVersion: "16", Port: 5432, URLScheme: "postgres",
+		Settings: []Setting{SettingHost, SettingPort, SettingDatabase, SettingUser, SettingPassword, SettingURL}},
+	"mysql": {Name: "mysql", Image: "mysql", DefaultVersion: "8.4", Port: 3306, URLScheme: "mysql",
+		Settings: []Setting{SettingHost, SettingPort, SettingDatabase, SettingUser, SettingPassword, SettingURL}},
+	"redis": {Name: "redis", Image: "redis", DefaultVersion: "7", Port: 6379, URLScheme: "redis",
+		Settings: []Setting{SettingHost, SettingPort, SettingURL}},
+	"nats": {Name: "nats", Image: "nats", DefaultVersion: "2.10-alpine", Port: 4222, URLScheme: "nats",
+		Settings: []Setting{SettingHost, SettingPort, SettingURL}},
+	"rabbitmq": {Name: "rabbitmq", Image: "rabbitmq", DefaultVersion: "3.13-alpine", Port: 5672, URLScheme: "amqp",
+		Settings: []Setting{SettingHost, SettingPort, SettingUser, SettingPassword, SettingURL}},
+}
+
+// LookupKind returns the kind named name.
+func LookupKind(name string) (Kind, bool) {
+	k, ok := kinds[name]
+	return k, ok
+}
+
+// KindNames lists the supported resource kinds, sorted.
+func KindNames() []string {
+	names := make([]string, 0, len(kinds))
+	for name := range kinds {
+		names = append(names, name)
+	}
+	sort.Strings(names)
+	return names
+}
+
+// EnvPrefix is the variable prefix of a resource's connection settings.
+func EnvPrefix(resource string) string {
+	return strings.ToUpper(strings.ReplaceAll(resource, "-", "_"))
+}
+
+// SettingVar is the variable that carries a setting of a resource.
+func SettingVar(resource string, s Setting) string {
+	return EnvPrefix(resource) + "_" + strings.ToUpper(string(s))
+}
+
+// ConnectionSecretName is the Secret outside dev that holds a resource's
+// connection settings under the setting names as keys.
+func ConnectionSecretName(resource string) string { return resource + "-connection" }
+
+// ServiceSecretName is the Secret outside dev that holds a service's
+// secrets under their variable names as keys.
+func ServiceSecretName(service string) string { return service + "-secrets" }

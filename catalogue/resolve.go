@@ -1,0 +1,337 @@
+package catalogue
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+)
+
+// Defaults for what a service leaves unset; documented in the README.
+const (
+	DefaultCPU      = "100m"
+	DefaultMemory   = "128Mi"
+	DefaultReplicas = 1
+)
+
+// Level is a rung of the precedence ladder; a higher level wins.
+type Level int
+
+// The precedence of a value's sources, lowest first:
+// default < config group < service < environment override.
+const (
+	LevelResource Level = iota // connection settings of a used resource: the defaults
+	LevelConfigGroup
+	LevelService
+	LevelOverride
+	LevelSecret // secrets never collide with plain values (validation)
+)
+
+// Origin says where a resolved value came from.
+type Origin struct {
+	Level Level
+	// Name is the resource, config group or environment the value came from.
+	Name string
+	// Env is set for a config group value overridden by an environment.
+	Env string
+}
+
+func (o Origin) String() string {
+	switch o.Level {
+	case LevelResource:
+		return "resource " + o.Name
+	case LevelConfigGroup:
+		if o.Env != "" {
+			return fmt.Sprintf("config group %s (environment %s)", o.Name, o.Env)
+		}
+		return "config group " + o.Name
+	case LevelService:
+		return "service"
+	case LevelOverride:
+		return "override " + o.Name
+	default:
+		return "secret"
+	}
+}
+
+// EnvVar is one resolved environment variable of a service.
+type EnvVar struct {
+	Name string
+	// Value is the literal value; empty for secrets and connection settings,
+	// whose carrier (Secret reference, dev env file) each renderer decides.
+	Value  string
+	Origin Origin
+	// Resource and Setting are set when the value is a connection setting.
+	Resource string
+	Setting  Setting
+	// Secret marks a service secret.
+	Secret bool
+}
+
+// Compute is a resolved resource request and limit pair.
+type Compute struct {
+	RequestCPU, RequestMemory string
+	LimitCPU, LimitMemory     string
+}
+
+// Workload is a service with every setting resolved for one environment.
+type Workload struct {
+	Name    string
+	Service *Service
+	// Env is the environment name; empty for the environment-neutral base.
+	Env string
+	// Image is the image reference a cluster runs; for a built service in
+	// the base it is the bare service name, which overlays rewrite.
+	Image    string
+	Replicas int
+	Compute  Compute
+	// ConfigGroups are the groups the service lists, in order.
+	ConfigGroups []string
+	// Vars holds every variable's winning value, sorted by name.
+	Vars []EnvVar
+}
+
+// Var returns the resolved variable named name.
+func (w *Workload) Var(name string) (EnvVar, bool) {
+	i := sort.Search(len(w.Vars), func(i int) bool { return w.Vars[i].Name >= name })
+	if i < len(w.Vars) && w.Vars[i].Name == name {
+		return w.Vars[i], true
+	}
+	return EnvVar{}, false
+}
+
+// ServiceNames lists the services, sorted.
+func (c *Catalogue) ServiceNames() []string { return sortedKeys(c.Services) }
+
+// ResourceNames lists the resources, sorted.
+func (c *Catalogue) ResourceNames() []string { return sortedKeys(c.Resources) }
+
+// ConfigNames lists the config groups, sorted.
+func (c *Catalogue) ConfigNames() []string { return sortedKeys(c.Config) }
+
+// EnvironmentNames lists the declared environments, sorted; dev is
+// included only when declared.
+func (c *Catalogue) EnvironmentNames() []string { return sortedKeys(c.Environments) }
+
+// DeployEnvironments lists the environments that get a kustomize overlay:
+// every declared one but dev.
+func (c *Catalogue) DeployEnvironments() []string {
+	var out []string
+	for _, name := range c.EnvironmentNames() {
+		if name != DevEnvironment {
+			out = append(out, name)
+		}
+	}
+	return out
+}
+
+// Namespace is the Kubernetes namespace of an environment.
+func (c *Catalogue) Namespace(env string) string {
+	if e := c.Environments[env]; e != nil && e.Namespace != "" {
+		return e.Namespace
+	}
+	return c.Name + "-" + env
+}
+
+// ConfigValues returns a config group's values in an environment, with the
+// environment's overrides applied ("" for the base values).
+func (c *Catalogue) ConfigValues(group, env string) map[string]string {
+	out := map[string]string{}
+	for k, v := range c.Config[group] {
+		out[k] = v
+	}
+	if e := c.Environments[env]; e != nil {
+		for k, v := range e.Config[group] {
+			out[k] = v
+		}
+	}
+	return out
+}
+
+// KindInfo returns the resource's kind; validation guarantees it exists.
+func (r *Resource) KindInfo() Kind {
+	k, _ := LookupKind(r.Kind)
+	return k
+}
+
+// Tag is the image tag of the resource in dev.
+func (r *Resource) Tag() string {
+	if r.Version != "" {
+		return r.Version
+	}
+	return r.KindInfo().DefaultVersion
+}
+
+// DatabaseName is the database of a SQL resource: explicit, else the
+// owner's name, else the resource's, made a valid SQL identifier.
+func (r *Resource) DatabaseName(resource string) string {
+	if r.Database != "" {
+		return r.Database
+	}
+	return r.defaultIdentifier(resource)
+}
+
+// UserName is the user of a SQL or broker resource, defaulting like the database.
+func (r *Resource) UserName(resource string) string {
+	if r.User != "" {
+		return r.User
+	}
+	return r.defaultIdentifier(resource)
+}
+
+func (r *Resource) defaultIdentifier(resource string) string {
+	name := resource
+	if r.Owner != "" {
+		name = r.Owner
+	}
+	return strings.ReplaceAll(name, "-", "_")
+}
+
+// PublishedPort is the host port a public port is published on in dev.
+func (p Port) PublishedPort() int {
+	if p.HostPort != 0 {
+		return p.HostPort
+	}
+	return p.Port
+}
+
+// HealthPort returns the port an HTTP health check probes.
+func (s *Service) HealthPort() Port {
+	for _, p := range s.Ports {
+		if s.Health != nil && p.Name == s.Health.Port {
+			return p
+		}
+	}
+	return s.Ports[0]
+}
+
+// Resolve returns every service's effective settings in env, sorted by
+// name; env "" resolves the environment-neutral base that overlays patch.
+func (c *Catalogue) Resolve(env string) []*Workload {
+	out := make([]*Workload, 0, len(c.Services))
+	for _, name := range c.ServiceNames() {
+		out = append(out, c.resolveService(name, env))
+	}
+	return out
+}
+
+func (c *Catalogue) resolveService(name, env string) *Workload {
+	s := c.Services[name]
+	var o Override
+	if env != "" && s.Overrides[env] != nil {
+		o = *s.Overrides[env]
+	}
+	w := &Workload{Name: name, Service: s, Env: env, ConfigGroups: s.Config}
+
+	w.Replicas = DefaultReplicas
+	if e := c.Environments[env]; env != "" && e != nil && e.Replicas != nil {
+		w.Replicas = *e.Replicas
+	}
+	for _, r := range []*int{s.Replicas, o.Replicas} {
+		if r != nil {
+			w.Replicas = *r
+		}
+	}
+
+	w.Image = c.image(name, env, o)
+	w.Compute = resolveCompute(s.Resources, o.Resources)
+
+	vars := map[string]EnvVar{}
+	for _, used := range s.Uses {
+		r, ok := c.Resources[used]
+		if !ok {
+			continue
+		}
+		for _, setting := range r.KindInfo().Settings {
+			v := SettingVar(used, setting)
+			vars[v] = EnvVar{Name: v, Origin: Origin{Level: LevelResource, Name: used}, Resource: used, Setting: setting}
+		}
+	}
+	var envOverrides map[string]map[string]string
+	if e := c.Environments[env]; env != "" && e != nil {
+		envOverrides = e.Config
+	}
+	for _, group := range s.Config {
+		for k, v := range c.Config[group] {
+			vars[k] = EnvVar{Name: k, Value: v, Origin: Origin{Level: LevelConfigGroup, Name: group}}
+		}
+		for k, v := range envOverrides[group] {
+			vars[k] = EnvVar{Name: k, Value: v, Origin: Origin{Level: LevelConfigGroup, Name: group, Env: env}}
+		}
+	}
+	for k, v := range s.Env {
+		vars[k] = EnvVar{Name: k, Value: v, Origin: Origin{Level: LevelService}}
+	}
+	for k, v := range o.Env {
+		vars[k] = EnvVar{Name: k, Value: v, Origin: Origin{Level: LevelOverride, Name: env}}
+	}
+	for _, secret := range s.Secrets {
+		vars[secret] = EnvVar{Name: secret, Origin: Origin{Level: LevelSecret}, Secret: true}
+	}
+	for _, name := range sortedKeys(vars) {
+		w.Vars = append(w.Vars, vars[name])
+	}
+	return w
+}
+
+// image picks the reference a cluster runs: an environment override wins;
+// a prebuilt image stays as written; a built image lives at
+// REGISTRY/NAME:TAG of the environment.
+func (c *Catalogue) image(name, env string, o Override) string {
+	s := c.Services[name]
+	switch {
+	case o.Image != "":
+		return o.Image
+	case s.Image != "":
+		return s.Image
+	case env == "":
+		return name
+	}
+	ref := name
+	e := c.Environments[env]
+	if e == nil {
+		return ref
+	}
+	if e.Image.Registry != "" {
+		ref = strings.TrimSuffix(e.Image.Registry, "/") + "/" + name
+	}
+	if e.Image.Tag != "" {
+		ref += ":" + e.Image.Tag
+	}
+	return ref
+}
+
+func resolveCompute(service, override *Resources) Compute {
+	var s, o Resources
+	var sl, ol ResourceLimits
+	if service != nil {
+		s = *service
+		if s.Limits != nil {
+			sl = *s.Limits
+		}
+	}
+	if override != nil {
+		o = *override
+		if o.Limits != nil {
+			ol = *o.Limits
+		}
+	}
+	cpu := first(o.CPU, s.CPU, DefaultCPU)
+	memory := first(o.Memory, s.Memory, DefaultMemory)
+	// A request raised by an override drags the limit along unless the
+	// override sets the limit too, so an override never yields limit < request.
+	return Compute{
+		RequestCPU:    cpu,
+		RequestMemory: memory,
+		LimitCPU:      first(ol.CPU, o.CPU, sl.CPU, cpu),
+		LimitMemory:   first(ol.Memory, o.Memory, sl.Memory, memory),
+	}
+}
+
+func first(values ...string) string {
+	for _, v := range values {
+		if v != "" {
+			return v
+		}
+	}
+	return ""
+}

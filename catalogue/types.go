@@ -1,0 +1,112 @@
+package catalogue
+
+// Catalogue is one system's services, their backing resources, shared
+// configuration and the environments they are deployed to. It is decoded
+// from tandem.yaml by Load and is read-only once validated.
+type Catalogue struct {
+	// Name names the system; it becomes a label value and the default
+	// namespace prefix, so it must be a DNS-1123 label.
+	Name         string                       `yaml:"name" doc:"Name of the system (DNS-1123 label)."`
+	Environments map[string]*Environment      `yaml:"environments" doc:"Deployment environments by name; 'dev' is the local Compose environment."`
+	Config       map[string]map[string]string `yaml:"config" doc:"Central config groups: name to environment variables, shared by the services that list them."`
+	Resources    map[string]*Resource         `yaml:"resources" doc:"Backing services (databases, caches, brokers) by name."`
+	Services     map[string]*Service          `yaml:"services" doc:"Application services by name."`
+
+	// File is the path the catalogue was loaded from, used in error messages.
+	File string `yaml:"-"`
+	// positions maps a field path (services.orders.uses[1]) to where it was
+	// written, so that validation can point at the offending line.
+	positions map[string]Position
+}
+
+// DevEnvironment is the environment that the Compose renderer and `tandem up`
+// use. It exists even when the catalogue does not declare it.
+const DevEnvironment = "dev"
+
+// Environment holds what differs per deployment target.
+type Environment struct {
+	// Namespace defaults to "<name>-<environment>".
+	Namespace string `yaml:"namespace" doc:"Kubernetes namespace; defaults to <name>-<environment>."`
+	// Replicas is the default for services that do not set their own.
+	Replicas *int         `yaml:"replicas" doc:"Default replicas for services that set none (default 1)."`
+	Image    ImageDefault `yaml:"image" doc:"Registry and tag for services built from source."`
+	// Config overrides values of central config groups in this environment.
+	Config map[string]map[string]string `yaml:"config" doc:"Per-group overrides of config values in this environment."`
+}
+
+// ImageDefault says where the images of services with `build:` are pushed
+// for an environment: REGISTRY/SERVICE:TAG.
+type ImageDefault struct {
+	Registry string `yaml:"registry" doc:"Registry and path prefix, e.g. registry.example.com/shop."`
+	Tag      string `yaml:"tag" doc:"Tag of built images in this environment."`
+}
+
+// Resource is a backing service that tandem runs as a container in dev and
+// references as a managed service elsewhere.
+type Resource struct {
+	Kind    string `yaml:"kind" doc:"One of postgres, mysql, redis, nats, rabbitmq."`
+	Version string `yaml:"version" doc:"Image tag of the official image in dev; defaults per kind."`
+	// Owner is the one service that owns the data; empty means shared.
+	Owner string `yaml:"owner" doc:"The service that owns this resource's data; empty for shared resources."`
+	// Database and User apply to SQL kinds; both default to the owner's name,
+	// else the resource's name.
+	Database string `yaml:"database" doc:"Database name (SQL kinds); defaults to the owner's or the resource's name."`
+	User     string `yaml:"user" doc:"Database user (SQL kinds); defaults like database."`
+}
+
+// Service is one application service.
+type Service struct {
+	Image   string   `yaml:"image" doc:"Prebuilt image reference; exclusive with build."`
+	Build   string   `yaml:"build" doc:"Build context relative to the catalogue; exclusive with image."`
+	Command []string `yaml:"command" doc:"Entrypoint override."`
+	Args    []string `yaml:"args" doc:"Arguments to the entrypoint."`
+	Domain  string   `yaml:"domain" doc:"Bounded context the service belongs to."`
+	Ports   []Port   `yaml:"ports" doc:"Named ports the service listens on."`
+	// Env holds the service's own variables; they win over config groups.
+	Env       map[string]string    `yaml:"env" doc:"Service environment variables; override config groups."`
+	Config    []string             `yaml:"config" doc:"Config groups whose variables the service receives, later groups winning."`
+	Secrets   []string             `yaml:"secrets" doc:"Names of secret variables: from .tandem/dev.env in dev, from the Secret <service>-secrets elsewhere."`
+	Uses      []string             `yaml:"uses" doc:"Services and resources this service depends on."`
+	Health    *Health              `yaml:"health" doc:"How to tell the service is healthy."`
+	Resources *Resources           `yaml:"resources" doc:"CPU and memory requests and limits."`
+	Replicas  *int                 `yaml:"replicas" doc:"Replicas, over the environment default."`
+	Overrides map[string]*Override `yaml:"overrides" doc:"Per-environment overrides, winning over everything else."`
+}
+
+// Port is a named port a service listens on.
+type Port struct {
+	Name string `yaml:"name" doc:"Port name (IANA service name, at most 15 characters)."`
+	Port int    `yaml:"port" doc:"Container port."`
+	// Public ports are published on the host in dev.
+	Public bool `yaml:"public" doc:"Reachable from outside the system; published on the host in dev."`
+	// HostPort is the published port in dev; it defaults to Port.
+	HostPort int `yaml:"hostPort" doc:"Host port in dev for public ports; defaults to port."`
+}
+
+// Health declares one check that both renderers translate faithfully.
+type Health struct {
+	HTTP    string   `yaml:"http" doc:"HTTP path that answers 2xx when healthy."`
+	Port    string   `yaml:"port" doc:"Name of the port the HTTP check uses; defaults to the first port."`
+	Command []string `yaml:"command" doc:"Command run in the container; exit 0 means healthy."`
+}
+
+// Resources are compute requests; limits default to the requests.
+type Resources struct {
+	CPU    string          `yaml:"cpu" doc:"CPU request, e.g. 250m."`
+	Memory string          `yaml:"memory" doc:"Memory request, e.g. 256Mi."`
+	Limits *ResourceLimits `yaml:"limits" doc:"Limits; each defaults to its request."`
+}
+
+// ResourceLimits caps what a container may use.
+type ResourceLimits struct {
+	CPU    string `yaml:"cpu" doc:"CPU limit."`
+	Memory string `yaml:"memory" doc:"Memory limit."`
+}
+
+// Override changes a service in one environment.
+type Override struct {
+	Image     string            `yaml:"image" doc:"Full image reference in this environment."`
+	Replicas  *int              `yaml:"replicas" doc:"Replicas in this environment."`
+	Resources *Resources        `yaml:"resources" doc:"Requests and limits in this environment."`
+	Env       map[string]string `yaml:"env" doc:"Environment variables in this environment, winning over all others."`
+}

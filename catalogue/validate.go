@@ -1,0 +1,429 @@
+package catalogue
+
+import (
+	"fmt"
+	"path"
+	"regexp"
+	"sort"
+	"strings"
+
+	"k8s.io/apimachinery/pkg/api/resource"
+	"k8s.io/apimachinery/pkg/util/validation"
+)
+
+var (
+	envVarName = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
+	imageTag   = regexp.MustCompile(`^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$`)
+	imageRef   = regexp.MustCompile(`^[a-z0-9]+([._/:-][a-z0-9]+)*(:[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?(@sha256:[a-f0-9]{64})?$`)
+)
+
+// validate checks what the decoder cannot: names, references between
+// entries and values that must parse. It reports every problem it finds.
+func (c *Catalogue) validate(errs *errorList) {
+	if c.Name == "" {
+		errs.add("name", "missing: the catalogue needs a name, e.g. name: shop")
+	} else {
+		checkLabel(errs, "name", c.Name)
+	}
+	if len(c.Services) == 0 {
+		errs.add("services", "missing: the catalogue needs at least one service")
+	}
+	for _, name := range sortedKeys(c.Environments) {
+		c.validateEnvironment(errs, name, c.Environments[name])
+	}
+	for _, name := range sortedKeys(c.Config) {
+		p := join("config", name)
+		checkLabel(errs, p, name)
+		checkEnvKeys(errs, p, c.Config[name])
+	}
+	for _, name := range sortedKeys(c.Resources) {
+		c.validateResource(errs, name, c.Resources[name])
+	}
+	hostPorts := map[int]string{}
+	for _, name := range sortedKeys(c.Services) {
+		c.validateService(errs, name, c.Services[name], hostPorts)
+	}
+	c.checkCycles(errs)
+}
+
+func (c *Catalogue) validateEnvironment(errs *errorList, name string, env *Environment) {
+	p := join("environments", name)
+	checkLabel(errs, p, name)
+	if env == nil {
+		return
+	}
+	if env.Namespace != "" {
+		checkLabel(errs, p+".namespace", env.Namespace)
+	}
+	checkReplicas(errs, p+".replicas", env.Replicas)
+	if env.Image.Tag != "" && !imageTag.MatchString(env.Image.Tag) {
+		errs.add(p+".image.tag", "%q is not a valid image tag", env.Image.Tag)
+	}
+	if r := env.Image.Registry; r != "" && (!imageRef.MatchString(r) || strings.Contains(r, "@")) {
+		errs.add(p+".image.registry", "%q is not a valid registry path (e.g. registry.example.com/shop)", r)
+	}
+	for _, group := range sortedKeys(env.Config) {
+		gp := p + ".config." + group
+		if _, ok := c.Config[group]; !ok {
+			errs.add(gp, "unknown config group %q%s", group, suggest(group, sortedKeys(c.Config)))
+			continue
+		}
+		checkEnvKeys(errs, gp, env.Config[group])
+	}
+}
+
+func (c *Catalogue) validateResource(errs *errorList, name string, r *Resource) {
+	p := join("resources", name)
+	checkLabel(errs, p, name)
+	if _, clash := c.Services[name]; clash {
+		errs.add(p, "%q names both a resource and a service; they share one hostname space, rename one", name)
+	}
+	if r == nil {
+		errs.add(p, "missing: a resource needs a kind (%s)", strings.Join(KindNames(), ", "))
+		return
+	}
+	kind, ok := LookupKind(r.Kind)
+	switch {
+	case r.Kind == "":
+		errs.add(p+".kind", "missing: one of %s", strings.Join(KindNames(), ", "))
+	case !ok:
+		errs.add(p+".kind", "unknown kind %q%s; supported: %s", r.Kind, suggest(r.Kind, KindNames()), strings.Join(KindNames(), ", "))
+	}
+	if r.Version != "" && !imageTag.MatchString(r.Version) {
+		errs.add(p+".version", "%q is not a valid image tag", r.Version)
+	}
+	if r.Owner != "" {
+		if _, ok := c.Services[r.Owner]; !ok {
+			errs.add(p+".owner", "unknown service %q%s", r.Owner, suggest(r.Owner, sortedKeys(c.Services)))
+		}
+	}
+	if ok && !kind.SQL() {
+		for field, value := range map[string]string{"database": r.Database, "user": r.User} {
+			if value != "" {
+				errs.add(p+"."+field, "%s is only for SQL resources, not %s", field, r.Kind)
+			}
+		}
+	}
+	for field, value := range map[string]string{"database": r.Database, "user": r.User} {
+		if value != "" && !envVarName.MatchString(value) {
+			errs.add(p+"."+field, "%q must be letters, digits and underscores, not starting with a digit", value)
+		}
+	}
+}
+
+func (c *Catalogue) validateService(errs *errorList, name string, s *Service, hostPorts map[int]string) {
+	p := join("services", name)
+	checkLabel(errs, p, name)
+	if s == nil {
+		errs.add(p, "missing: a service needs image or build")
+		return
+	}
+	switch {
+	case s.Image == "" && s.Build == "":
+		errs.add(p, "missing: set image (a prebuilt image) or build (a source folder)")
+	case s.Image != "" && s.Build != "":
+		errs.add(p+".build", "set image or build, not both")
+	case s.Image != "":
+		checkImage(errs, p+".image", s.Image)
+	default:
+		checkBuildContext(errs, p+".build", s.Build)
+	}
+	if s.Domain != "" {
+		checkLabel(errs, p+".domain", s.Domain)
+	}
+	portNames := c.validatePorts(errs, name, s, hostPorts)
+	checkEnvKeys(errs, p+".env", s.Env)
+	for i, group := range s.Config {
+		if _, ok := c.Config[group]; !ok {
+			errs.add(fmt.Sprintf("%s.config[%d]", p, i), "unknown config group %q%s", group, suggest(group, sortedKeys(c.Config)))
+		}
+	}
+	c.validateSecrets(errs, p, s)
+	c.validateUses(errs, name, s)
+	validateHealth(errs, p+".health", s.Health, portNames)
+	checkResources(errs, p+".resources", s.Resources)
+	checkReplicas(errs, p+".replicas", s.Replicas)
+	for _, env := range sortedKeys(s.Overrides) {
+		op := p + ".overrides." + env
+		if _, ok := c.Environments[env]; !ok && env != DevEnvironment {
+			errs.add(op, "environment %q is not declared%s", env, suggest(env, sortedKeys(c.Environments)))
+			continue
+		}
+		o := s.Overrides[env]
+		if o == nil {
+			continue
+		}
+		if o.Image != "" {
+			checkImage(errs, op+".image", o.Image)
+		}
+		checkReplicas(errs, op+".replicas", o.Replicas)
+		checkResources(errs, op+".resources", o.Resources)
+		checkEnvKeys(errs, op+".env", o.Env)
+		for _, key := range sortedKeys(o.Env) {
+			if contains(s.Secrets, key) {
+				errs.add(op+".env."+key, "%s is a secret of this service; its value comes from the secret store, not the catalogue", key)
+			}
+		}
+	}
+	if s.Build != "" {
+		for _, env := range sortedKeys(c.Environments) {
+			e := c.Environments[env]
+			if env == DevEnvironment || (e != nil && e.Image.Tag != "") {
+				continue
+			}
+			if o := s.Overrides[env]; o == nil || o.Image == "" {
+				errs.add(p+".build", "no image for environment %s: set environments.%s.image.tag or services.%s.overrides.%s.image", env, env, name, env)
+			}
+		}
+	}
+}
+
+func (c *Catalogue) validatePorts(errs *errorList, service string, s *Service, hostPorts map[int]string) map[string]bool {
+	p := join("services", service)
+	names := map[string]bool{}
+	numbers := map[int]bool{}
+	for i, port := range s.Ports {
+		pp := fmt.Sprintf("%s.ports[%d]", p, i)
+		switch {
+		case port.Name == "":
+			errs.add(pp+".name", "missing: ports are named so probes and Services can refer to them, e.g. name: http")
+		case names[port.Name]:
+			errs.add(pp+".name", "duplicate port name %q", port.Name)
+		default:
+			for _, msg := range validation.IsValidPortName(port.Name) {
+				errs.add(pp+".name", "%q is not a valid port name: %s", port.Name, msg)
+			}
+		}
+		names[port.Name] = true
+		switch {
+		case port.Port < 1 || port.Port > 65535:
+			errs.add(pp+".port", "port %d out of range (1-65535)", port.Port)
+		case numbers[port.Port]:
+			errs.add(pp+".port", "duplicate port %d", port.Port)
+		}
+		numbers[port.Port] = true
+		if port.HostPort != 0 {
+			if !port.Public {
+				errs.add(pp+".hostPort", "only public ports are published; add public: true or remove hostPort")
+			} else if port.HostPort < 1 || port.HostPort > 65535 {
+				errs.add(pp+".hostPort", "port %d out of range (1-65535)", port.HostPort)
+			}
+		}
+		if port.Public {
+			host := port.PublishedPort()
+			if other, taken := hostPorts[host]; taken {
+				errs.add(pp, "host port %d is already published by %s; set hostPort to another port", host, other)
+			} else {
+				hostPorts[host] = fmt.Sprintf("services.%s.ports[%d]", service, i)
+			}
+		}
+	}
+	return names
+}
+
+func (c *Catalogue) validateSecrets(errs *errorList, p string, s *Service) {
+	seen := map[string]bool{}
+	for i, secret := range s.Secrets {
+		sp := fmt.Sprintf("%s.secrets[%d]", p, i)
+		switch {
+		case !envVarName.MatchString(secret):
+			errs.add(sp, "%q is not a valid environment variable name (letters, digits, _; not starting with a digit)", secret)
+		case seen[secret]:
+			errs.add(sp, "duplicate secret %q", secret)
+		case s.Env[secret] != "":
+			errs.add(sp, "%s is both a secret and a plain env value; remove it from env", secret)
+		}
+		seen[secret] = true
+		for _, group := range s.Config {
+			if _, ok := c.Config[group][secret]; ok {
+				errs.add(sp, "%s is both a secret and a value of config group %s; a secret is never a plain value", secret, group)
+			}
+		}
+		for _, used := range s.Uses {
+			if r := c.Resources[used]; r != nil && strings.HasPrefix(secret, EnvPrefix(used)+"_") {
+				if kind, ok := LookupKind(r.Kind); ok {
+					for _, setting := range kind.Settings {
+						if SettingVar(used, setting) == secret {
+							errs.add(sp, "%s is set by tandem from resource %s; remove it from secrets", secret, used)
+						}
+					}
+				}
+			}
+		}
+	}
+}
+
+func (c *Catalogue) validateUses(errs *errorList, name string, s *Service) {
+	p := join("services", name)
+	seen := map[string]bool{}
+	for i, used := range s.Uses {
+		up := fmt.Sprintf("%s.uses[%d]", p, i)
+		_, isService := c.Services[used]
+		r, isResource := c.Resources[used]
+		switch {
+		case used == name:
+			errs.add(up, "a service cannot use itself")
+		case seen[used]:
+			errs.add(up, "%q is listed twice", used)
+		case !isService && !isResource:
+			errs.add(up, "unknown service or resource %q%s", used, suggest(used, append(sortedKeys(c.Services), sortedKeys(c.Resources)...)))
+		case isResource && r != nil && r.Owner != "" && r.Owner != name:
+			errs.add(up, "resource %s is owned by %s; only its owner uses it (call %s instead, or make the resource shared by removing its owner)", used, r.Owner, r.Owner)
+		}
+		seen[used] = true
+	}
+}
+
+func validateHealth(errs *errorList, p string, h *Health, ports map[string]bool) {
+	if h == nil {
+		return
+	}
+	switch {
+	case h.HTTP == "" && len(h.Command) == 0:
+		errs.add(p, "missing: set http (a path) or command")
+	case h.HTTP != "" && len(h.Command) > 0:
+		errs.add(p+".command", "set http or command, not both")
+	case h.HTTP != "":
+		if !strings.HasPrefix(h.HTTP, "/") {
+			errs.add(p+".http", "%q must be a path starting with /", h.HTTP)
+		}
+		if len(ports) == 0 {
+			errs.add(p+".http", "an HTTP check needs a port; add one under ports")
+		}
+	}
+	if h.Port != "" && !ports[h.Port] {
+		errs.add(p+".port", "no port named %q%s", h.Port, suggest(h.Port, sortedKeys(ports)))
+	}
+	if h.Port != "" && h.HTTP == "" {
+		errs.add(p+".port", "port is only for http checks")
+	}
+}
+
+func checkResources(errs *errorList, p string, r *Resources) {
+	if r == nil {
+		return
+	}
+	request := map[string]string{"cpu": r.CPU, "memory": r.Memory}
+	for _, field := range []string{"cpu", "memory"} {
+		checkQuantity(errs, p+"."+field, request[field])
+	}
+	if r.Limits == nil {
+		return
+	}
+	limit := map[string]string{"cpu": r.Limits.CPU, "memory": r.Limits.Memory}
+	for _, field := range []string{"cpu", "memory"} {
+		lq := checkQuantity(errs, p+".limits."+field, limit[field])
+		rq, err := resource.ParseQuantity(request[field])
+		if lq != nil && request[field] != "" && err == nil && lq.Cmp(rq) < 0 {
+			errs.add(p+".limits."+field, "limit %s is below the request %s", limit[field], request[field])
+		}
+	}
+}
+
+func checkQuantity(errs *errorList, p, value string) *resource.Quantity {
+	if value == "" {
+		return nil
+	}
+	q, err := resource.ParseQuantity(value)
+	if err != nil {
+		errs.add(p, "%q is not a quantity (e.g. 250m for CPU, 256Mi for memory)", value)
+		return nil
+	}
+	if q.Sign() <= 0 {
+		errs.add(p, "%q must be greater than zero", value)
+	}
+	return &q
+}
+
+func checkReplicas(errs *errorList, p string, replicas *int) {
+	if replicas != nil && *replicas < 0 {
+		errs.add(p, "replicas must be 0 or more, got %d", *replicas)
+	}
+}
+
+func checkLabel(errs *errorList, p, name string) {
+	if msgs := validation.IsDNS1123Label(name); len(msgs) > 0 {
+		errs.add(p, "%q is not a valid name: it becomes a Kubernetes name and a hostname, so use lower-case letters, digits and '-', starting and ending with a letter or digit, at most 63 characters", name)
+	}
+}
+
+func checkEnvKeys(errs *errorList, p string, env map[string]string) {
+	for _, key := range sortedKeys(env) {
+		if !envVarName.MatchString(key) {
+			errs.add(p+"."+key, "%q is not a valid environment variable name (letters, digits, _; not starting with a digit)", key)
+		}
+	}
+}
+
+func checkImage(errs *errorList, p, ref string) {
+	if !imageRef.MatchString(ref) {
+		errs.add(p, "%q is not a valid image reference (e.g. registry.example.com/shop/orders:1.4.2)", ref)
+	}
+}
+
+func checkBuildContext(errs *errorList, p, dir string) {
+	clean := path.Clean(dir)
+	if path.IsAbs(dir) || clean == ".." || strings.HasPrefix(clean, "../") {
+		errs.add(p, "%q is outside the project; build contexts are folders below the catalogue's folder", dir)
+	}
+}
+
+// checkCycles reports each dependency cycle among services once, naming the
+// whole cycle, since Compose cannot order services that wait on each other.
+func (c *Catalogue) checkCycles(errs *errorList) {
+	const (
+		unvisited = iota
+		visiting
+		done
+	)
+	state := map[string]int{}
+	var stack []string
+	var visit func(name string)
+	visit = func(name string) {
+		state[name] = visiting
+		stack = append(stack, name)
+		s := c.Services[name]
+		if s != nil {
+			for i, used := range s.Uses {
+				if _, isService := c.Services[used]; !isService || used == name {
+					continue
+				}
+				switch state[used] {
+				case unvisited:
+					visit(used)
+				case visiting:
+					start := indexOf(stack, used)
+					cycle := append(append([]string{}, stack[start:]...), used)
+					errs.add(fmt.Sprintf("services.%s.uses[%d]", name, i), "dependency cycle: %s", strings.Join(cycle, " -> "))
+				}
+			}
+		}
+		stack = stack[:len(stack)-1]
+		state[name] = done
+	}
+	for _, name := range sortedKeys(c.Services) {
+		if state[name] == unvisited {
+			visit(name)
+		}
+	}
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}
+
+func contains(list []string, s string) bool { return indexOf(list, s) >= 0 }
+
+func indexOf(list []string, s string) int {
+	for i, item := range list {
+		if item == s {
+			return i
+		}
+	}
+	return -1
+}

@@ -1,0 +1,98 @@
+// Package app is the tandem command line: Run builds a fresh CLI for each
+// call, with injected streams, so tests drive the real program in-process.
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+
+	"github.com/urfave/cli/v2"
+
+	"github.com/tandemdev/tandem/catalogue"
+	"github.com/tandemdev/tandem/render"
+)
+
+// Exit codes, the same for every command.
+const (
+	ExitOK       = 0
+	ExitFindings = 1 // also any failure that is not the input's fault
+	ExitInput    = 2 // usage error or invalid input
+)
+
+// Streams are the program's standard streams.
+type Streams struct {
+	In       io.Reader
+	Out, Err io.Writer
+}
+
+// Run runs the tandem command line with args (args[0] is the program name)
+// and returns the exit code.
+func Run(ctx context.Context, streams Streams, args []string) int {
+	app := &cli.App{
+		Name:            "tandem",
+		Usage:           "one service catalogue, rendered to kustomize for clusters and Compose for laptops",
+		Reader:          streams.In,
+		Writer:          streams.Out,
+		ErrWriter:       streams.Err,
+		HideHelpCommand: true,
+		Suggest:         true,
+		// Exit codes are Run's to decide, not the library's.
+		ExitErrHandler: func(*cli.Context, error) {},
+		Action: func(c *cli.Context) error {
+			if c.Args().Present() {
+				return fmt.Errorf("unknown command %q; run 'tandem --help' for the commands", c.Args().First())
+			}
+			return cli.ShowAppHelp(c)
+		},
+		Commands: []*cli.Command{renderCommand(streams), buildCommand(streams)},
+	}
+	err := app.RunContext(ctx, args)
+	if err == nil {
+		return ExitOK
+	}
+	var failed *actionError
+	if !errors.As(err, &failed) {
+		fmt.Fprintf(streams.Err, "tandem: %v\n", err)
+		return ExitInput
+	}
+	fmt.Fprintf(streams.Err, "tandem: %v\n", failed.err)
+	if errors.Is(failed.err, catalogue.ErrInvalid) ||
+		errors.Is(failed.err, render.ErrUnknownEnvironment) ||
+		errors.Is(failed.err, render.ErrNotGenerated) ||
+		errors.Is(failed.err, errUsage) {
+		return ExitInput
+	}
+	return ExitFindings
+}
+
+// errUsage marks an action's complaint about its arguments.
+var errUsage = errors.New("usage")
+
+func usageErrorf(format string, args ...any) error {
+	return fmt.Errorf("%w: "+format, append([]any{errUsage}, args...)...)
+}
+
+// actionError separates what a command's action returned from what the CLI
+// library returned while parsing, which is always a usage error.
+type actionError struct{ err error }
+
+func (e *actionError) Error() string { return e.err.Error() }
+
+func action(fn func(*cli.Context) error) cli.ActionFunc {
+	return func(c *cli.Context) error {
+		if err := fn(c); err != nil {
+			return &actionError{err}
+		}
+		return nil
+	}
+}
+
+func fileFlag() *cli.StringFlag {
+	return &cli.StringFlag{Name: "file", Aliases: []string{"f"}, Value: "tandem.yaml", Usage: "the catalogue `FILE`"}
+}
+
+func outFlag() *cli.StringFlag {
+	return &cli.StringFlag{Name: "out", Aliases: []string{"o"}, Value: "deploy", Usage: "the `DIR` the rendered tree lives in"}
+}

@@ -1,0 +1,140 @@
+package app
+
+import (
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/urfave/cli/v2"
+
+	"github.com/tandemdev/tandem/catalogue"
+	"github.com/tandemdev/tandem/compose"
+	"github.com/tandemdev/tandem/manifest"
+	"github.com/tandemdev/tandem/render"
+)
+
+type renderOptions struct {
+	file, out string
+}
+
+func renderCommand(streams Streams) *cli.Command {
+	return &cli.Command{
+		Name:  "render",
+		Usage: "write the Compose file and the kustomize tree",
+		Description: `Renders the catalogue into DIR: compose.yaml for local development,
+base/ with every service's manifests, and overlays/ENV/ for each
+environment. Files under overlays/ENV/patches/ belong to the platform
+team: they are listed in the overlay, never written. Dev secrets missing
+from .tandem/dev.env are added there with random values.
+
+Example:
+   tandem render -f tandem.yaml -o deploy`,
+		Flags: []cli.Flag{fileFlag(), outFlag()},
+		Action: action(func(c *cli.Context) error {
+			if c.Args().Present() {
+				return usageErrorf("render takes no arguments, got %q", c.Args().Slice())
+			}
+			return runRender(streams.Out, renderOptions{file: c.String("file"), out: c.String("out")})
+		}),
+	}
+}
+
+func runRender(out io.Writer, o renderOptions) error {
+	cat, files, err := renderInMemory(o.file, o.out)
+	if err != nil {
+		return err
+	}
+	res, err := render.Write(o.out, files)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(out, "rendered %s into %s: %d written, %d unchanged, %d removed\n",
+		o.file, o.out, len(res.Written), len(res.Unchanged), len(res.Removed))
+	added, envFile, err := ensureDevSecrets(cat)
+	if err != nil {
+		return err
+	}
+	if len(added) > 0 {
+		fmt.Fprintf(out, "added random dev values for %s to %s\n", strings.Join(added, ", "), envFile)
+	}
+	return nil
+}
+
+// renderInMemory loads the catalogue and renders it with the platform
+// patches found in the output folder.
+func renderInMemory(file, out string) (*catalogue.Catalogue, manifest.Files, error) {
+	cat, err := catalogue.Load(file)
+	if err != nil {
+		return nil, nil, err
+	}
+	platform, err := render.ReadPlatform(out, cat.DeployEnvironments())
+	if err != nil {
+		return nil, nil, err
+	}
+	projectDir, err := relDir(out, filepath.Dir(file))
+	if err != nil {
+		return nil, nil, err
+	}
+	files, err := render.Render(render.Input{Catalogue: cat, ProjectDir: projectDir, Platform: platform})
+	if err != nil {
+		return nil, nil, err
+	}
+	for p, data := range platform {
+		files[p] = data
+	}
+	return cat, files, nil
+}
+
+// relDir is the slash path from folder from to folder to.
+func relDir(from, to string) (string, error) {
+	absFrom, err := filepath.Abs(from)
+	if err != nil {
+		return "", err
+	}
+	absTo, err := filepath.Abs(to)
+	if err != nil {
+		return "", err
+	}
+	rel, err := filepath.Rel(absFrom, absTo)
+	return filepath.ToSlash(rel), err
+}
+
+// ensureDevSecrets makes sure the dev env file beside the catalogue defines
+// every dev secret, so that `docker compose up` finds them. The folder gets
+// a .gitignore of its own, so the file is ignored whatever the project's
+// .gitignore says.
+func ensureDevSecrets(cat *catalogue.Catalogue) ([]string, string, error) {
+	envFile := filepath.Join(filepath.Dir(cat.File), filepath.FromSlash(compose.DevEnvFile))
+	existing, err := os.ReadFile(envFile)
+	if err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return nil, "", err
+	}
+	content, added := compose.AddMissingSecrets(existing, compose.DevSecrets(cat), randomSecret)
+	if len(added) == 0 {
+		return nil, envFile, nil
+	}
+	ignore := filepath.Join(filepath.Dir(envFile), ".gitignore")
+	if _, err := os.Stat(ignore); errors.Is(err, fs.ErrNotExist) {
+		if err := render.WriteFileAtomic(ignore, []byte("# tandem's local state; never committed\n*\n"), 0o644); err != nil {
+			return nil, "", err
+		}
+	}
+	if err := render.WriteFileAtomic(envFile, content, 0o600); err != nil {
+		return nil, "", err
+	}
+	return added, envFile, nil
+}
+
+func randomSecret() string {
+	b := make([]byte, 16)
+	if _, err := rand.Read(b); err != nil {
+		panic(err) // crypto/rand does not fail on supported platforms
+	}
+	return hex.EncodeToString(b)
+}

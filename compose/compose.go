@@ -1,0 +1,305 @@
+// Package compose renders the dev environment of a catalogue as one
+// Compose file (Render): every service and every backing resource as a
+// container, dependencies as depends_on, connection settings as
+// environment variables, and dev secrets interpolated from the git-ignored
+// env file, never written into the Compose file.
+package compose
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"path"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/compose-spec/compose-go/v2/loader"
+	"github.com/compose-spec/compose-go/v2/types"
+	"go.yaml.in/yaml/v3"
+
+	"github.com/tandemdev/tandem/catalogue"
+	"github.com/tandemdev/tandem/manifest"
+)
+
+// DevEnvFile is where dev secret values live, relative to the catalogue's
+// folder. It is git-ignored; the Compose file only names its variables.
+const DevEnvFile = ".tandem/dev.env"
+
+// Options are what the Compose renderer needs to know beyond the catalogue.
+type Options struct {
+	// ProjectDir is the catalogue's folder relative to the folder the
+	// Compose file is written to, so build contexts resolve from there.
+	ProjectDir string
+}
+
+// Render returns the Compose file of the dev environment, checked by
+// loading it back with compose-go.
+func Render(c *catalogue.Catalogue, opts Options) ([]byte, error) {
+	project := &types.Project{Services: types.Services{}, Volumes: types.Volumes{}}
+	for _, name := range c.ResourceNames() {
+		svc, volume := resourceService(name, c.Resources[name])
+		project.Services[name] = svc
+		project.Volumes[volume] = types.VolumeConfig{}
+	}
+	for _, w := range c.Resolve(catalogue.DevEnvironment) {
+		project.Services[w.Name] = appService(c, w, opts)
+	}
+
+	data, err := marshal(project)
+	if err != nil {
+		return nil, fmt.Errorf("encoding the compose file: %w", err)
+	}
+	if err := check(c.Name, data); err != nil {
+		return nil, fmt.Errorf("the rendered compose file does not load: %w", err)
+	}
+	return manifest.WithHeader(data), nil
+}
+
+// DevSecrets lists the variables the dev env file must define: every
+// service secret and every resource password, sorted.
+func DevSecrets(c *catalogue.Catalogue) []string {
+	seen := map[string]bool{}
+	for _, name := range c.ResourceNames() {
+		if c.Resources[name].KindInfo().Has(catalogue.SettingPassword) {
+			seen[catalogue.SettingVar(name, catalogue.SettingPassword)] = true
+		}
+	}
+	for _, name := range c.ServiceNames() {
+		for _, secret := range c.Services[name].Secrets {
+			seen[secret] = true
+		}
+	}
+	out := make([]string, 0, len(seen))
+	for name := range seen {
+		out = append(out, name)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// secretRef interpolates a dev secret; Compose stops with this message when
+// the env file lacks it.
+func secretRef(name string) string {
+	return fmt.Sprintf("${%s:?%s is not set; tandem render adds it to %s}", name, name, DevEnvFile)
+}
+
+// escape protects a literal value from Compose interpolation.
+func escape(value string) string { return strings.ReplaceAll(value, "$", "$$") }
+
+func appService(c *catalogue.Catalogue, w *catalogue.Workload, opts Options) types.ServiceConfig {
+	s := w.Service
+	svc := types.ServiceConfig{Name: w.Name}
+	svc.Entrypoint = s.Command
+	svc.Command = s.Args
+	svc.Environment = types.MappingWithEquals{}
+	if s.Build != "" {
+		svc.Build = &types.BuildConfig{Context: path.Join(opts.ProjectDir, s.Build)}
+	} else {
+		svc.Image = w.Image
+	}
+	for _, v := range w.Vars {
+		value := devValue(c, v)
+		svc.Environment[v.Name] = &value
+	}
+	for _, p := range s.Ports {
+		if p.Public {
+			svc.Ports = append(svc.Ports, types.ServicePortConfig{
+				Target: uint32(p.Port), Published: strconv.Itoa(p.PublishedPort()), Protocol: "tcp", Mode: "ingress",
+			})
+		}
+	}
+	if s.Health != nil && len(s.Health.Command) > 0 {
+		svc.HealthCheck = healthCheck(append([]string{"CMD"}, s.Health.Command...))
+	}
+	for _, used := range s.Uses {
+		if svc.DependsOn == nil {
+			svc.DependsOn = types.DependsOnConfig{}
+		}
+		condition := types.ServiceConditionStarted
+		if hasHealthCheck(c, used) {
+			condition = types.ServiceConditionHealthy
+		}
+		svc.DependsOn[used] = types.ServiceDependency{Condition: condition, Required: true}
+	}
+	return svc
+}
+
+// hasHealthCheck tells whether the Compose service named name reports
+// health: every backing resource does, services with a command check do.
+// HTTP checks need a probe inside the container, which `tandem up` provides.
+func hasHealthCheck(c *catalogue.Catalogue, name string) bool {
+	if _, ok := c.Resources[name]; ok {
+		return true
+	}
+	s := c.Services[name]
+	return s != nil && s.Health != nil && len(s.Health.Command) > 0
+}
+
+// devValue is a variable's value in the Compose file. Connection settings
+// point at the resource's container; passwords and secrets are interpolated
+// from the dev env file.
+func devValue(c *catalogue.Catalogue, v catalogue.EnvVar) string {
+	switch {
+	case v.Secret:
+		return secretRef(v.Name)
+	case v.Resource != "":
+		return connectionValue(c, v.Resource, v.Setting)
+	default:
+		return escape(v.Value)
+	}
+}
+
+func connectionValue(c *catalogue.Catalogue, name string, setting catalogue.Setting) string {
+	r := c.Resources[name]
+	kind := r.KindInfo()
+	passwordVar := catalogue.SettingVar(name, catalogue.SettingPassword)
+	switch setting {
+	case catalogue.SettingHost:
+		return name
+	case catalogue.SettingPort:
+		return strconv.Itoa(kind.Port)
+	case catalogue.SettingDatabase:
+		return r.DatabaseName(name)
+	case catalogue.SettingUser:
+		return r.UserName(name)
+	case catalogue.SettingPassword:
+		return secretRef(passwordVar)
+	}
+	// Inside a URL a plain reference reads better; the service's own
+	// password variable already stops Compose when the value is missing.
+	password := "${" + passwordVar + "}"
+	hostPort := fmt.Sprintf("%s:%d", name, kind.Port)
+	switch kind.Name {
+	case "postgres":
+		return fmt.Sprintf("postgres://%s:%s@%s/%s?sslmode=disable", r.UserName(name), password, hostPort, r.DatabaseName(name))
+	case "mysql":
+		return fmt.Sprintf("mysql://%s:%s@%s/%s", r.UserName(name), password, hostPort, r.DatabaseName(name))
+	case "rabbitmq":
+		return fmt.Sprintf("amqp://%s:%s@%s/", r.UserName(name), password, hostPort)
+	case "redis":
+		return fmt.Sprintf("redis://%s/0", hostPort)
+	}
+	return fmt.Sprintf("%s://%s", kind.URLScheme, hostPort)
+}
+
+// resourceService runs a backing resource from its official image with a
+// named volume for its data and a health check that depends_on waits for.
+func resourceService(name string, r *catalogue.Resource) (types.ServiceConfig, string) {
+	kind := r.KindInfo()
+	volume := name + "-data"
+	password := secretRef(catalogue.SettingVar(name, catalogue.SettingPassword))
+	env := map[string]string{}
+	var dataDir string
+	var test []string
+	var command []string
+	switch kind.Name {
+	case "postgres":
+		env = map[string]string{"POSTGRES_DB": r.DatabaseName(name), "POSTGRES_USER": r.UserName(name), "POSTGRES_PASSWORD": password}
+		dataDir = "/var/lib/postgresql/data"
+		test = []string{"CMD", "pg_isready", "-U", r.UserName(name), "-d", r.DatabaseName(name)}
+	case "mysql":
+		env = map[string]string{"MYSQL_DATABASE": r.DatabaseName(name), "MYSQL_USER": r.UserName(name), "MYSQL_PASSWORD": password, "MYSQL_RANDOM_ROOT_PASSWORD": "yes"}
+		dataDir = "/var/lib/mysql"
+		test = []string{"CMD-SHELL", `mysqladmin ping -h 127.0.0.1 -u "$$MYSQL_USER" --password="$$MYSQL_PASSWORD" --silent`}
+	case "redis":
+		dataDir = "/data"
+		test = []string{"CMD", "redis-cli", "ping"}
+	case "nats":
+		dataDir = "/data"
+		command = []string{"--jetstream", "--store_dir", "/data", "--http_port", "8222"}
+		test = []string{"CMD-SHELL", "wget -q --spider http://127.0.0.1:8222/healthz || exit 1"}
+	case "rabbitmq":
+		env = map[string]string{"RABBITMQ_DEFAULT_USER": r.UserName(name), "RABBITMQ_DEFAULT_PASS": password}
+		dataDir = "/var/lib/rabbitmq"
+		test = []string{"CMD", "rabbitmq-diagnostics", "-q", "ping"}
+	}
+	svc := types.ServiceConfig{Name: name}
+	svc.Image = kind.Image + ":" + r.Tag()
+	svc.Command = command
+	svc.Environment = types.MappingWithEquals{}
+	svc.HealthCheck = healthCheck(test)
+	svc.Volumes = []types.ServiceVolumeConfig{{Type: types.VolumeTypeVolume, Source: volume, Target: dataDir}}
+	for k, v := range env {
+		svc.Environment[k] = &v
+	}
+	return svc, volume
+}
+
+func healthCheck(test []string) *types.HealthCheckConfig {
+	interval := types.Duration(2 * time.Second)
+	timeout := types.Duration(5 * time.Second)
+	retries := uint64(30)
+	return &types.HealthCheckConfig{Test: test, Interval: &interval, Timeout: &timeout, Retries: &retries}
+}
+
+// marshal encodes the project for both Compose implementations users have:
+// the Compose Specification as docker compose v2 reads it, without the two
+// fields docker-compose v1.29 rejects (the top-level name, which `tandem up`
+// passes as the project name instead, and depends_on's required, whose
+// default is the value tandem would write).
+func marshal(p *types.Project) ([]byte, error) {
+	data, err := p.MarshalYAML()
+	if err != nil {
+		return nil, err
+	}
+	var doc yaml.Node
+	if err := yaml.Unmarshal(data, &doc); err != nil {
+		return nil, err
+	}
+	root := doc.Content[0]
+	deleteKey(root, "name")
+	if services := lookup(root, "services"); services != nil {
+		for i := 1; i < len(services.Content); i += 2 {
+			deps := lookup(services.Content[i], "depends_on")
+			if deps == nil {
+				continue
+			}
+			for j := 1; j < len(deps.Content); j += 2 {
+				deleteKey(deps.Content[j], "required")
+			}
+		}
+	}
+	var buf bytes.Buffer
+	enc := yaml.NewEncoder(&buf)
+	enc.SetIndent(2)
+	if err := enc.Encode(&doc); err != nil {
+		return nil, err
+	}
+	return buf.Bytes(), enc.Close()
+}
+
+func lookup(m *yaml.Node, key string) *yaml.Node {
+	for i := 0; i+1 < len(m.Content); i += 2 {
+		if m.Content[i].Value == key {
+			return m.Content[i+1]
+		}
+	}
+	return nil
+}
+
+func deleteKey(m *yaml.Node, key string) {
+	for i := 0; i+1 < len(m.Content); i += 2 {
+		if m.Content[i].Value == key {
+			m.Content = append(m.Content[:i], m.Content[i+2:]...)
+			return
+		}
+	}
+}
+
+// check loads the Compose file with compose-go, as docker compose would,
+// so that an invalid file is never written. Interpolation is skipped: the
+// dev secrets it refers to live only on developers' machines.
+func check(projectName string, data []byte) error {
+	_, err := loader.LoadWithContext(context.Background(), types.ConfigDetails{
+		WorkingDir:  "/",
+		ConfigFiles: []types.ConfigFile{{Filename: manifest.ComposeFile, Content: data}},
+		Environment: types.Mapping{},
+	}, func(o *loader.Options) {
+		o.SkipInterpolation = true
+		o.SkipResolveEnvironment = true
+		o.SetProjectName(projectName, true)
+	})
+	return err
+}

@@ -1,0 +1,41 @@
+package compose
+
+import (
+	"bufio"
+	"bytes"
+	"fmt"
+	"strings"
+)
+
+// AddMissingSecrets returns the dev env file with a line for every name in
+// required that it lacks, valued by newValue, and the names it added.
+// Existing lines, values and comments are kept as they are: a developer's
+// value is never replaced.
+func AddMissingSecrets(existing []byte, required []string, newValue func() string) ([]byte, []string) {
+	have := map[string]bool{}
+	sc := bufio.NewScanner(bytes.NewReader(existing))
+	for sc.Scan() {
+		line := strings.TrimSpace(sc.Text())
+		if line == "" || strings.HasPrefix(line, "#") {
+			continue
+		}
+		name, _, _ := strings.Cut(strings.TrimPrefix(line, "export "), "=")
+		have[strings.TrimSpace(name)] = true
+	}
+	out := bytes.Clone(existing)
+	if len(out) == 0 {
+		out = []byte("# Dev secrets for `tandem up`; git-ignored, never commit real values.\n")
+	}
+	if !bytes.HasSuffix(out, []byte("\n")) {
+		out = append(out, '\n')
+	}
+	var added []string
+	for _, name := range required {
+		if have[name] {
+			continue
+		}
+		out = fmt.Appendf(out, "%s=%s\n", name, newValue())
+		added = append(added, name)
+	}
+	return out, added
+}

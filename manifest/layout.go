@@ -1,0 +1,54 @@
+package manifest
+
+import (
+	"path"
+	"strings"
+)
+
+// The layout of the rendered tree. Every service has its own kustomization
+// in the base and in each overlay, with its own images and patches, so that
+// no transformer runs across all resources (kustomize's build is quadratic
+// in the resources a transformer sees) and each service can be built alone.
+const (
+	ComposeFile   = "compose.yaml"
+	Kustomization = "kustomization.yaml"
+	BaseDir       = "base"
+	OverlaysDir   = "overlays"
+	// PatchesDir under an overlay belongs to the platform team.
+	PatchesDir = "patches"
+)
+
+// BaseServiceDir holds one service's base manifests.
+func BaseServiceDir(service string) string { return path.Join(BaseDir, "services", service) }
+
+// BaseConfigDir holds the ConfigMaps of the config groups.
+func BaseConfigDir() string { return path.Join(BaseDir, "config") }
+
+// OverlayDir is the kustomization root of an environment.
+func OverlayDir(env string) string { return path.Join(OverlaysDir, env) }
+
+// OverlayServiceDir holds one service's patches for an environment.
+func OverlayServiceDir(env, service string) string {
+	return path.Join(OverlayDir(env), "services", service)
+}
+
+// OverlayConfigDir holds an environment's config group patches.
+func OverlayConfigDir(env string) string { return path.Join(OverlayDir(env), "config") }
+
+// PlatformPatchesDir holds the platform team's patches for an environment.
+func PlatformPatchesDir(env string) string { return path.Join(OverlayDir(env), PatchesDir) }
+
+// Rel is the relative path from folder from to target, both slash paths
+// relative to the output folder.
+func Rel(from, target string) string {
+	f, t := strings.Split(path.Clean(from), "/"), strings.Split(path.Clean(target), "/")
+	common := 0
+	for common < len(f) && common < len(t) && f[common] == t[common] {
+		common++
+	}
+	parts := make([]string, 0, len(f)-common+len(t)-common)
+	for range f[common:] {
+		parts = append(parts, "..")
+	}
+	return path.Join(append(parts, t[common:]...)...)
+}

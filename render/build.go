@@ -1,0 +1,41 @@
+package render
+
+import (
+	"fmt"
+	"path"
+	"strings"
+
+	"sigs.k8s.io/kustomize/api/krusty"
+	"sigs.k8s.io/kustomize/kyaml/filesys"
+
+	"github.com/tandemdev/tandem/catalogue"
+	"github.com/tandemdev/tandem/manifest"
+)
+
+// Build runs kustomize in memory on rendered files and returns the
+// manifests of env's overlay, byte for byte what `kubectl kustomize` prints
+// for the same tree on disk.
+func Build(c *catalogue.Catalogue, files manifest.Files, env string) ([]byte, error) {
+	if env == catalogue.DevEnvironment {
+		return nil, fmt.Errorf("%w: %s runs locally from %s; it has no kustomize overlay (choose one of: %s)",
+			ErrUnknownEnvironment, env, manifest.ComposeFile, strings.Join(c.DeployEnvironments(), ", "))
+	}
+	if _, ok := c.Environments[env]; !ok {
+		return nil, fmt.Errorf("%w: %q (choose one of: %s)", ErrUnknownEnvironment, env, strings.Join(c.DeployEnvironments(), ", "))
+	}
+	fs := filesys.MakeFsInMemory()
+	for _, p := range files.Paths() {
+		if err := fs.WriteFile("/"+p, files[p]); err != nil {
+			return nil, err
+		}
+	}
+	// kubectl sorts resources in kustomize's legacy order; krusty's default
+	// keeps input order.
+	opts := krusty.MakeDefaultOptions()
+	opts.Reorder = krusty.ReorderOptionLegacy
+	resources, err := krusty.MakeKustomizer(opts).Run(fs, path.Join("/", manifest.OverlayDir(env)))
+	if err != nil {
+		return nil, fmt.Errorf("building overlay %s: %w", env, err)
+	}
+	return resources.AsYaml()
+}
