@@ -59,7 +59,7 @@ func (c *Catalogue) validateEnvironment(errs *errorList, name string, env *Envir
 	if env.Image.Tag != "" && !imageTag.MatchString(env.Image.Tag) {
 		errs.add(p+".image.tag", "%q is not a valid image tag", env.Image.Tag)
 	}
-	if r := env.Image.Registry; r != "" && (!imageRef.MatchString(r) || strings.Contains(r, "@")) {
+	if r := strings.TrimSuffix(env.Image.Registry, "/"); r != "" && (!imageRef.MatchString(r) || strings.Contains(r, "@")) {
 		errs.add(p+".image.registry", "%q is not a valid registry path (e.g. registry.example.com/shop)", r)
 	}
 	for _, group := range sortedKeys(env.Config) {
@@ -267,7 +267,7 @@ func (c *Catalogue) validateUses(errs *errorList, name string, s *Service) {
 			errs.add(up, "%q is listed twice", used)
 		case !isService && !isResource:
 			errs.add(up, "unknown service or resource %q%s", used, suggest(used, append(sortedKeys(c.Services), sortedKeys(c.Resources)...)))
-		case isResource && r != nil && r.Owner != "" && r.Owner != name:
+		case isResource && r != nil && r.Owner != "" && r.Owner != name && c.Services[r.Owner] != nil:
 			errs.add(up, "resource %s is owned by %s; only its owner uses it (call %s instead, or make the resource shared by removing its owner)", used, r.Owner, r.Owner)
 		}
 		seen[used] = true

@@ -1,0 +1,77 @@
+package catalogue
+
+import (
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+// TestInvalidCatalogues walks testdata/invalid-*.yaml; each file lists the
+// exact errors a user must see in its leading "# error:" comments.
+func TestInvalidCatalogues(t *testing.T) {
+	t.Parallel()
+	paths, err := filepath.Glob("testdata/invalid-*.yaml")
+	if err != nil || len(paths) == 0 {
+		t.Fatalf("no fixtures: %v", err)
+	}
+	for _, path := range paths {
+		t.Run(strings.TrimSuffix(filepath.Base(path), ".yaml"), func(t *testing.T) {
+			t.Parallel()
+			data, err := os.ReadFile(path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			want := expectedErrors(t, data)
+			c, err := Parse("tandem.yaml", data)
+			if err == nil {
+				t.Fatalf("Parse succeeded (%d services), want errors:\n%s", len(c.Services), strings.Join(want, "\n"))
+			}
+			if !errors.Is(err, ErrInvalid) {
+				t.Errorf("error does not match ErrInvalid: %v", err)
+			}
+			if diff := cmp.Diff(want, strings.Split(err.Error(), "\n")); diff != "" {
+				t.Errorf("errors (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+func expectedErrors(t *testing.T, data []byte) []string {
+	t.Helper()
+	var want []string
+	for _, line := range strings.Split(string(data), "\n") {
+		if msg, ok := strings.CutPrefix(line, "# error: "); ok {
+			want = append(want, msg)
+		}
+	}
+	if len(want) == 0 {
+		t.Fatal("fixture has no '# error:' line")
+	}
+	return want
+}
+
+func TestValidCatalogues(t *testing.T) {
+	t.Parallel()
+	paths, _ := filepath.Glob("testdata/valid-*.yaml")
+	paths = append(paths, "../examples/shop/tandem.yaml")
+	for _, path := range paths {
+		t.Run(filepath.Base(filepath.Dir(path))+"/"+filepath.Base(path), func(t *testing.T) {
+			t.Parallel()
+			if _, err := Load(path); err != nil {
+				t.Fatalf("Load: %v", err)
+			}
+		})
+	}
+}
+
+func TestLoadMissingFileIsNotInvalid(t *testing.T) {
+	t.Parallel()
+	_, err := Load(filepath.Join(t.TempDir(), "tandem.yaml"))
+	if err == nil || errors.Is(err, ErrInvalid) || !errors.Is(err, os.ErrNotExist) {
+		t.Fatalf("Load of a missing file: %v; want a not-exist error that is not ErrInvalid", err)
+	}
+}

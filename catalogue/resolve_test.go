@@ -1,0 +1,120 @@
+package catalogue
+
+import (
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+func loadFixture(t *testing.T, path string) *Catalogue {
+	t.Helper()
+	c, err := Load(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
+func workload(t *testing.T, c *Catalogue, name, env string) *Workload {
+	t.Helper()
+	for _, w := range c.Resolve(env) {
+		if w.Name == name {
+			return w
+		}
+	}
+	t.Fatalf("no workload %s in %q", name, env)
+	return nil
+}
+
+// TestResolvePrecedence checks default < config group < service <
+// environment override, and that each value names its origin.
+func TestResolvePrecedence(t *testing.T) {
+	t.Parallel()
+	c := loadFixture(t, "testdata/valid-precedence.yaml")
+	db := func(s Setting) EnvVar {
+		return EnvVar{Name: SettingVar("orders-db", s), Origin: Origin{Level: LevelResource, Name: "orders-db"}, Resource: "orders-db", Setting: s}
+	}
+	group := func(name, value, group, env string) EnvVar {
+		return EnvVar{Name: name, Value: value, Origin: Origin{Level: LevelConfigGroup, Name: group, Env: env}}
+	}
+	tests := []struct {
+		env  string
+		want []EnvVar
+	}{
+		{"", []EnvVar{
+			{Name: "API_KEY", Origin: Origin{Level: LevelSecret}, Secret: true},
+			{Name: "LOG_FORMAT", Value: "text", Origin: Origin{Level: LevelService}},
+			group("LOG_LEVEL", "info", "observability", ""),
+			db(SettingDatabase),
+			{Name: "ORDERS_DB_HOST", Value: "localhost", Origin: Origin{Level: LevelService}},
+			db(SettingPassword), db(SettingPort), db(SettingURL), db(SettingUser),
+			group("TIMEOUT", "7s", "overrides-first", ""),
+		}},
+		{"prod", []EnvVar{
+			{Name: "API_KEY", Origin: Origin{Level: LevelSecret}, Secret: true},
+			{Name: "LOG_FORMAT", Value: "logfmt", Origin: Origin{Level: LevelOverride, Name: "prod"}},
+			group("LOG_LEVEL", "warn", "observability", "prod"),
+			db(SettingDatabase),
+			{Name: "ORDERS_DB_HOST", Value: "localhost", Origin: Origin{Level: LevelService}},
+			db(SettingPassword), db(SettingPort), db(SettingURL), db(SettingUser),
+			group("TIMEOUT", "7s", "overrides-first", ""),
+		}},
+	}
+	for _, tt := range tests {
+		w := workload(t, c, "orders", tt.env)
+		if diff := cmp.Diff(tt.want, w.Vars); diff != "" {
+			t.Errorf("orders vars in %q (-want +got):\n%s", tt.env, diff)
+		}
+	}
+}
+
+func TestResolveSettings(t *testing.T) {
+	t.Parallel()
+	c := loadFixture(t, "testdata/valid-precedence.yaml")
+	tests := []struct {
+		name, service, env string
+		replicas           int
+		image              string
+		compute            Compute
+	}{
+		{"base keeps the bare name of a built image", "orders", "", 2, "orders",
+			Compute{"200m", "256Mi", "200m", "300Mi"}},
+		{"service replicas beat the environment default; override request drags its limit", "orders", "prod", 2,
+			"registry.example.com/shop/orders:1.4.2", Compute{"200m", "1Gi", "200m", "1Gi"}},
+		{"environment default replicas and prebuilt image", "cart", "prod", 3,
+			"registry.example.com/cart:2.0", Compute{DefaultCPU, DefaultMemory, DefaultCPU, DefaultMemory}},
+		{"dev has no replica default", "cart", DevEnvironment, 1,
+			"registry.example.com/cart:2.0", Compute{DefaultCPU, DefaultMemory, DefaultCPU, DefaultMemory}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			w := workload(t, c, tt.service, tt.env)
+			if w.Replicas != tt.replicas || w.Image != tt.image || w.Compute != tt.compute {
+				t.Errorf("got replicas %d image %q compute %+v; want %d %q %+v",
+					w.Replicas, w.Image, w.Compute, tt.replicas, tt.image, tt.compute)
+			}
+		})
+	}
+	if v, ok := workload(t, c, "cart", DevEnvironment).Var("DEBUG"); !ok || v.Value != "true" || v.Origin.String() != "override dev" {
+		t.Errorf("dev override of cart: got %+v, %v", v, ok)
+	}
+	if _, ok := workload(t, c, "cart", "prod").Var("DEBUG"); ok {
+		t.Error("dev override leaked into prod")
+	}
+}
+
+func TestOriginString(t *testing.T) {
+	t.Parallel()
+	for want, o := range map[string]Origin{
+		"resource orders-db":                            {Level: LevelResource, Name: "orders-db"},
+		"config group observability":                    {Level: LevelConfigGroup, Name: "observability"},
+		"config group observability (environment prod)": {Level: LevelConfigGroup, Name: "observability", Env: "prod"},
+		"service":       {Level: LevelService},
+		"override prod": {Level: LevelOverride, Name: "prod"},
+		"secret":        {Level: LevelSecret},
+	} {
+		if got := o.String(); got != want {
+			t.Errorf("%+v: got %q, want %q", o, got, want)
+		}
+	}
+}

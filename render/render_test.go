@@ -1,0 +1,163 @@
+package render
+
+import (
+	"bytes"
+	"errors"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/tandemdev/tandem/catalogue"
+	"github.com/tandemdev/tandem/internal/golden"
+	"github.com/tandemdev/tandem/manifest"
+)
+
+func renderFixture(t *testing.T, file string, platform manifest.Files) (*catalogue.Catalogue, manifest.Files) {
+	t.Helper()
+	c, err := catalogue.Load(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	files, err := Render(Input{Catalogue: c, ProjectDir: "..", Platform: platform})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for p, data := range platform {
+		files[p] = data
+	}
+	return c, files
+}
+
+func TestGolden(t *testing.T) {
+	t.Parallel()
+	c, files := renderFixture(t, "testdata/minimal.tandem.yaml", nil)
+	golden.Check(t, "testdata/minimal.golden", golden.Flatten(files))
+	built, err := Build(c, files, "prod")
+	if err != nil {
+		t.Fatal(err)
+	}
+	golden.Check(t, "testdata/minimal.prod.golden", built)
+}
+
+// TestExamples renders every example and compares it with the tree
+// committed beside it, which is what users see in the repository.
+func TestExamples(t *testing.T) {
+	t.Parallel()
+	catalogues, _ := filepath.Glob("../examples/*/tandem.yaml")
+	if len(catalogues) == 0 {
+		t.Fatal("no examples")
+	}
+	for _, file := range catalogues {
+		dir := filepath.Join(filepath.Dir(file), "deploy")
+		t.Run(filepath.Base(filepath.Dir(file)), func(t *testing.T) {
+			t.Parallel()
+			c, err := catalogue.Load(file)
+			if err != nil {
+				t.Fatal(err)
+			}
+			platform, err := ReadPlatform(dir, c.DeployEnvironments())
+			if err != nil {
+				t.Fatal(err)
+			}
+			_, files := renderFixture(t, file, platform)
+			if golden.Updating() {
+				if _, err := Write(dir, files); err != nil {
+					t.Fatal(err)
+				}
+				return
+			}
+			for _, p := range files.Paths() {
+				golden.Check(t, filepath.Join(dir, p), files[p])
+			}
+			onDisk, err := generatedFiles(dir)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, p := range onDisk {
+				if _, ok := files[p]; !ok {
+					t.Errorf("%s is on disk but no longer rendered; run with -update", p)
+				}
+			}
+		})
+	}
+}
+
+func TestRenderIsDeterministic(t *testing.T) {
+	t.Parallel()
+	_, first := renderFixture(t, "../examples/shop/tandem.yaml", nil)
+	for range 5 {
+		_, again := renderFixture(t, "../examples/shop/tandem.yaml", nil)
+		if !bytes.Equal(golden.Flatten(first), golden.Flatten(again)) {
+			t.Fatal("two renders of the same catalogue differ")
+		}
+	}
+}
+
+func TestEveryGeneratedFileHasTheHeader(t *testing.T) {
+	t.Parallel()
+	_, files := renderFixture(t, "../examples/shop/tandem.yaml", nil)
+	for _, p := range files.Paths() {
+		if !manifest.Generated(files[p]) {
+			t.Errorf("%s lacks the generated header", p)
+		}
+	}
+}
+
+// TestEveryServiceAppearsInBothOutputs guards against a renderer that
+// silently drops an entry of the catalogue.
+func TestEveryServiceAppearsInBothOutputs(t *testing.T) {
+	t.Parallel()
+	c, files := renderFixture(t, "../examples/shop/tandem.yaml", nil)
+	composeFile := string(files[manifest.ComposeFile])
+	for _, name := range append(c.ServiceNames(), c.ResourceNames()...) {
+		if !strings.Contains(composeFile, "\n  "+name+":\n") {
+			t.Errorf("compose.yaml has no service %s", name)
+		}
+	}
+	for _, env := range c.DeployEnvironments() {
+		built, err := Build(c, files, env)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, name := range c.ServiceNames() {
+			if !strings.Contains(string(built), "kind: Deployment\nmetadata:\n  labels:\n    app.kubernetes.io/managed-by: tandem\n    app.kubernetes.io/name: "+name+"\n") {
+				t.Errorf("%s manifests have no Deployment %s", env, name)
+			}
+		}
+		for _, name := range c.ResourceNames() {
+			if !strings.Contains(string(built), "name: "+catalogue.ConnectionSecretName(name)+"\n") {
+				t.Errorf("%s manifests never reference the connection Secret of %s", env, name)
+			}
+		}
+	}
+}
+
+func TestBuildAppliesPlatformPatches(t *testing.T) {
+	t.Parallel()
+	patch := []byte("apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  template:\n    spec:\n      nodeSelector:\n        pool: frontend\n")
+	c, files := renderFixture(t, "testdata/minimal.tandem.yaml", manifest.Files{"overlays/prod/patches/web-pool.yaml": patch})
+	if !strings.Contains(string(files["overlays/prod/kustomization.yaml"]), "- path: patches/web-pool.yaml\n") {
+		t.Errorf("overlay does not list the platform patch:\n%s", files["overlays/prod/kustomization.yaml"])
+	}
+	built, err := Build(c, files, "prod")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(built), "nodeSelector:\n        pool: frontend\n") {
+		t.Errorf("built manifests lack the platform patch:\n%s", built)
+	}
+}
+
+func TestBuildRejectsEnvironmentsWithoutOverlay(t *testing.T) {
+	t.Parallel()
+	c, files := renderFixture(t, "../examples/shop/tandem.yaml", nil)
+	for env, want := range map[string]string{
+		"dev": "unknown environment: dev runs locally from compose.yaml; it has no kustomize overlay (choose one of: prod, staging)",
+		"prd": `unknown environment: "prd" (choose one of: prod, staging)`,
+	} {
+		_, err := Build(c, files, env)
+		if !errors.Is(err, ErrUnknownEnvironment) || err.Error() != want {
+			t.Errorf("Build(%s): got %v, want %q", env, err, want)
+		}
+	}
+}
