@@ -31,6 +31,18 @@ func (f Files) Paths() []string {
 	return paths
 }
 
+// Merge returns a new Files holding f and other; other wins on conflicts.
+func (f Files) Merge(other Files) Files {
+	out := make(Files, len(f)+len(other))
+	for p, data := range f {
+		out[p] = data
+	}
+	for p, data := range other {
+		out[p] = data
+	}
+	return out
+}
+
 // Add encodes objects (see Encode) as the file at path.
 func (f Files) Add(path string, objects ...any) error {
 	data, err := Encode(objects...)

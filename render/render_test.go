@@ -12,6 +12,7 @@ import (
 	"github.com/tandemdev/tandem/manifest"
 )
 
+// renderFixture returns the generated files of a catalogue.
 func renderFixture(t *testing.T, file string, platform manifest.Files) (*catalogue.Catalogue, manifest.Files) {
 	t.Helper()
 	c, err := catalogue.Load(file)
@@ -21,9 +22,6 @@ func renderFixture(t *testing.T, file string, platform manifest.Files) (*catalog
 	files, err := Render(Input{Catalogue: c, ProjectDir: "..", Platform: platform})
 	if err != nil {
 		t.Fatal(err)
-	}
-	for p, data := range platform {
-		files[p] = data
 	}
 	return c, files
 }
@@ -135,11 +133,15 @@ func TestEveryServiceAppearsInBothOutputs(t *testing.T) {
 func TestBuildAppliesPlatformPatches(t *testing.T) {
 	t.Parallel()
 	patch := []byte("apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  template:\n    spec:\n      nodeSelector:\n        pool: frontend\n")
-	c, files := renderFixture(t, "testdata/minimal.tandem.yaml", manifest.Files{"overlays/prod/patches/web-pool.yaml": patch})
+	platform := manifest.Files{"overlays/prod/patches/web-pool.yaml": patch}
+	c, files := renderFixture(t, "testdata/minimal.tandem.yaml", platform)
 	if !strings.Contains(string(files["overlays/prod/kustomization.yaml"]), "- path: patches/web-pool.yaml\n") {
 		t.Errorf("overlay does not list the platform patch:\n%s", files["overlays/prod/kustomization.yaml"])
 	}
-	built, err := Build(c, files, "prod")
+	if _, ok := files["overlays/prod/patches/web-pool.yaml"]; ok {
+		t.Error("Render returned the platform's patch as a generated file")
+	}
+	built, err := Build(c, files.Merge(platform), "prod")
 	if err != nil {
 		t.Fatal(err)
 	}

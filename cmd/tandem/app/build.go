@@ -35,11 +35,11 @@ Example:
 }
 
 func runBuild(out io.Writer, o buildOptions) error {
-	cat, files, err := renderInMemory(o.file, o.out)
+	cat, generated, platform, err := renderInMemory(o.file, o.out)
 	if err != nil {
 		return err
 	}
-	manifests, err := render.Build(cat, files, o.env)
+	manifests, err := render.Build(cat, generated.Merge(platform), o.env)
 	if err != nil {
 		return err
 	}

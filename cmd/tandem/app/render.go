@@ -46,7 +46,7 @@ Example:
 }
 
 func runRender(out io.Writer, o renderOptions) error {
-	cat, files, err := renderInMemory(o.file, o.out)
+	cat, files, _, err := renderInMemory(o.file, o.out)
 	if err != nil {
 		return err
 	}
@@ -67,28 +67,26 @@ func runRender(out io.Writer, o renderOptions) error {
 }
 
 // renderInMemory loads the catalogue and renders it with the platform
-// patches found in the output folder.
-func renderInMemory(file, out string) (*catalogue.Catalogue, manifest.Files, error) {
-	cat, err := catalogue.Load(file)
+// patches found in the output folder; it returns the generated files and
+// the platform's apart, since only the former are ever written.
+func renderInMemory(file, out string) (cat *catalogue.Catalogue, generated, platform manifest.Files, err error) {
+	cat, err = catalogue.Load(file)
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
-	platform, err := render.ReadPlatform(out, cat.DeployEnvironments())
+	platform, err = render.ReadPlatform(out, cat.DeployEnvironments())
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
 	projectDir, err := relDir(out, filepath.Dir(file))
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
-	files, err := render.Render(render.Input{Catalogue: cat, ProjectDir: projectDir, Platform: platform})
+	generated, err = render.Render(render.Input{Catalogue: cat, ProjectDir: projectDir, Platform: platform})
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
-	for p, data := range platform {
-		files[p] = data
-	}
-	return cat, files, nil
+	return cat, generated, platform, nil
 }
 
 // relDir is the slash path from folder from to folder to.

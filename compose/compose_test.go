@@ -1,0 +1,83 @@
+package compose
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/tandemdev/tandem/catalogue"
+	"github.com/tandemdev/tandem/internal/golden"
+)
+
+func load(t *testing.T, file string) *catalogue.Catalogue {
+	t.Helper()
+	c, err := catalogue.Load(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
+func TestGolden(t *testing.T) {
+	t.Parallel()
+	got, err := Render(load(t, "testdata/kinds.tandem.yaml"), Options{ProjectDir: ".."})
+	if err != nil {
+		t.Fatal(err)
+	}
+	golden.Check(t, "testdata/kinds.compose.yaml", got)
+}
+
+func TestDevSecrets(t *testing.T) {
+	t.Parallel()
+	got := DevSecrets(load(t, "testdata/kinds.tandem.yaml"))
+	want := []string{"API_TOKEN", "MY_PASSWORD", "PG_PASSWORD", "QUEUE_PASSWORD"}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("DevSecrets (-want +got):\n%s", diff)
+	}
+}
+
+func TestSecretsNeverLiteral(t *testing.T) {
+	t.Parallel()
+	c := load(t, "../examples/shop/tandem.yaml")
+	got, err := Render(c, Options{ProjectDir: ".."})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range DevSecrets(c) {
+		for _, line := range strings.Split(string(got), "\n") {
+			if strings.HasPrefix(strings.TrimSpace(line), name+":") && !strings.Contains(line, "${"+name+":?") {
+				t.Errorf("%s is not interpolated from the dev env file: %s", name, line)
+			}
+		}
+	}
+}
+
+func TestAddMissingSecrets(t *testing.T) {
+	t.Parallel()
+	n := 0
+	next := func() string { n++; return strings.Repeat("x", n) }
+	tests := []struct {
+		name, existing, want string
+		added                []string
+	}{
+		{"new file", "", "# Dev secrets for `tandem up`; git-ignored, never commit real values.\nA=x\nB=xx\n", []string{"A", "B"}},
+		{"keeps values, comments and exports", "# mine\nexport A=secret\n", "# mine\nexport A=secret\nB=x\n", []string{"B"}},
+		{"complete file unchanged", "A=1\nB = 2", "A=1\nB = 2\n", nil},
+	}
+	for _, tt := range tests {
+		n = 0
+		got, added := AddMissingSecrets([]byte(tt.existing), []string{"A", "B"}, next)
+		if string(got) != tt.want || !cmp.Equal(added, tt.added) {
+			t.Errorf("%s: got %q %v, want %q %v", tt.name, got, added, tt.want, tt.added)
+		}
+	}
+}
+
+func TestCheckRejectsInvalidCompose(t *testing.T) {
+	t.Parallel()
+	err := check("shop", []byte("services:\n  web:\n    image: web\n    depends_on: [db]\n"))
+	if err == nil || !strings.Contains(err.Error(), "db") {
+		t.Fatalf("check accepted a dependency on a missing service: %v", err)
+	}
+}

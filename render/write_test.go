@@ -1,0 +1,124 @@
+package render
+
+import (
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/tandemdev/tandem/manifest"
+)
+
+func gen(body string) []byte { return manifest.WithHeader([]byte(body)) }
+
+func writeFile(t *testing.T, path string, data []byte) {
+	t.Helper()
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(path, data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// snapshot reads every file under dir, so a test can tell nothing changed.
+func snapshot(t *testing.T, dir string) map[string]string {
+	t.Helper()
+	out := map[string]string{}
+	err := filepath.Walk(dir, func(p string, info os.FileInfo, err error) error {
+		if err != nil || info.IsDir() {
+			return err
+		}
+		data, err := os.ReadFile(p)
+		out[p] = string(data)
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+func TestWriteCreatesUpdatesAndRemovesStale(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	writeFile(t, filepath.Join(dir, "base/services/old/deployment.yaml"), gen("old\n"))
+	writeFile(t, filepath.Join(dir, "base/kustomization.yaml"), gen("same\n"))
+	writeFile(t, filepath.Join(dir, "overlays/prod/patches/pool.yaml"), []byte("platform-owned\n"))
+
+	res, err := Write(dir, manifest.Files{
+		"base/kustomization.yaml":           gen("same\n"),
+		"base/services/new/deployment.yaml": gen("new\n"),
+		"overlays/prod/kustomization.yaml":  gen("overlay\n"),
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := Result{
+		Written:   []string{"base/services/new/deployment.yaml", "overlays/prod/kustomization.yaml"},
+		Removed:   []string{"base/services/old/deployment.yaml"},
+		Unchanged: []string{"base/kustomization.yaml"},
+	}
+	if diff := cmp.Diff(want, res); diff != "" {
+		t.Errorf("Write result (-want +got):\n%s", diff)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "base/services/old")); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("the stale service's folder is still there: %v", err)
+	}
+	if got, _ := os.ReadFile(filepath.Join(dir, "overlays/prod/patches/pool.yaml")); string(got) != "platform-owned\n" {
+		t.Errorf("platform patch changed: %q", got)
+	}
+	leftovers, _ := filepath.Glob(filepath.Join(dir, "*/*/*/.*tmp*"))
+	if len(leftovers) > 0 {
+		t.Errorf("temporary files left behind: %v", leftovers)
+	}
+}
+
+func TestWriteNeverTouchesFilesItDidNotGenerate(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	writeFile(t, filepath.Join(dir, "compose.yaml"), []byte("# hand-written\n"))
+	writeFile(t, filepath.Join(dir, "base/kustomization.yaml"), gen("old\n"))
+	writeFile(t, filepath.Join(dir, "notes.md"), []byte("mine\n"))
+	before := snapshot(t, dir)
+
+	_, err := Write(dir, manifest.Files{"compose.yaml": gen("new\n"), "base/kustomization.yaml": gen("new\n")})
+	if !errors.Is(err, ErrNotGenerated) || !strings.Contains(err.Error(), filepath.Join(dir, "compose.yaml")) {
+		t.Fatalf("got %v, want ErrNotGenerated naming compose.yaml", err)
+	}
+	if diff := cmp.Diff(before, snapshot(t, dir)); diff != "" {
+		t.Errorf("a refused write changed the folder (-before +after):\n%s", diff)
+	}
+}
+
+func TestWriteRefusesSymlinksAndEscapes(t *testing.T) {
+	t.Parallel()
+	dir, outside := t.TempDir(), t.TempDir()
+	if err := os.Symlink(outside, filepath.Join(dir, "base")); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Write(dir, manifest.Files{"base/kustomization.yaml": gen("x\n")}); err == nil || !strings.Contains(err.Error(), "symbolic link") {
+		t.Errorf("write through a symlink: got %v", err)
+	}
+	if _, err := Write(dir, manifest.Files{"../escape.yaml": gen("x\n")}); err == nil || !strings.Contains(err.Error(), "outside the output folder") {
+		t.Errorf("write outside: got %v", err)
+	}
+	if entries, _ := os.ReadDir(outside); len(entries) != 0 {
+		t.Errorf("files appeared outside the output folder: %v", entries)
+	}
+}
+
+func TestWriteFileAtomicSetsMode(t *testing.T) {
+	t.Parallel()
+	target := filepath.Join(t.TempDir(), "a", "dev.env")
+	if err := WriteFileAtomic(target, []byte("K=v\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	info, err := os.Stat(target)
+	if err != nil || info.Mode().Perm() != 0o600 {
+		t.Fatalf("mode %v, err %v; want 0600", info.Mode().Perm(), err)
+	}
+}
