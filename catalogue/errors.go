@@ -11,6 +11,9 @@ import (
 // by the machine; callers map it to exit code 2.
 var ErrInvalid = errors.New("invalid catalogue")
 
+// ErrNotFound is returned by Load when there is no catalogue at the path.
+var ErrNotFound = errors.New("no catalogue")
+
 // Position is a 1-based line and column in the catalogue file.
 type Position struct {
 	Line   int

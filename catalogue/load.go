@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"reflect"
 	"regexp"
@@ -18,6 +19,9 @@ import (
 // itself is at fault.
 func Load(path string) (*Catalogue, error) {
 	data, err := os.ReadFile(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, fmt.Errorf("%w: %s does not exist; run tandem in the catalogue's folder or pass it with -f FILE", ErrNotFound, path)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("reading catalogue: %w", err)
 	}

@@ -71,7 +71,7 @@ func TestValidCatalogues(t *testing.T) {
 func TestLoadMissingFileIsNotInvalid(t *testing.T) {
 	t.Parallel()
 	_, err := Load(filepath.Join(t.TempDir(), "tandem.yaml"))
-	if err == nil || errors.Is(err, ErrInvalid) || !errors.Is(err, os.ErrNotExist) {
-		t.Fatalf("Load of a missing file: %v; want a not-exist error that is not ErrInvalid", err)
+	if !errors.Is(err, ErrNotFound) || errors.Is(err, ErrInvalid) || !strings.Contains(err.Error(), "pass it with -f FILE") {
+		t.Fatalf("Load of a missing file: %v; want ErrNotFound with a hint", err)
 	}
 }

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"strings"
 
 	"github.com/urfave/cli/v2"
 
@@ -48,7 +49,7 @@ func Run(ctx context.Context, streams Streams, args []string) int {
 		},
 		Commands: []*cli.Command{renderCommand(streams), buildCommand(streams)},
 	}
-	err := app.RunContext(ctx, args)
+	err := app.RunContext(ctx, flagsFirst(app.Commands, args))
 	if err == nil {
 		return ExitOK
 	}
@@ -61,6 +62,7 @@ func Run(ctx context.Context, streams Streams, args []string) int {
 	if errors.Is(failed.err, catalogue.ErrInvalid) ||
 		errors.Is(failed.err, render.ErrUnknownEnvironment) ||
 		errors.Is(failed.err, render.ErrNotGenerated) ||
+		errors.Is(failed.err, catalogue.ErrNotFound) ||
 		errors.Is(failed.err, errUsage) {
 		return ExitInput
 	}
@@ -95,4 +97,48 @@ func fileFlag() *cli.StringFlag {
 
 func outFlag() *cli.StringFlag {
 	return &cli.StringFlag{Name: "out", Aliases: []string{"o"}, Value: "deploy", Usage: "the `DIR` the rendered tree lives in"}
+}
+
+// flagsFirst moves a command's flags before its arguments: urfave/cli v2
+// stops reading flags at the first argument, and people write
+// `tandem build prod -f tandem.yaml`.
+func flagsFirst(commands []*cli.Command, args []string) []string {
+	if len(args) < 2 {
+		return args
+	}
+	var cmd *cli.Command
+	for _, c := range commands {
+		if c.HasName(args[1]) {
+			cmd = c
+		}
+	}
+	if cmd == nil {
+		return args
+	}
+	takesValue := map[string]bool{}
+	for _, f := range cmd.Flags {
+		_, isBool := f.(*cli.BoolFlag)
+		for _, name := range f.Names() {
+			takesValue[name] = !isBool
+		}
+	}
+	var flags, positional []string
+	rest := args[2:]
+	for i := 0; i < len(rest); i++ {
+		arg := rest[i]
+		if arg == "--" {
+			positional = append(positional, rest[i:]...)
+			break
+		}
+		if !strings.HasPrefix(arg, "-") || arg == "-" {
+			positional = append(positional, arg)
+			continue
+		}
+		flags = append(flags, arg)
+		if name := strings.TrimLeft(arg, "-"); !strings.Contains(name, "=") && takesValue[name] && i+1 < len(rest) {
+			i++
+			flags = append(flags, rest[i])
+		}
+	}
+	return append(append(append([]string{}, args[:2]...), flags...), positional...)
 }

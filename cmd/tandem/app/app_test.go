@@ -1,0 +1,207 @@
+package app
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/urfave/cli/v2"
+)
+
+// run drives the real command line in-process.
+func run(t *testing.T, args ...string) (code int, stdout, stderr string) {
+	t.Helper()
+	var out, errOut bytes.Buffer
+	code = Run(context.Background(), Streams{In: strings.NewReader(""), Out: &out, Err: &errOut}, append([]string{"tandem"}, args...))
+	return code, out.String(), errOut.String()
+}
+
+// project copies the shop's catalogue into a fresh folder.
+func project(t *testing.T) string {
+	t.Helper()
+	dir := t.TempDir()
+	data, err := os.ReadFile("../../../examples/shop/tandem.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "tandem.yaml"), data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return dir
+}
+
+func snapshot(t *testing.T, dir string) map[string]string {
+	t.Helper()
+	out := map[string]string{}
+	err := filepath.Walk(dir, func(p string, info os.FileInfo, err error) error {
+		if err != nil || info.IsDir() {
+			return err
+		}
+		data, err := os.ReadFile(p)
+		out[p] = info.Mode().String() + " " + string(data)
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+func TestRenderAndBuild(t *testing.T) {
+	t.Parallel()
+	dir := project(t)
+	file, out := filepath.Join(dir, "tandem.yaml"), filepath.Join(dir, "deploy")
+	code, stdout, stderr := run(t, "render", "-f", file, "-o", out)
+	if code != ExitOK {
+		t.Fatalf("render: exit %d: %s", code, stderr)
+	}
+	if !strings.Contains(stdout, "64 written, 0 unchanged, 0 removed") || !strings.Contains(stdout, "SESSION_KEY") {
+		t.Errorf("render output: %q", stdout)
+	}
+	env, err := os.Stat(filepath.Join(dir, ".tandem", "dev.env"))
+	if err != nil || env.Mode().Perm() != 0o600 {
+		t.Errorf("dev env file: %v, %v; want mode 0600", env, err)
+	}
+	if ignore, err := os.ReadFile(filepath.Join(dir, ".tandem", ".gitignore")); err != nil || !strings.Contains(string(ignore), "\n*\n") {
+		t.Errorf(".tandem/.gitignore does not ignore the folder: %q, %v", ignore, err)
+	}
+
+	code, stdout, _ = run(t, "render", "-f", file, "-o", out)
+	if code != ExitOK || !strings.Contains(stdout, "0 written, 64 unchanged, 0 removed") || strings.Contains(stdout, "added") {
+		t.Errorf("second render: exit %d, %q", code, stdout)
+	}
+
+	code, stdout, stderr = run(t, "build", "prod", "-f", file, "-o", out)
+	if code != ExitOK || !strings.HasPrefix(stdout, "apiVersion: v1\n") || !strings.Contains(stdout, "image: registry.example.com/shop/orders:1.4.2\n") {
+		t.Errorf("build prod: exit %d, stderr %q, stdout starts %q", code, stderr, stdout[:min(len(stdout), 200)])
+	}
+}
+
+func TestRenderKeepsDevSecretValues(t *testing.T) {
+	t.Parallel()
+	dir := project(t)
+	envFile := filepath.Join(dir, ".tandem", "dev.env")
+	if err := os.MkdirAll(filepath.Dir(envFile), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(envFile, []byte("SESSION_KEY=mine\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if code, _, stderr := run(t, "render", "-f", filepath.Join(dir, "tandem.yaml"), "-o", filepath.Join(dir, "deploy")); code != ExitOK {
+		t.Fatalf("render: %s", stderr)
+	}
+	data, _ := os.ReadFile(envFile)
+	if !strings.HasPrefix(string(data), "SESSION_KEY=mine\n") || strings.Count(string(data), "SESSION_KEY=") != 1 {
+		t.Errorf("developer's value not kept:\n%s", data)
+	}
+}
+
+// TestInvalidInputChangesNothing: a bad catalogue is reported with its
+// position, exits 2 and leaves the previous render as it was.
+func TestInvalidInputChangesNothing(t *testing.T) {
+	t.Parallel()
+	dir := project(t)
+	file, out := filepath.Join(dir, "tandem.yaml"), filepath.Join(dir, "deploy")
+	if code, _, stderr := run(t, "render", "-f", file, "-o", out); code != ExitOK {
+		t.Fatal(stderr)
+	}
+	data, _ := os.ReadFile(file)
+	broken := strings.Replace(string(data), "uses: [orders-db, events, payments]", "uses: [orders-db, event, payments]", 1)
+	if err := os.WriteFile(file, []byte(broken), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	before := snapshot(t, dir)
+	for _, args := range [][]string{{"render"}, {"build", "prod"}} {
+		code, stdout, stderr := run(t, append(args, "-f", file, "-o", out)...)
+		want := "tandem: " + file + `:86:23: services.orders.uses[1]: unknown service or resource "event" (did you mean "events"?)` + "\n"
+		if code != ExitInput || stderr != want || stdout != "" {
+			t.Errorf("%v: exit %d, stdout %q, stderr %q; want exit 2 and %q", args, code, stdout, stderr, want)
+		}
+	}
+	if diff := cmp.Diff(before, snapshot(t, dir)); diff != "" {
+		t.Errorf("a failed render changed files (-before +after):\n%s", diff)
+	}
+}
+
+func TestRenderRefusesHandWrittenFiles(t *testing.T) {
+	t.Parallel()
+	dir := project(t)
+	out := filepath.Join(dir, "deploy")
+	if err := os.MkdirAll(out, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(out, "compose.yaml"), []byte("services: {}\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	before := snapshot(t, dir)
+	code, _, stderr := run(t, "render", "-f", filepath.Join(dir, "tandem.yaml"), "-o", out)
+	if code != ExitInput || !strings.Contains(stderr, filepath.Join(out, "compose.yaml")+`: has no "# Code generated by tandem; DO NOT EDIT." header`) {
+		t.Errorf("exit %d, stderr %q", code, stderr)
+	}
+	if diff := cmp.Diff(before, snapshot(t, dir)); diff != "" {
+		t.Errorf("a refused render changed files (-before +after):\n%s", diff)
+	}
+}
+
+func TestUsageErrors(t *testing.T) {
+	t.Parallel()
+	dir := project(t)
+	file := filepath.Join(dir, "tandem.yaml")
+	tests := []struct {
+		args []string
+		want string
+	}{
+		{[]string{"rendr"}, `unknown command "rendr"`},
+		{[]string{"render", "--nope"}, "flag provided but not defined: -nope"},
+		{[]string{"render", "extra"}, `render takes no arguments, got ["extra"]`},
+		{[]string{"build", "prod", "staging", "-f", file}, "build takes one environment, e.g. tandem build prod"},
+		{[]string{"build", "-f", file}, "build takes one environment, e.g. tandem build prod"},
+		{[]string{"build", "dev", "-f", file}, "dev runs locally from compose.yaml; it has no kustomize overlay (choose one of: prod, staging)"},
+		{[]string{"build", "qa", "-f", file}, `unknown environment: "qa" (choose one of: prod, staging)`},
+	}
+	for _, tt := range tests {
+		code, _, stderr := run(t, tt.args...)
+		if code != ExitInput || !strings.Contains(stderr, tt.want) {
+			t.Errorf("%v: exit %d, stderr %q; want exit 2 with %q", tt.args, code, stderr, tt.want)
+		}
+	}
+}
+
+func TestMissingCatalogueIsAClearError(t *testing.T) {
+	t.Parallel()
+	missing := filepath.Join(t.TempDir(), "tandem.yaml")
+	code, _, stderr := run(t, "render", "-f", missing)
+	if code != ExitInput || stderr != "tandem: no catalogue: "+missing+" does not exist; run tandem in the catalogue's folder or pass it with -f FILE\n" {
+		t.Errorf("exit %d, stderr %q", code, stderr)
+	}
+}
+
+func TestHelpShowsExamples(t *testing.T) {
+	t.Parallel()
+	for _, cmd := range []string{"render", "build"} {
+		code, stdout, _ := run(t, cmd, "--help")
+		if code != ExitOK || !strings.Contains(stdout, "Example:\n      tandem "+cmd) {
+			t.Errorf("%s --help: exit %d\n%s", cmd, code, stdout)
+		}
+	}
+}
+
+func TestFlagsFirst(t *testing.T) {
+	t.Parallel()
+	commands := []*cli.Command{{Name: "build", Flags: []cli.Flag{fileFlag(), &cli.BoolFlag{Name: "verbose"}}}}
+	tests := []struct{ in, want []string }{
+		{[]string{"tandem", "build", "prod", "-f", "x.yaml"}, []string{"tandem", "build", "-f", "x.yaml", "prod"}},
+		{[]string{"tandem", "build", "prod", "--verbose", "--file=x.yaml"}, []string{"tandem", "build", "--verbose", "--file=x.yaml", "prod"}},
+		{[]string{"tandem", "build", "--", "-odd"}, []string{"tandem", "build", "--", "-odd"}},
+		{[]string{"tandem", "other", "a", "-f", "x"}, []string{"tandem", "other", "a", "-f", "x"}},
+	}
+	for _, tt := range tests {
+		if got := flagsFirst(commands, tt.in); !cmp.Equal(got, tt.want) {
+			t.Errorf("flagsFirst(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}
