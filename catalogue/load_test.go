@@ -75,3 +75,20 @@ func TestLoadMissingFileIsNotInvalid(t *testing.T) {
 		t.Fatalf("Load of a missing file: %v; want ErrNotFound with a hint", err)
 	}
 }
+
+// TestReadmeCatalogueLoads keeps the README's catalogue example valid.
+func TestReadmeCatalogueLoads(t *testing.T) {
+	t.Parallel()
+	readme, err := os.ReadFile("../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, rest, ok := strings.Cut(string(readme), "```yaml\n")
+	block, _, closed := strings.Cut(rest, "```")
+	if !ok || !closed {
+		t.Fatal("README has no yaml block")
+	}
+	if _, err := Parse("README.md", []byte(block)); err != nil {
+		t.Errorf("the README's catalogue does not load:\n%v", err)
+	}
+}

@@ -1,0 +1,34 @@
+# The two commands a fresh machine needs: `make demo` and `make test`.
+GO      ?= go
+BIN     := bin/tandem
+EXAMPLE := examples/shop
+
+.PHONY: demo test tools build golden lint
+
+build:
+	$(GO) build -o $(BIN) ./cmd/tandem
+
+# Render the shop (compose.yaml, base, overlays) and print its prod manifests.
+demo: build
+	cd $(EXAMPLE) && ../../$(BIN) render
+	cd $(EXAMPLE) && ../../$(BIN) build prod
+
+# Everything the tests need, then every test: unit, golden and e2e.
+test: tools lint
+	$(GO) test ./...
+
+lint:
+	@unformatted=$$(gofmt -l $$(git ls-files '*.go')); \
+	if [ -n "$$unformatted" ]; then echo "gofmt needed: $$unformatted"; exit 1; fi
+	$(GO) vet ./...
+
+# kubectl comes with the machine; Compose is Debian's docker-compose when
+# the docker compose plugin is absent.
+tools:
+	@command -v kubectl >/dev/null || { echo "kubectl is required (it is the independent check of tandem build)"; exit 1; }
+	@docker compose version >/dev/null 2>&1 || command -v docker-compose >/dev/null || \
+		{ apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq docker-compose; }
+
+# Rewrite golden files after an intended change; review the diff like code.
+golden:
+	$(GO) test ./render/ ./compose/ -update

@@ -1,0 +1,215 @@
+package e2e
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+var tandemBin string
+
+func TestMain(m *testing.M) {
+	dir, err := os.MkdirTemp("", "tandem-e2e-")
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+	tandemBin = filepath.Join(dir, "tandem")
+	build := exec.Command("go", "build", "-o", tandemBin, "../cmd/tandem")
+	build.Stdout, build.Stderr = os.Stdout, os.Stderr
+	if err := build.Run(); err != nil {
+		fmt.Fprintln(os.Stderr, "building tandem:", err)
+		os.Exit(1)
+	}
+	code := m.Run()
+	os.RemoveAll(dir)
+	os.Exit(code)
+}
+
+type result struct {
+	stdout, stderr string
+	code           int
+}
+
+// run runs a program in dir; a failure to start it fails the test, with
+// the command line, since that means a missing tool.
+func run(t *testing.T, dir, name string, args ...string) result {
+	t.Helper()
+	cmd := exec.Command(name, args...)
+	cmd.Dir = dir
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	err := cmd.Run()
+	var exit *exec.ExitError
+	if err != nil && !errors.As(err, &exit) {
+		t.Fatalf("%s %s: %v (is it installed? make tools installs what the tests need)", name, strings.Join(args, " "), err)
+	}
+	return result{stdout.String(), stderr.String(), cmd.ProcessState.ExitCode()}
+}
+
+func mustRun(t *testing.T, dir, name string, args ...string) string {
+	t.Helper()
+	r := run(t, dir, name, args...)
+	if r.code != 0 {
+		t.Fatalf("%s %s: exit %d\n%s", name, strings.Join(args, " "), r.code, r.stderr)
+	}
+	return r.stdout
+}
+
+// shop copies the shop example, catalogue and service sources, into a
+// fresh folder, as a user's checkout would have it.
+func shop(t *testing.T) string {
+	t.Helper()
+	dir := t.TempDir()
+	src := "../examples/shop"
+	err := filepath.WalkDir(src, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel(src, p)
+		if rel == "deploy" || rel == ".tandem" {
+			return fs.SkipDir
+		}
+		if d.IsDir() {
+			return os.MkdirAll(filepath.Join(dir, rel), 0o755)
+		}
+		data, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		return os.WriteFile(filepath.Join(dir, rel), data, 0o644)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return dir
+}
+
+// TestBuildMatchesKubectlKustomize is the contract of `tandem build`: the
+// bytes `kubectl kustomize` prints for the tree `tandem render` wrote,
+// platform patches included.
+func TestBuildMatchesKubectlKustomize(t *testing.T) {
+	t.Parallel()
+	dir := shop(t)
+	patches := filepath.Join(dir, "deploy", "overlays", "prod", "patches")
+	if err := os.MkdirAll(patches, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	patch := "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: orders\nspec:\n  template:\n    spec:\n      nodeSelector:\n        pool: ordering\n"
+	if err := os.WriteFile(filepath.Join(patches, "orders-pool.yaml"), []byte(patch), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	mustRun(t, dir, tandemBin, "render")
+	for _, env := range []string{"staging", "prod"} {
+		t.Run(env, func(t *testing.T) {
+			want := mustRun(t, dir, "kubectl", "kustomize", filepath.Join("deploy", "overlays", env))
+			got := mustRun(t, dir, tandemBin, "build", env)
+			if got != want {
+				t.Errorf("tandem build %s differs from kubectl kustomize (-kubectl +tandem):\n%s", env, cmp.Diff(want, got))
+			}
+			if env == "prod" && !strings.Contains(got, "pool: ordering") {
+				t.Error("the platform patch is not applied")
+			}
+			if !strings.Contains(got, "namespace: shop") {
+				t.Errorf("no namespace in %s", env)
+			}
+		})
+	}
+}
+
+// composeCommand is `docker compose` where the plugin exists, else the
+// standalone docker-compose, which is what `tandem up` will use too.
+func composeCommand(t *testing.T) []string {
+	t.Helper()
+	if exec.Command("docker", "compose", "version").Run() == nil {
+		return []string{"docker", "compose"}
+	}
+	if _, err := exec.LookPath("docker-compose"); err != nil {
+		t.Fatal("neither `docker compose` nor docker-compose is installed; make tools installs docker-compose")
+	}
+	return []string{"docker-compose"}
+}
+
+func TestComposeFileAcceptedByDockerCompose(t *testing.T) {
+	t.Parallel()
+	dir := shop(t)
+	mustRun(t, dir, tandemBin, "render")
+	compose := composeCommand(t)
+	args := append(compose[1:], "--env-file", filepath.Join(".tandem", "dev.env"), "-p", "shop", "-f", filepath.Join("deploy", "compose.yaml"), "config")
+	cfg := mustRun(t, dir, compose[0], args...)
+	for _, want := range []string{"orders-db:", "image: postgres:16", "condition: service_healthy", "ORDERS_DB_URL: postgres://orders:"} {
+		if !strings.Contains(cfg, want) {
+			t.Errorf("docker compose config lacks %q:\n%s", want, cfg)
+		}
+	}
+	env, err := os.ReadFile(filepath.Join(dir, ".tandem", "dev.env"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, line := range strings.Split(strings.TrimSpace(string(env)), "\n") {
+		name, value, ok := strings.Cut(line, "=")
+		if ok && name == "SESSION_KEY" && !strings.Contains(cfg, "SESSION_KEY: "+value) {
+			t.Errorf("the dev secret SESSION_KEY did not reach the bff:\n%s", cfg)
+		}
+	}
+
+	// Without the env file Compose must stop and say what to do.
+	args = append(compose[1:], "-p", "shop", "-f", filepath.Join("deploy", "compose.yaml"), "config")
+	r := run(t, dir, compose[0], args...)
+	if r.code == 0 || !strings.Contains(r.stderr, "is not set; tandem render adds it to .tandem/dev.env") {
+		t.Errorf("compose config without dev secrets: exit %d, %s", r.code, r.stderr)
+	}
+}
+
+func TestMalformedCatalogueExits2AndChangesNothing(t *testing.T) {
+	t.Parallel()
+	dir := shop(t)
+	mustRun(t, dir, tandemBin, "render")
+	before := tree(t, dir)
+	catalogue := filepath.Join(dir, "tandem.yaml")
+	data, _ := os.ReadFile(catalogue)
+	broken := strings.Replace(string(data), "    domain: ordering\n    ports: [{name: http, port: 8080}, {name: metrics", "    domain: ordering\n    prots: [{name: http, port: 8080}, {name: metrics", 1)
+	if broken == string(data) {
+		t.Fatal("fixture edit did not apply")
+	}
+	if err := os.WriteFile(catalogue, []byte(broken), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	before["tandem.yaml"] = broken
+	for _, args := range [][]string{{"render"}, {"build", "prod"}} {
+		r := run(t, dir, tandemBin, args...)
+		want := `tandem: tandem.yaml:84:5: services.orders.prots: unknown field "prots" (did you mean "ports"?)` + "\n"
+		if r.code != 2 || r.stderr != want || r.stdout != "" {
+			t.Errorf("tandem %v: exit %d, stdout %q, stderr %q; want exit 2 and %q", args, r.code, r.stdout, r.stderr, want)
+		}
+	}
+	if diff := cmp.Diff(before, tree(t, dir)); diff != "" {
+		t.Errorf("the folder changed (-before +after):\n%s", diff)
+	}
+}
+
+func tree(t *testing.T, dir string) map[string]string {
+	t.Helper()
+	out := map[string]string{}
+	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		data, err := os.ReadFile(p)
+		rel, _ := filepath.Rel(dir, p)
+		out[rel] = string(data)
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
