@@ -16,11 +16,22 @@ import (
 // path nor a suggestion, hence this small reflective walk.
 type decoder struct {
 	errs *errorList
+	// visits counts decoded nodes: aliases can make a small file expand
+	// exponentially, and no real catalogue comes near the limit.
+	visits   int
+	tooLarge bool
 }
 
+const maxVisits = 1_000_000
+
 func (d *decoder) decode(n *yaml.Node, v reflect.Value, path string) {
-	for n.Kind == yaml.AliasNode {
-		n = n.Alias
+	n = resolveAlias(n)
+	if d.visits++; d.visits > maxVisits {
+		if !d.tooLarge {
+			d.tooLarge = true
+			d.errs.at(Position{n.Line, n.Column}, path, "the catalogue expands to more than %d values; check for aliases that refer to each other", maxVisits)
+		}
+		return
 	}
 	d.errs.positions[path] = Position{n.Line, n.Column}
 	if n.Kind == yaml.ScalarNode && n.Tag == "!!null" {
@@ -78,15 +89,26 @@ func (d *decoder) expectScalar(n *yaml.Node, path, want string) bool {
 }
 
 // pairs walks a mapping node's keys, reporting duplicates and non-string
-// keys, and calls fn for each first occurrence with the key's path.
+// keys, and calls fn for each key with its path. Keys merged in with
+// "<<: *anchor" come first, so that the mapping's own keys override them.
 func (d *decoder) pairs(n *yaml.Node, path, what string, fn func(key string, keyNode, value *yaml.Node, keyPath string)) {
+	n = resolveAlias(n)
 	if n.Kind != yaml.MappingNode {
 		d.errs.add(path, "expected %s, got %s", what, describe(n))
 		return
 	}
+	merged := map[string]bool{}
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		if k := n.Content[i]; k.Tag == "!!merge" {
+			d.merge(n.Content[i+1], path, what, merged, fn)
+		}
+	}
 	seen := map[string]Position{}
 	for i := 0; i+1 < len(n.Content); i += 2 {
 		k, val := n.Content[i], n.Content[i+1]
+		if k.Tag == "!!merge" {
+			continue
+		}
 		keyPath := join(path, k.Value)
 		pos := Position{k.Line, k.Column}
 		if k.Kind != yaml.ScalarNode {
@@ -102,9 +124,41 @@ func (d *decoder) pairs(n *yaml.Node, path, what string, fn func(key string, key
 	}
 }
 
+// merge applies the mappings of a "<<" value: one alias or a list of them,
+// earlier ones winning as YAML's merge key specifies.
+func (d *decoder) merge(value *yaml.Node, path, what string, done map[string]bool, fn func(string, *yaml.Node, *yaml.Node, string)) {
+	sources := []*yaml.Node{value}
+	if value.Kind == yaml.SequenceNode {
+		sources = value.Content
+	}
+	for _, src := range sources {
+		src = resolveAlias(src)
+		if src.Kind != yaml.MappingNode {
+			d.errs.at(Position{src.Line, src.Column}, path, "<< merges mappings, got %s", describe(src))
+			continue
+		}
+		d.pairs(src, path, what, func(key string, keyNode, val *yaml.Node, keyPath string) {
+			if !done[key] {
+				done[key] = true
+				fn(key, keyNode, val, keyPath)
+			}
+		})
+	}
+}
+
+func resolveAlias(n *yaml.Node) *yaml.Node {
+	for n.Kind == yaml.AliasNode {
+		n = n.Alias
+	}
+	return n
+}
+
 func (d *decoder) decodeStruct(n *yaml.Node, v reflect.Value, path string) {
 	fields := yamlFields(v.Type())
 	d.pairs(n, path, "a mapping", func(key string, keyNode, value *yaml.Node, keyPath string) {
+		if path == "" && strings.HasPrefix(key, "x-") {
+			return // extension fields hold anchors for reuse, as in Compose
+		}
 		idx, ok := fields[key]
 		if !ok {
 			names := make([]string, 0, len(fields))
@@ -114,7 +168,11 @@ func (d *decoder) decodeStruct(n *yaml.Node, v reflect.Value, path string) {
 			d.errs.at(Position{keyNode.Line, keyNode.Column}, keyPath, "unknown field %q%s", key, suggest(key, names))
 			return
 		}
-		d.decode(value, v.Field(idx), keyPath)
+		// A key merged with "<<" and then set again is replaced, not
+		// combined: YAML merges are shallow.
+		field := v.Field(idx)
+		field.Set(reflect.Zero(field.Type()))
+		d.decode(value, field, keyPath)
 		d.pointAtKeyUnlessScalar(keyNode, value, keyPath)
 	})
 }

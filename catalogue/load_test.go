@@ -2,6 +2,7 @@ package catalogue
 
 import (
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -90,5 +91,43 @@ func TestReadmeCatalogueLoads(t *testing.T) {
 	}
 	if _, err := Parse("README.md", []byte(block)); err != nil {
 		t.Errorf("the README's catalogue does not load:\n%v", err)
+	}
+}
+
+// TestAnchorsAndMerges: YAML merges are shallow, a service's own keys
+// replace merged ones, and x- keys at the top hold anchors.
+func TestAnchorsAndMerges(t *testing.T) {
+	t.Parallel()
+	c, err := Load("testdata/valid-anchors.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	cart, orders := c.Services["cart"], c.Services["orders"]
+	if diff := cmp.Diff(map[string]string{"A": "3"}, cart.Env); diff != "" {
+		t.Errorf("cart env (-want +got):\n%s", diff)
+	}
+	if diff := cmp.Diff(map[string]string{"A": "1", "B": "2"}, orders.Env); diff != "" {
+		t.Errorf("orders env (-want +got):\n%s", diff)
+	}
+	if cart.Build != "./cart" || orders.Build != "./orders" || cart.Health.HTTP != "/healthz" || len(cart.Ports) != 1 {
+		t.Errorf("merged services: cart %+v, orders %+v", cart, orders)
+	}
+}
+
+func TestAliasBombIsRefused(t *testing.T) {
+	t.Parallel()
+	var b strings.Builder
+	b.WriteString("name: shop\nx-values: &values {")
+	for i := range 2000 {
+		fmt.Fprintf(&b, "K%d: v, ", i)
+	}
+	b.WriteString("}\nconfig:\n")
+	for i := range 2000 {
+		fmt.Fprintf(&b, "  g%d: *values\n", i)
+	}
+	b.WriteString("services:\n  web: {image: web:1}\n")
+	_, err := Parse("tandem.yaml", []byte(b.String()))
+	if err == nil || !strings.Contains(err.Error(), "expands to more than 1000000 values") {
+		t.Fatalf("got %v", err)
 	}
 }

@@ -16,12 +16,16 @@ import (
 // manifests of env's overlay, byte for byte what `kubectl kustomize` prints
 // for the same tree on disk.
 func Build(c *catalogue.Catalogue, files manifest.Files, env string) ([]byte, error) {
+	choices := "the catalogue declares no environment besides dev; add one under environments"
+	if deploy := c.DeployEnvironments(); len(deploy) > 0 {
+		choices = "choose one of: " + strings.Join(deploy, ", ")
+	}
 	if env == catalogue.DevEnvironment {
-		return nil, fmt.Errorf("%w: %s runs locally from %s; it has no kustomize overlay (choose one of: %s)",
-			ErrUnknownEnvironment, env, manifest.ComposeFile, strings.Join(c.DeployEnvironments(), ", "))
+		return nil, fmt.Errorf("%w: %s runs locally from %s; it has no kustomize overlay (%s)",
+			ErrUnknownEnvironment, env, manifest.ComposeFile, choices)
 	}
 	if _, ok := c.Environments[env]; !ok {
-		return nil, fmt.Errorf("%w: %q (choose one of: %s)", ErrUnknownEnvironment, env, strings.Join(c.DeployEnvironments(), ", "))
+		return nil, fmt.Errorf("%w: %q (%s)", ErrUnknownEnvironment, env, choices)
 	}
 	fs := filesys.MakeFsInMemory()
 	for _, p := range files.Paths() {
