@@ -20,6 +20,7 @@ type Level int
 // default < config group < service < environment override.
 const (
 	LevelResource Level = iota // connection settings of a used resource: the defaults
+	LevelUses                  // the URL of a used service, also a default
 	LevelConfigGroup
 	LevelService
 	LevelOverride
@@ -39,6 +40,8 @@ func (o Origin) String() string {
 	switch o.Level {
 	case LevelResource:
 		return "resource " + o.Name
+	case LevelUses:
+		return "uses " + o.Name
 	case LevelConfigGroup:
 		if o.Env != "" {
 			return fmt.Sprintf("config group %s (environment %s)", o.Name, o.Env)
@@ -194,6 +197,27 @@ func (p Port) PublishedPort() int {
 	return p.Port
 }
 
+// ServiceURLVar is the variable that carries the URL of a used service.
+func ServiceURLVar(service string) string { return EnvPrefix(service) + "_URL" }
+
+// ServiceURL is how other services reach a service: its name is a hostname
+// both in Compose and in a namespace. The port is the one named http, else
+// the first; a service without ports has no URL.
+func (c *Catalogue) ServiceURL(name string) (string, bool) {
+	s := c.Services[name]
+	if s == nil || len(s.Ports) == 0 {
+		return "", false
+	}
+	port := s.Ports[0]
+	for _, p := range s.Ports {
+		if p.Name == "http" {
+			port = p
+			break
+		}
+	}
+	return fmt.Sprintf("http://%s:%d", name, port.Port), true
+}
+
 // HealthPort returns the port an HTTP health check probes.
 func (s *Service) HealthPort() Port {
 	for _, p := range s.Ports {
@@ -237,6 +261,10 @@ func (c *Catalogue) resolveService(name, env string) *Workload {
 
 	vars := map[string]EnvVar{}
 	for _, used := range s.Uses {
+		if url, ok := c.ServiceURL(used); ok {
+			v := ServiceURLVar(used)
+			vars[v] = EnvVar{Name: v, Value: url, Origin: Origin{Level: LevelUses, Name: used}}
+		}
 		r, ok := c.Resources[used]
 		if !ok {
 			continue

@@ -103,6 +103,28 @@ func TestResolveSettings(t *testing.T) {
 	}
 }
 
+func TestUsedServiceURL(t *testing.T) {
+	t.Parallel()
+	c, err := Parse("tandem.yaml", []byte(`name: shop
+services:
+  bff: {image: bff:1, uses: [catalog, orders, worker], env: {ORDERS_URL: http://orders.internal}}
+  catalog: {image: catalog:1, ports: [{name: grpc, port: 9000}, {name: http, port: 8080}]}
+  orders: {image: orders:1, ports: [{name: api, port: 7000}]}
+  worker: {image: worker:1}
+`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	w := workload(t, c, "bff", "")
+	want := []EnvVar{
+		{Name: "CATALOG_URL", Value: "http://catalog:8080", Origin: Origin{Level: LevelUses, Name: "catalog"}},
+		{Name: "ORDERS_URL", Value: "http://orders.internal", Origin: Origin{Level: LevelService}},
+	}
+	if diff := cmp.Diff(want, w.Vars); diff != "" {
+		t.Errorf("bff vars (-want +got):\n%s", diff)
+	}
+}
+
 func TestOriginString(t *testing.T) {
 	t.Parallel()
 	for want, o := range map[string]Origin{
@@ -110,6 +132,7 @@ func TestOriginString(t *testing.T) {
 		"config group observability":                    {Level: LevelConfigGroup, Name: "observability"},
 		"config group observability (environment prod)": {Level: LevelConfigGroup, Name: "observability", Env: "prod"},
 		"service":       {Level: LevelService},
+		"uses catalog":  {Level: LevelUses, Name: "catalog"},
 		"override prod": {Level: LevelOverride, Name: "prod"},
 		"secret":        {Level: LevelSecret},
 	} {
