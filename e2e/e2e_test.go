@@ -12,6 +12,8 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/tandemdev/tandem/internal/testfs"
 )
 
 var tandemBin string
@@ -173,7 +175,6 @@ func TestMalformedCatalogueExits2AndChangesNothing(t *testing.T) {
 	t.Parallel()
 	dir := shop(t)
 	mustRun(t, dir, tandemBin, "render")
-	before := tree(t, dir)
 	catalogue := filepath.Join(dir, "tandem.yaml")
 	data, _ := os.ReadFile(catalogue)
 	broken := strings.Replace(string(data), "    domain: ordering\n    ports: [{name: http, port: 8080}, {name: metrics", "    domain: ordering\n    prots: [{name: http, port: 8080}, {name: metrics", 1)
@@ -183,7 +184,7 @@ func TestMalformedCatalogueExits2AndChangesNothing(t *testing.T) {
 	if err := os.WriteFile(catalogue, []byte(broken), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	before["tandem.yaml"] = broken
+	before := testfs.Snapshot(t, dir)
 	for _, args := range [][]string{{"render"}, {"build", "prod"}} {
 		r := run(t, dir, tandemBin, args...)
 		want := `tandem: tandem.yaml:84:5: services.orders.prots: unknown field "prots" (did you mean "ports"?)` + "\n"
@@ -191,25 +192,7 @@ func TestMalformedCatalogueExits2AndChangesNothing(t *testing.T) {
 			t.Errorf("tandem %v: exit %d, stdout %q, stderr %q; want exit 2 and %q", args, r.code, r.stdout, r.stderr, want)
 		}
 	}
-	if diff := cmp.Diff(before, tree(t, dir)); diff != "" {
+	if diff := cmp.Diff(before, testfs.Snapshot(t, dir)); diff != "" {
 		t.Errorf("the folder changed (-before +after):\n%s", diff)
 	}
-}
-
-func tree(t *testing.T, dir string) map[string]string {
-	t.Helper()
-	out := map[string]string{}
-	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() {
-			return err
-		}
-		data, err := os.ReadFile(p)
-		rel, _ := filepath.Rel(dir, p)
-		out[rel] = string(data)
-		return err
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return out
 }

@@ -103,13 +103,7 @@ func checkWritable(dir, p string) error {
 // generatedFiles lists the files under dir that carry tandem's header.
 func generatedFiles(dir string) ([]string, error) {
 	var out []string
-	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
-		if errors.Is(err, fs.ErrNotExist) && p == dir {
-			return fs.SkipAll
-		}
-		if err != nil || !d.Type().IsRegular() {
-			return err
-		}
+	err := walkFiles(dir, dir, func(rel, p string) error {
 		f, err := os.Open(p)
 		if err != nil {
 			return err
@@ -118,16 +112,30 @@ func generatedFiles(dir string) ([]string, error) {
 		n, _ := f.Read(head)
 		f.Close()
 		if manifest.Generated(head[:n]) {
-			rel, err := filepath.Rel(dir, p)
-			if err != nil {
-				return err
-			}
-			out = append(out, filepath.ToSlash(rel))
+			out = append(out, rel)
 		}
 		return nil
 	})
 	sort.Strings(out)
 	return out, err
+}
+
+// walkFiles calls fn for each regular file under root with its slash path
+// relative to dir; a missing root has no files.
+func walkFiles(dir, root string, fn func(rel, path string) error) error {
+	return filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
+		if errors.Is(err, fs.ErrNotExist) && p == root {
+			return fs.SkipAll
+		}
+		if err != nil || !d.Type().IsRegular() {
+			return err
+		}
+		rel, err := filepath.Rel(dir, p)
+		if err != nil {
+			return err
+		}
+		return fn(filepath.ToSlash(rel), p)
+	})
 }
 
 func removeEmptyParents(dir, rel string) {
@@ -173,23 +181,10 @@ func ReadPlatform(dir string, envs []string) (manifest.Files, error) {
 	files := manifest.Files{}
 	for _, env := range envs {
 		root := filepath.Join(dir, filepath.FromSlash(manifest.PlatformPatchesDir(env)))
-		err := filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
-			if errors.Is(err, fs.ErrNotExist) && p == root {
-				return fs.SkipAll
-			}
-			if err != nil || !d.Type().IsRegular() {
-				return err
-			}
+		err := walkFiles(dir, root, func(rel, p string) error {
 			data, err := os.ReadFile(p)
-			if err != nil {
-				return err
-			}
-			rel, err := filepath.Rel(dir, p)
-			if err != nil {
-				return err
-			}
-			files[filepath.ToSlash(rel)] = data
-			return nil
+			files[rel] = data
+			return err
 		})
 		if err != nil {
 			return nil, fmt.Errorf("reading platform patches of %s: %w", env, err)

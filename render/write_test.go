@@ -9,6 +9,8 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/tandemdev/tandem/internal/testfs"
+
 	"github.com/tandemdev/tandem/manifest"
 )
 
@@ -22,24 +24,6 @@ func writeFile(t *testing.T, path string, data []byte) {
 	if err := os.WriteFile(path, data, 0o644); err != nil {
 		t.Fatal(err)
 	}
-}
-
-// snapshot reads every file under dir, so a test can tell nothing changed.
-func snapshot(t *testing.T, dir string) map[string]string {
-	t.Helper()
-	out := map[string]string{}
-	err := filepath.Walk(dir, func(p string, info os.FileInfo, err error) error {
-		if err != nil || info.IsDir() {
-			return err
-		}
-		data, err := os.ReadFile(p)
-		out[p] = string(data)
-		return err
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return out
 }
 
 func TestWriteCreatesUpdatesAndRemovesStale(t *testing.T) {
@@ -83,13 +67,13 @@ func TestWriteNeverTouchesFilesItDidNotGenerate(t *testing.T) {
 	writeFile(t, filepath.Join(dir, "compose.yaml"), []byte("# hand-written\n"))
 	writeFile(t, filepath.Join(dir, "base/kustomization.yaml"), gen("old\n"))
 	writeFile(t, filepath.Join(dir, "notes.md"), []byte("mine\n"))
-	before := snapshot(t, dir)
+	before := testfs.Snapshot(t, dir)
 
 	_, err := Write(dir, manifest.Files{"compose.yaml": gen("new\n"), "base/kustomization.yaml": gen("new\n")})
 	if !errors.Is(err, ErrNotGenerated) || !strings.Contains(err.Error(), filepath.Join(dir, "compose.yaml")) {
 		t.Fatalf("got %v, want ErrNotGenerated naming compose.yaml", err)
 	}
-	if diff := cmp.Diff(before, snapshot(t, dir)); diff != "" {
+	if diff := cmp.Diff(before, testfs.Snapshot(t, dir)); diff != "" {
 		t.Errorf("a refused write changed the folder (-before +after):\n%s", diff)
 	}
 }

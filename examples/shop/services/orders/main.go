@@ -1,23 +1,7 @@
-// Command orders is the shop's orders service. For now it only answers its health
-// check; it is built into a FROM scratch image, so it needs no shell.
+// Command orders is the shop's orders service; so far it only answers its health
+// check.
 package main
 
-import (
-	"log"
-	"net/http"
-	"os"
-)
+import "github.com/tandemdev/tandem/examples/shop/internal/service"
 
-func main() {
-	addr := ":" + envOr("PORT", "8080")
-	http.HandleFunc("/healthz", func(w http.ResponseWriter, _ *http.Request) { w.Write([]byte("ok\n")) })
-	log.Printf("orders listening on %s", addr)
-	log.Fatal(http.ListenAndServe(addr, nil))
-}
-
-func envOr(name, fallback string) string {
-	if v := os.Getenv(name); v != "" {
-		return v
-	}
-	return fallback
-}
+func main() { service.Run("orders", nil) }
