@@ -16,21 +16,31 @@ import (
 // path nor a suggestion, hence this small reflective walk.
 type decoder struct {
 	errs *errorList
-	// visits counts decoded nodes: aliases can make a small file expand
-	// exponentially, and no real catalogue comes near the limit.
+	// visits counts decoded nodes and keys: aliases and merges can make a
+	// small file expand exponentially; no real catalogue nears the limit.
 	visits   int
 	tooLarge bool
+	// merging holds the mappings being merged, to catch a merge into itself.
+	merging map[*yaml.Node]bool
+}
+
+// visit counts one more node and reports, once, when there are too many.
+func (d *decoder) visit(n *yaml.Node, path string) bool {
+	if d.visits++; d.visits <= maxVisits {
+		return true
+	}
+	if !d.tooLarge {
+		d.tooLarge = true
+		d.errs.at(Position{n.Line, n.Column}, path, "the catalogue expands to more than %d values; check for aliases that refer to each other", maxVisits)
+	}
+	return false
 }
 
 const maxVisits = 1_000_000
 
 func (d *decoder) decode(n *yaml.Node, v reflect.Value, path string) {
 	n = resolveAlias(n)
-	if d.visits++; d.visits > maxVisits {
-		if !d.tooLarge {
-			d.tooLarge = true
-			d.errs.at(Position{n.Line, n.Column}, path, "the catalogue expands to more than %d values; check for aliases that refer to each other", maxVisits)
-		}
+	if !d.visit(n, path) {
 		return
 	}
 	d.errs.positions[path] = Position{n.Line, n.Column}
@@ -51,15 +61,13 @@ func (d *decoder) decode(n *yaml.Node, v reflect.Value, path string) {
 		d.decodeSlice(n, v, path)
 	case reflect.String:
 		if d.expectScalar(n, path, "a string") {
-			if n.Tag == "!!str" || n.Tag == "!!int" || n.Tag == "!!float" || n.Tag == "!!bool" {
-				v.SetString(n.Value)
-			} else {
-				d.errs.add(path, "expected a string, got %s", describe(n))
-			}
+			// Any plain scalar reads as the text written: version: 16,
+			// DEBUG: true and RELEASE: 2024-06-01 are strings here.
+			v.SetString(n.Value)
 		}
 	case reflect.Int:
 		if d.expectScalar(n, path, "an integer") {
-			i, err := strconv.Atoi(n.Value)
+			i, err := strconv.ParseInt(n.Value, 0, 32)
 			if n.Tag != "!!int" || err != nil {
 				d.errs.add(path, "expected an integer, got %s", describe(n))
 				return
@@ -109,6 +117,9 @@ func (d *decoder) pairs(n *yaml.Node, path, what string, fn func(key string, key
 		if k.Tag == "!!merge" {
 			continue
 		}
+		if !d.visit(k, path) {
+			return
+		}
 		keyPath := join(path, k.Value)
 		pos := Position{k.Line, k.Column}
 		if k.Kind != yaml.ScalarNode {
@@ -137,12 +148,21 @@ func (d *decoder) merge(value *yaml.Node, path, what string, done map[string]boo
 			d.errs.at(Position{src.Line, src.Column}, path, "<< merges mappings, got %s", describe(src))
 			continue
 		}
+		if d.merging[src] {
+			d.errs.at(Position{value.Line, value.Column}, path, "<< merges a mapping into itself")
+			continue
+		}
+		if d.merging == nil {
+			d.merging = map[*yaml.Node]bool{}
+		}
+		d.merging[src] = true
 		d.pairs(src, path, what, func(key string, keyNode, val *yaml.Node, keyPath string) {
 			if !done[key] {
 				done[key] = true
 				fn(key, keyNode, val, keyPath)
 			}
 		})
+		delete(d.merging, src)
 	}
 }
 
@@ -231,6 +251,9 @@ func describe(n *yaml.Node) string {
 	}
 	switch n.Tag {
 	case "!!int":
+		if _, err := strconv.ParseInt(n.Value, 0, 32); err != nil {
+			return "integer " + n.Value + ", out of range"
+		}
 		return "integer " + n.Value
 	case "!!bool":
 		return "boolean " + n.Value

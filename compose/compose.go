@@ -85,14 +85,27 @@ func secretRef(name string) string {
 	return fmt.Sprintf("${%s:?%s is not set; tandem render adds it to %s}", name, name, DevEnvFile)
 }
 
-// escape protects a literal value from Compose interpolation.
+// escape protects a literal value from Compose interpolation, so that the
+// container sees what Kubernetes would give it: a $ in a command reaches
+// the container's shell instead of being filled in from the host.
 func escape(value string) string { return strings.ReplaceAll(value, "$", "$$") }
+
+func escapeAll(values []string) []string {
+	if values == nil {
+		return nil
+	}
+	out := make([]string, len(values))
+	for i, v := range values {
+		out[i] = escape(v)
+	}
+	return out
+}
 
 func appService(c *catalogue.Catalogue, w *catalogue.Workload, opts Options) types.ServiceConfig {
 	s := w.Service
 	svc := types.ServiceConfig{Name: w.Name}
-	svc.Entrypoint = s.Command
-	svc.Command = s.Args
+	svc.Entrypoint = escapeAll(s.Command)
+	svc.Command = escapeAll(s.Args)
 	svc.Environment = types.MappingWithEquals{}
 	if s.Build != "" {
 		svc.Build = &types.BuildConfig{Context: path.Join(opts.ProjectDir, s.Build)}
@@ -111,7 +124,7 @@ func appService(c *catalogue.Catalogue, w *catalogue.Workload, opts Options) typ
 		}
 	}
 	if s.Health != nil && len(s.Health.Command) > 0 {
-		svc.HealthCheck = healthCheck(append([]string{"CMD"}, s.Health.Command...))
+		svc.HealthCheck = healthCheck(append([]string{"CMD"}, escapeAll(s.Health.Command)...))
 	}
 	for _, used := range s.Uses {
 		if svc.DependsOn == nil {

@@ -38,6 +38,14 @@ func OverlayConfigDir(env string) string { return path.Join(OverlayDir(env), "co
 // PlatformPatchesDir holds the platform team's patches for an environment.
 func PlatformPatchesDir(env string) string { return path.Join(OverlayDir(env), PatchesDir) }
 
+// PlatformOwned tells whether a path relative to the output folder lies in
+// a platform patches folder, which tandem never writes or removes, even
+// when a file there was copied from a generated one, header and all.
+func PlatformOwned(rel string) bool {
+	parts := strings.Split(rel, "/")
+	return len(parts) > 3 && parts[0] == OverlaysDir && parts[2] == PatchesDir
+}
+
 // Rel is the relative path from folder from to target, both slash paths
 // relative to the output folder.
 func Rel(from, target string) string {

@@ -28,7 +28,8 @@ func Base(c *catalogue.Catalogue) (manifest.Files, error) {
 		dir := manifest.BaseConfigDir()
 		k := manifest.NewKustomization()
 		for _, group := range c.ConfigNames() {
-			name := group + ".yaml"
+			// Prefixed, so that no group name can collide with kustomization.yaml.
+			name := "configmap-" + group + ".yaml"
 			if err := files.Add(path.Join(dir, name), configMap(c, group, c.ConfigValues(group, ""))); err != nil {
 				return nil, err
 			}

@@ -40,6 +40,9 @@ func Write(dir string, files manifest.Files) (Result, error) {
 		if !safePath(p) {
 			return res, fmt.Errorf("refusing to write %q: outside the output folder", p)
 		}
+		if manifest.PlatformOwned(p) {
+			return res, fmt.Errorf("refusing to write %q: the patches folders belong to the platform team", p)
+		}
 		if err := checkWritable(dir, p); err != nil {
 			conflicts = append(conflicts, err.Error())
 		}
@@ -104,6 +107,9 @@ func checkWritable(dir, p string) error {
 func generatedFiles(dir string) ([]string, error) {
 	var out []string
 	err := walkFiles(dir, dir, func(rel, p string) error {
+		if manifest.PlatformOwned(rel) {
+			return nil
+		}
 		f, err := os.Open(p)
 		if err != nil {
 			return err

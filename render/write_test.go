@@ -32,6 +32,8 @@ func TestWriteCreatesUpdatesAndRemovesStale(t *testing.T) {
 	writeFile(t, filepath.Join(dir, "base/services/old/deployment.yaml"), gen("old\n"))
 	writeFile(t, filepath.Join(dir, "base/kustomization.yaml"), gen("same\n"))
 	writeFile(t, filepath.Join(dir, "overlays/prod/patches/pool.yaml"), []byte("platform-owned\n"))
+	// Copied from a generated patch, header and all: still the platform's.
+	writeFile(t, filepath.Join(dir, "overlays/prod/patches/copied/replicas.yaml"), gen("replicas: 9\n"))
 
 	res, err := Write(dir, manifest.Files{
 		"base/kustomization.yaml":           gen("same\n"),
@@ -54,6 +56,9 @@ func TestWriteCreatesUpdatesAndRemovesStale(t *testing.T) {
 	}
 	if got, _ := os.ReadFile(filepath.Join(dir, "overlays/prod/patches/pool.yaml")); string(got) != "platform-owned\n" {
 		t.Errorf("platform patch changed: %q", got)
+	}
+	if got, _ := os.ReadFile(filepath.Join(dir, "overlays/prod/patches/copied/replicas.yaml")); string(got) != string(gen("replicas: 9\n")) {
+		t.Errorf("a platform patch with the generated header was touched: %q", got)
 	}
 	leftovers, _ := filepath.Glob(filepath.Join(dir, "*/*/*/.*tmp*"))
 	if len(leftovers) > 0 {
