@@ -85,6 +85,10 @@ func SettingVar(resource string, s Setting) string {
 	return EnvPrefix(resource) + "_" + strings.ToUpper(string(s))
 }
 
+// DevEnvFileName is where dev secret values live, relative to the
+// catalogue's folder; it is git-ignored.
+const DevEnvFileName = ".tandem/dev.env"
+
 // ConnectionSecretName is the Secret outside dev that holds a resource's
 // connection settings under the setting names as keys.
 func ConnectionSecretName(resource string) string { return resource + "-connection" }

@@ -345,13 +345,13 @@ func resolveCompute(service, override *Resources) Compute {
 	}
 	cpu := first(o.CPU, s.CPU, DefaultCPU)
 	memory := first(o.Memory, s.Memory, DefaultMemory)
-	// A request raised by an override drags the limit along unless the
-	// override sets the limit too, so an override never yields limit < request.
+	// Validation rejects a resolved limit below its request rather than
+	// raising it quietly.
 	return Compute{
 		RequestCPU:    cpu,
 		RequestMemory: memory,
-		LimitCPU:      first(ol.CPU, o.CPU, sl.CPU, cpu),
-		LimitMemory:   first(ol.Memory, o.Memory, sl.Memory, memory),
+		LimitCPU:      first(ol.CPU, sl.CPU, cpu),
+		LimitMemory:   first(ol.Memory, sl.Memory, memory),
 	}
 }
 

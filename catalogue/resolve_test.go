@@ -79,7 +79,7 @@ func TestResolveSettings(t *testing.T) {
 	}{
 		{"base keeps the bare name of a built image", "orders", "", 2, "orders",
 			Compute{"200m", "256Mi", "200m", "300Mi"}},
-		{"service replicas beat the environment default; override request drags its limit", "orders", "prod", 2,
+		{"service replicas beat the environment default; override resources win", "orders", "prod", 2,
 			"registry.example.com/shop/orders:1.4.2", Compute{"200m", "1Gi", "200m", "1Gi"}},
 		{"environment default replicas and prebuilt image", "cart", "prod", 3,
 			"registry.example.com/cart:2.0", Compute{DefaultCPU, DefaultMemory, DefaultCPU, DefaultMemory}},

@@ -14,8 +14,15 @@ import (
 var (
 	envVarName = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
 	imageTag   = regexp.MustCompile(`^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$`)
-	imageRef   = regexp.MustCompile(`^[a-z0-9]+([._/:-][a-z0-9]+)*(:[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?(@sha256:[a-f0-9]{64})?$`)
+	// imageRef follows the distribution reference grammar: an optional
+	// registry host with port, lower-case path components, then a tag
+	// and/or a digest.
+	imageRef = regexp.MustCompile(`^(?:[a-zA-Z0-9.-]+(?::[0-9]+)?/)?` + pathComponent + `(?:/` + pathComponent + `)*` +
+		`(?::[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?(?:@sha256:[a-f0-9]{64})?$`)
+	registryPath = regexp.MustCompile(`^[a-zA-Z0-9.-]+(?::[0-9]+)?(?:/` + pathComponent + `)*$`)
 )
+
+const pathComponent = `[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*`
 
 // validate checks what the decoder cannot: names, references between
 // entries and values that must parse. It reports every problem it finds.
@@ -44,6 +51,84 @@ func (c *Catalogue) validate(errs *errorList) {
 		c.validateService(errs, name, c.Services[name], hostPorts)
 	}
 	c.checkCycles(errs)
+	if len(errs.errs) == 0 {
+		c.validateResolved(errs)
+	}
+}
+
+// validateResolved checks what only shows once values are resolved per
+// environment: limits against requests, and plain values that would
+// replace a secret.
+func (c *Catalogue) validateResolved(errs *errorList) {
+	base := map[string]*Workload{}
+	for _, w := range c.Resolve("") {
+		base[w.Name] = w
+		checkCompute(errs, w, "services."+w.Name+".resources")
+	}
+	for _, env := range append([]string{DevEnvironment}, c.DeployEnvironments()...) {
+		for _, w := range c.Resolve(env) {
+			if o := w.Service.Overrides[env]; o != nil && o.Resources != nil {
+				checkCompute(errs, w, fmt.Sprintf("services.%s.overrides.%s.resources", w.Name, env))
+			}
+			for _, v := range w.Vars {
+				if v.Secret || v.Resource != "" {
+					continue
+				}
+				if resource := c.passwordOf(w.Service, v.Name); resource != "" {
+					errs.add(originPath(w, v), "%s is the password of resource %s; it comes from %s in dev and from the Secret %s elsewhere, never from a plain value",
+						v.Name, resource, DevEnvFileName, ConnectionSecretName(resource))
+					continue
+				}
+				if env == DevEnvironment {
+					continue
+				}
+				if b, ok := base[w.Name].Var(v.Name); ok && b.Resource != "" {
+					errs.add(originPath(w, v), "%s of service %s comes from the Secret %s outside dev; change it there, or set it in services.%s.env to replace it everywhere",
+						v.Name, w.Name, ConnectionSecretName(b.Resource), w.Name)
+				}
+			}
+		}
+	}
+}
+
+// passwordOf returns the resource whose password variable name is, among
+// those the service uses.
+func (c *Catalogue) passwordOf(s *Service, name string) string {
+	for _, used := range s.Uses {
+		if r := c.Resources[used]; r != nil && r.KindInfo().Has(SettingPassword) && SettingVar(used, SettingPassword) == name {
+			return used
+		}
+	}
+	return ""
+}
+
+// originPath is where in the catalogue a resolved value was written.
+func originPath(w *Workload, v EnvVar) string {
+	switch v.Origin.Level {
+	case LevelService:
+		return fmt.Sprintf("services.%s.env.%s", w.Name, v.Name)
+	case LevelOverride:
+		return fmt.Sprintf("services.%s.overrides.%s.env.%s", w.Name, v.Origin.Name, v.Name)
+	case LevelConfigGroup:
+		if v.Origin.Env != "" {
+			return fmt.Sprintf("environments.%s.config.%s.%s", v.Origin.Env, v.Origin.Name, v.Name)
+		}
+		return fmt.Sprintf("config.%s.%s", v.Origin.Name, v.Name)
+	}
+	return "services." + w.Name
+}
+
+func checkCompute(errs *errorList, w *Workload, p string) {
+	where := ""
+	if w.Env != "" {
+		where = " in environment " + w.Env
+	}
+	for _, pair := range [][3]string{{"cpu", w.Compute.RequestCPU, w.Compute.LimitCPU}, {"memory", w.Compute.RequestMemory, w.Compute.LimitMemory}} {
+		request, limit := resource.MustParse(pair[1]), resource.MustParse(pair[2])
+		if limit.Cmp(request) < 0 {
+			errs.add(p, "the %s limit %s is below the request %s%s; raise limits.%s or lower %s", pair[0], pair[2], pair[1], where, pair[0], pair[0])
+		}
+	}
 }
 
 func (c *Catalogue) validateEnvironment(errs *errorList, name string, env *Environment) {
@@ -59,8 +144,13 @@ func (c *Catalogue) validateEnvironment(errs *errorList, name string, env *Envir
 	if env.Image.Tag != "" && !imageTag.MatchString(env.Image.Tag) {
 		errs.add(p+".image.tag", "%q is not a valid image tag", env.Image.Tag)
 	}
-	if r := strings.TrimSuffix(env.Image.Registry, "/"); r != "" && (!imageRef.MatchString(r) || strings.Contains(r, "@")) {
-		errs.add(p+".image.registry", "%q is not a valid registry path (e.g. registry.example.com/shop)", r)
+	if r := strings.TrimSuffix(env.Image.Registry, "/"); r != "" && !registryPath.MatchString(r) {
+		errs.add(p+".image.registry", "%q is not a valid registry path (e.g. registry.example.com/shop, without a tag)", r)
+	}
+	if env.Namespace == "" && name != DevEnvironment && c.Name != "" {
+		if ns := c.Namespace(name); len(validation.IsDNS1123Label(ns)) > 0 && len(validation.IsDNS1123Label(c.Name)) == 0 {
+			errs.add(p, "the default namespace %q is longer than 63 characters; set namespace", ns)
+		}
 	}
 	for _, group := range sortedKeys(env.Config) {
 		gp := p + ".config." + group
@@ -238,6 +328,14 @@ func (c *Catalogue) validateSecrets(errs *errorList, p string, s *Service) {
 			if _, ok := c.Config[group][secret]; ok {
 				errs.add(sp, "%s is both a secret and a value of config group %s; a secret is never a plain value", secret, group)
 			}
+			for _, env := range sortedKeys(c.Environments) {
+				if e := c.Environments[env]; e != nil {
+					if _, ok := e.Config[group][secret]; ok {
+						errs.add(fmt.Sprintf("environments.%s.config.%s.%s", env, group, secret),
+							"%s is a secret of service %s; a secret is never a plain value", secret, strings.TrimPrefix(p, "services."))
+					}
+				}
+			}
 		}
 		for _, used := range s.Uses {
 			if r := c.Resources[used]; r != nil && strings.HasPrefix(secret, EnvPrefix(used)+"_") {
@@ -312,27 +410,20 @@ func checkResources(errs *errorList, p string, r *Resources) {
 	}
 	limit := map[string]string{"cpu": r.Limits.CPU, "memory": r.Limits.Memory}
 	for _, field := range []string{"cpu", "memory"} {
-		lq := checkQuantity(errs, p+".limits."+field, limit[field])
-		rq, err := resource.ParseQuantity(request[field])
-		if lq != nil && request[field] != "" && err == nil && lq.Cmp(rq) < 0 {
-			errs.add(p+".limits."+field, "limit %s is below the request %s", limit[field], request[field])
-		}
+		checkQuantity(errs, p+".limits."+field, limit[field])
 	}
 }
 
-func checkQuantity(errs *errorList, p, value string) *resource.Quantity {
+func checkQuantity(errs *errorList, p, value string) {
 	if value == "" {
-		return nil
+		return
 	}
 	q, err := resource.ParseQuantity(value)
 	if err != nil {
 		errs.add(p, "%q is not a quantity (e.g. 250m for CPU, 256Mi for memory)", value)
-		return nil
-	}
-	if q.Sign() <= 0 {
+	} else if q.Sign() <= 0 {
 		errs.add(p, "%q must be greater than zero", value)
 	}
-	return &q
 }
 
 func checkReplicas(errs *errorList, p string, replicas *int) {
@@ -356,8 +447,11 @@ func checkEnvKeys(errs *errorList, p string, env map[string]string) {
 }
 
 func checkImage(errs *errorList, p, ref string) {
-	if !imageRef.MatchString(ref) {
+	switch {
+	case !imageRef.MatchString(ref):
 		errs.add(p, "%q is not a valid image reference (e.g. registry.example.com/shop/orders:1.4.2)", ref)
+	case !strings.Contains(ref, "@") && !strings.Contains(ref[strings.LastIndex(ref, "/")+1:], ":"):
+		errs.add(p, "%q has no tag; pin a tag or digest (%s:1.2.3), since an untagged image runs whatever :latest is that day", ref, ref)
 	}
 }
 

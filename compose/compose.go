@@ -25,7 +25,7 @@ import (
 
 // DevEnvFile is where dev secret values live, relative to the catalogue's
 // folder. It is git-ignored; the Compose file only names its variables.
-const DevEnvFile = ".tandem/dev.env"
+const DevEnvFile = catalogue.DevEnvFileName
 
 // Options are what the Compose renderer needs to know beyond the catalogue.
 type Options struct {

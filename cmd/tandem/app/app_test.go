@@ -83,6 +83,18 @@ func TestRenderKeepsDevSecretValues(t *testing.T) {
 	if !strings.HasPrefix(string(data), "SESSION_KEY=mine\n") || strings.Count(string(data), "SESSION_KEY=") != 1 {
 		t.Errorf("developer's value not kept:\n%s", data)
 	}
+
+	// Complete env file, no .gitignore yet: render still makes it ignored.
+	ignore := filepath.Join(dir, ".tandem", ".gitignore")
+	if err := os.Remove(ignore); err != nil {
+		t.Fatal(err)
+	}
+	if code, stdout, stderr := run(t, "render", "-f", filepath.Join(dir, "tandem.yaml"), "-o", filepath.Join(dir, "deploy")); code != ExitOK || strings.Contains(stdout, "added") {
+		t.Fatalf("render: exit %d, %q, %s", code, stdout, stderr)
+	}
+	if _, err := os.Stat(ignore); err != nil {
+		t.Errorf("no .gitignore beside a complete dev env file: %v", err)
+	}
 }
 
 // TestInvalidInputChangesNothing: a bad catalogue is reported with its

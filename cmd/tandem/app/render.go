@@ -113,8 +113,8 @@ func ensureDevSecrets(cat *catalogue.Catalogue) ([]string, string, error) {
 	if err != nil && !errors.Is(err, fs.ErrNotExist) {
 		return nil, "", err
 	}
-	content, added := compose.AddMissingSecrets(existing, compose.DevSecrets(cat), randomSecret)
-	if len(added) == 0 {
+	required := compose.DevSecrets(cat)
+	if len(required) == 0 && existing == nil {
 		return nil, envFile, nil
 	}
 	ignore := filepath.Join(filepath.Dir(envFile), ".gitignore")
@@ -122,6 +122,10 @@ func ensureDevSecrets(cat *catalogue.Catalogue) ([]string, string, error) {
 		if err := render.WriteFileAtomic(ignore, []byte("# tandem's local state; never committed\n*\n"), 0o644); err != nil {
 			return nil, "", err
 		}
+	}
+	content, added := compose.AddMissingSecrets(existing, required, randomSecret)
+	if len(added) == 0 {
+		return nil, envFile, nil
 	}
 	if err := render.WriteFileAtomic(envFile, content, 0o600); err != nil {
 		return nil, "", err
