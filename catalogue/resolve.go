@@ -91,6 +91,9 @@ type Workload struct {
 	ConfigGroups []string
 	// Vars holds every variable's winning value, sorted by name.
 	Vars []EnvVar
+	// Shadowed holds, per variable, the values a higher level replaced,
+	// highest first, so that a reader can see what an override overrides.
+	Shadowed map[string][]EnvVar
 }
 
 // Var returns the resolved variable named name.
@@ -260,18 +263,23 @@ func (c *Catalogue) resolveService(name, env string) *Workload {
 	w.Compute = resolveCompute(s.Resources, o.Resources)
 
 	vars := map[string]EnvVar{}
+	w.Shadowed = map[string][]EnvVar{}
+	set := func(v EnvVar) {
+		if old, ok := vars[v.Name]; ok {
+			w.Shadowed[v.Name] = append([]EnvVar{old}, w.Shadowed[v.Name]...)
+		}
+		vars[v.Name] = v
+	}
 	for _, used := range s.Uses {
 		if url, ok := c.ServiceURL(used); ok {
-			v := ServiceURLVar(used)
-			vars[v] = EnvVar{Name: v, Value: url, Origin: Origin{Level: LevelUses, Name: used}}
+			set(EnvVar{Name: ServiceURLVar(used), Value: url, Origin: Origin{Level: LevelUses, Name: used}})
 		}
 		r, ok := c.Resources[used]
 		if !ok {
 			continue
 		}
 		for _, setting := range r.KindInfo().Settings {
-			v := SettingVar(used, setting)
-			vars[v] = EnvVar{Name: v, Origin: Origin{Level: LevelResource, Name: used}, Resource: used, Setting: setting}
+			set(EnvVar{Name: SettingVar(used, setting), Origin: Origin{Level: LevelResource, Name: used}, Resource: used, Setting: setting})
 		}
 	}
 	var envOverrides map[string]map[string]string
@@ -279,21 +287,21 @@ func (c *Catalogue) resolveService(name, env string) *Workload {
 		envOverrides = e.Config
 	}
 	for _, group := range s.Config {
-		for k, v := range c.Config[group] {
-			vars[k] = EnvVar{Name: k, Value: v, Origin: Origin{Level: LevelConfigGroup, Name: group}}
+		for _, k := range sortedKeys(c.Config[group]) {
+			set(EnvVar{Name: k, Value: c.Config[group][k], Origin: Origin{Level: LevelConfigGroup, Name: group}})
 		}
-		for k, v := range envOverrides[group] {
-			vars[k] = EnvVar{Name: k, Value: v, Origin: Origin{Level: LevelConfigGroup, Name: group, Env: env}}
+		for _, k := range sortedKeys(envOverrides[group]) {
+			set(EnvVar{Name: k, Value: envOverrides[group][k], Origin: Origin{Level: LevelConfigGroup, Name: group, Env: env}})
 		}
 	}
-	for k, v := range s.Env {
-		vars[k] = EnvVar{Name: k, Value: v, Origin: Origin{Level: LevelService}}
+	for _, k := range sortedKeys(s.Env) {
+		set(EnvVar{Name: k, Value: s.Env[k], Origin: Origin{Level: LevelService}})
 	}
-	for k, v := range o.Env {
-		vars[k] = EnvVar{Name: k, Value: v, Origin: Origin{Level: LevelOverride, Name: env}}
+	for _, k := range sortedKeys(o.Env) {
+		set(EnvVar{Name: k, Value: o.Env[k], Origin: Origin{Level: LevelOverride, Name: env}})
 	}
 	for _, secret := range s.Secrets {
-		vars[secret] = EnvVar{Name: secret, Origin: Origin{Level: LevelSecret}, Secret: true}
+		set(EnvVar{Name: secret, Origin: Origin{Level: LevelSecret}, Secret: true})
 	}
 	for _, name := range sortedKeys(vars) {
 		w.Vars = append(w.Vars, vars[name])

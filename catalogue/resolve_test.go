@@ -66,6 +66,20 @@ func TestResolvePrecedence(t *testing.T) {
 			t.Errorf("orders vars in %q (-want +got):\n%s", tt.env, diff)
 		}
 	}
+
+	prod := workload(t, c, "orders", "prod")
+	wantShadowed := map[string][]EnvVar{
+		"LOG_FORMAT": {
+			{Name: "LOG_FORMAT", Value: "text", Origin: Origin{Level: LevelService}},
+			group("LOG_FORMAT", "json", "observability", ""),
+		},
+		"LOG_LEVEL":      {group("LOG_LEVEL", "info", "observability", "")},
+		"ORDERS_DB_HOST": {db(SettingHost)},
+		"TIMEOUT":        {group("TIMEOUT", "5s", "observability", "")},
+	}
+	if diff := cmp.Diff(wantShadowed, prod.Shadowed); diff != "" {
+		t.Errorf("orders shadowed values in prod, highest first (-want +got):\n%s", diff)
+	}
 }
 
 func TestResolveSettings(t *testing.T) {

@@ -157,17 +157,22 @@ func devValue(c *catalogue.Catalogue, v catalogue.EnvVar) string {
 	switch {
 	case v.Secret:
 		return secretRef(v.Name)
+	case v.Resource != "" && v.Setting == catalogue.SettingPassword:
+		return secretRef(catalogue.SettingVar(v.Resource, v.Setting))
 	case v.Resource != "":
-		return connectionValue(c, v.Resource, v.Setting)
+		// Inside a URL a plain reference reads better; the service's own
+		// password variable already stops Compose when the value is missing.
+		return ConnectionValue(c, v.Resource, v.Setting, "${"+catalogue.SettingVar(v.Resource, catalogue.SettingPassword)+"}")
 	default:
 		return escape(v.Value)
 	}
 }
 
-func connectionValue(c *catalogue.Catalogue, name string, setting catalogue.Setting) string {
+// ConnectionValue is the value of a resource's connection setting in dev,
+// where password stands for the resource's password.
+func ConnectionValue(c *catalogue.Catalogue, name string, setting catalogue.Setting, password string) string {
 	r := c.Resources[name]
 	kind := r.KindInfo()
-	passwordVar := catalogue.SettingVar(name, catalogue.SettingPassword)
 	switch setting {
 	case catalogue.SettingHost:
 		return name
@@ -178,11 +183,8 @@ func connectionValue(c *catalogue.Catalogue, name string, setting catalogue.Sett
 	case catalogue.SettingUser:
 		return r.UserName(name)
 	case catalogue.SettingPassword:
-		return secretRef(passwordVar)
+		return password
 	}
-	// Inside a URL a plain reference reads better; the service's own
-	// password variable already stops Compose when the value is missing.
-	password := "${" + passwordVar + "}"
 	hostPort := fmt.Sprintf("%s:%d", name, kind.Port)
 	switch kind.Name {
 	case "postgres":

@@ -12,6 +12,7 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/tandemdev/tandem/catalogue"
+	"github.com/tandemdev/tandem/inspect"
 	"github.com/tandemdev/tandem/render"
 )
 
@@ -47,11 +48,14 @@ func Run(ctx context.Context, streams Streams, args []string) int {
 			}
 			return cli.ShowAppHelp(c)
 		},
-		Commands: []*cli.Command{renderCommand(streams), buildCommand(streams)},
+		Commands: []*cli.Command{renderCommand(streams), buildCommand(streams), envCommand(streams), diffCommand(streams)},
 	}
 	err := app.RunContext(ctx, flagsFirst(app.Commands, args))
 	if err == nil {
 		return ExitOK
+	}
+	if errors.Is(err, errFindings) {
+		return ExitFindings // the command printed its findings
 	}
 	var failed *actionError
 	if !errors.As(err, &failed) {
@@ -63,6 +67,7 @@ func Run(ctx context.Context, streams Streams, args []string) int {
 		errors.Is(failed.err, render.ErrUnknownEnvironment) ||
 		errors.Is(failed.err, render.ErrNotGenerated) ||
 		errors.Is(failed.err, catalogue.ErrNotFound) ||
+		errors.Is(failed.err, inspect.ErrUnknown) ||
 		errors.Is(failed.err, errUsage) {
 		return ExitInput
 	}
@@ -71,6 +76,10 @@ func Run(ctx context.Context, streams Streams, args []string) int {
 
 // errUsage marks an action's complaint about its arguments.
 var errUsage = errors.New("usage")
+
+// errFindings is returned by a command that printed findings (a diff, a
+// failed check): exit code 1, nothing more to say.
+var errFindings = errors.New("findings")
 
 func usageErrorf(format string, args ...any) error {
 	return fmt.Errorf("%w: "+format, append([]any{errUsage}, args...)...)
@@ -81,6 +90,8 @@ func usageErrorf(format string, args ...any) error {
 type actionError struct{ err error }
 
 func (e *actionError) Error() string { return e.err.Error() }
+
+func (e *actionError) Unwrap() error { return e.err }
 
 func action(fn func(*cli.Context) error) cli.ActionFunc {
 	return func(c *cli.Context) error {

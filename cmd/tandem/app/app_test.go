@@ -202,3 +202,33 @@ func TestFlagsFirst(t *testing.T) {
 		}
 	}
 }
+
+func TestEnvAndDiffCommands(t *testing.T) {
+	t.Parallel()
+	dir := project(t)
+	file := filepath.Join(dir, "tandem.yaml")
+	tests := []struct {
+		args []string
+		code int
+		want string
+	}{
+		{[]string{"env", "notifications", "--env", "prod", "-f", file}, ExitOK, "SMTP_HOST                    smtp.example.com                      override prod\n                               overrides mailhog                   service\n"},
+		{[]string{"env", "bff", "-f", file, "--output", "json"}, ExitOK, `"value": "****** (from .tandem/dev.env)"`},
+		{[]string{"env", "bff", "-f", file, "--output", "yaml"}, ExitInput, `--output is text or json, not "yaml"`},
+		{[]string{"env", "-f", file}, ExitInput, "env takes one service"},
+		{[]string{"env", "bf", "-f", file}, ExitInput, `no service "bf"`},
+		{[]string{"diff", "staging", "prod", "-f", file}, ExitFindings, "  replicas                     1                                                   4\n"},
+		{[]string{"diff", "prod", "prod", "-f", file}, ExitOK, "prod and prod do not differ\n"},
+		{[]string{"diff", "staging", "prod", "--rendered", "-f", file, "-o", filepath.Join(dir, "deploy")}, ExitFindings, "-  namespace: shop-staging\n+  namespace: shop\n"},
+		{[]string{"diff", "staging", "-f", file}, ExitInput, "diff takes two environments"},
+	}
+	for _, tt := range tests {
+		code, stdout, stderr := run(t, tt.args...)
+		if code != tt.code || !strings.Contains(stdout+stderr, tt.want) {
+			t.Errorf("%v: exit %d (want %d), output does not contain %q:\n%s%s", tt.args, code, tt.code, tt.want, stdout, stderr)
+		}
+		if code == ExitFindings && stderr != "" {
+			t.Errorf("%v: findings also printed an error: %q", tt.args, stderr)
+		}
+	}
+}
