@@ -275,17 +275,25 @@ func join(path, key string) string {
 // suggest returns ` (did you mean "x"?)` for the closest candidate within a
 // small edit distance, or "" when nothing is close enough to help.
 func suggest(got string, candidates []string) string {
-	sort.Strings(candidates)
-	best, bestDist := "", len(got)/2+2
-	for _, c := range candidates {
-		if d := editDistance(strings.ToLower(got), strings.ToLower(c)); d < bestDist {
-			best, bestDist = c, d
-		}
-	}
-	if best == "" {
+	best, ok := Closest(got, candidates)
+	if !ok {
 		return ""
 	}
 	return fmt.Sprintf(" (did you mean %q?)", best)
+}
+
+// Closest returns the candidate closest to got, ignoring case, when it is
+// close enough to be a likely typo of it.
+func Closest(got string, candidates []string) (string, bool) {
+	sorted := append([]string(nil), candidates...)
+	sort.Strings(sorted)
+	best, bestDist := "", len(got)/2+2
+	for _, c := range sorted {
+		if d := editDistance(strings.ToLower(got), strings.ToLower(c)); d < bestDist && c != got {
+			best, bestDist = c, d
+		}
+	}
+	return best, best != ""
 }
 
 func editDistance(a, b string) int {

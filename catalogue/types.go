@@ -11,6 +11,8 @@ type Catalogue struct {
 	Config       map[string]map[string]string `yaml:"config" doc:"Central config groups: name to environment variables, shared by the services that list them."`
 	Resources    map[string]*Resource         `yaml:"resources" doc:"Backing services (databases, caches, brokers) by name."`
 	Services     map[string]*Service          `yaml:"services" doc:"Application services by name."`
+	// Owners, when set, makes render write a CODEOWNERS fragment.
+	Owners *Owners `yaml:"owners" doc:"Code owners of the rendered tree; render writes DIR/CODEOWNERS.tandem."`
 
 	// File is the path the catalogue was loaded from, used in error messages.
 	File string `yaml:"-"`
@@ -109,4 +111,12 @@ type Override struct {
 	Replicas  *int              `yaml:"replicas" doc:"Replicas in this environment."`
 	Resources *Resources        `yaml:"resources" doc:"Requests and limits in this environment."`
 	Env       map[string]string `yaml:"env" doc:"Environment variables in this environment, winning over all others."`
+}
+
+// Owners names who reviews which part of the rendered tree: generated files
+// change with the catalogue, platform patches and components belong to the
+// platform team.
+type Owners struct {
+	Generated []string `yaml:"generated" doc:"Owners of generated files (those who own tandem.yaml), e.g. @org/app-devs."`
+	Platform  []string `yaml:"platform" doc:"Owners of overlays/*/patches/ and components/, e.g. @org/platform."`
 }

@@ -19,6 +19,7 @@ var (
 	// and/or a digest.
 	imageRef = regexp.MustCompile(`^(?:[a-zA-Z0-9.-]+(?::[0-9]+)?/)?` + pathComponent + `(?:/` + pathComponent + `)*` +
 		`(?::[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?(?:@sha256:[a-f0-9]{64})?$`)
+	codeOwner    = regexp.MustCompile(`^(@[A-Za-z0-9_.-]+(/[A-Za-z0-9_.-]+)?|[^@\s]+@[^@\s]+\.[^@\s]+)$`)
 	registryPath = regexp.MustCompile(`^[a-zA-Z0-9.-]+(?::[0-9]+)?(?:/` + pathComponent + `)*$`)
 )
 
@@ -51,6 +52,15 @@ func (c *Catalogue) validate(errs *errorList) {
 		c.validateService(errs, name, c.Services[name], hostPorts)
 	}
 	c.checkCycles(errs)
+	if c.Owners != nil {
+		for field, owners := range map[string][]string{"generated": c.Owners.Generated, "platform": c.Owners.Platform} {
+			for i, owner := range owners {
+				if !codeOwner.MatchString(owner) {
+					errs.add(fmt.Sprintf("owners.%s[%d]", field, i), "%q is not a code owner: use @user, @org/team or an email address", owner)
+				}
+			}
+		}
+	}
 	if len(errs.errs) == 0 {
 		c.validateResolved(errs)
 	}

@@ -16,6 +16,11 @@ const (
 	OverlaysDir   = "overlays"
 	// PatchesDir under an overlay belongs to the platform team.
 	PatchesDir = "patches"
+	// ComponentsDir holds the platform team's kustomize components, which
+	// every overlay includes.
+	ComponentsDir = "components"
+	// CodeOwnersFile is the CODEOWNERS fragment rendered from owners:.
+	CodeOwnersFile = "CODEOWNERS.tandem"
 )
 
 // BaseServiceDir holds one service's base manifests.
@@ -39,11 +44,13 @@ func OverlayConfigDir(env string) string { return path.Join(OverlayDir(env), "co
 func PlatformPatchesDir(env string) string { return path.Join(OverlayDir(env), PatchesDir) }
 
 // PlatformOwned tells whether a path relative to the output folder lies in
-// a platform patches folder, which tandem never writes or removes, even
-// when a file there was copied from a generated one, header and all.
+// a platform patches folder or the components folder, which tandem never
+// writes or removes, even when a file there was copied from a generated
+// one, header and all.
 func PlatformOwned(rel string) bool {
 	parts := strings.Split(rel, "/")
-	return len(parts) > 3 && parts[0] == OverlaysDir && parts[2] == PatchesDir
+	return (len(parts) > 3 && parts[0] == OverlaysDir && parts[2] == PatchesDir) ||
+		(len(parts) > 1 && parts[0] == ComponentsDir)
 }
 
 // Rel is the relative path from folder from to target, both slash paths

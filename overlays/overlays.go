@@ -28,8 +28,9 @@ const (
 
 // Render returns the overlay of env. platformPatches names the files in the
 // environment's patches folder, relative to it, which the overlay applies
-// after tandem's own patches.
-func Render(c *catalogue.Catalogue, env string, platformPatches []string) (manifest.Files, error) {
+// after tandem's own patches; components are the platform's component
+// folders, relative to the output folder, which every overlay includes.
+func Render(c *catalogue.Catalogue, env string, platformPatches, components []string) (manifest.Files, error) {
 	files := manifest.Files{}
 	dir := manifest.OverlayDir(env)
 	root := manifest.NewKustomization()
@@ -54,6 +55,9 @@ func Render(c *catalogue.Catalogue, env string, platformPatches []string) (manif
 		root.Resources = append(root.Resources, manifest.Rel(dir, manifest.OverlayServiceDir(env, w.Name)))
 	}
 
+	for _, component := range components {
+		root.Components = append(root.Components, manifest.Rel(dir, component))
+	}
 	patches := append([]string(nil), platformPatches...)
 	sort.Strings(patches)
 	for _, p := range patches {

@@ -27,6 +27,20 @@ func Build(c *catalogue.Catalogue, files manifest.Files, env string) ([]byte, er
 	if _, ok := c.Environments[env]; !ok {
 		return nil, fmt.Errorf("%w: %q (%s)", ErrUnknownEnvironment, env, choices)
 	}
+	out, err := build(files, env)
+	if err == nil {
+		return out, nil
+	}
+	// kustomize names neither the patch file nor the line of a patch whose
+	// target is gone; find them instead of passing its message on.
+	if stale, staleErr := StalePatches(c, files, env); staleErr == nil && len(stale) > 0 {
+		return nil, staleError(stale)
+	}
+	return nil, err
+}
+
+// build runs krusty on files in memory, in kubectl's resource order.
+func build(files manifest.Files, env string) ([]byte, error) {
 	fs := filesys.MakeFsInMemory()
 	for _, p := range files.Paths() {
 		if err := fs.WriteFile("/"+p, files[p]); err != nil {

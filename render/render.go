@@ -16,10 +16,13 @@ type Input struct {
 	Catalogue *catalogue.Catalogue
 	// ProjectDir is the catalogue's folder relative to the output folder.
 	ProjectDir string
-	// Platform holds the platform team's files under overlays/ENV/patches/,
-	// by path relative to the output folder. They are listed in the
-	// overlays, never produced.
+	// Platform holds the platform team's files under overlays/ENV/patches/
+	// and components/, by path relative to the output folder. They are
+	// listed in the overlays, never produced.
 	Platform manifest.Files
+	// RepoPath is the output folder relative to the repository's root,
+	// which CODEOWNERS paths start from.
+	RepoPath string
 }
 
 // Render returns every file tandem generates for the input. It is pure:
@@ -30,8 +33,9 @@ func Render(in Input) (manifest.Files, error) {
 	if err != nil {
 		return nil, fmt.Errorf("rendering the base: %w", err)
 	}
+	components := componentDirs(in.Platform)
 	for _, env := range c.DeployEnvironments() {
-		overlay, err := overlays.Render(c, env, platformPatches(in.Platform, env))
+		overlay, err := overlays.Render(c, env, platformPatches(in.Platform, env), components)
 		if err != nil {
 			return nil, fmt.Errorf("rendering overlay %q: %w", env, err)
 		}
@@ -44,7 +48,50 @@ func Render(in Input) (manifest.Files, error) {
 		return nil, err
 	}
 	files[manifest.ComposeFile] = composeFile
+	if c.Owners != nil {
+		files[manifest.CodeOwnersFile] = codeOwners(c.Owners, in.RepoPath)
+	}
 	return files, nil
+}
+
+// componentDirs lists the folders under components/ that hold a
+// kustomization, relative to the output folder.
+func componentDirs(platform manifest.Files) []string {
+	var out []string
+	for _, p := range platform.Paths() {
+		dir, name := path.Split(p)
+		dir = strings.TrimSuffix(dir, "/")
+		if path.Dir(dir) == manifest.ComponentsDir && isKustomization(name) {
+			out = append(out, dir)
+		}
+	}
+	return out
+}
+
+func isKustomization(name string) bool {
+	return name == "kustomization.yaml" || name == "kustomization.yml" || name == "Kustomization"
+}
+
+// codeOwners renders the CODEOWNERS fragment; later rules win in
+// CODEOWNERS, so the platform's paths come after the generated tree.
+func codeOwners(o *catalogue.Owners, repoPath string) []byte {
+	root := "/" + strings.Trim(path.Clean("/"+repoPath), "/")
+	if root != "/" {
+		root += "/"
+	}
+	var b strings.Builder
+	b.WriteString(manifest.Header)
+	b.WriteString("# Who reviews the rendered tree; append this to CODEOWNERS.\n")
+	if len(o.Generated) > 0 {
+		b.WriteString("# Generated: change tandem.yaml and run tandem render instead of editing.\n")
+		fmt.Fprintf(&b, "%s %s\n", root, strings.Join(o.Generated, " "))
+	}
+	if len(o.Platform) > 0 {
+		b.WriteString("# The platform team's patches and components.\n")
+		fmt.Fprintf(&b, "%s%s/*/%s/ %s\n", root, manifest.OverlaysDir, manifest.PatchesDir, strings.Join(o.Platform, " "))
+		fmt.Fprintf(&b, "%s%s/ %s\n", root, manifest.ComponentsDir, strings.Join(o.Platform, " "))
+	}
+	return []byte(b.String())
 }
 
 // platformPatches lists env's platform files relative to its patches folder.

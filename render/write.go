@@ -181,19 +181,23 @@ func WriteFileAtomic(target string, data []byte, perm fs.FileMode) error {
 	return os.Rename(tmp.Name(), target)
 }
 
-// ReadPlatform reads the platform team's files under each environment's
-// patches folder in dir, keyed by their path relative to dir.
+// ReadPlatform reads the platform team's files in dir: each environment's
+// patches folder and the components folder, keyed by their path relative
+// to dir.
 func ReadPlatform(dir string, envs []string) (manifest.Files, error) {
 	files := manifest.Files{}
+	roots := []string{manifest.ComponentsDir}
 	for _, env := range envs {
-		root := filepath.Join(dir, filepath.FromSlash(manifest.PlatformPatchesDir(env)))
-		err := walkFiles(dir, root, func(rel, p string) error {
+		roots = append(roots, manifest.PlatformPatchesDir(env))
+	}
+	for _, root := range roots {
+		err := walkFiles(dir, filepath.Join(dir, filepath.FromSlash(root)), func(rel, p string) error {
 			data, err := os.ReadFile(p)
 			files[rel] = data
 			return err
 		})
 		if err != nil {
-			return nil, fmt.Errorf("reading platform patches of %s: %w", env, err)
+			return nil, fmt.Errorf("reading the platform's files in %s: %w", root, err)
 		}
 	}
 	return files, nil

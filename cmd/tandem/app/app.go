@@ -48,7 +48,8 @@ func Run(ctx context.Context, streams Streams, args []string) int {
 			}
 			return cli.ShowAppHelp(c)
 		},
-		Commands: []*cli.Command{renderCommand(streams), buildCommand(streams), envCommand(streams), diffCommand(streams)},
+		Commands: []*cli.Command{renderCommand(streams), buildCommand(streams), checkCommand(streams),
+			envCommand(streams), diffCommand(streams)},
 	}
 	err := app.RunContext(ctx, flagsFirst(app.Commands, args))
 	if err == nil {
@@ -66,6 +67,7 @@ func Run(ctx context.Context, streams Streams, args []string) int {
 	if errors.Is(failed.err, catalogue.ErrInvalid) ||
 		errors.Is(failed.err, render.ErrUnknownEnvironment) ||
 		errors.Is(failed.err, render.ErrNotGenerated) ||
+		errors.Is(failed.err, render.ErrStalePatch) ||
 		errors.Is(failed.err, catalogue.ErrNotFound) ||
 		errors.Is(failed.err, inspect.ErrUnknown) ||
 		errors.Is(failed.err, errUsage) {

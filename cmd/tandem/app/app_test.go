@@ -232,3 +232,46 @@ func TestEnvAndDiffCommands(t *testing.T) {
 		}
 	}
 }
+
+func TestCheckCommand(t *testing.T) {
+	t.Parallel()
+	dir := project(t)
+	file, out := filepath.Join(dir, "tandem.yaml"), filepath.Join(dir, "deploy")
+	if code, _, stderr := run(t, "render", "-f", file, "-o", out); code != ExitOK {
+		t.Fatal(stderr)
+	}
+	code, stdout, _ := run(t, "check", "-f", file, "-o", out)
+	if code != ExitOK || stdout != "ok: catalogue valid, rendered tree fresh, platform patches match, 2 environments build\n" {
+		t.Errorf("fresh tree: exit %d, %q", code, stdout)
+	}
+
+	data, _ := os.ReadFile(file)
+	if err := os.WriteFile(file, []byte(strings.Replace(string(data), "replicas: 4", "replicas: 5", 1)), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	patchFile := filepath.ToSlash(out) + "/overlays/prod/services/orders/deployment-patch.yaml"
+	code, stdout, _ = run(t, "check", "-f", file, "-o", out)
+	if code != ExitFindings || !strings.Contains(stdout, "drift: "+patchFile+": differs from what tandem render writes") ||
+		!strings.Contains(stdout, "--- a/"+patchFile+"\n+++ b/"+patchFile+"\n") || !strings.Contains(stdout, "-  replicas: 4\n+  replicas: 5\n") {
+		t.Errorf("after a catalogue change: exit %d\n%s", code, stdout)
+	}
+	code, stdout, _ = run(t, "check", "-f", file, "-o", out, "--output", "json")
+	if code != ExitFindings || !strings.Contains(stdout, `"ok": false`) || !strings.Contains(stdout, `"file": "`+patchFile+`"`) {
+		t.Errorf("json: exit %d\n%s", code, stdout)
+	}
+
+	envFile := filepath.Join(dir, ".tandem", "dev.env")
+	if err := os.WriteFile(envFile, []byte("SESSION_KEY=x\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if _, stdout, _ = run(t, "check", "-f", file, "-o", out); !strings.Contains(stdout, "dev-secrets: "+filepath.ToSlash(envFile)+": lacks CATALOG_DB_PASSWORD, JWT_SIGNING_KEY") {
+		t.Errorf("incomplete dev env file not reported:\n%s", stdout)
+	}
+
+	if err := os.WriteFile(file, []byte("name: shop\nservices: {}\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if code, _, stderr := run(t, "check", "-f", file, "-o", out); code != ExitInput || !strings.Contains(stderr, "services: missing") {
+		t.Errorf("invalid catalogue: exit %d, %q", code, stderr)
+	}
+}

@@ -5,7 +5,6 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
-	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -40,13 +39,14 @@ Example:
 			if c.Args().Present() {
 				return usageErrorf("render takes no arguments, got %q", c.Args().Slice())
 			}
-			return runRender(streams.Out, renderOptions{file: c.String("file"), out: c.String("out")})
+			return runRender(streams, renderOptions{file: c.String("file"), out: c.String("out")})
 		}),
 	}
 }
 
-func runRender(out io.Writer, o renderOptions) error {
-	cat, files, _, err := renderInMemory(o.file, o.out)
+func runRender(streams Streams, o renderOptions) error {
+	out := streams.Out
+	cat, files, platform, err := renderInMemory(o.file, o.out)
 	if err != nil {
 		return err
 	}
@@ -56,6 +56,15 @@ func runRender(out io.Writer, o renderOptions) error {
 	}
 	fmt.Fprintf(out, "rendered %s into %s: %d written, %d unchanged, %d removed\n",
 		o.file, o.out, len(res.Written), len(res.Unchanged), len(res.Removed))
+	for _, env := range cat.DeployEnvironments() {
+		stale, err := render.StalePatches(cat, files.Merge(platform), env)
+		if err != nil {
+			return err
+		}
+		for _, s := range stale {
+			fmt.Fprintf(streams.Err, "warning: %s/%s\n", filepath.ToSlash(o.out), s.Error())
+		}
+	}
 	added, envFile, err := ensureDevSecrets(cat)
 	if err != nil {
 		return err
@@ -82,11 +91,32 @@ func renderInMemory(file, out string) (cat *catalogue.Catalogue, generated, plat
 	if err != nil {
 		return nil, nil, nil, err
 	}
-	generated, err = render.Render(render.Input{Catalogue: cat, ProjectDir: projectDir, Platform: platform})
+	repoPath, err := repoPath(out, filepath.Dir(file))
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	generated, err = render.Render(render.Input{Catalogue: cat, ProjectDir: projectDir, Platform: platform, RepoPath: repoPath})
 	if err != nil {
 		return nil, nil, nil, err
 	}
 	return cat, generated, platform, nil
+}
+
+// repoPath is the output folder relative to the root of the git checkout
+// holding it (found by its .git), else to the catalogue's folder.
+func repoPath(out, projectDir string) (string, error) {
+	abs, err := filepath.Abs(out)
+	if err != nil {
+		return "", err
+	}
+	for dir := abs; ; dir = filepath.Dir(dir) {
+		if _, err := os.Stat(filepath.Join(dir, ".git")); err == nil {
+			return relDir(dir, abs)
+		}
+		if filepath.Dir(dir) == dir {
+			return relDir(projectDir, abs)
+		}
+	}
 }
 
 // relDir is the slash path from folder from to folder to.

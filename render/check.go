@@ -1,0 +1,137 @@
+package render
+
+import (
+	"bytes"
+	"fmt"
+	"os"
+	"path"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	"github.com/pmezard/go-difflib/difflib"
+
+	"github.com/tandemdev/tandem/catalogue"
+	"github.com/tandemdev/tandem/manifest"
+)
+
+// Finding is one thing `tandem check` reports.
+type Finding struct {
+	// Check names what failed: drift, patch, build, config.
+	Check string `json:"check"`
+	// File is relative to the output folder, when the finding is about one.
+	File    string `json:"file,omitempty"`
+	Line    int    `json:"line,omitempty"`
+	Message string `json:"message"`
+	// Diff is the unified diff of what render would change, for drift.
+	Diff string `json:"diff,omitempty"`
+}
+
+// Check compares the generated files with what is on disk, checks every
+// platform patch against its overlay and builds every environment. dir,
+// the output folder, prefixes the files findings name.
+func Check(c *catalogue.Catalogue, generated, platform, onDisk manifest.Files, dir string) []Finding {
+	var out []Finding
+	out = append(out, drift(generated, onDisk)...)
+	files := generated.Merge(platform)
+	for _, env := range c.DeployEnvironments() {
+		stale, err := StalePatches(c, files, env)
+		if err != nil {
+			out = append(out, Finding{Check: "patch", Message: fmt.Sprintf("%s: %v", env, err)})
+		}
+		for _, s := range stale {
+			out = append(out, Finding{Check: "patch", File: s.File, Line: s.Line, Message: s.Problem()})
+		}
+		if _, err := Build(c, files, env); err != nil && len(stale) == 0 {
+			out = append(out, Finding{Check: "build", Message: err.Error()})
+		}
+	}
+	out = append(out, unknownConfigKeys(c)...)
+	for i := range out {
+		if out[i].File != "" {
+			out[i].File = path.Join(dir, out[i].File)
+		}
+		out[i].Diff = strings.ReplaceAll(strings.ReplaceAll(out[i].Diff, "--- a/", "--- a/"+dir+"/"), "+++ b/", "+++ b/"+dir+"/")
+	}
+	return out
+}
+
+func drift(generated, onDisk manifest.Files) []Finding {
+	var out []Finding
+	paths := generated.Merge(onDisk).Paths()
+	for _, p := range paths {
+		want, rendered := generated[p]
+		have, written := onDisk[p]
+		switch {
+		case rendered && written && bytes.Equal(want, have):
+			continue
+		case !written:
+			out = append(out, Finding{Check: "drift", File: p, Message: "missing (or lost its generated header); run tandem render", Diff: unified(p, nil, want)})
+		case !rendered:
+			out = append(out, Finding{Check: "drift", File: p, Message: "no longer rendered; run tandem render to remove it", Diff: unified(p, have, nil)})
+		default:
+			out = append(out, Finding{Check: "drift", File: p, Message: "differs from what tandem render writes; run tandem render", Diff: unified(p, have, want)})
+		}
+	}
+	return out
+}
+
+func unified(p string, from, to []byte) string {
+	diff, _ := difflib.GetUnifiedDiffString(difflib.UnifiedDiff{
+		A: difflib.SplitLines(string(from)), B: difflib.SplitLines(string(to)),
+		FromFile: "a/" + p, ToFile: "b/" + p, Context: 3,
+	})
+	return diff
+}
+
+// unknownConfigKeys reports environment overrides of config keys that the
+// group does not have but that look like a key it has: a typo adds a
+// variable instead of changing one, silently.
+func unknownConfigKeys(c *catalogue.Catalogue) []Finding {
+	var out []Finding
+	for _, env := range c.EnvironmentNames() {
+		e := c.Environments[env]
+		if e == nil {
+			continue
+		}
+		for _, group := range sortedKeys(e.Config) {
+			for _, key := range sortedKeys(e.Config[group]) {
+				if _, ok := c.Config[group][key]; ok {
+					continue
+				}
+				if like, ok := catalogue.Closest(key, sortedKeys(c.Config[group])); ok {
+					out = append(out, Finding{Check: "config", Message: fmt.Sprintf(
+						"environments.%s.config.%s.%s: config group %s has no key %s (did you mean %s?), so %s adds a variable instead of changing one",
+						env, group, key, group, key, like, env)})
+				}
+			}
+		}
+	}
+	return out
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// ReadGenerated reads the files under dir that carry tandem's header.
+func ReadGenerated(dir string) (manifest.Files, error) {
+	paths, err := generatedFiles(dir)
+	if err != nil {
+		return nil, err
+	}
+	files := manifest.Files{}
+	for _, p := range paths {
+		data, err := os.ReadFile(filepath.Join(dir, filepath.FromSlash(p)))
+		if err != nil {
+			return nil, err
+		}
+		files[p] = data
+	}
+	return files, nil
+}

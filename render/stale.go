@@ -1,0 +1,166 @@
+package render
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"sort"
+	"strings"
+
+	"go.yaml.in/yaml/v3"
+
+	"github.com/tandemdev/tandem/catalogue"
+	"github.com/tandemdev/tandem/manifest"
+	"github.com/tandemdev/tandem/overlays"
+)
+
+// ErrStalePatch marks a platform patch that no longer matches a resource of
+// its overlay, typically because a service was renamed or removed.
+var ErrStalePatch = errors.New("stale platform patch")
+
+// StalePatch is a document of a platform patch whose target the overlay
+// does not have.
+type StalePatch struct {
+	// File is relative to the output folder; Line is the line of the
+	// document's metadata.name, or of the document when it has none.
+	File       string
+	Line       int
+	Kind, Name string
+	Env        string
+	// Known lists the names of that kind that the overlay does have.
+	Known []string
+}
+
+func (s StalePatch) Error() string { return fmt.Sprintf("%s:%d: %s", s.File, s.Line, s.Problem()) }
+
+// Problem says what is wrong with the patch, without its location.
+func (s StalePatch) Problem() string {
+	if s.Kind == "" || s.Name == "" {
+		return fmt.Sprintf("not a strategic merge patch (it needs kind and metadata.name), so it cannot say what it patches in %s", s.Env)
+	}
+	hint := ""
+	if len(s.Known) > 0 {
+		hint = fmt.Sprintf(" (%s: %s)", strings.ToLower(s.Kind)+"s in "+s.Env, strings.Join(s.Known, ", "))
+	}
+	return fmt.Sprintf("patches %s %s, which %s no longer has; was it renamed or removed from the catalogue?%s",
+		s.Kind, s.Name, s.Env, hint)
+}
+
+// StalePatches lists the documents of env's platform patches, in files,
+// that target no resource of the overlay as tandem renders it. It builds
+// the overlay without the platform's patches to learn what it holds.
+func StalePatches(c *catalogue.Catalogue, files manifest.Files, env string) ([]StalePatch, error) {
+	prefix := manifest.PlatformPatchesDir(env) + "/"
+	var patches []string
+	for _, p := range files.Paths() {
+		if strings.HasPrefix(p, prefix) && isManifest(p) {
+			patches = append(patches, p)
+		}
+	}
+	if len(patches) == 0 {
+		return nil, nil
+	}
+	bare, err := overlays.Render(c, env, nil, componentDirs(files))
+	if err != nil {
+		return nil, err
+	}
+	resources, err := build(files.Merge(bare), env)
+	if err != nil {
+		return nil, fmt.Errorf("building %s without its platform patches: %w", env, err)
+	}
+	have, err := resourceNames(resources)
+	if err != nil {
+		return nil, err
+	}
+	var stale []StalePatch
+	for _, p := range patches {
+		targets, err := patchTargets(files[p])
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", p, err)
+		}
+		for _, t := range targets {
+			if t.Kind == "" || t.Name == "" || !have[t.Kind][t.Name] {
+				stale = append(stale, StalePatch{File: p, Line: t.Line, Kind: t.Kind, Name: t.Name, Env: env, Known: sortedNames(have[t.Kind])})
+			}
+		}
+	}
+	return stale, nil
+}
+
+type target struct {
+	Kind, Name string
+	Line       int
+}
+
+// patchTargets reads kind and metadata.name of each document of a patch.
+func patchTargets(data []byte) ([]target, error) {
+	var out []target
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	for {
+		var doc yaml.Node
+		if err := dec.Decode(&doc); errors.Is(err, io.EOF) {
+			return out, nil
+		} else if err != nil {
+			return nil, err
+		}
+		if len(doc.Content) == 0 {
+			continue
+		}
+		root := doc.Content[0]
+		t := target{Line: root.Line}
+		if kind := child(root, "kind"); kind != nil {
+			t.Kind = kind.Value
+		}
+		if name := child(child(root, "metadata"), "name"); name != nil {
+			t.Name, t.Line = name.Value, name.Line
+		}
+		out = append(out, t)
+	}
+}
+
+func child(n *yaml.Node, key string) *yaml.Node {
+	if n == nil || n.Kind != yaml.MappingNode {
+		return nil
+	}
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		if n.Content[i].Value == key {
+			return n.Content[i+1]
+		}
+	}
+	return nil
+}
+
+// resourceNames indexes built manifests by kind and name.
+func resourceNames(manifests []byte) (map[string]map[string]bool, error) {
+	targets, err := patchTargets(manifests)
+	if err != nil {
+		return nil, err
+	}
+	have := map[string]map[string]bool{}
+	for _, t := range targets {
+		if have[t.Kind] == nil {
+			have[t.Kind] = map[string]bool{}
+		}
+		have[t.Kind][t.Name] = true
+	}
+	return have, nil
+}
+
+func sortedNames(set map[string]bool) []string {
+	out := make([]string, 0, len(set))
+	for name := range set {
+		out = append(out, name)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// staleError joins stale patches into one error.
+func staleError(stale []StalePatch) error {
+	lines := make([]string, len(stale))
+	for i, s := range stale {
+		lines[i] = s.Error()
+	}
+	return fmt.Errorf("%w:\n  %s", ErrStalePatch, strings.Join(lines, "\n  "))
+}
