@@ -7,11 +7,10 @@ import (
 	"flag"
 	"os"
 	"path/filepath"
+	"sort"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
-
-	"github.com/tandemdev/tandem/manifest"
 )
 
 var update = flag.Bool("update", false, "rewrite golden files with the current output")
@@ -42,9 +41,14 @@ func Check(t *testing.T, path string, got []byte) {
 
 // Flatten joins files into one text, each preceded by a line naming its
 // path, so that a whole tree can be reviewed as one golden file.
-func Flatten(files manifest.Files) []byte {
+func Flatten(files map[string][]byte) []byte {
+	paths := make([]string, 0, len(files))
+	for p := range files {
+		paths = append(paths, p)
+	}
+	sort.Strings(paths)
 	var buf bytes.Buffer
-	for _, p := range files.Paths() {
+	for _, p := range paths {
 		buf.WriteString("=== " + p + "\n")
 		buf.Write(files[p])
 	}

@@ -275,3 +275,41 @@ func TestCheckCommand(t *testing.T) {
 		t.Errorf("invalid catalogue: exit %d, %q", code, stderr)
 	}
 }
+
+func TestSetImageCommand(t *testing.T) {
+	t.Parallel()
+	dir := project(t)
+	file := filepath.Join(dir, "tandem.yaml")
+	before, _ := os.ReadFile(file)
+
+	code, stdout, stderr := run(t, "set-image", "orders=registry.example.com/shop/orders:1.4.3", "cart=registry.example.com/shop/cart:1.4.3", "--env", "prod", "-f", file)
+	if code != ExitOK || !strings.Contains(stdout, "orders: image in prod is now registry.example.com/shop/orders:1.4.3\n") {
+		t.Fatalf("exit %d, %q, %q", code, stdout, stderr)
+	}
+	after, _ := os.ReadFile(file)
+	orders := "      prod: {replicas: 4, resources: {cpu: 500m, memory: 512Mi}, image: registry.example.com/shop/orders:1.4.3}\n"
+	cart := "    health: {http: /healthz}\n    overrides:\n      prod: {image: registry.example.com/shop/cart:1.4.3}\n"
+	if !strings.Contains(string(after), orders) || !strings.Contains(string(after), cart) {
+		t.Errorf("set-image did not write the expected lines:\n%s", after)
+	}
+	restored := strings.Replace(strings.Replace(string(after), orders, "      prod: {replicas: 4, resources: {cpu: 500m, memory: 512Mi}}\n", 1),
+		cart, "    health: {http: /healthz}\n", 1)
+	if restored != string(before) {
+		t.Errorf("set-image changed more than the image lines:\n%s", cmp.Diff(string(before), restored))
+	}
+	if code, stdout, _ := run(t, "env", "cart", "--env", "prod", "-f", file); code != ExitOK {
+		t.Errorf("catalogue no longer loads after set-image: %s", stdout)
+	}
+
+	// All or nothing: a bad assignment leaves the catalogue as it was.
+	code, _, stderr = run(t, "set-image", "orders=registry.example.com/shop/orders:1.4.4", "nope=x:1", "--env", "prod", "-f", file)
+	if code != ExitInput || !strings.Contains(stderr, `no service "nope"`) {
+		t.Errorf("bad service: exit %d, %q", code, stderr)
+	}
+	if now, _ := os.ReadFile(file); string(now) != string(after) {
+		t.Error("a failed set-image changed the catalogue")
+	}
+	if code, _, stderr := run(t, "set-image", "orders", "-f", file); code != ExitInput || !strings.Contains(stderr, `"orders" is not SERVICE=IMAGE`) {
+		t.Errorf("malformed assignment: exit %d, %q", code, stderr)
+	}
+}
