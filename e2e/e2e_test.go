@@ -196,3 +196,77 @@ func TestMalformedCatalogueExits2AndChangesNothing(t *testing.T) {
 		t.Errorf("the folder changed (-before +after):\n%s", diff)
 	}
 }
+
+// git runs git in dir, failing the test on error.
+func git(t *testing.T, dir string, args ...string) string {
+	t.Helper()
+	return mustRun(t, dir, "git", append([]string{"-c", "user.name=tandem", "-c", "user.email=tandem@example.com"}, args...)...)
+}
+
+// TestPlatformPatchesSurviveInAGitRepository is the three-owner workflow:
+// developers change the catalogue, the platform team owns a patch, tandem
+// renders around it and names it when it goes stale.
+func TestPlatformPatchesSurviveInAGitRepository(t *testing.T) {
+	t.Parallel()
+	dir := shop(t)
+	git(t, dir, "init", "-q")
+	mustRun(t, dir, tandemBin, "render")
+	git(t, dir, "add", "-A")
+	git(t, dir, "commit", "-qm", "render the shop")
+
+	patchPath := filepath.Join("deploy", "overlays", "prod", "patches", "orders-pool.yaml")
+	patch := "# Platform team: ordering runs on its own node pool.\napiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: orders\nspec:\n  template:\n    spec:\n      nodeSelector: {pool: ordering}\n"
+	if err := os.MkdirAll(filepath.Dir(filepath.Join(dir, patchPath)), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, patchPath), []byte(patch), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	mustRun(t, dir, tandemBin, "render")
+	git(t, dir, "add", "-A")
+	git(t, dir, "commit", "-qm", "platform: pin ordering to its pool")
+	if r := run(t, dir, tandemBin, "check"); r.code != 0 {
+		t.Fatalf("check after render: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+
+	// A developer changes the catalogue: check fails until render runs.
+	catalogue := filepath.Join(dir, "tandem.yaml")
+	data, _ := os.ReadFile(catalogue)
+	if err := os.WriteFile(catalogue, []byte(strings.Replace(string(data), "replicas: 4", "replicas: 6", 1)), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	r := run(t, dir, tandemBin, "check")
+	if r.code != 1 || !strings.Contains(r.stdout, "drift: deploy/overlays/prod/services/orders/deployment-patch.yaml: differs") {
+		t.Errorf("check after a catalogue change: exit %d\n%s", r.code, r.stdout)
+	}
+	mustRun(t, dir, tandemBin, "render")
+	if changed := git(t, dir, "status", "--porcelain"); changed != " M deploy/overlays/prod/services/orders/deployment-patch.yaml\n M tandem.yaml\n" {
+		t.Errorf("render changed more than the orders patch:\n%s", changed)
+	}
+	if got, _ := os.ReadFile(filepath.Join(dir, patchPath)); string(got) != patch {
+		t.Errorf("the platform patch changed:\n%s", got)
+	}
+	built := mustRun(t, dir, "kubectl", "kustomize", filepath.Join("deploy", "overlays", "prod"))
+	if !strings.Contains(built, "pool: ordering") || !strings.Contains(built, "replicas: 6") {
+		t.Error("kubectl kustomize does not apply both the patch and the change")
+	}
+
+	// Renaming the patched service leaves the patch stale: named, with its line.
+	renamed := strings.NewReplacer("\n  orders:\n", "\n  order-service:\n", "owner: orders}", "owner: order-service}",
+		"uses: [auth, catalog, cart, orders, cache]", "uses: [auth, catalog, cart, order-service, cache]").Replace(string(data))
+	if err := os.WriteFile(catalogue, []byte(renamed), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	r = run(t, dir, tandemBin, "render")
+	stale := "deploy/overlays/prod/patches/orders-pool.yaml:5: patches Deployment orders, which prod no longer has"
+	if r.code != 0 || !strings.Contains(r.stderr, "warning: "+stale) {
+		t.Errorf("render with a stale patch: exit %d\n%s", r.code, r.stderr)
+	}
+	r = run(t, dir, tandemBin, "check")
+	if r.code != 1 || !strings.Contains(r.stdout, "patch: "+stale) {
+		t.Errorf("check with a stale patch: exit %d\n%s", r.code, r.stdout)
+	}
+	if got, _ := os.ReadFile(filepath.Join(dir, patchPath)); string(got) != patch {
+		t.Errorf("the stale platform patch was changed:\n%s", got)
+	}
+}
