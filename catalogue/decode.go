@@ -16,12 +16,18 @@ import (
 // path nor a suggestion, hence this small reflective walk.
 type decoder struct {
 	errs *errorList
+	// file is the file being decoded when it is not the catalogue itself.
+	file string
 	// visits counts decoded nodes and keys: aliases and merges can make a
 	// small file expand exponentially; no real catalogue nears the limit.
 	visits   int
 	tooLarge bool
 	// merging holds the mappings being merged, to catch a merge into itself.
 	merging map[*yaml.Node]bool
+}
+
+func (d *decoder) pos(n *yaml.Node) Position {
+	return Position{File: d.file, Line: n.Line, Column: n.Column}
 }
 
 // visit counts one more node and reports, once, when there are too many.
@@ -31,7 +37,7 @@ func (d *decoder) visit(n *yaml.Node, path string) bool {
 	}
 	if !d.tooLarge {
 		d.tooLarge = true
-		d.errs.at(Position{n.Line, n.Column}, path, "the catalogue expands to more than %d values; check for aliases that refer to each other", maxVisits)
+		d.errs.at(d.pos(n), path, "the catalogue expands to more than %d values; check for aliases that refer to each other", maxVisits)
 	}
 	return false
 }
@@ -43,7 +49,7 @@ func (d *decoder) decode(n *yaml.Node, v reflect.Value, path string) {
 	if !d.visit(n, path) {
 		return
 	}
-	d.errs.positions[path] = Position{n.Line, n.Column}
+	d.errs.positions[path] = d.pos(n)
 	if n.Kind == yaml.ScalarNode && n.Tag == "!!null" {
 		return // absent and null mean the same: the default
 	}
@@ -121,7 +127,7 @@ func (d *decoder) pairs(n *yaml.Node, path, what string, fn func(key string, key
 			return
 		}
 		keyPath := join(path, k.Value)
-		pos := Position{k.Line, k.Column}
+		pos := d.pos(k)
 		if k.Kind != yaml.ScalarNode {
 			d.errs.at(pos, path, "keys must be plain strings, got %s", describe(k))
 			continue
@@ -145,11 +151,11 @@ func (d *decoder) merge(value *yaml.Node, path, what string, done map[string]boo
 	for _, src := range sources {
 		src = resolveAlias(src)
 		if src.Kind != yaml.MappingNode {
-			d.errs.at(Position{src.Line, src.Column}, path, "<< merges mappings, got %s", describe(src))
+			d.errs.at(d.pos(src), path, "<< merges mappings, got %s", describe(src))
 			continue
 		}
 		if d.merging[src] {
-			d.errs.at(Position{value.Line, value.Column}, path, "<< merges a mapping into itself")
+			d.errs.at(d.pos(value), path, "<< merges a mapping into itself")
 			continue
 		}
 		if d.merging == nil {
@@ -185,7 +191,7 @@ func (d *decoder) decodeStruct(n *yaml.Node, v reflect.Value, path string) {
 			for name := range fields {
 				names = append(names, name)
 			}
-			d.errs.at(Position{keyNode.Line, keyNode.Column}, keyPath, "unknown field %q%s", key, suggest(key, names))
+			d.errs.at(d.pos(keyNode), keyPath, "unknown field %q%s", key, suggest(key, names))
 			return
 		}
 		// A key merged with "<<" and then set again is replaced, not
@@ -214,7 +220,7 @@ func (d *decoder) decodeMap(n *yaml.Node, v reflect.Value, path string) {
 // about a scalar value point at the value itself.
 func (d *decoder) pointAtKeyUnlessScalar(keyNode, value *yaml.Node, keyPath string) {
 	if value.Kind != yaml.ScalarNode || value.Tag == "!!null" {
-		d.errs.positions[keyPath] = Position{keyNode.Line, keyNode.Column}
+		d.errs.positions[keyPath] = d.pos(keyNode)
 	}
 }
 
@@ -287,7 +293,9 @@ func suggest(got string, candidates []string) string {
 func Closest(got string, candidates []string) (string, bool) {
 	sorted := append([]string(nil), candidates...)
 	sort.Strings(sorted)
-	best, bestDist := "", len(got)/2+2
+	// A typo is a letter or two off; further than that, a suggestion
+	// misleads more than it helps.
+	best, bestDist := "", max(2, len(got)/4)+1
 	for _, c := range sorted {
 		if d := editDistance(strings.ToLower(got), strings.ToLower(c)); d < bestDist && c != got {
 			best, bestDist = c, d

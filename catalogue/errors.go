@@ -14,8 +14,11 @@ var ErrInvalid = errors.New("invalid catalogue")
 // ErrNotFound is returned by Load when there is no catalogue at the path.
 var ErrNotFound = errors.New("no catalogue")
 
-// Position is a 1-based line and column in the catalogue file.
+// Position is a 1-based line and column in the catalogue, or in a file it
+// includes.
 type Position struct {
+	// File is empty for the catalogue itself.
+	File   string
 	Line   int
 	Column int
 }
@@ -80,7 +83,11 @@ type errorList struct {
 
 // at records a problem at an explicit position.
 func (l *errorList) at(pos Position, path, format string, args ...any) {
-	l.errs = append(l.errs, &FieldError{File: l.file, Position: pos, Path: path, Message: fmt.Sprintf(format, args...)})
+	file := l.file
+	if pos.File != "" {
+		file = pos.File
+	}
+	l.errs = append(l.errs, &FieldError{File: file, Position: pos, Path: path, Message: fmt.Sprintf(format, args...)})
 }
 
 // add records a problem at the position where path was written, or where its
@@ -110,6 +117,9 @@ func (l *errorList) err() error {
 	}
 	sort.SliceStable(l.errs, func(i, j int) bool {
 		a, b := l.errs[i].Position, l.errs[j].Position
+		if a.File != b.File {
+			return a.File < b.File // the catalogue itself ("") first
+		}
 		if a.Line != b.Line {
 			return a.Line < b.Line
 		}

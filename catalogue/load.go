@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
-	"os"
 	"reflect"
 	"regexp"
 	"strconv"
@@ -18,12 +17,12 @@ import (
 // the file is reported at once; the error matches ErrInvalid when the file
 // itself is at fault.
 func Load(path string) (*Catalogue, error) {
-	data, err := os.ReadFile(path)
+	data, err := readCatalogueFile(path)
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil, fmt.Errorf("%w: %s does not exist; run tandem in the catalogue's folder or pass it with -f FILE", ErrNotFound, path)
 	}
 	if err != nil {
-		return nil, fmt.Errorf("reading catalogue: %w", err)
+		return nil, fmt.Errorf("%w: %w", ErrInvalid, err)
 	}
 	return Parse(path, data)
 }
@@ -31,7 +30,7 @@ func Load(path string) (*Catalogue, error) {
 // Parse decodes and validates a catalogue held in memory; file names it in
 // error messages.
 func Parse(file string, data []byte) (*Catalogue, error) {
-	c := &Catalogue{File: file, positions: map[string]Position{"": {1, 1}}}
+	c := &Catalogue{File: file, positions: map[string]Position{"": {Line: 1, Column: 1}}}
 	errs := &errorList{file: file, positions: c.positions}
 
 	root, err := parseYAML(data)
@@ -44,6 +43,9 @@ func Parse(file string, data []byte) (*Catalogue, error) {
 		return nil, errs.err()
 	}
 	(&decoder{errs: errs}).decode(root, reflect.ValueOf(c).Elem(), "")
+	if len(errs.errs) == 0 {
+		c.loadIncludes(errs)
+	}
 	if err := errs.err(); err != nil {
 		return nil, err
 	}
@@ -70,7 +72,7 @@ func parseYAML(data []byte) (*yaml.Node, error) {
 		if err != nil {
 			return nil, err
 		}
-		return nil, &yamlPositionError{Position{extra.Line, extra.Column}, "a catalogue is one YAML document; remove the extra '---' document"}
+		return nil, &yamlPositionError{Position{Line: extra.Line, Column: extra.Column}, "a catalogue is one YAML document; remove the extra '---' document"}
 	}
 	if len(doc.Content) == 0 {
 		return nil, nil
@@ -96,9 +98,9 @@ func yamlErrorPosition(err error) Position {
 	}
 	if m := yamlLine.FindStringSubmatch(err.Error()); m != nil {
 		line, _ := strconv.Atoi(m[1])
-		return Position{line, 1}
+		return Position{Line: line, Column: 1}
 	}
-	return Position{1, 1}
+	return Position{Line: 1, Column: 1}
 }
 
 func yamlErrorMessage(err error) string {

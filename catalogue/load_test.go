@@ -15,30 +15,50 @@ import (
 // exact errors a user must see in its leading "# error:" comments.
 func TestInvalidCatalogues(t *testing.T) {
 	t.Parallel()
-	paths, err := filepath.Glob("testdata/invalid-*.yaml")
-	if err != nil || len(paths) == 0 {
-		t.Fatalf("no fixtures: %v", err)
+	paths, err := filepath.Glob("testdata/invalid-*")
+	if err != nil || len(paths) < 60 {
+		t.Fatalf("want at least 60 fixtures, have %d: %v", len(paths), err)
 	}
 	for _, path := range paths {
 		t.Run(strings.TrimSuffix(filepath.Base(path), ".yaml"), func(t *testing.T) {
 			t.Parallel()
-			data, err := os.ReadFile(path)
-			if err != nil {
-				t.Fatal(err)
-			}
-			want := expectedErrors(t, data)
-			c, err := Parse("tandem.yaml", data)
-			if err == nil {
-				t.Fatalf("Parse succeeded (%d services), want errors:\n%s", len(c.Services), strings.Join(want, "\n"))
-			}
-			if !errors.Is(err, ErrInvalid) {
-				t.Errorf("error does not match ErrInvalid: %v", err)
-			}
-			if diff := cmp.Diff(want, strings.Split(err.Error(), "\n")); diff != "" {
+			got, want := loadFixtureErrors(t, path)
+			if diff := cmp.Diff(want, got); diff != "" {
 				t.Errorf("errors (-want +got):\n%s", diff)
 			}
 		})
 	}
+}
+
+// loadFixtureErrors loads an invalid fixture, a file or a folder holding
+// tandem.yaml and the files it includes, and returns the errors it gives,
+// with paths shown relative to the fixture, and the errors it lists.
+func loadFixtureErrors(t *testing.T, path string) (got, want []string) {
+	t.Helper()
+	file := path
+	if info, err := os.Stat(path); err == nil && info.IsDir() {
+		file = filepath.Join(path, "tandem.yaml")
+	}
+	data, err := os.ReadFile(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want = expectedErrors(t, data)
+	var c *Catalogue
+	if file == path {
+		c, err = Parse("tandem.yaml", data)
+	} else {
+		c, err = Load(file)
+	}
+	if err == nil {
+		t.Fatalf("%s loaded (%d services), want errors:\n%s", path, len(c.Services), strings.Join(want, "\n"))
+	}
+	if !errors.Is(err, ErrInvalid) {
+		t.Errorf("error does not match ErrInvalid: %v", err)
+	}
+	text := strings.ReplaceAll(err.Error(), path+string(filepath.Separator), "")
+	text = strings.ReplaceAll(text, "folder "+path+";", "folder .;")
+	return strings.Split(text, "\n"), want
 }
 
 func expectedErrors(t *testing.T, data []byte) []string {
@@ -58,7 +78,8 @@ func expectedErrors(t *testing.T, data []byte) []string {
 func TestValidCatalogues(t *testing.T) {
 	t.Parallel()
 	paths, _ := filepath.Glob("testdata/valid-*.yaml")
-	paths = append(paths, "../examples/shop/tandem.yaml")
+	dirs, _ := filepath.Glob("testdata/valid-*/tandem.yaml")
+	paths = append(append(paths, dirs...), "../examples/shop/tandem.yaml")
 	for _, path := range paths {
 		t.Run(filepath.Base(filepath.Dir(path))+"/"+filepath.Base(path), func(t *testing.T) {
 			t.Parallel()

@@ -48,7 +48,8 @@ func TestResolvePrecedence(t *testing.T) {
 			db(SettingDatabase),
 			{Name: "ORDERS_DB_HOST", Value: "localhost", Origin: Origin{Level: LevelService}},
 			db(SettingPassword), db(SettingPort), db(SettingURL), db(SettingUser),
-			group("TIMEOUT", "7s", "overrides-first", ""),
+			group("RETRIES", "7", "overrides-first", ""),
+			group("TIMEOUT", "5s", "observability", ""),
 		}},
 		{"prod", []EnvVar{
 			{Name: "API_KEY", Origin: Origin{Level: LevelSecret}, Secret: true},
@@ -57,7 +58,8 @@ func TestResolvePrecedence(t *testing.T) {
 			db(SettingDatabase),
 			{Name: "ORDERS_DB_HOST", Value: "localhost", Origin: Origin{Level: LevelService}},
 			db(SettingPassword), db(SettingPort), db(SettingURL), db(SettingUser),
-			group("TIMEOUT", "7s", "overrides-first", ""),
+			group("RETRIES", "7", "overrides-first", ""),
+			group("TIMEOUT", "5s", "observability", ""),
 		}},
 	}
 	for _, tt := range tests {
@@ -75,7 +77,6 @@ func TestResolvePrecedence(t *testing.T) {
 		},
 		"LOG_LEVEL":      {group("LOG_LEVEL", "info", "observability", "")},
 		"ORDERS_DB_HOST": {db(SettingHost)},
-		"TIMEOUT":        {group("TIMEOUT", "5s", "observability", "")},
 	}
 	if diff := cmp.Diff(wantShadowed, prod.Shadowed); diff != "" {
 		t.Errorf("orders shadowed values in prod, highest first (-want +got):\n%s", diff)

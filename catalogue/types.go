@@ -6,7 +6,9 @@ package catalogue
 type Catalogue struct {
 	// Name names the system; it becomes a label value and the default
 	// namespace prefix, so it must be a DNS-1123 label.
-	Name         string                       `yaml:"name" doc:"Name of the system (DNS-1123 label)."`
+	Name string `yaml:"name" doc:"Name of the system (DNS-1123 label)."`
+	// Include splits the catalogue over several files.
+	Include      []string                     `yaml:"include" doc:"Files (or glob patterns) below this file's folder that add environments, config, resources or services."`
 	Environments map[string]*Environment      `yaml:"environments" doc:"Deployment environments by name; 'dev' is the local Compose environment."`
 	Config       map[string]map[string]string `yaml:"config" doc:"Central config groups: name to environment variables, shared by the services that list them."`
 	Resources    map[string]*Resource         `yaml:"resources" doc:"Backing services (databases, caches, brokers) by name."`
@@ -66,7 +68,7 @@ type Service struct {
 	Ports   []Port   `yaml:"ports" doc:"Named ports the service listens on."`
 	// Env holds the service's own variables; they win over config groups.
 	Env       map[string]string    `yaml:"env" doc:"Service environment variables; override config groups."`
-	Config    []string             `yaml:"config" doc:"Config groups whose variables the service receives, later groups winning."`
+	Config    []string             `yaml:"config" doc:"Config groups whose variables the service receives; two may not set the same variable."`
 	Secrets   []string             `yaml:"secrets" doc:"Names of secret variables: from .tandem/dev.env in dev, from the Secret <service>-secrets elsewhere."`
 	Uses      []string             `yaml:"uses" doc:"Services and resources this service depends on."`
 	Health    *Health              `yaml:"health" doc:"How to tell the service is healthy."`

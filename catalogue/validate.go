@@ -233,9 +233,19 @@ func (c *Catalogue) validateService(errs *errorList, name string, s *Service, ho
 	}
 	portNames := c.validatePorts(errs, name, s, hostPorts)
 	checkEnvKeys(errs, p+".env", s.Env)
+	setBy := map[string]string{}
 	for i, group := range s.Config {
 		if _, ok := c.Config[group]; !ok {
 			errs.add(fmt.Sprintf("%s.config[%d]", p, i), "unknown config group %q%s", group, suggest(group, sortedKeys(c.Config)))
+			continue
+		}
+		// Two groups setting one variable leave the winner to list order,
+		// which nobody reading the groups can see.
+		for _, key := range sortedKeys(c.Config[group]) {
+			if other, dup := setBy[key]; dup {
+				errs.add(fmt.Sprintf("%s.config[%d]", p, i), "%s is set by both config groups %s and %s; keep it in one, or set it in env, which wins over both", key, other, group)
+			}
+			setBy[key] = group
 		}
 	}
 	c.validateSecrets(errs, p, s)
@@ -290,8 +300,8 @@ func (c *Catalogue) validatePorts(errs *errorList, service string, s *Service, h
 		case names[port.Name]:
 			errs.add(pp+".name", "duplicate port name %q", port.Name)
 		default:
-			for _, msg := range validation.IsValidPortName(port.Name) {
-				errs.add(pp+".name", "%q is not a valid port name: %s", port.Name, msg)
+			if msgs := validation.IsValidPortName(port.Name); len(msgs) > 0 {
+				errs.add(pp+".name", "%q is not a valid port name: %s", port.Name, msgs[0])
 			}
 		}
 		names[port.Name] = true
