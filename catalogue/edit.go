@@ -45,10 +45,16 @@ func SetImage(data []byte, service, env, image string) ([]byte, error) {
 	if err := yaml.Unmarshal(data, &doc); err != nil {
 		return nil, err
 	}
-	e := &editor{src: data}
+	e := &editor{src: data, newline: "\n"}
+	if i := bytes.IndexByte(data, '\n'); i > 0 && data[i-1] == '\r' {
+		e.newline = "\r\n"
+	}
 	svc := resolveAlias(mappingValue(doc.Content[0], "services"))
-	svcNode := resolveAlias(mappingValue(svc, service))
-	out, err := e.set(svcNode, overridePath(env, image))
+	svcNode := mappingValue(svc, service)
+	if err := notShared(svcNode, "services."+service); err != nil {
+		return nil, err
+	}
+	out, err := e.set(svcNode, overridePath(env, image), "services."+service)
 	if err != nil {
 		return nil, err
 	}
@@ -93,23 +99,65 @@ func overridePath(env, image string) []step {
 
 // editor makes one text edit to YAML source, located by the node tree.
 type editor struct {
-	src []byte
+	src     []byte
+	newline string // the file's own line ending
 }
 
 // set walks path from mapping m, replacing the final scalar or inserting
 // the first missing key with everything below it.
-func (e *editor) set(m *yaml.Node, path []step) ([]byte, error) {
+func (e *editor) set(m *yaml.Node, path []step, at string) ([]byte, error) {
 	key, value := mappingEntry(m, path[0].key)
-	switch {
-	case key == nil:
+	at += "." + path[0].key
+	if key == nil {
+		if mergedKey(m, path[0].key) {
+			return nil, fmt.Errorf("%w: %s comes from a merge (<<); a local %s would replace all of it, so edit it by hand", ErrEdit, at, path[0].key)
+		}
 		return e.insert(m, path)
-	case len(path) == 1:
-		return e.replaceScalar(resolveAlias(value), path[0].value)
-	case value.Kind == yaml.ScalarNode && value.Tag == "!!null":
-		return e.replaceNull(key, value, path[1:])
-	default:
-		return e.set(resolveAlias(value), path[1:])
 	}
+	if err := notShared(value, at); err != nil {
+		return nil, err
+	}
+	switch {
+	case value.Kind == yaml.ScalarNode && value.Tag == "!!null":
+		return e.replaceNull(key, value, flowText(path))
+	case len(path) == 1:
+		return e.replaceScalar(value, path[0].value)
+	default:
+		return e.set(value, path[1:], at)
+	}
+}
+
+// notShared refuses to edit a value that an anchor shares with other
+// places: the edit would change them too.
+func notShared(n *yaml.Node, at string) error {
+	switch {
+	case n == nil:
+		return nil
+	case n.Kind == yaml.AliasNode:
+		return fmt.Errorf("%w: %s is the anchor *%s, shared with other places; give it its own value first", ErrEdit, at, n.Value)
+	case n.Anchor != "":
+		return fmt.Errorf("%w: %s is the anchor &%s, shared with other places; give it its own value first", ErrEdit, at, n.Anchor)
+	}
+	return nil
+}
+
+// mergedKey tells whether mapping m gets key through a merge key.
+func mergedKey(m *yaml.Node, key string) bool {
+	for i := 0; i+1 < len(m.Content); i += 2 {
+		if m.Content[i].Tag != "!!merge" {
+			continue
+		}
+		sources := []*yaml.Node{m.Content[i+1]}
+		if m.Content[i+1].Kind == yaml.SequenceNode {
+			sources = m.Content[i+1].Content
+		}
+		for _, src := range sources {
+			if k, _ := mappingEntry(resolveAlias(src), key); k != nil {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // flowText renders the missing part of path as a flow value:
@@ -165,7 +213,10 @@ func (e *editor) insert(m *yaml.Node, path []step) ([]byte, error) {
 			}
 			continue
 		}
-		if indent(text) < keyCol-1 || (indent(text) == keyCol-1 && !strings.HasPrefix(trimmed, "- ")) {
+		// At the keys' own indentation, only a sequence item or the close
+		// of a multi-line flow value still belongs to the last entry.
+		continues := strings.HasPrefix(trimmed, "- ") || trimmed == "-" || strings.HasPrefix(trimmed, "}") || strings.HasPrefix(trimmed, "]")
+		if indent(text) < keyCol-1 || (indent(text) == keyCol-1 && !continues) {
 			break
 		}
 		last = i + 1
@@ -176,27 +227,28 @@ func (e *editor) insert(m *yaml.Node, path []step) ([]byte, error) {
 	}
 	prefix := ""
 	if offset > 0 && e.src[offset-1] != '\n' {
-		prefix = "\n"
+		prefix = e.newline
 	}
 	pad := strings.Repeat(" ", keyCol-1)
 	var text string
 	if len(path) == 3 {
 		// A new overrides block reads best as a block with one flow entry.
-		text = pad + path[0].key + ":\n" + pad + "  " + path[1].key + ": " + flowText(path[1:]) + "\n"
+		text = pad + path[0].key + ":" + e.newline + pad + "  " + path[1].key + ": " + flowText(path[1:]) + e.newline
 	} else {
-		text = pad + entry + "\n"
+		text = pad + entry + e.newline
 	}
 	return e.splice(offset, offset, []byte(prefix+text)), nil
 }
 
 func indent(line string) int { return len(line) - len(strings.TrimLeft(line, " ")) }
 
-// replaceNull fills a key written without a value (prod: or prod: null).
-func (e *editor) replaceNull(key, value *yaml.Node, path []step) ([]byte, error) {
-	text := []byte("{" + path[0].key + ": " + flowText(path) + "}")
-	if value.Value != "" {
-		start := e.offset(value.Line, value.Column)
-		return e.splice(start, start+len(value.Value), text), nil
+// replaceNull fills a key written without a value (prod: or prod: null)
+// with value.
+func (e *editor) replaceNull(key, null *yaml.Node, value string) ([]byte, error) {
+	text := []byte(value)
+	if null.Value != "" {
+		start := e.offset(null.Line, null.Column)
+		return e.splice(start, start+len(null.Value), text), nil
 	}
 	keyEnd := e.offset(key.Line, key.Column) + len(key.Value)
 	colon := bytes.IndexByte(e.src[keyEnd:], ':')
@@ -256,6 +308,9 @@ func (e *editor) flowEnd(n *yaml.Node) (int, error) {
 	for i := start; i < len(e.src); i++ {
 		switch c := e.src[i]; c {
 		case '"', '\'':
+			if !startsScalar(e.src[start:i]) {
+				continue // an apostrophe inside a plain value
+			}
 			end, err := e.quoteEnd(i)
 			if err != nil {
 				return 0, err
@@ -279,9 +334,19 @@ func (e *editor) flowEnd(n *yaml.Node) (int, error) {
 	return 0, fmt.Errorf("%w: unclosed flow mapping at line %d", ErrEdit, n.Line)
 }
 
+// startsScalar tells whether a quote after text opens a quoted scalar in a
+// flow collection: it follows an indicator, not a letter.
+func startsScalar(text []byte) bool {
+	trimmed := bytes.TrimRight(text, " \t\r\n")
+	return len(trimmed) == 0 || bytes.ContainsAny(trimmed[len(trimmed)-1:], "{[,:")
+}
+
 // offset converts a 1-based line and column (in characters) to a byte offset.
 func (e *editor) offset(line, col int) int {
 	off := 0
+	if line == 1 && bytes.HasPrefix(e.src, []byte("\ufeff")) {
+		off = len("\ufeff") // the YAML parser does not count a byte order mark
+	}
 	for l := 1; l < line; l++ {
 		nl := bytes.IndexByte(e.src[off:], '\n')
 		off += nl + 1

@@ -72,3 +72,62 @@ func TestSetImageFillsAnEmptyEnvironment(t *testing.T) {
 		}
 	}
 }
+
+// TestSetImageTrickyText covers layouts a review found: each either edits
+// exactly the image or refuses with a reason.
+func TestSetImageTrickyText(t *testing.T) {
+	t.Parallel()
+	const head = "name: shop\nenvironments: {prod: {}}\nservices:\n"
+	tests := []struct {
+		name, in, service, env, image, want, err string
+	}{
+		{name: "CRLF file keeps CRLF", service: "a", env: "prod", image: "reg/a:2",
+			in:   "name: shop\r\nenvironments: {prod: {}}\r\nservices:\r\n  a:\r\n    image: reg/a:1\r\n",
+			want: "name: shop\r\nenvironments: {prod: {}}\r\nservices:\r\n  a:\r\n    image: reg/a:1\r\n    overrides:\r\n      prod: {image: reg/a:2}\r\n"},
+		{name: "multi-line flow value closed at key indentation", service: "a", env: "prod", image: "reg/a:2",
+			in:   head + "  a:\n    image: reg/a:1\n    env: {\n      A: \"1\"\n    }\n",
+			want: head + "  a:\n    image: reg/a:1\n    env: {\n      A: \"1\"\n    }\n    overrides:\n      prod: {image: reg/a:2}\n"},
+		{name: "bare dash item", service: "a", env: "prod", image: "reg/a:2",
+			in:   head + "  a:\n    image: reg/a:1\n    command:\n    -\n      run\n",
+			want: head + "  a:\n    image: reg/a:1\n    command:\n    -\n      run\n    overrides:\n      prod: {image: reg/a:2}\n"},
+		{name: "apostrophe in a flow plain value", service: "a", env: "prod", image: "reg/a:2",
+			in:   head + "  a: {env: {M: it's}, image: reg/a:1}\n",
+			want: head + "  a: {env: {M: it's}, image: reg/a:1, overrides: {prod: {image: reg/a:2}}}\n"},
+		{name: "empty image in an override", service: "a", env: "prod", image: "reg/a:2",
+			in:   head + "  a:\n    image: reg/a:1\n    overrides:\n      prod:\n        image:\n",
+			want: head + "  a:\n    image: reg/a:1\n    overrides:\n      prod:\n        image: reg/a:2\n"},
+		{name: "byte order mark and flow style", service: "a", env: "", image: "reg/a:2",
+			in:   "\ufeff{name: shop, services: {a: {image: reg/a:1}}}\n",
+			want: "\ufeff{name: shop, services: {a: {image: reg/a:2}}}\n"},
+		{name: "anchored overrides are shared", service: "a", env: "prod", image: "reg/a:2",
+			in:  head + "  a:\n    image: reg/a:1\n    overrides: &ov\n      prod: {replicas: 2}\n  b:\n    image: reg/b:1\n    overrides: *ov\n",
+			err: "cannot edit the catalogue: services.a.overrides is the anchor &ov, shared with other places; give it its own value first"},
+		{name: "aliased service", service: "b", env: "", image: "reg/b:2",
+			in:  head + "  a: &a {image: reg/a:1}\n  b: *a\n",
+			err: "cannot edit the catalogue: services.b is the anchor *a, shared with other places; give it its own value first"},
+		{name: "overrides from a merge", service: "b", env: "prod", image: "reg/b:2",
+			in:  head + "  a: &a {image: reg/a:1, overrides: {staging: {replicas: 1}}}\n  b:\n    <<: *a\n    image: reg/b:1\n",
+			err: "cannot edit the catalogue: services.b.overrides comes from a merge (<<); a local overrides would replace all of it, so edit it by hand"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			in := tt.in
+			if tt.err != "" {
+				in = strings.Replace(in, "environments: {prod: {}}", "environments: {prod: {}, staging: {}}", 1)
+			}
+			got, err := SetImage([]byte(in), tt.service, tt.env, tt.image)
+			if tt.err != "" {
+				if err == nil || err.Error() != tt.err {
+					t.Errorf("got %v, want %s", err, tt.err)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if string(got) != tt.want {
+				t.Errorf("got:\n%q\nwant:\n%q", got, tt.want)
+			}
+		})
+	}
+}

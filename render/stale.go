@@ -30,12 +30,17 @@ type StalePatch struct {
 	Env        string
 	// Known lists the names of that kind that the overlay does have.
 	Known []string
+	// Invalid holds the parse error of a patch that is not YAML.
+	Invalid string
 }
 
 func (s StalePatch) Error() string { return fmt.Sprintf("%s:%d: %s", s.File, s.Line, s.Problem()) }
 
 // Problem says what is wrong with the patch, without its location.
 func (s StalePatch) Problem() string {
+	if s.Invalid != "" {
+		return "not valid YAML: " + s.Invalid
+	}
 	if s.Kind == "" || s.Name == "" {
 		return fmt.Sprintf("not a strategic merge patch (it needs kind and metadata.name), so it cannot say what it patches in %s", s.Env)
 	}
@@ -77,7 +82,8 @@ func StalePatches(c *catalogue.Catalogue, files manifest.Files, env string) ([]S
 	for _, p := range patches {
 		targets, err := patchTargets(files[p])
 		if err != nil {
-			return nil, fmt.Errorf("%s: %w", p, err)
+			stale = append(stale, StalePatch{File: p, Line: 1, Env: env, Invalid: err.Error()})
+			continue
 		}
 		for _, t := range targets {
 			if t.Kind == "" || t.Name == "" || !have[t.Kind][t.Name] {

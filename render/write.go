@@ -191,9 +191,25 @@ func ReadPlatform(dir string, envs []string) (manifest.Files, error) {
 		roots = append(roots, manifest.PlatformPatchesDir(env))
 	}
 	for _, root := range roots {
-		err := walkFiles(dir, filepath.Join(dir, filepath.FromSlash(root)), func(rel, p string) error {
+		top := filepath.Join(dir, filepath.FromSlash(root))
+		err := filepath.WalkDir(top, func(p string, d fs.DirEntry, err error) error {
+			if errors.Is(err, fs.ErrNotExist) && p == top {
+				return fs.SkipAll
+			}
+			if err != nil || d.IsDir() {
+				return err
+			}
+			if !d.Type().IsRegular() {
+				// kustomize refuses links that leave the tree, and a skipped
+				// patch would silently not apply.
+				return fmt.Errorf("%s is not a regular file; copy the patch into place instead of linking it", p)
+			}
+			rel, err := filepath.Rel(dir, p)
+			if err != nil {
+				return err
+			}
 			data, err := os.ReadFile(p)
-			files[rel] = data
+			files[filepath.ToSlash(rel)] = data
 			return err
 		})
 		if err != nil {
@@ -201,4 +217,25 @@ func ReadPlatform(dir string, envs []string) (manifest.Files, error) {
 		}
 	}
 	return files, nil
+}
+
+// OrphanedPatches lists the patches folders under dir whose environment
+// the catalogue no longer has: nothing applies what they hold.
+func OrphanedPatches(dir string, envs []string) ([]string, error) {
+	known := map[string]bool{}
+	for _, env := range envs {
+		known[env] = true
+	}
+	folders, err := filepath.Glob(filepath.Join(dir, manifest.OverlaysDir, "*", manifest.PatchesDir))
+	if err != nil {
+		return nil, err
+	}
+	var out []string
+	for _, folder := range folders {
+		env := filepath.Base(filepath.Dir(folder))
+		if entries, err := os.ReadDir(folder); err == nil && len(entries) > 0 && !known[env] {
+			out = append(out, filepath.ToSlash(folder))
+		}
+	}
+	return out, nil
 }

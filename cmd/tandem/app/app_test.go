@@ -313,3 +313,74 @@ func TestSetImageCommand(t *testing.T) {
 		t.Errorf("malformed assignment: exit %d, %q", code, stderr)
 	}
 }
+
+// TestPlatformFilesThatCannotApply: a patches folder whose environment is
+// gone, a linked patch and a patch that is not YAML are all reported.
+func TestPlatformFilesThatCannotApply(t *testing.T) {
+	t.Parallel()
+	dir := project(t)
+	file, out := filepath.Join(dir, "tandem.yaml"), filepath.Join(dir, "deploy")
+	if code, _, stderr := run(t, "render", "-f", file, "-o", out); code != ExitOK {
+		t.Fatal(stderr)
+	}
+	patches := filepath.Join(out, "overlays", "prod", "patches")
+	if err := os.MkdirAll(patches, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(patches, "broken.yaml"), []byte("kind: [\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, stdout, _ := run(t, "check", "-f", file, "-o", out)
+	if code != ExitFindings || !strings.Contains(stdout, "patch: "+filepath.ToSlash(patches)+"/broken.yaml:1: not valid YAML:") {
+		t.Errorf("broken patch: exit %d\n%s", code, stdout)
+	}
+	os.Remove(filepath.Join(patches, "broken.yaml"))
+
+	if err := os.WriteFile(filepath.Join(patches, "pool.yaml"), []byte("apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: orders}\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	data, _ := os.ReadFile(file)
+	renamed := strings.NewReplacer("  prod:\n    namespace: shop\n", "  production:\n    namespace: shop\n", "\n      prod:", "\n      production:").Replace(string(data))
+	if err := os.WriteFile(file, []byte(renamed), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, _, stderr := run(t, "render", "-f", file, "-o", out)
+	orphan := filepath.ToSlash(patches) + ": environment prod is no longer in the catalogue, so nothing applies these patches (environments: production, staging)"
+	if code != ExitOK || !strings.Contains(stderr, "warning: "+orphan) {
+		t.Errorf("render with an orphaned patches folder: exit %d, %q", code, stderr)
+	}
+	if code, stdout, _ := run(t, "check", "-f", file, "-o", out); code != ExitFindings || !strings.Contains(stdout, "patch: "+orphan) {
+		t.Errorf("check with an orphaned patches folder: exit %d\n%s", code, stdout)
+	}
+
+	linked := filepath.Join(out, "overlays", "production", "patches")
+	if err := os.MkdirAll(linked, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink(filepath.Join(patches, "pool.yaml"), filepath.Join(linked, "pool.yaml")); err != nil {
+		t.Fatal(err)
+	}
+	if code, _, stderr := run(t, "build", "production", "-f", file, "-o", out); code == ExitOK || !strings.Contains(stderr, "pool.yaml is not a regular file; copy the patch into place instead of linking it") {
+		t.Errorf("linked patch: exit %d, %q", code, stderr)
+	}
+}
+
+func TestSymlinkedOutputFolder(t *testing.T) {
+	t.Parallel()
+	dir := project(t)
+	real := filepath.Join(dir, "real-deploy")
+	if err := os.Mkdir(real, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	link := filepath.Join(dir, "deploy")
+	if err := os.Symlink(real, link); err != nil {
+		t.Fatal(err)
+	}
+	file := filepath.Join(dir, "tandem.yaml")
+	if code, _, stderr := run(t, "render", "-f", file, "-o", link); code != ExitOK {
+		t.Fatal(stderr)
+	}
+	if code, stdout, _ := run(t, "check", "-f", file, "-o", link); code != ExitOK {
+		t.Errorf("check through a linked output folder: exit %d\n%s", code, stdout)
+	}
+}

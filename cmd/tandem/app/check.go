@@ -6,11 +6,13 @@ import (
 	"io"
 	"io/fs"
 	"os"
+	"path"
 	"path/filepath"
 	"strings"
 
 	"github.com/urfave/cli/v2"
 
+	"github.com/tandemdev/tandem/catalogue"
 	"github.com/tandemdev/tandem/compose"
 	"github.com/tandemdev/tandem/render"
 )
@@ -51,11 +53,18 @@ func runCheck(out io.Writer, o checkOptions) error {
 	if err != nil {
 		return err
 	}
-	onDisk, err := render.ReadGenerated(o.out)
+	onDisk, err := render.ReadGenerated(resolveOut(o.out))
 	if err != nil {
 		return err
 	}
 	findings := render.Check(cat, generated, platform, onDisk, filepath.ToSlash(filepath.Clean(o.out)))
+	orphans, err := render.OrphanedPatches(o.out, cat.DeployEnvironments())
+	if err != nil {
+		return err
+	}
+	for _, folder := range orphans {
+		findings = append(findings, render.Finding{Check: "patch", File: folder, Message: orphanMessage(cat, folder)})
+	}
 	missing, envFile, err := missingDevSecrets(compose.DevSecrets(cat), filepath.Dir(o.file))
 	if err != nil {
 		return err
@@ -115,4 +124,10 @@ func writeFindings(out io.Writer, findings []render.Finding, envs int) {
 		}
 	}
 	fmt.Fprintf(out, "%d finding(s)\n", len(findings))
+}
+
+func orphanMessage(cat *catalogue.Catalogue, folder string) string {
+	env := path.Base(path.Dir(folder))
+	return fmt.Sprintf("environment %s is no longer in the catalogue, so nothing applies these patches (environments: %s)",
+		env, strings.Join(cat.DeployEnvironments(), ", "))
 }

@@ -50,12 +50,19 @@ func runRender(streams Streams, o renderOptions) error {
 	if err != nil {
 		return err
 	}
-	res, err := render.Write(o.out, files)
+	res, err := render.Write(resolveOut(o.out), files)
 	if err != nil {
 		return err
 	}
 	fmt.Fprintf(out, "rendered %s into %s: %d written, %d unchanged, %d removed\n",
 		o.file, o.out, len(res.Written), len(res.Unchanged), len(res.Removed))
+	orphans, err := render.OrphanedPatches(o.out, cat.DeployEnvironments())
+	if err != nil {
+		return err
+	}
+	for _, folder := range orphans {
+		fmt.Fprintf(streams.Err, "warning: %s: %s\n", folder, orphanMessage(cat, folder))
+	}
 	for _, env := range cat.DeployEnvironments() {
 		stale, err := render.StalePatches(cat, files.Merge(platform), env)
 		if err != nil {
@@ -75,10 +82,20 @@ func runRender(streams Streams, o renderOptions) error {
 	return nil
 }
 
+// resolveOut follows a symbolic link at the output folder itself, so that
+// reading and writing below it see the real tree.
+func resolveOut(out string) string {
+	if real, err := filepath.EvalSymlinks(out); err == nil {
+		return real
+	}
+	return out
+}
+
 // renderInMemory loads the catalogue and renders it with the platform
 // patches found in the output folder; it returns the generated files and
 // the platform's apart, since only the former are ever written.
 func renderInMemory(file, out string) (cat *catalogue.Catalogue, generated, platform manifest.Files, err error) {
+	out = resolveOut(out)
 	cat, err = catalogue.Load(file)
 	if err != nil {
 		return nil, nil, nil, err

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"strings"
 
 	"github.com/urfave/cli/v2"
@@ -69,7 +70,11 @@ func runSetImage(out io.Writer, o setImageOptions) error {
 		}
 		done = append(done, fmt.Sprintf("%s: image in %s is now %s", service, where, image))
 	}
-	if err := render.WriteFileAtomic(o.file, data, info.Mode().Perm()); err != nil {
+	target := o.file
+	if real, err := filepath.EvalSymlinks(o.file); err == nil {
+		target = real // keep a linked catalogue a link
+	}
+	if err := render.WriteFileAtomic(target, data, info.Mode().Perm()); err != nil {
 		return err
 	}
 	for _, line := range done {

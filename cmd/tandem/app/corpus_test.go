@@ -1,0 +1,60 @@
+package app
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/tandemdev/tandem/internal/testfs"
+)
+
+// TestErrorCorpus runs every bad catalogue of the corpus through the real
+// command line, over an output folder holding a previous render: each
+// must exit 2 with exactly its expected errors and leave the folder as it
+// was.
+func TestErrorCorpus(t *testing.T) {
+	t.Parallel()
+	previous := project(t)
+	out := filepath.Join(previous, "deploy")
+	if code, _, stderr := run(t, "render", "-f", filepath.Join(previous, "tandem.yaml"), "-o", out); code != ExitOK {
+		t.Fatal(stderr)
+	}
+	before := testfs.Snapshot(t, previous)
+
+	fixtures, _ := filepath.Glob("../../../catalogue/testdata/invalid-*")
+	if len(fixtures) < 60 {
+		t.Fatalf("the corpus has %d cases, want at least 60", len(fixtures))
+	}
+	for _, fixture := range fixtures {
+		file, dir := fixture, filepath.Dir(fixture)
+		if info, err := os.Stat(fixture); err == nil && info.IsDir() {
+			file, dir = filepath.Join(fixture, "tandem.yaml"), fixture
+		}
+		data, err := os.ReadFile(file)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var want []string
+		for _, line := range strings.Split(string(data), "\n") {
+			if msg, ok := strings.CutPrefix(line, "# error: "); ok {
+				want = append(want, msg)
+			}
+		}
+		for _, cmd := range [][]string{{"render"}, {"check"}, {"build", "prod"}} {
+			code, stdout, stderr := run(t, append(cmd, "-f", file, "-o", out)...)
+			got := strings.TrimSuffix(strings.TrimPrefix(stderr, "tandem: "), "\n")
+			got = strings.ReplaceAll(got, file, "tandem.yaml")
+			got = strings.ReplaceAll(got, dir+string(filepath.Separator), "")
+			got = strings.ReplaceAll(got, "folder "+dir+";", "folder .;")
+			if code != ExitInput || stdout != "" || got != strings.Join(want, "\n") {
+				t.Errorf("%s %v: exit %d, stdout %q\n%s", fixture, cmd, code, stdout, cmp.Diff(strings.Join(want, "\n"), got))
+			}
+		}
+	}
+	if diff := cmp.Diff(before, testfs.Snapshot(t, previous)); diff != "" {
+		t.Errorf("bad catalogues changed the output folder (-before +after):\n%s", diff)
+	}
+}
