@@ -23,13 +23,41 @@ type Result struct {
 	Written, Removed, Unchanged []string
 }
 
-// Write makes dir hold files: each file is written to a temporary file and
-// renamed into place, so a reader never sees half a file; files unchanged
-// since the last render are left alone; generated files the render no
-// longer produces are removed. It checks everything before changing
-// anything, and refuses to overwrite or remove a file without tandem's
-// header. The kyaml filesystem has no rename, so this works on the OS.
+// Write makes dir hold files. Every changed file is first written into a
+// staging folder inside dir; only when all of them are written are they
+// renamed into place, each rename atomic, so a failed or interrupted
+// render leaves the previous tree as it was (a reader never sees half a
+// file either). Files unchanged since the last render are left alone;
+// generated files the render no longer produces are removed last. It
+// checks everything before changing anything, and refuses to overwrite or
+// remove a file without tandem's header. The kyaml filesystem has no
+// rename, so this works on the OS.
 func Write(dir string, files manifest.Files) (Result, error) {
+	return write(osDisk{}, dir, files)
+}
+
+// disk is what Write does to the filesystem, so tests can make it fail.
+type disk interface {
+	WriteFile(name string, data []byte, perm fs.FileMode) error
+	Rename(from, to string) error
+	Remove(name string) error
+	MkdirAll(path string, perm fs.FileMode) error
+}
+
+type osDisk struct{}
+
+func (osDisk) WriteFile(name string, data []byte, perm fs.FileMode) error {
+	return os.WriteFile(name, data, perm)
+}
+func (osDisk) Rename(from, to string) error                 { return os.Rename(from, to) }
+func (osDisk) Remove(name string) error                     { return os.Remove(name) }
+func (osDisk) MkdirAll(path string, perm fs.FileMode) error { return os.MkdirAll(path, perm) }
+
+// stagingPrefix names the staging folders; one left by a killed render is
+// removed by the next.
+const stagingPrefix = ".tandem-staging-"
+
+func write(d disk, dir string, files manifest.Files) (Result, error) {
 	var res Result
 	existing, err := generatedFiles(dir)
 	if err != nil {
@@ -52,28 +80,68 @@ func Write(dir string, files manifest.Files) (Result, error) {
 			ErrNotGenerated, strings.Join(conflicts, "\n  "))
 	}
 
+	var changed []string
 	for _, p := range files.Paths() {
-		target := filepath.Join(dir, filepath.FromSlash(p))
-		if old, err := os.ReadFile(target); err == nil && bytes.Equal(old, files[p]) {
+		if old, err := os.ReadFile(filepath.Join(dir, filepath.FromSlash(p))); err == nil && bytes.Equal(old, files[p]) {
 			res.Unchanged = append(res.Unchanged, p)
-			continue
+		} else {
+			changed = append(changed, p)
 		}
-		if err := WriteFileAtomic(target, files[p], 0o644); err != nil {
-			return res, err
-		}
-		res.Written = append(res.Written, p)
 	}
+	if len(changed) > 0 {
+		if err := stageAndMove(d, dir, files, changed); err != nil {
+			return Result{}, err
+		}
+	}
+	res.Written = changed
 	for _, p := range existing {
 		if _, keep := files[p]; keep {
 			continue
 		}
-		if err := os.Remove(filepath.Join(dir, filepath.FromSlash(p))); err != nil {
+		if err := d.Remove(filepath.Join(dir, filepath.FromSlash(p))); err != nil {
 			return res, fmt.Errorf("removing stale %s: %w", p, err)
 		}
 		res.Removed = append(res.Removed, p)
 		removeEmptyParents(dir, path.Dir(p))
 	}
 	return res, nil
+}
+
+// stageAndMove writes the changed files into a staging folder, then renames
+// them into place; if any write fails, nothing in dir has changed.
+func stageAndMove(d disk, dir string, files manifest.Files, changed []string) error {
+	if err := d.MkdirAll(dir, 0o755); err != nil {
+		return err
+	}
+	if old, _ := filepath.Glob(filepath.Join(dir, stagingPrefix+"*")); len(old) > 0 {
+		for _, o := range old {
+			os.RemoveAll(o) // left by a render that was killed
+		}
+	}
+	staging, err := os.MkdirTemp(dir, stagingPrefix)
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(staging)
+	for _, p := range changed {
+		tmp := filepath.Join(staging, filepath.FromSlash(p))
+		if err := d.MkdirAll(filepath.Dir(tmp), 0o755); err != nil {
+			return err
+		}
+		if err := d.WriteFile(tmp, files[p], 0o644); err != nil {
+			return fmt.Errorf("writing %s: %w (nothing in %s was changed)", p, err, dir)
+		}
+	}
+	for _, p := range changed {
+		target := filepath.Join(dir, filepath.FromSlash(p))
+		if err := d.MkdirAll(filepath.Dir(target), 0o755); err != nil {
+			return err
+		}
+		if err := d.Rename(filepath.Join(staging, filepath.FromSlash(p)), target); err != nil {
+			return fmt.Errorf("moving %s into place: %w", p, err)
+		}
+	}
+	return nil
 }
 
 // checkWritable reports a file in the way of p that tandem did not generate,
@@ -107,7 +175,7 @@ func checkWritable(dir, p string) error {
 func generatedFiles(dir string) ([]string, error) {
 	var out []string
 	err := walkFiles(dir, dir, func(rel, p string) error {
-		if manifest.PlatformOwned(rel) {
+		if manifest.PlatformOwned(rel) || strings.HasPrefix(rel, stagingPrefix) {
 			return nil
 		}
 		f, err := os.Open(p)

@@ -9,8 +9,8 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/tandemdev/tandem/catalogue"
 	"github.com/tandemdev/tandem/internal/testfs"
-
 	"github.com/tandemdev/tandem/manifest"
 )
 
@@ -109,5 +109,56 @@ func TestWriteFileAtomicSetsMode(t *testing.T) {
 	info, err := os.Stat(target)
 	if err != nil || info.Mode().Perm() != 0o600 {
 		t.Fatalf("mode %v, err %v; want 0600", info.Mode().Perm(), err)
+	}
+}
+
+// failingDisk fails the write after the first n.
+type failingDisk struct {
+	osDisk
+	n int
+}
+
+func (f *failingDisk) WriteFile(name string, data []byte, perm os.FileMode) error {
+	if f.n == 0 {
+		return errors.New("disk full")
+	}
+	f.n--
+	return f.osDisk.WriteFile(name, data, perm)
+}
+
+// TestFailedWriteLeavesThePreviousTree kills a render midway through its
+// writes: the previous tree must be exactly as it was, without staging
+// leftovers.
+func TestFailedWriteLeavesThePreviousTree(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	_, files := renderFixture(t, "testdata/minimal.tandem.yaml", nil)
+	if _, err := Write(dir, files); err != nil {
+		t.Fatal(err)
+	}
+	before := testfs.Snapshot(t, dir)
+
+	c, err := catalogue.Parse("tandem.yaml", []byte("name: mini\nenvironments: {prod: {namespace: other, image: {tag: \"3.0\"}}}\nservices: {web: {build: ./web, replicas: 4}}\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	changed, err := Render(Input{Catalogue: c, ProjectDir: ".."})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, n := range []int{0, 1, 3} {
+		_, err := write(&failingDisk{n: n}, dir, changed)
+		if err == nil || !strings.Contains(err.Error(), "disk full") || !strings.Contains(err.Error(), "nothing in "+dir+" was changed") {
+			t.Fatalf("write failing after %d files: %v", n, err)
+		}
+		if diff := cmp.Diff(before, testfs.Snapshot(t, dir)); diff != "" {
+			t.Errorf("a write failing after %d files changed the tree (-before +after):\n%s", n, diff)
+		}
+	}
+	if _, err := Write(dir, changed); err != nil {
+		t.Fatalf("the next render: %v", err)
+	}
+	if leftovers, _ := filepath.Glob(filepath.Join(dir, stagingPrefix+"*")); len(leftovers) > 0 {
+		t.Errorf("staging folders left: %v", leftovers)
 	}
 }
