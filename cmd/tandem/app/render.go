@@ -5,6 +5,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -72,7 +73,7 @@ func runRender(streams Streams, o renderOptions) error {
 			fmt.Fprintf(streams.Err, "warning: %s/%s\n", filepath.ToSlash(o.out), s.Error())
 		}
 	}
-	added, envFile, err := ensureDevSecrets(cat)
+	added, envFile, err := ensureDevSecrets(cat, streams.Err)
 	if err != nil {
 		return err
 	}
@@ -154,7 +155,7 @@ func relDir(from, to string) (string, error) {
 // every dev secret, so that `docker compose up` finds them. The folder gets
 // a .gitignore of its own, so the file is ignored whatever the project's
 // .gitignore says.
-func ensureDevSecrets(cat *catalogue.Catalogue) ([]string, string, error) {
+func ensureDevSecrets(cat *catalogue.Catalogue, warn io.Writer) ([]string, string, error) {
 	envFile := filepath.Join(filepath.Dir(cat.File), filepath.FromSlash(compose.DevEnvFile))
 	existing, err := os.ReadFile(envFile)
 	if err != nil && !errors.Is(err, fs.ErrNotExist) {
@@ -165,19 +166,36 @@ func ensureDevSecrets(cat *catalogue.Catalogue) ([]string, string, error) {
 		return nil, envFile, nil
 	}
 	ignore := filepath.Join(filepath.Dir(envFile), ".gitignore")
-	if _, err := os.Stat(ignore); errors.Is(err, fs.ErrNotExist) {
+	if rules, err := os.ReadFile(ignore); errors.Is(err, fs.ErrNotExist) {
 		if err := render.WriteFileAtomic(ignore, []byte("# tandem's local state; never committed\n*\n"), 0o644); err != nil {
 			return nil, "", err
 		}
+	} else if err == nil && !ignoresDevEnv(rules) {
+		fmt.Fprintf(warn, "warning: %s does not ignore %s; add a line '*' to it, or dev secrets may be committed\n", ignore, filepath.Base(envFile))
 	}
 	content, added := compose.AddMissingSecrets(existing, required, randomSecret)
 	if len(added) == 0 {
+		if info, err := os.Stat(envFile); err == nil && info.Mode().Perm()&0o077 != 0 {
+			fmt.Fprintf(warn, "warning: %s is readable by others (mode %v); run chmod 600 %s\n", envFile, info.Mode().Perm(), envFile)
+		}
 		return nil, envFile, nil
 	}
 	if err := render.WriteFileAtomic(envFile, content, 0o600); err != nil {
 		return nil, "", err
 	}
 	return added, envFile, nil
+}
+
+// ignoresDevEnv tells whether the rules of .tandem/.gitignore cover
+// dev.env; it reads the plain forms people write, not every git pattern.
+func ignoresDevEnv(rules []byte) bool {
+	for _, line := range strings.Split(string(rules), "\n") {
+		switch strings.TrimSpace(line) {
+		case "*", "/*", "dev.env", "/dev.env", "*.env":
+			return true
+		}
+	}
+	return false
 }
 
 func randomSecret() string {
