@@ -3,7 +3,7 @@ GO      ?= go
 BIN     := bin/tandem
 EXAMPLE := examples/shop
 
-.PHONY: demo test tools build golden lint
+.PHONY: demo test tools build golden lint bench
 
 build:
 	$(GO) build -o $(BIN) ./cmd/tandem
@@ -35,3 +35,7 @@ tools:
 # Rewrite golden files after an intended change; review the diff like code.
 golden:
 	$(GO) test ./render/ ./compose/ -update
+
+# Load and render time and bytes allocated per service, 10 to 3000 services.
+bench:
+	$(GO) test ./render/ -run '^$$' -bench 'Load|Render' -benchtime 3x

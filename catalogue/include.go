@@ -198,7 +198,7 @@ func readCatalogueFile(path string) ([]byte, error) {
 		return nil, fmt.Errorf("%s is a folder, not a catalogue file", path)
 	}
 	if info.Size() > maxFileSize {
-		return nil, fmt.Errorf("%s is %d MiB; a catalogue file may be at most %d MiB", path, info.Size()>>20, maxFileSize>>20)
+		return nil, fmt.Errorf("%s is %d MiB; a catalogue file may be at most %d MiB", path, (info.Size()+1<<20-1)>>20, maxFileSize>>20)
 	}
 	return os.ReadFile(path)
 }

@@ -152,3 +152,24 @@ func TestAliasBombIsRefused(t *testing.T) {
 		t.Fatalf("got %v", err)
 	}
 }
+
+func TestDeepNestingIsRefused(t *testing.T) {
+	t.Parallel()
+	data := "name: shop\nservices: {web: {image: web:1.0, args: " + strings.Repeat("[", 100_000) + strings.Repeat("]", 100_000) + "}}\n"
+	_, err := Parse("tandem.yaml", []byte(data))
+	if !errors.Is(err, ErrInvalid) || err.Error() != "tandem.yaml:2:1: invalid YAML: exceeded max depth of 10000" {
+		t.Fatalf("got %v", err)
+	}
+}
+
+func TestHugeFileIsRefused(t *testing.T) {
+	t.Parallel()
+	file := filepath.Join(t.TempDir(), "tandem.yaml")
+	if err := os.WriteFile(file, make([]byte, maxFileSize+1), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	_, err := Load(file)
+	if !errors.Is(err, ErrInvalid) || !strings.Contains(err.Error(), "is 33 MiB; a catalogue file may be at most 32 MiB") {
+		t.Fatalf("got %v", err)
+	}
+}

@@ -306,15 +306,47 @@ func deleteKey(m *yaml.Node, key string) {
 // check loads the Compose file with compose-go, as docker compose would,
 // so that an invalid file is never written. Interpolation is skipped: the
 // dev secrets it refers to live only on developers' machines.
+//
+// compose-go's consistency check searches for depends_on cycles along every
+// path, which takes exponential time on a deep graph (100 services that
+// each wait on two earlier ones did not finish in minutes); the catalogue
+// has already ruled cycles out in linear time, so that check is skipped
+// and the references it also covers are checked here.
 func check(projectName string, data []byte) error {
-	_, err := loader.LoadWithContext(context.Background(), types.ConfigDetails{
+	project, err := loader.LoadWithContext(context.Background(), types.ConfigDetails{
 		WorkingDir:  "/",
 		ConfigFiles: []types.ConfigFile{{Filename: manifest.ComposeFile, Content: data}},
 		Environment: types.Mapping{},
 	}, func(o *loader.Options) {
 		o.SkipInterpolation = true
 		o.SkipResolveEnvironment = true
+		o.SkipConsistencyCheck = true
+		// The default cap of 100,000 nodes rejects a few thousand services;
+		// a file has fewer nodes than bytes, so this bound only stops runaways.
+		o.MaxNodeVisits = max(100_000, len(data))
 		o.SetProjectName(projectName, true)
 	})
-	return err
+	if err != nil {
+		return err
+	}
+	return checkReferences(project)
+}
+
+// checkReferences finds depends_on entries and named volumes that name
+// nothing the project defines.
+func checkReferences(p *types.Project) error {
+	for _, name := range p.ServiceNames() {
+		svc := p.Services[name]
+		for dep := range svc.DependsOn {
+			if _, ok := p.Services[dep]; !ok {
+				return fmt.Errorf("service %q depends on undefined service %q", name, dep)
+			}
+		}
+		for _, v := range svc.Volumes {
+			if _, ok := p.Volumes[v.Source]; v.Type == types.VolumeTypeVolume && !ok {
+				return fmt.Errorf("service %q refers to undefined volume %s", name, v.Source)
+			}
+		}
+	}
+	return nil
 }
