@@ -8,6 +8,7 @@ import (
 
 	"github.com/tandemdev/tandem/catalogue"
 	"github.com/tandemdev/tandem/internal/golden"
+	"github.com/tandemdev/tandem/internal/synth"
 )
 
 func load(t *testing.T, file string) *catalogue.Catalogue {
@@ -79,5 +80,19 @@ func TestCheckRejectsInvalidCompose(t *testing.T) {
 	err := check("shop", []byte("services:\n  web:\n    image: web\n    depends_on: [db]\n"))
 	if err == nil || !strings.Contains(err.Error(), "db") {
 		t.Fatalf("check accepted a dependency on a missing service: %v", err)
+	}
+}
+
+// TestDeepDependencyGraphsRender guards against compose-go's cycle
+// search, which is exponential in the paths of a deep depends_on graph:
+// were it back, this test would not finish.
+func TestDeepDependencyGraphsRender(t *testing.T) {
+	t.Parallel()
+	c, err := catalogue.Parse("tandem.yaml", synth.Catalogue(300))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Render(c, Options{ProjectDir: ".."}); err != nil {
+		t.Fatal(err)
 	}
 }
