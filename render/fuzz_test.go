@@ -22,21 +22,25 @@ func FuzzRender(f *testing.F) {
 			}
 		}
 	}
-	f.Fuzz(func(t *testing.T, data []byte) {
-		c, err := catalogue.Parse("tandem.yaml", data)
-		if err != nil {
-			return
+	f.Fuzz(renderAndBuild)
+}
+
+// renderAndBuild renders a catalogue that loads and builds every
+// environment; either failing is a bug.
+func renderAndBuild(t *testing.T, data []byte) {
+	c, err := catalogue.Parse("tandem.yaml", data)
+	if err != nil {
+		return
+	}
+	files, err := Render(Input{Catalogue: c, ProjectDir: ".."})
+	if err != nil {
+		t.Fatalf("a valid catalogue does not render: %v\n%s", err, data)
+	}
+	for _, env := range c.DeployEnvironments() {
+		if _, err := Build(c, files, env); err != nil {
+			t.Fatalf("a valid catalogue does not build %s: %v\n%s", env, err, data)
 		}
-		files, err := Render(Input{Catalogue: c, ProjectDir: ".."})
-		if err != nil {
-			t.Fatalf("a valid catalogue does not render: %v\n%s", err, data)
-		}
-		for _, env := range c.DeployEnvironments() {
-			if _, err := Build(c, files, env); err != nil {
-				t.Fatalf("a valid catalogue does not build %s: %v\n%s", env, err, data)
-			}
-		}
-	})
+	}
 }
 
 // FuzzRenderValues builds valid-looking catalogues around fuzzed names and
@@ -67,18 +71,6 @@ func FuzzRenderValues(f *testing.F) {
 		if err != nil {
 			return
 		}
-		c, err := catalogue.Parse("tandem.yaml", data)
-		if err != nil {
-			return
-		}
-		files, err := Render(Input{Catalogue: c, ProjectDir: ".."})
-		if err != nil {
-			t.Fatalf("a valid catalogue does not render: %v\n%s", err, data)
-		}
-		for _, e := range c.DeployEnvironments() {
-			if _, err := Build(c, files, e); err != nil {
-				t.Fatalf("a valid catalogue does not build %s: %v\n%s", e, err, data)
-			}
-		}
+		renderAndBuild(t, data)
 	})
 }
