@@ -15,23 +15,26 @@ import (
 // without an environment.
 var ErrEdit = errors.New("cannot edit the catalogue")
 
-// SetImage returns the catalogue text with the image of service set to
+// SetImage returns the text of the catalogue file with the image of service set to
 // image: in environment env (services.S.overrides.ENV.image), or for every
 // environment when env is empty (services.S.image). Only the bytes of that
 // value change, or the few lines added for it; comments, key order and
 // formatting of everything else stay as written, since the catalogue is
 // the developers' file.
-func SetImage(data []byte, service, env, image string) ([]byte, error) {
+func SetImage(file string, data []byte, service, env, image string) ([]byte, error) {
 	if msgs := imageProblems(image); msgs != "" {
 		return nil, fmt.Errorf("%w: %s", ErrEdit, msgs)
 	}
-	c, err := Parse("tandem.yaml", data)
+	c, err := Parse(file, data)
 	if err != nil {
 		return nil, err
 	}
 	s, ok := c.Services[service]
 	if !ok {
 		return nil, fmt.Errorf("%w: no service %q%s", ErrEdit, service, suggest(service, c.ServiceNames()))
+	}
+	if in := c.positions["services."+service].File; in != "" {
+		return nil, fmt.Errorf("%w: %s is defined in %s, which %s includes; set its image there", ErrEdit, service, in, file)
 	}
 	if env != "" {
 		if _, ok := c.Environments[env]; !ok && env != DevEnvironment {
@@ -60,7 +63,7 @@ func SetImage(data []byte, service, env, image string) ([]byte, error) {
 	}
 
 	// The edit must give a valid catalogue that says what was asked.
-	after, err := Parse("tandem.yaml", out)
+	after, err := Parse(file, out)
 	if err != nil {
 		return nil, fmt.Errorf("setting the image would make the catalogue invalid: %w", err)
 	}

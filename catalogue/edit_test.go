@@ -27,7 +27,7 @@ func TestSetImageGolden(t *testing.T) {
 		{"orders", "prod", "registry.example.com/shop/orders:1.4.4"},                                 // replace what an edit added
 	}
 	for _, e := range edits {
-		data, err = SetImage(data, e.service, e.env, e.image)
+		data, err = SetImage("tandem.yaml", data, e.service, e.env, e.image)
 		if err != nil {
 			t.Fatalf("SetImage(%s, %s): %v", e.service, e.env, err)
 		}
@@ -49,7 +49,7 @@ func TestSetImageErrors(t *testing.T) {
 		{"gateway", "", "Bad Image:1", `cannot edit the catalogue: "Bad Image:1" is not a valid image reference (e.g. registry.example.com/shop/orders:1.4.2)`},
 	}
 	for _, tt := range tests {
-		_, err := SetImage(data, tt.service, tt.env, tt.image)
+		_, err := SetImage("tandem.yaml", data, tt.service, tt.env, tt.image)
 		if !errors.Is(err, ErrEdit) || err.Error() != tt.want {
 			t.Errorf("SetImage(%s, %s, %s): %v\nwant %s", tt.service, tt.env, tt.image, err, tt.want)
 		}
@@ -63,7 +63,7 @@ func TestSetImageFillsAnEmptyEnvironment(t *testing.T) {
 		"    overrides:\n      prod: null\n": "    overrides:\n      prod: {image: web:2.0}\n",
 	} {
 		src := "name: shop\nenvironments: {prod: {}}\nservices:\n  web:\n    image: web:1.0\n" + in
-		got, err := SetImage([]byte(src), "web", "prod", "web:2.0")
+		got, err := SetImage("tandem.yaml", []byte(src), "web", "prod", "web:2.0")
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -115,7 +115,7 @@ func TestSetImageTrickyText(t *testing.T) {
 			if tt.err != "" {
 				in = strings.Replace(in, "environments: {prod: {}}", "environments: {prod: {}, staging: {}}", 1)
 			}
-			got, err := SetImage([]byte(in), tt.service, tt.env, tt.image)
+			got, err := SetImage("tandem.yaml", []byte(in), tt.service, tt.env, tt.image)
 			if tt.err != "" {
 				if err == nil || err.Error() != tt.err {
 					t.Errorf("got %v, want %s", err, tt.err)
@@ -129,5 +129,19 @@ func TestSetImageTrickyText(t *testing.T) {
 				t.Errorf("got:\n%q\nwant:\n%q", got, tt.want)
 			}
 		})
+	}
+}
+
+func TestSetImageOfAnIncludedService(t *testing.T) {
+	t.Parallel()
+	file := "testdata/valid-include/tandem.yaml"
+	data, err := os.ReadFile(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = SetImage(file, data, "web", "", "web:2.0")
+	want := "cannot edit the catalogue: web is defined in testdata/valid-include/more/web.yaml, which testdata/valid-include/tandem.yaml includes; set its image there"
+	if err == nil || err.Error() != want {
+		t.Errorf("got %v\nwant %s", err, want)
 	}
 }

@@ -34,13 +34,18 @@ func (c *Catalogue) loadIncludes(errs *errorList) {
 		return
 	}
 	mainDir := filepath.Dir(c.File)
-	root, err := filepath.EvalSymlinks(mainDir)
+	abs, err := filepath.Abs(mainDir)
+	if err != nil {
+		errs.add("include", "cannot resolve the catalogue's folder: %v", err)
+		return
+	}
+	root, err := filepath.EvalSymlinks(abs)
 	if err != nil {
 		errs.add("include", "cannot resolve the catalogue's folder: %v", err)
 		return
 	}
 	in := &includer{errs: errs, root: root, mainDir: mainDir, stack: []string{c.File}, seen: map[string]string{}, into: c}
-	if real, err := filepath.EvalSymlinks(c.File); err == nil {
+	if real, err := realPath(c.File); err == nil {
 		in.seen[real] = c.File
 	}
 	in.includeAll(c.Include, errs.positions, mainDir)
@@ -65,18 +70,47 @@ func (in *includer) includeAll(list []string, positions map[string]Position, dir
 			in.errs.at(pos, p, "%q matches no file", pattern)
 			continue
 		}
+		glob := isGlob(matches, dir, pattern)
 		for _, match := range matches {
 			shown := match
-			if len(matches) == 1 && match == filepath.Join(dir, pattern) {
+			if !glob {
 				shown = pattern // as written, rather than joined and cleaned
+			}
+			if glob && in.onStack(match) {
+				continue // "*.yaml" means the other files, not the one writing it
 			}
 			in.include(match, shown, pos, p)
 		}
 	}
 }
 
-func (in *includer) include(file, shown string, pos Position, p string) {
+// isGlob tells whether pattern was a glob rather than one file's path.
+func isGlob(matches []string, dir, pattern string) bool {
+	return len(matches) != 1 || matches[0] != filepath.Join(dir, pattern)
+}
+
+// onStack tells whether file is being included right now.
+func (in *includer) onStack(file string) bool {
+	real, err := realPath(file)
+	for _, open := range in.stack {
+		if r, err2 := realPath(open); err == nil && err2 == nil && r == real {
+			return true
+		}
+	}
+	return false
+}
+
+// realPath is the absolute path of file with symbolic links resolved.
+func realPath(file string) (string, error) {
 	real, err := filepath.EvalSymlinks(file)
+	if err != nil {
+		return "", err
+	}
+	return filepath.Abs(real)
+}
+
+func (in *includer) include(file, shown string, pos Position, p string) {
+	real, err := realPath(file)
 	if err != nil {
 		in.errs.at(pos, p, "cannot read %s: %v", file, err)
 		return
@@ -86,7 +120,7 @@ func (in *includer) include(file, shown string, pos Position, p string) {
 		return
 	}
 	for i, open := range in.stack {
-		if r, err := filepath.EvalSymlinks(open); err == nil && r == real {
+		if r, err := realPath(open); err == nil && r == real {
 			loop := append(append([]string{}, in.stack[i:]...), file)
 			in.errs.at(pos, p, "include loop: %s", strings.Join(loop, " -> "))
 			return

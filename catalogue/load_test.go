@@ -173,3 +173,32 @@ func TestHugeFileIsRefused(t *testing.T) {
 		t.Fatalf("got %v", err)
 	}
 }
+
+// TestIncludeThroughAbsoluteSymlink: a link inside the folder whose
+// absolute target is inside it too is fine, with -f relative or not.
+func TestIncludeThroughAbsoluteSymlink(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.MkdirAll(filepath.Join(dir, "parts"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	write := func(name, body string) {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write("tandem.yaml", "name: shop\ninclude: [b.yaml]\nservices: {web: {image: web:1.0}}\n")
+	write("parts/b.yaml", "services: {b: {image: b:1.0}}\n")
+	if err := os.Symlink(filepath.Join(dir, "parts", "b.yaml"), filepath.Join(dir, "b.yaml")); err != nil {
+		t.Fatal(err)
+	}
+	t.Chdir(dir)
+	for _, file := range []string{"tandem.yaml", filepath.Join(dir, "tandem.yaml")} {
+		c, err := Load(file)
+		if err != nil {
+			t.Fatalf("Load(%s): %v", file, err)
+		}
+		if _, ok := c.Services["b"]; !ok {
+			t.Errorf("Load(%s) lacks the included service", file)
+		}
+	}
+}

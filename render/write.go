@@ -25,9 +25,11 @@ type Result struct {
 
 // Write makes dir hold files. Every changed file is first written into a
 // staging folder inside dir; only when all of them are written are they
-// renamed into place, each rename atomic, so a failed or interrupted
-// render leaves the previous tree as it was (a reader never sees half a
-// file either). Files unchanged since the last render are left alone;
+// renamed into place, each rename atomic, the old file kept aside until
+// all have moved. A write or a rename that fails leaves the previous tree
+// as it was; only a process killed between two renames can leave a mix of
+// whole old and new files, which the next render repairs. A reader never
+// sees half a file. Files unchanged since the last render are left alone;
 // generated files the render no longer produces are removed last. It
 // checks everything before changing anything, and refuses to overwrite or
 // remove a file without tandem's header. The kyaml filesystem has no
@@ -80,6 +82,7 @@ func write(d disk, dir string, files manifest.Files) (Result, error) {
 			ErrNotGenerated, strings.Join(conflicts, "\n  "))
 	}
 
+	removeStaleStaging(dir)
 	var changed []string
 	for _, p := range files.Paths() {
 		if old, err := os.ReadFile(filepath.Join(dir, filepath.FromSlash(p))); err == nil && bytes.Equal(old, files[p]) {
@@ -113,35 +116,72 @@ func stageAndMove(d disk, dir string, files manifest.Files, changed []string) er
 	if err := d.MkdirAll(dir, 0o755); err != nil {
 		return err
 	}
-	if old, _ := filepath.Glob(filepath.Join(dir, stagingPrefix+"*")); len(old) > 0 {
-		for _, o := range old {
-			os.RemoveAll(o) // left by a render that was killed
-		}
-	}
 	staging, err := os.MkdirTemp(dir, stagingPrefix)
 	if err != nil {
 		return err
 	}
 	defer os.RemoveAll(staging)
+	staged := func(p string) string { return filepath.Join(staging, "new", filepath.FromSlash(p)) }
 	for _, p := range changed {
-		tmp := filepath.Join(staging, filepath.FromSlash(p))
-		if err := d.MkdirAll(filepath.Dir(tmp), 0o755); err != nil {
+		if err := d.MkdirAll(filepath.Dir(staged(p)), 0o755); err != nil {
 			return err
 		}
-		if err := d.WriteFile(tmp, files[p], 0o644); err != nil {
+		if err := d.WriteFile(staged(p), files[p], 0o644); err != nil {
 			return fmt.Errorf("writing %s: %w (nothing in %s was changed)", p, err, dir)
 		}
 	}
+	// Each old file is moved aside before its new one moves in, so that a
+	// failed rename can put every file back as it was.
+	var moved []string
+	backup := func(p string) string { return filepath.Join(staging, "old", filepath.FromSlash(p)) }
 	for _, p := range changed {
 		target := filepath.Join(dir, filepath.FromSlash(p))
-		if err := d.MkdirAll(filepath.Dir(target), 0o755); err != nil {
-			return err
+		err := d.MkdirAll(filepath.Dir(target), 0o755)
+		if err == nil {
+			if _, statErr := os.Lstat(target); statErr == nil {
+				if err = d.MkdirAll(filepath.Dir(backup(p)), 0o755); err == nil {
+					err = d.Rename(target, backup(p))
+				}
+			}
 		}
-		if err := d.Rename(filepath.Join(staging, filepath.FromSlash(p)), target); err != nil {
-			return fmt.Errorf("moving %s into place: %w", p, err)
+		if err == nil {
+			if err = d.Rename(staged(p), target); err != nil {
+				os.Rename(backup(p), target) // its own file back; the rollback below does the rest
+			}
 		}
+		if err != nil {
+			rollback(dir, moved, backup)
+			return fmt.Errorf("moving %s into place: %w (the previous files were put back)", p, err)
+		}
+		moved = append(moved, p)
 	}
 	return nil
+}
+
+// rollback undoes the moves of stageAndMove, newest first: the new file
+// goes, the old one comes back. It works on the OS directly: the disk that
+// failed a move is the one a test makes fail.
+func rollback(dir string, moved []string, backup func(string) string) {
+	for i := len(moved) - 1; i >= 0; i-- {
+		target := filepath.Join(dir, filepath.FromSlash(moved[i]))
+		if _, err := os.Lstat(backup(moved[i])); err == nil {
+			os.Rename(backup(moved[i]), target)
+		} else {
+			os.Remove(target)
+			removeEmptyParents(dir, path.Dir(moved[i]))
+		}
+	}
+}
+
+// removeStaleStaging removes staging folders a killed render left behind.
+// Only folders count: a file that happens to share the prefix is a person's.
+func removeStaleStaging(dir string) {
+	old, _ := filepath.Glob(filepath.Join(dir, stagingPrefix+"*"))
+	for _, o := range old {
+		if info, err := os.Lstat(o); err == nil && info.IsDir() {
+			os.RemoveAll(o)
+		}
+	}
 }
 
 // checkWritable reports a file in the way of p that tandem did not generate,

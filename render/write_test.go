@@ -112,10 +112,20 @@ func TestWriteFileAtomicSetsMode(t *testing.T) {
 	}
 }
 
-// failingDisk fails the write after the first n.
+// failingDisk fails the write after the first n, or the rename after
+// the first renames.
 type failingDisk struct {
 	osDisk
-	n int
+	n       int
+	renames int
+}
+
+func (f *failingDisk) Rename(from, to string) error {
+	if f.renames == 0 {
+		return errors.New("rename refused")
+	}
+	f.renames--
+	return f.osDisk.Rename(from, to)
 }
 
 func (f *failingDisk) WriteFile(name string, data []byte, perm os.FileMode) error {
@@ -147,7 +157,7 @@ func TestFailedWriteLeavesThePreviousTree(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, n := range []int{0, 1, 3} {
-		_, err := write(&failingDisk{n: n}, dir, changed)
+		_, err := write(&failingDisk{n: n, renames: -1}, dir, changed)
 		if err == nil || !strings.Contains(err.Error(), "disk full") || !strings.Contains(err.Error(), "nothing in "+dir+" was changed") {
 			t.Fatalf("write failing after %d files: %v", n, err)
 		}
@@ -155,9 +165,28 @@ func TestFailedWriteLeavesThePreviousTree(t *testing.T) {
 			t.Errorf("a write failing after %d files changed the tree (-before +after):\n%s", n, diff)
 		}
 	}
+	for _, renames := range []int{0, 1, 2, 5} {
+		_, err := write(&failingDisk{n: -1, renames: renames}, dir, changed)
+		if err == nil || !strings.Contains(err.Error(), "rename refused") || !strings.Contains(err.Error(), "the previous files were put back") {
+			t.Fatalf("write failing after %d renames: %v", renames, err)
+		}
+		if diff := cmp.Diff(before, testfs.Snapshot(t, dir)); diff != "" {
+			t.Errorf("a rename failing after %d renames changed the tree (-before +after):\n%s", renames, diff)
+		}
+	}
+	if err := os.MkdirAll(filepath.Join(dir, stagingPrefix+"killed", "new"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, stagingPrefix+"notes.md"), []byte("mine\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
 	if _, err := Write(dir, changed); err != nil {
 		t.Fatalf("the next render: %v", err)
 	}
+	if _, err := os.Stat(filepath.Join(dir, stagingPrefix+"notes.md")); err != nil {
+		t.Errorf("a person's file with the staging prefix was removed: %v", err)
+	}
+	os.Remove(filepath.Join(dir, stagingPrefix+"notes.md"))
 	if leftovers, _ := filepath.Glob(filepath.Join(dir, stagingPrefix+"*")); len(leftovers) > 0 {
 		t.Errorf("staging folders left: %v", leftovers)
 	}

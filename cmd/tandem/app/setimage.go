@@ -60,7 +60,7 @@ func runSetImage(out io.Writer, o setImageOptions) error {
 		if !ok || service == "" || image == "" {
 			return usageErrorf("%q is not SERVICE=IMAGE", a)
 		}
-		data, err = catalogue.SetImage(data, service, o.env, image)
+		data, err = catalogue.SetImage(o.file, data, service, o.env, image)
 		if err != nil {
 			return fmt.Errorf("%s: %w", o.file, err)
 		}
