@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"sort"
 	"strings"
 
 	"go.yaml.in/yaml/v3"
@@ -87,7 +86,7 @@ func StalePatches(c *catalogue.Catalogue, files manifest.Files, env string) ([]S
 		}
 		for _, t := range targets {
 			if t.Kind == "" || t.Name == "" || !have[t.Kind][t.Name] {
-				stale = append(stale, StalePatch{File: p, Line: t.Line, Kind: t.Kind, Name: t.Name, Env: env, Known: sortedNames(have[t.Kind])})
+				stale = append(stale, StalePatch{File: p, Line: t.Line, Kind: t.Kind, Name: t.Name, Env: env, Known: sortedKeys(have[t.Kind])})
 			}
 		}
 	}
@@ -151,15 +150,6 @@ func resourceNames(manifests []byte) (map[string]map[string]bool, error) {
 		have[t.Kind][t.Name] = true
 	}
 	return have, nil
-}
-
-func sortedNames(set map[string]bool) []string {
-	out := make([]string, 0, len(set))
-	for name := range set {
-		out = append(out, name)
-	}
-	sort.Strings(out)
-	return out
 }
 
 // staleError joins stale patches into one error.
