@@ -17,6 +17,16 @@ import (
 // the file is reported at once; the error matches ErrInvalid when the file
 // itself is at fault.
 func Load(path string) (*Catalogue, error) {
+	data, err := ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	return Parse(path, data)
+}
+
+// ReadFile reads the catalogue's text: ErrNotFound, with a hint, when
+// there is none at path; ErrInvalid when path is no catalogue file.
+func ReadFile(path string) ([]byte, error) {
 	data, err := readCatalogueFile(path)
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil, fmt.Errorf("%w: %s does not exist; run tandem in the catalogue's folder or pass it with -f FILE", ErrNotFound, path)
@@ -24,7 +34,7 @@ func Load(path string) (*Catalogue, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%w: %w", ErrInvalid, err)
 	}
-	return Parse(path, data)
+	return data, nil
 }
 
 // Parse decodes and validates a catalogue held in memory; file names it in

@@ -42,7 +42,10 @@ func Check(c *catalogue.Catalogue, generated, platform, onDisk manifest.Files, d
 		for _, s := range stale {
 			out = append(out, Finding{Check: "patch", File: s.File, Line: s.Line, Message: s.Problem()})
 		}
-		if _, err := Build(c, files, env); err != nil && len(stale) == 0 {
+		if len(stale) > 0 {
+			continue // the build fails on them, and they are reported already
+		}
+		if _, err := Build(c, files, env); err != nil {
 			out = append(out, Finding{Check: "build", Message: err.Error()})
 		}
 	}

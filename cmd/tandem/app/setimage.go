@@ -43,11 +43,8 @@ Example:
 }
 
 func runSetImage(out io.Writer, o setImageOptions) error {
-	data, err := os.ReadFile(o.file)
+	data, err := catalogue.ReadFile(o.file)
 	if err != nil {
-		if os.IsNotExist(err) {
-			return fmt.Errorf("%w: %s does not exist; run tandem in the catalogue's folder or pass it with -f FILE", catalogue.ErrNotFound, o.file)
-		}
 		return err
 	}
 	info, err := os.Stat(o.file)
