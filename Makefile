@@ -3,10 +3,15 @@ GO      ?= go
 BIN     := bin/tandem
 EXAMPLE := examples/shop
 
-.PHONY: demo test tools build golden lint bench
+.PHONY: demo test tools build probe images golden lint bench
 
-build:
+build: probe
 	$(GO) build -o $(BIN) ./cmd/tandem
+
+# The health probe tandem mounts into dev containers, built for Linux and
+# embedded into tandem (compose/probe).
+probe:
+	$(GO) generate ./compose/probe
 
 # Render the shop (compose.yaml, base, overlays) and print its prod manifests.
 demo: build
@@ -16,7 +21,7 @@ demo: build
 # Everything the tests need, then every test: unit, golden and e2e. The
 # e2e tests build the binary themselves, which Go's test cache cannot see,
 # so they always run.
-test: tools lint
+test: tools lint probe
 	$(GO) test $$($(GO) list ./... | grep -v /e2e)
 	$(GO) test -count=1 ./e2e/
 

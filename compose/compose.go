@@ -27,6 +27,14 @@ import (
 // folder. It is git-ignored; the Compose file only names its variables.
 const DevEnvFile = catalogue.DevEnvFileName
 
+// ProbeFile is where the HTTP health probe (cmd/tandem-probe) lives,
+// relative to the catalogue's folder, beside the dev env file; `tandem up`
+// and `tandem render` put it there.
+const ProbeFile = ".tandem/probe"
+
+// probeTarget is where containers see the probe, mounted read-only.
+const probeTarget = "/tandem/probe"
+
 // Options are what the Compose renderer needs to know beyond the catalogue.
 type Options struct {
 	// ProjectDir is the catalogue's folder relative to the folder the
@@ -123,7 +131,17 @@ func appService(c *catalogue.Catalogue, w *catalogue.Workload, opts Options) typ
 			})
 		}
 	}
-	if s.Health != nil && len(s.Health.Command) > 0 {
+	switch {
+	case s.Health == nil:
+	case s.Health.HTTP != "":
+		// Inside the container's network namespace the service answers on
+		// its own port, whatever is published on the host.
+		url := fmt.Sprintf("http://127.0.0.1:%d%s", s.HealthPort().Port, s.Health.HTTP)
+		svc.HealthCheck = healthCheck([]string{"CMD", probeTarget, escape(url)})
+		svc.Volumes = append(svc.Volumes, types.ServiceVolumeConfig{
+			Type: types.VolumeTypeBind, Source: path.Join(opts.ProjectDir, ProbeFile), Target: probeTarget, ReadOnly: true,
+		})
+	case len(s.Health.Command) > 0:
 		svc.HealthCheck = healthCheck(append([]string{"CMD"}, escapeAll(s.Health.Command)...))
 	}
 	for _, used := range s.Uses {
@@ -140,14 +158,24 @@ func appService(c *catalogue.Catalogue, w *catalogue.Workload, opts Options) typ
 }
 
 // hasHealthCheck tells whether the Compose service named name reports
-// health: every backing resource does, services with a command check do.
-// HTTP checks need a probe inside the container, which `tandem up` provides.
+// health: every backing resource does, and every service with a health
+// declaration.
 func hasHealthCheck(c *catalogue.Catalogue, name string) bool {
 	if _, ok := c.Resources[name]; ok {
 		return true
 	}
 	s := c.Services[name]
-	return s != nil && s.Health != nil && len(s.Health.Command) > 0
+	return s != nil && s.Health != nil && (s.Health.HTTP != "" || len(s.Health.Command) > 0)
+}
+
+// NeedsProbe tells whether the Compose file mounts the HTTP health probe.
+func NeedsProbe(c *catalogue.Catalogue) bool {
+	for _, s := range c.Services {
+		if s.Health != nil && s.Health.HTTP != "" {
+			return true
+		}
+	}
+	return false
 }
 
 // devValue is a variable's value in the Compose file. Connection settings

@@ -49,7 +49,8 @@ func Run(ctx context.Context, streams Streams, args []string) int {
 			return cli.ShowAppHelp(c)
 		},
 		Commands: []*cli.Command{renderCommand(streams), buildCommand(streams), checkCommand(streams),
-			envCommand(streams), diffCommand(streams), setImageCommand(streams)},
+			envCommand(streams), diffCommand(streams), setImageCommand(streams),
+			upCommand(streams), downCommand(streams), psCommand(streams), logsCommand(streams)},
 	}
 	err := app.RunContext(ctx, flagsFirst(app.Commands, args))
 	if err == nil {
@@ -71,6 +72,7 @@ func Run(ctx context.Context, streams Streams, args []string) int {
 		errors.Is(failed.err, catalogue.ErrNotFound) ||
 		errors.Is(failed.err, inspect.ErrUnknown) ||
 		errors.Is(failed.err, catalogue.ErrEdit) ||
+		errors.Is(failed.err, catalogue.ErrUnknownName) ||
 		errors.Is(failed.err, errUsage) {
 		return ExitInput
 	}

@@ -165,13 +165,8 @@ func ensureDevSecrets(cat *catalogue.Catalogue, warn io.Writer) ([]string, strin
 	if len(required) == 0 && existing == nil {
 		return nil, envFile, nil
 	}
-	ignore := filepath.Join(filepath.Dir(envFile), ".gitignore")
-	if rules, err := os.ReadFile(ignore); errors.Is(err, fs.ErrNotExist) {
-		if err := render.WriteFileAtomic(ignore, []byte("# tandem's local state; never committed\n*\n"), 0o644); err != nil {
-			return nil, "", err
-		}
-	} else if err == nil && !ignoresDevEnv(rules) {
-		fmt.Fprintf(warn, "warning: %s does not ignore %s; add a line '*' to it, or dev secrets may be committed\n", ignore, filepath.Base(envFile))
+	if err := ensureStateDir(filepath.Dir(envFile), warn); err != nil {
+		return nil, "", err
 	}
 	content, added := compose.AddMissingSecrets(existing, required, randomSecret)
 	if len(added) == 0 {
@@ -184,6 +179,24 @@ func ensureDevSecrets(cat *catalogue.Catalogue, warn io.Writer) ([]string, strin
 		return nil, "", err
 	}
 	return added, envFile, nil
+}
+
+// ensureStateDir makes sure tandem's local state folder (.tandem, holding
+// the dev env file and the health probe) exists and is git-ignored: it
+// gets a .gitignore of its own, so its files are ignored whatever the
+// project's .gitignore says.
+func ensureStateDir(dir string, warn io.Writer) error {
+	ignore := filepath.Join(dir, ".gitignore")
+	rules, err := os.ReadFile(ignore)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return render.WriteFileAtomic(ignore, []byte("# tandem's local state; never committed\n*\n"), 0o644)
+	case err != nil:
+		return err
+	case !ignoresDevEnv(rules):
+		fmt.Fprintf(warn, "warning: %s does not ignore %s; add a line '*' to it, or dev secrets may be committed\n", ignore, filepath.Base(compose.DevEnvFile))
+	}
+	return nil
 }
 
 // ignoresDevEnv tells whether the rules of .tandem/.gitignore cover

@@ -1,0 +1,84 @@
+package catalogue
+
+import (
+	"errors"
+	"fmt"
+	"sort"
+	"strings"
+)
+
+// ErrUnknownName is returned when a command names a service or domain the
+// catalogue does not declare.
+var ErrUnknownName = errors.New("unknown name")
+
+// Selection resolves what a partial `up` runs: the services named, every
+// service of the domains named, and everything those transitively use
+// (services and resources), sorted. No names and no domains select every
+// service and resource.
+func (c *Catalogue) Selection(names, domains []string) ([]string, error) {
+	if len(names) == 0 && len(domains) == 0 {
+		return append(c.ServiceNames(), c.ResourceNames()...), nil
+	}
+	roots := make([]string, 0, len(names))
+	for _, name := range names {
+		_, isService := c.Services[name]
+		_, isResource := c.Resources[name]
+		if !isService && !isResource {
+			return nil, fmt.Errorf("%w: no service or resource %q in %s%s", ErrUnknownName, name, c.File, suggest(name, append(c.ServiceNames(), c.ResourceNames()...)))
+		}
+		roots = append(roots, name)
+	}
+	for _, domain := range domains {
+		members := c.DomainServices(domain)
+		if len(members) == 0 {
+			return nil, fmt.Errorf("%w: no service has domain %q (domains: %s)%s", ErrUnknownName, domain, strings.Join(c.Domains(), ", "), suggest(domain, c.Domains()))
+		}
+		roots = append(roots, members...)
+	}
+	return c.closure(roots), nil
+}
+
+// closure is roots plus everything they transitively use, sorted.
+func (c *Catalogue) closure(roots []string) []string {
+	seen := map[string]bool{}
+	stack := append([]string(nil), roots...)
+	for len(stack) > 0 {
+		name := stack[len(stack)-1]
+		stack = stack[:len(stack)-1]
+		if seen[name] {
+			continue
+		}
+		seen[name] = true
+		if s := c.Services[name]; s != nil {
+			stack = append(stack, s.Uses...)
+		}
+	}
+	out := make([]string, 0, len(seen))
+	for name := range seen {
+		out = append(out, name)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// Domains lists the domains services declare, sorted.
+func (c *Catalogue) Domains() []string {
+	seen := map[string]bool{}
+	for _, s := range c.Services {
+		if s.Domain != "" {
+			seen[s.Domain] = true
+		}
+	}
+	return sortedKeys(seen)
+}
+
+// DomainServices lists the services of a domain, sorted.
+func (c *Catalogue) DomainServices(domain string) []string {
+	var out []string
+	for _, name := range c.ServiceNames() {
+		if c.Services[name].Domain == domain {
+			out = append(out, name)
+		}
+	}
+	return out
+}

@@ -1,0 +1,50 @@
+package catalogue
+
+import (
+	"errors"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+func TestSelection(t *testing.T) {
+	c, err := Load("../examples/shop/tandem.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		names, domains []string
+		want           []string
+	}{
+		{names: []string{"orders"}, want: []string{"events", "orders", "orders-db", "payments", "payments-db"}},
+		{names: []string{"cache"}, want: []string{"cache"}},
+		{names: []string{"notifications", "auth"}, want: []string{"auth", "events", "notifications", "users-db"}},
+		{domains: []string{"ordering"}, want: []string{"cache", "cart", "catalog", "catalog-db", "events", "orders", "orders-db", "payments", "payments-db"}},
+		{want: append(c.ServiceNames(), c.ResourceNames()...)},
+	} {
+		got, err := c.Selection(tc.names, tc.domains)
+		if err != nil {
+			t.Errorf("%v %v: %v", tc.names, tc.domains, err)
+			continue
+		}
+		if diff := cmp.Diff(tc.want, got); diff != "" {
+			t.Errorf("%v %v (-want +got):\n%s", tc.names, tc.domains, diff)
+		}
+	}
+}
+
+func TestSelectionUnknown(t *testing.T) {
+	c, err := Load("../examples/shop/tandem.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = c.Selection([]string{"order"}, nil)
+	if !errors.Is(err, ErrUnknownName) || !strings.Contains(err.Error(), `did you mean "orders"?`) {
+		t.Errorf("unknown service: %v", err)
+	}
+	_, err = c.Selection(nil, []string{"orderin"})
+	if !errors.Is(err, ErrUnknownName) || !strings.Contains(err.Error(), `did you mean "ordering"?`) {
+		t.Errorf("unknown domain: %v", err)
+	}
+}

@@ -1,0 +1,47 @@
+package runner
+
+import (
+	"fmt"
+	"io"
+	"strings"
+)
+
+// progress prints one line per unit whenever what it is doing changes:
+// waiting (and on which units), created, starting, healthy, ...
+type progress struct {
+	plan Plan
+	out  io.Writer
+	last map[string]string
+}
+
+func newProgress(plan Plan, out io.Writer) *progress {
+	return &progress{plan: plan, out: out, last: map[string]string{}}
+}
+
+func (p *progress) update(states map[string]Container) {
+	for _, u := range p.plan {
+		line := describe(u, states)
+		if line != p.last[u.Name] {
+			p.last[u.Name] = line
+			fmt.Fprintf(p.out, "  %-20s %s\n", u.Name, line)
+		}
+	}
+}
+
+// describe is a unit's state, or what it waits for before it has a
+// container: Compose creates a container only once what it uses is ready.
+func describe(u Unit, states map[string]Container) string {
+	if c, ok := states[u.Name]; ok {
+		return c.Describe()
+	}
+	var waiting []string
+	for _, dep := range u.Uses {
+		if c, ok := states[dep]; !ok || !c.Ready() {
+			waiting = append(waiting, dep)
+		}
+	}
+	if len(waiting) == 0 {
+		return "creating"
+	}
+	return "waiting for " + strings.Join(waiting, ", ")
+}

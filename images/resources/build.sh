@@ -1,0 +1,64 @@
+#!/bin/sh
+# Builds, without a registry, the images Compose runs for tandem's backing
+# resources, tagged with the names a catalogue uses (IMAGE:TAG arguments,
+# e.g. postgres:16). No image can be pulled here, so each is made from
+# Debian's packages: one root filesystem made with debootstrap and
+# `docker import`, then a small image per kind that gives Debian's server
+# the environment contract of the official image (POSTGRES_USER, ...).
+#
+# The tags stand in for the official images; the Debian version inside is
+# what bookworm ships (PostgreSQL 15, MariaDB 10.11 for mysql, Redis 7.0,
+# NATS 2.9), recorded in each image's labels.
+#
+# Idempotent: the root filesystem is rebuilt only when this folder changes.
+set -eu
+
+here=$(cd "$(dirname "$0")" && pwd)
+suite=bookworm
+mirror=${DEBIAN_MIRROR:-http://deb.debian.org/debian}
+packages="postgresql-15,mariadb-server,redis-server,nats-server,wget,ca-certificates"
+base=tandem/debian-resources:$suite
+recipe=$(cd "$here" && cat build.sh Dockerfile.* entrypoint-* | sha256sum | cut -c1-16)
+
+if ! command -v docker >/dev/null; then
+	echo "images: docker is not installed" >&2
+	exit 1
+fi
+
+have=$(docker image inspect --format '{{index .Config.Labels "tandem.recipe"}}' "$base" 2>/dev/null || true)
+if [ "$have" != "$recipe" ]; then
+	if ! command -v debootstrap >/dev/null; then
+		echo "images: installing debootstrap" >&2
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq debootstrap >/dev/null
+	fi
+	rootfs=$(mktemp -d /var/tmp/tandem-rootfs.XXXXXX)
+	trap 'umount "$rootfs/proc" 2>/dev/null || true; rm -rf "$rootfs"' EXIT
+	echo "images: debootstrap $suite with $packages (a few minutes, once)" >&2
+	debootstrap --variant=minbase "$suite" "$rootfs" "$mirror" >/dev/null
+	# Package scripts must not start servers inside the build.
+	printf '#!/bin/sh\nexit 101\n' >"$rootfs/usr/sbin/policy-rc.d"
+	chmod +x "$rootfs/usr/sbin/policy-rc.d"
+	mount -t proc proc "$rootfs/proc"
+	chroot "$rootfs" sh -c "apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $(echo "$packages" | tr , ' ') >/dev/null"
+	umount "$rootfs/proc"
+	# Debian's postinst made a cluster and a datadir of its own; the
+	# entrypoints initialise theirs from the container's environment.
+	rm -rf "$rootfs"/var/lib/postgresql/* "$rootfs"/var/lib/mysql/* "$rootfs"/etc/postgresql/* \
+		"$rootfs"/var/cache/apt/* "$rootfs"/var/lib/apt/lists/* "$rootfs"/usr/share/doc/* \
+		"$rootfs"/usr/share/man/* "$rootfs"/usr/share/locale/*
+	tar -C "$rootfs" -c . | docker import \
+		--change "LABEL tandem.recipe=$recipe" \
+		--change 'ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin' \
+		- "$base" >/dev/null
+	echo "images: built $base" >&2
+fi
+
+for image in "$@"; do
+	kind=${image%%:*}
+	if [ ! -f "$here/Dockerfile.$kind" ]; then
+		echo "images: no recipe for $image (have: $(cd "$here" && ls Dockerfile.* | sed 's/Dockerfile\.//' | tr '\n' ' '))" >&2
+		exit 1
+	fi
+	docker build -q -f "$here/Dockerfile.$kind" --build-arg "BASE=$base" --label "tandem.stands-in-for=$image" -t "$image" "$here" >/dev/null
+	echo "images: $image" >&2
+done
