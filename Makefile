@@ -29,6 +29,7 @@ lint:
 	@unformatted=$$(gofmt -l $$(git ls-files '*.go')); \
 	if [ -n "$$unformatted" ]; then echo "gofmt needed: $$unformatted"; exit 1; fi
 	$(GO) vet ./...
+	cd $(EXAMPLE) && $(GO) vet ./...
 
 # kubectl comes with the machine; Compose is Debian's docker-compose when
 # the docker compose plugin is absent.
@@ -36,6 +37,18 @@ tools:
 	@command -v kubectl >/dev/null || { echo "kubectl is required (it is the independent check of tandem build)"; exit 1; }
 	@docker compose version >/dev/null 2>&1 || command -v docker-compose >/dev/null || \
 		{ apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq docker-compose; }
+
+# Every image the shop needs, built here since no registry is reachable:
+# its backing resources (the images its tandem.yaml names) from Debian
+# packages, and its services' static binaries, which their FROM scratch
+# Dockerfiles copy when tandem up builds them.
+SHOP_RESOURCE_IMAGES := postgres:16 mysql:8.4 redis:7 nats:2.10-alpine
+images:
+	sh images/resources/build.sh $(SHOP_RESOURCE_IMAGES)
+	cd $(EXAMPLE) && for dir in services/*/; do \
+		name=$$(basename $$dir); \
+		CGO_ENABLED=0 $(GO) build -trimpath -o $$dir/bin/$$name ./$$dir || exit 1; \
+	done
 
 # Rewrite golden files after an intended change; review the diff like code.
 golden:

@@ -1,7 +1,30 @@
-// Command auth is the shop's auth service; so far it only answers its health
-// check.
+// Command auth owns the shop's users in its own PostgreSQL (users-db). So
+// far it only keeps its table and answers its health check with the
+// database's; JWT_SIGNING_KEY is the secret its tokens will be signed with.
 package main
 
-import "github.com/tandemdev/tandem/examples/shop/internal/service"
+import (
+	"log"
 
-func main() { service.Run("auth", nil) }
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/tandemdev/tandem/examples/shop/internal/service"
+)
+
+func main() {
+	ctx := service.Context()
+	if len(service.Env("JWT_SIGNING_KEY")) < 16 {
+		log.Fatal("JWT_SIGNING_KEY is shorter than 16 bytes")
+	}
+	db, err := pgxpool.New(ctx, service.Env("USERS_DB_URL"))
+	if err != nil {
+		log.Fatal(err)
+	}
+	service.Retry("creating the users table", func() error {
+		_, err := db.Exec(ctx, `CREATE TABLE IF NOT EXISTS users (id BIGSERIAL PRIMARY KEY, email TEXT UNIQUE NOT NULL)`)
+		return err
+	})
+	srv := service.New("auth")
+	srv.Check("users-db", db.Ping)
+	srv.Run()
+}

@@ -1,7 +1,61 @@
-// Command cart is the shop's cart service; so far it only answers its health
-// check.
+// Command cart keeps shopping carts in the shared redis (cache).
 package main
 
-import "github.com/tandemdev/tandem/examples/shop/internal/service"
+import (
+	"context"
+	"encoding/json"
+	"log"
+	"net/http"
+	"strconv"
+	"time"
 
-func main() { service.Run("cart", nil) }
+	"github.com/redis/go-redis/v9"
+
+	"github.com/tandemdev/tandem/examples/shop/internal/service"
+)
+
+func main() {
+	opts, err := redis.ParseURL(service.Env("CACHE_URL"))
+	if err != nil {
+		log.Fatal(err)
+	}
+	ttl, err := time.ParseDuration(service.Env("CART_TTL"))
+	if err != nil {
+		log.Fatalf("CART_TTL: %v", err)
+	}
+	cache := redis.NewClient(opts)
+	srv := service.New("cart")
+	srv.Check("cache", func(ctx context.Context) error { return cache.Ping(ctx).Err() })
+	srv.Mux.HandleFunc("POST /carts/{id}/items", func(w http.ResponseWriter, r *http.Request) {
+		var item struct {
+			SKU      string `json:"sku"`
+			Quantity int64  `json:"quantity"`
+		}
+		if err := json.NewDecoder(r.Body).Decode(&item); err != nil || item.SKU == "" || item.Quantity <= 0 {
+			http.Error(w, "want {\"sku\": ..., \"quantity\": >0}", http.StatusBadRequest)
+			return
+		}
+		key := "cart:" + r.PathValue("id")
+		pipe := cache.TxPipeline()
+		pipe.HIncrBy(r.Context(), key, item.SKU, item.Quantity)
+		pipe.Expire(r.Context(), key, ttl)
+		if _, err := pipe.Exec(r.Context()); err != nil {
+			http.Error(w, err.Error(), http.StatusBadGateway)
+			return
+		}
+		w.WriteHeader(http.StatusNoContent)
+	})
+	srv.Mux.HandleFunc("GET /carts/{id}", func(w http.ResponseWriter, r *http.Request) {
+		items, err := cache.HGetAll(r.Context(), "cart:"+r.PathValue("id")).Result()
+		if err != nil {
+			http.Error(w, err.Error(), http.StatusBadGateway)
+			return
+		}
+		cart := map[string]int{}
+		for sku, n := range items {
+			cart[sku], _ = strconv.Atoi(n)
+		}
+		service.WriteJSON(w, http.StatusOK, cart)
+	})
+	srv.Run()
+}

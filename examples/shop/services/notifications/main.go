@@ -1,7 +1,36 @@
-// Command notifications is the shop's notifications service; so far it only answers its health
-// check.
+// Command notifications consumes OrderPlaced events and tells the customer.
+// It has no port: it only listens on NATS. In dev it logs the mail it
+// would send through SMTP_HOST.
 package main
 
-import "github.com/tandemdev/tandem/examples/shop/internal/service"
+import (
+	"encoding/json"
+	"log"
 
-func main() { service.Run("notifications", nil) }
+	"github.com/nats-io/nats.go"
+
+	"github.com/tandemdev/tandem/examples/shop/internal/events"
+	"github.com/tandemdev/tandem/examples/shop/internal/service"
+)
+
+func main() {
+	smtp := service.Env("SMTP_HOST") + ":" + service.Env("SMTP_PORT")
+	bus, err := nats.Connect(service.Env("EVENTS_URL"), nats.MaxReconnects(-1))
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer bus.Drain()
+	_, err = bus.QueueSubscribe(events.OrderPlacedSubject, "notifications", func(m *nats.Msg) {
+		var placed events.OrderPlaced
+		if err := json.Unmarshal(m.Data, &placed); err != nil {
+			log.Printf("ignoring a malformed event: %v", err)
+			return
+		}
+		log.Printf("would mail through %s: order %d placed (%d x %s)", smtp, placed.ID, placed.Quantity, placed.Product)
+	})
+	if err != nil {
+		log.Fatal(err)
+	}
+	log.Printf("notifications listening on %s", events.OrderPlacedSubject)
+	<-service.Context().Done()
+}

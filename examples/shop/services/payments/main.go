@@ -1,7 +1,73 @@
-// Command payments is the shop's payments service; so far it only answers its health
-// check.
+// Command payments consumes OrderPlaced events from NATS and records a
+// payment for each order in its own PostgreSQL (payments-db).
 package main
 
-import "github.com/tandemdev/tandem/examples/shop/internal/service"
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"log"
+	"net/http"
+	"time"
 
-func main() { service.Run("payments", nil) }
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/nats-io/nats.go"
+
+	"github.com/tandemdev/tandem/examples/shop/internal/events"
+	"github.com/tandemdev/tandem/examples/shop/internal/service"
+)
+
+const schema = `CREATE TABLE IF NOT EXISTS payments (
+	order_id BIGINT PRIMARY KEY,
+	status TEXT NOT NULL
+)`
+
+func main() {
+	ctx := service.Context()
+	db, err := pgxpool.New(ctx, service.Env("PAYMENTS_DB_URL"))
+	if err != nil {
+		log.Fatal(err)
+	}
+	service.Retry("creating the payments table", func() error { _, err := db.Exec(ctx, schema); return err })
+	bus, err := nats.Connect(service.Env("EVENTS_URL"), nats.MaxReconnects(-1))
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer bus.Drain()
+	// A queue group: with several replicas, each order is paid once.
+	sub, err := bus.QueueSubscribe(events.OrderPlacedSubject, "payments", func(m *nats.Msg) {
+		var placed events.OrderPlaced
+		if err := json.Unmarshal(m.Data, &placed); err != nil {
+			log.Printf("ignoring a malformed event: %v", err)
+			return
+		}
+		if _, err := db.Exec(ctx, `INSERT INTO payments (order_id, status) VALUES ($1, 'captured') ON CONFLICT DO NOTHING`, placed.ID); err != nil {
+			log.Printf("order %d: %v", placed.ID, err)
+			return
+		}
+		log.Printf("order %d: payment captured", placed.ID)
+	})
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer sub.Unsubscribe()
+
+	srv := service.New("payments")
+	srv.Check("payments-db", db.Ping)
+	srv.Check("events", func(_ context.Context) error { return bus.FlushTimeout(time.Second) })
+	srv.Mux.HandleFunc("GET /payments/{order}", func(w http.ResponseWriter, r *http.Request) {
+		var status string
+		err := db.QueryRow(r.Context(), `SELECT status FROM payments WHERE order_id = $1`, r.PathValue("order")).Scan(&status)
+		if errors.Is(err, pgx.ErrNoRows) {
+			http.NotFound(w, r)
+			return
+		}
+		if err != nil {
+			http.Error(w, err.Error(), http.StatusInternalServerError)
+			return
+		}
+		service.WriteJSON(w, http.StatusOK, map[string]string{"order": r.PathValue("order"), "status": status})
+	})
+	srv.Run()
+}
