@@ -25,6 +25,13 @@ func TestMain(m *testing.M) {
 		os.Exit(1)
 	}
 	tandemBin = filepath.Join(dir, "tandem")
+	// The health probe is embedded into tandem, so it is built first.
+	generate := exec.Command("go", "generate", "../compose/probe")
+	generate.Stdout, generate.Stderr = os.Stdout, os.Stderr
+	if err := generate.Run(); err != nil {
+		fmt.Fprintln(os.Stderr, "building the health probe:", err)
+		os.Exit(1)
+	}
 	build := exec.Command("go", "build", "-o", tandemBin, "../cmd/tandem")
 	build.Stdout, build.Stderr = os.Stdout, os.Stderr
 	if err := build.Run(); err != nil {
@@ -77,7 +84,7 @@ func shop(t *testing.T) string {
 			return err
 		}
 		rel, _ := filepath.Rel(src, p)
-		if rel == "deploy" || rel == ".tandem" {
+		if rel == "deploy" || rel == ".tandem" || d.Name() == "bin" {
 			return fs.SkipDir
 		}
 		if d.IsDir() {
