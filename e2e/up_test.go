@@ -134,7 +134,7 @@ func TestUpStartsWhatAServiceUsesAndNothingElse(t *testing.T) {
 	requireDocker(t)
 	dir, bffPort := shopWithImages(t)
 	project := runner.ProjectName("shop", dir)
-	t.Cleanup(func() { run(t, dir, tandemBin, "down", "--volumes") })
+	t.Cleanup(func() { run(t, dir, tandemBin, "down", "--volumes", "--images") })
 
 	out := mustRun(t, dir, tandemBin, "up", "orders")
 	containers, _, _ := projectObjects(t, project)
@@ -205,10 +205,20 @@ func TestUpStartsWhatAServiceUsesAndNothingElse(t *testing.T) {
 		t.Errorf("tandem logs payments:\n%s", logs)
 	}
 
-	mustRun(t, dir, tandemBin, "down", "--volumes")
+	mustRun(t, dir, tandemBin, "down")
 	containers, networks, volumes := projectObjects(t, project)
-	if len(containers)+len(networks)+len(volumes) > 0 {
-		t.Errorf("after tandem down --volumes, left: containers %v, networks %v, volumes %v", containers, networks, volumes)
+	var dataVolumes []string
+	for _, resource := range []string{"cache", "catalog-db", "events", "orders-db", "payments-db", "users-db"} {
+		dataVolumes = append(dataVolumes, project+"_"+resource+"-data")
+	}
+	if len(containers)+len(networks) > 0 || !cmp.Equal(volumes, dataVolumes) {
+		t.Errorf("after tandem down, left: containers %v, networks %v; volumes %v, want the resources' data kept: %v", containers, networks, volumes, dataVolumes)
+	}
+	mustRun(t, dir, tandemBin, "down", "--volumes", "--images")
+	containers, networks, volumes = projectObjects(t, project)
+	images := strings.Fields(mustRun(t, dir, "docker", "images", "--format", "{{.Repository}}", "--filter", "reference="+project+"*"))
+	if len(containers)+len(networks)+len(volumes)+len(images) > 0 {
+		t.Errorf("after tandem down --volumes --images, left: containers %v, networks %v, volumes %v, images %v", containers, networks, volumes, images)
 	}
 }
 
@@ -291,7 +301,7 @@ func TestUpWithoutDockerChangesNothing(t *testing.T) {
 func TestUpFailuresAreExplained(t *testing.T) {
 	requireDocker(t)
 	dir, bffPort := shopWithImages(t)
-	t.Cleanup(func() { run(t, dir, tandemBin, "down", "--volumes") })
+	t.Cleanup(func() { run(t, dir, tandemBin, "down", "--volumes", "--images") })
 
 	t.Run("port taken", func(t *testing.T) {
 		l, err := net.Listen("tcp", fmt.Sprintf(":%d", bffPort))

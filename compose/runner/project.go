@@ -41,9 +41,17 @@ func (p *Project) command(ctx context.Context, args ...string) *exec.Cmd {
 	}
 	full = append(full, args...)
 	cmd := exec.CommandContext(ctx, p.Engine.Compose[0], full...)
-	// docker-compose v1 would otherwise ask Docker for a BuildKit it may
-	// not have; the plugin ignores the variable.
-	cmd.Env = append(os.Environ(), "COMPOSE_DOCKER_CLI_BUILD=0", "DOCKER_BUILDKIT=0")
+	cmd.Env = os.Environ()
+	if p.Engine.Compose[0] == "docker-compose" {
+		// docker-compose v1 builds through the docker CLI with BuildKit by
+		// default, which fails where the buildx plugin is missing; its own
+		// builder needs neither. A user's explicit choice stands.
+		for _, v := range []string{"COMPOSE_DOCKER_CLI_BUILD", "DOCKER_BUILDKIT"} {
+			if _, set := os.LookupEnv(v); !set {
+				cmd.Env = append(cmd.Env, v+"=0")
+			}
+		}
+	}
 	cmd.WaitDelay = 5 * time.Second
 	return cmd
 }
@@ -230,12 +238,16 @@ func combinedOutput(name string, args ...string) (string, error) {
 	return string(out), err
 }
 
-// Down stops and removes the project's containers and networks, and with
-// volumes its named volumes (the resources' data) too.
-func (p *Project) Down(ctx context.Context, volumes bool, out io.Writer) error {
+// Down stops and removes the project's containers and networks; with
+// volumes its named volumes (the resources' data) too, and with images the
+// images Compose built for its services.
+func (p *Project) Down(ctx context.Context, volumes, images bool, out io.Writer) error {
 	args := []string{"down", "--remove-orphans"}
 	if volumes {
 		args = append(args, "--volumes")
+	}
+	if images {
+		args = append(args, "--rmi", "local")
 	}
 	log, err := p.run(ctx, out, args...)
 	if err != nil {

@@ -10,7 +10,8 @@
 # what bookworm ships (PostgreSQL 15, MariaDB 10.11 for mysql, Redis 7.0,
 # NATS 2.9), recorded in each image's labels.
 #
-# Idempotent: the root filesystem is rebuilt only when this folder changes.
+# Idempotent: the root filesystem is rebuilt only when this script changes;
+# the per-kind images are rebuilt every time, from Docker's build cache.
 set -eu
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -18,7 +19,7 @@ suite=bookworm
 mirror=${DEBIAN_MIRROR:-http://deb.debian.org/debian}
 packages="postgresql-15,mariadb-server,redis-server,nats-server,wget,ca-certificates"
 base=tandem/debian-resources:$suite
-recipe=$(cd "$here" && cat build.sh Dockerfile.* entrypoint-* | sha256sum | cut -c1-16)
+recipe=$(sha256sum <"$here/build.sh" | cut -c1-16)
 
 if ! command -v docker >/dev/null; then
 	echo "images: docker is not installed" >&2
@@ -32,14 +33,22 @@ if [ "$have" != "$recipe" ]; then
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq debootstrap >/dev/null
 	fi
 	rootfs=$(mktemp -d /var/tmp/tandem-rootfs.XXXXXX)
-	trap 'umount "$rootfs/proc" 2>/dev/null || true; rm -rf "$rootfs"' EXIT
+	chmod 755 "$rootfs"
+	log=$(mktemp /var/tmp/tandem-rootfs-log.XXXXXX)
+	trap 'umount "$rootfs/proc" 2>/dev/null || true; rm -rf "$rootfs" "$log"' EXIT
+	fail() {
+		tail -n 30 "$log" >&2
+		echo "images: $1 failed (the lines above are the end of its output)" >&2
+		exit 1
+	}
 	echo "images: debootstrap $suite with $packages (a few minutes, once)" >&2
-	debootstrap --variant=minbase "$suite" "$rootfs" "$mirror" >/dev/null
+	debootstrap --variant=minbase "$suite" "$rootfs" "$mirror" >"$log" 2>&1 || fail debootstrap
 	# Package scripts must not start servers inside the build.
 	printf '#!/bin/sh\nexit 101\n' >"$rootfs/usr/sbin/policy-rc.d"
 	chmod +x "$rootfs/usr/sbin/policy-rc.d"
 	mount -t proc proc "$rootfs/proc"
-	chroot "$rootfs" sh -c "apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $(echo "$packages" | tr , ' ') >/dev/null"
+	chroot "$rootfs" sh -c "apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $(echo "$packages" | tr , ' ')" \
+		>"$log" 2>&1 || fail "installing $packages"
 	umount "$rootfs/proc"
 	# Debian's postinst made a cluster and a datadir of its own; the
 	# entrypoints initialise theirs from the container's environment.
@@ -59,6 +68,11 @@ for image in "$@"; do
 		echo "images: no recipe for $image (have: $(cd "$here" && ls Dockerfile.* | sed 's/Dockerfile\.//' | tr '\n' ' '))" >&2
 		exit 1
 	fi
-	docker build -q -f "$here/Dockerfile.$kind" --build-arg "BASE=$base" --label "tandem.stands-in-for=$image" -t "$image" "$here" >/dev/null
+	# The legacy builder is enough (and all there may be): no RUN steps.
+	if ! out=$(docker build -q -f "$here/Dockerfile.$kind" --build-arg "BASE=$base" --label "tandem.stands-in-for=$image" -t "$image" "$here" 2>&1); then
+		echo "$out" >&2
+		echo "images: building $image failed" >&2
+		exit 1
+	fi
 	echo "images: $image" >&2
 done

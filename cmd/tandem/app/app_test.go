@@ -3,13 +3,17 @@ package app
 import (
 	"bytes"
 	"context"
+	"errors"
 	"os"
 	"path/filepath"
+	"regexp"
+	"runtime"
 	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/tandemdev/tandem/compose/probe"
 	"github.com/tandemdev/tandem/internal/testfs"
 	"github.com/urfave/cli/v2"
 )
@@ -53,6 +57,18 @@ func TestRenderAndBuild(t *testing.T) {
 	}
 	if ignore, err := os.ReadFile(filepath.Join(dir, ".tandem", ".gitignore")); err != nil || !strings.Contains(string(ignore), "\n*\n") {
 		t.Errorf(".tandem/.gitignore does not ignore the folder: %q, %v", ignore, err)
+	}
+	// The Compose file's HTTP health checks run the probe from .tandem.
+	if want, err := probe.Binary(runtime.GOARCH); errors.Is(err, probe.ErrMissing) {
+		if !strings.Contains(stderr, "warning: the HTTP health checks in compose.yaml need .tandem/probe: this tandem was built without its health probe") {
+			t.Errorf("a tandem without its probe rendered without saying so: %q", stderr)
+		}
+	} else {
+		got, err := os.ReadFile(filepath.Join(dir, ".tandem", "probe"))
+		info, statErr := os.Stat(filepath.Join(dir, ".tandem", "probe"))
+		if err != nil || statErr != nil || !bytes.Equal(got, want) || info.Mode().Perm() != 0o755 {
+			t.Errorf("the probe was not installed as an executable: %v, %v", err, statErr)
+		}
 	}
 
 	code, stdout, _ = run(t, "render", "-f", file, "-o", out)
@@ -159,6 +175,11 @@ func TestUsageErrors(t *testing.T) {
 		{[]string{"build", "-f", file}, "build takes one environment, e.g. tandem build prod"},
 		{[]string{"build", "dev", "-f", file}, "dev runs locally from compose.yaml; it has no kustomize overlay (choose one of: prod, staging)"},
 		{[]string{"build", "qa", "-f", file}, `unknown environment: "qa" (choose one of: prod, staging)`},
+		{[]string{"up", "order", "-f", file}, `no service or resource "order" in ` + file + ` (did you mean "orders"?)`},
+		{[]string{"up", "--domain", "ordring", "-f", file}, `no service has domain "ordring" (domains: catalog, engagement, identity, ordering, payments, storefront) (did you mean "ordering"?)`},
+		{[]string{"logs", "paymnts", "-f", file}, `no service or resource "paymnts"`},
+		{[]string{"down", "orders", "-f", file}, "down takes no arguments; it stops the whole project"},
+		{[]string{"ps", "orders", "-f", file}, "ps takes no arguments"},
 	}
 	for _, tt := range tests {
 		code, _, stderr := run(t, tt.args...)
@@ -179,9 +200,9 @@ func TestMissingCatalogueIsAClearError(t *testing.T) {
 
 func TestHelpShowsExamples(t *testing.T) {
 	t.Parallel()
-	for _, cmd := range []string{"render", "build"} {
+	for _, cmd := range []string{"render", "build", "up", "down", "ps", "logs"} {
 		code, stdout, _ := run(t, cmd, "--help")
-		if code != ExitOK || !strings.Contains(stdout, "Example:\n      tandem "+cmd) {
+		if code != ExitOK || !regexp.MustCompile(`Examples?:\n      tandem `+cmd).MatchString(stdout) {
 			t.Errorf("%s --help: exit %d\n%s", cmd, code, stdout)
 		}
 	}

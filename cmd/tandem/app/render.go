@@ -9,12 +9,14 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 
 	"github.com/urfave/cli/v2"
 
 	"github.com/tandemdev/tandem/catalogue"
 	"github.com/tandemdev/tandem/compose"
+	"github.com/tandemdev/tandem/compose/probe"
 	"github.com/tandemdev/tandem/manifest"
 	"github.com/tandemdev/tandem/render"
 )
@@ -80,7 +82,26 @@ func runRender(streams Streams, o renderOptions) error {
 	if len(added) > 0 {
 		fmt.Fprintf(out, "added random dev values for %s to %s\n", strings.Join(added, ", "), envFile)
 	}
-	return nil
+	return ensureProbe(cat, streams.Err)
+}
+
+// ensureProbe puts the health probe the Compose file mounts in place for
+// this machine's architecture, unless one is there (tandem up replaces it
+// with the Docker engine's), so the rendered file also works with plain
+// docker compose.
+func ensureProbe(cat *catalogue.Catalogue, warn io.Writer) error {
+	if !compose.NeedsProbe(cat) {
+		return nil
+	}
+	if _, err := os.Stat(filepath.Join(filepath.Dir(cat.File), filepath.FromSlash(compose.ProbeFile))); err == nil {
+		return nil
+	}
+	binary, err := probe.Binary(runtime.GOARCH)
+	if err != nil {
+		fmt.Fprintf(warn, "warning: the HTTP health checks in %s need %s: %v\n", manifest.ComposeFile, compose.ProbeFile, err)
+		return nil
+	}
+	return installProbe(cat, binary, warn)
 }
 
 // resolveOut follows a symbolic link at the output folder itself, so that

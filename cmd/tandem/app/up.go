@@ -9,7 +9,6 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
-	"strings"
 	"time"
 
 	"github.com/urfave/cli/v2"
@@ -135,6 +134,13 @@ func newProject(cat *catalogue.Catalogue, out string, engine *runner.Engine) *ru
 // rewriting it only when it differs (another architecture, another tandem).
 func installProbe(cat *catalogue.Catalogue, binary []byte, warn io.Writer) error {
 	path := filepath.Join(filepath.Dir(cat.File), filepath.FromSlash(compose.ProbeFile))
+	if info, err := os.Stat(path); err == nil && info.IsDir() {
+		// Docker makes an empty folder at a bind mount's missing source,
+		// which happens when the Compose file ran before any render.
+		if err := os.Remove(path); err != nil {
+			return fmt.Errorf("%s is a folder, where tandem keeps its health probe; remove it: %w", path, err)
+		}
+	}
 	if have, err := os.ReadFile(path); err == nil && bytes.Equal(have, binary) {
 		return nil
 	} else if err != nil && !errors.Is(err, fs.ErrNotExist) {
@@ -147,11 +153,15 @@ func installProbe(cat *catalogue.Catalogue, binary []byte, warn io.Writer) error
 }
 
 // projectCommand loads the catalogue for down, ps and logs, which act on
-// the containers of the last up.
-func projectCommand(ctx context.Context, file, out string) (*catalogue.Catalogue, *runner.Project, error) {
+// the containers of the last up; the names given must be its services or
+// resources.
+func projectCommand(ctx context.Context, file, out string, names []string) (*catalogue.Catalogue, *runner.Project, error) {
 	cat, err := catalogue.Load(file)
 	if err != nil {
 		return nil, nil, err
+	}
+	if _, err := cat.Selection(names, nil); err != nil {
+		return nil, nil, usageErrorf("%w", err)
 	}
 	engine, err := runner.FindEngine(ctx)
 	if err != nil {
@@ -167,20 +177,21 @@ func downCommand(streams Streams) *cli.Command {
 		Usage: "stop and remove what tandem up started",
 		Description: `Stops and removes the containers and networks of the catalogue's Compose
 project. The resources' data volumes are kept for the next up unless
---volumes is given.
+--volumes is given, and the services' built images unless --images is.
 
 Examples:
    tandem down
    tandem down --volumes   # also delete the databases' data`,
 		Flags: []cli.Flag{fileFlag(), outFlag(),
 			&cli.BoolFlag{Name: "volumes", Usage: "also remove the data volumes of the resources"},
+			&cli.BoolFlag{Name: "images", Usage: "also remove the images built for the services"},
 			&cli.BoolFlag{Name: "verbose", Aliases: []string{"v"}, Usage: "show Docker Compose's own output"},
 		},
 		Action: action(func(c *cli.Context) error {
 			if c.Args().Present() {
 				return usageErrorf("down takes no arguments; it stops the whole project")
 			}
-			cat, project, err := projectCommand(c.Context, c.String("file"), c.String("out"))
+			cat, project, err := projectCommand(c.Context, c.String("file"), c.String("out"), nil)
 			if err != nil {
 				return err
 			}
@@ -188,12 +199,15 @@ Examples:
 				return err
 			}
 			project.Verbose = c.Bool("verbose")
-			if err := project.Down(c.Context, c.Bool("volumes"), streams.Out); err != nil {
+			if err := project.Down(c.Context, c.Bool("volumes"), c.Bool("images"), streams.Out); err != nil {
 				return err
 			}
 			what := "containers and networks"
 			if c.Bool("volumes") {
-				what += ", and its data volumes"
+				what += ", data volumes"
+			}
+			if c.Bool("images") {
+				what += ", built images"
 			}
 			fmt.Fprintf(streams.Out, "removed %s's %s (Compose project %s)\n", cat.Name, what, project.Name)
 			return nil
@@ -215,7 +229,7 @@ Example:
 			if c.Args().Present() {
 				return usageErrorf("ps takes no arguments")
 			}
-			cat, project, err := projectCommand(c.Context, c.String("file"), c.String("out"))
+			cat, project, err := projectCommand(c.Context, c.String("file"), c.String("out"), nil)
 			if err != nil {
 				return err
 			}
@@ -258,19 +272,9 @@ Examples:
 			&cli.StringFlag{Name: "tail", Usage: "print only the last `N` lines of each"},
 		},
 		Action: action(func(c *cli.Context) error {
-			cat, project, err := projectCommand(c.Context, c.String("file"), c.String("out"))
+			_, project, err := projectCommand(c.Context, c.String("file"), c.String("out"), c.Args().Slice())
 			if err != nil {
 				return err
-			}
-			for _, name := range c.Args().Slice() {
-				if _, isService := cat.Services[name]; !isService && cat.Resources[name] == nil {
-					names := append(cat.ServiceNames(), cat.ResourceNames()...)
-					hint := ""
-					if best, ok := catalogue.Closest(name, names); ok {
-						hint = fmt.Sprintf(" (did you mean %q?)", best)
-					}
-					return usageErrorf("no service or resource %q in %s%s; have: %s", name, cat.File, hint, strings.Join(names, ", "))
-				}
 			}
 			if err := project.CheckFile(); err != nil {
 				return err

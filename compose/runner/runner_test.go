@@ -1,0 +1,148 @@
+package runner
+
+import (
+	"bytes"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/tandemdev/tandem/catalogue"
+)
+
+// psOutput is what `docker ps --format` prints for containers in each
+// state up meets, plus a one-off `compose run` container.
+const psOutput = "orders-db\tid1\trunning\tFalse\tUp 5 seconds (healthy)\n" +
+	"events\tid2\trunning\tFalse\tUp 2 seconds (health: starting)\n" +
+	"payments\tid3\trunning\tFalse\tUp 40 seconds (unhealthy)\n" +
+	"notifications\tid4\trunning\tFalse\tUp 3 seconds\n" +
+	"quitter\tid5\texited\tFalse\tExited (1) 2 seconds ago\n" +
+	"orders\tid6\trunning\tTrue\tUp 1 second\n"
+
+func TestParseContainers(t *testing.T) {
+	got := parseContainers(psOutput)
+	want := map[string]Container{
+		"orders-db":     {Service: "orders-db", ID: "id1", State: "running", Health: "healthy", Status: "Up 5 seconds (healthy)"},
+		"events":        {Service: "events", ID: "id2", State: "running", Health: "starting", Status: "Up 2 seconds (health: starting)"},
+		"payments":      {Service: "payments", ID: "id3", State: "running", Health: "unhealthy", Status: "Up 40 seconds (unhealthy)"},
+		"notifications": {Service: "notifications", ID: "id4", State: "running", Status: "Up 3 seconds"},
+		"quitter":       {Service: "quitter", ID: "id5", State: "exited", Status: "Exited (1) 2 seconds ago"},
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("(-want +got):\n%s", diff)
+	}
+	if len(parseContainers("")) != 0 {
+		t.Error("no containers parsed as some")
+	}
+}
+
+func TestReadyAndFailed(t *testing.T) {
+	states := parseContainers(psOutput)
+	for name, want := range map[string]struct{ ready, failed bool }{
+		"orders-db":     {ready: true},
+		"events":        {},
+		"payments":      {failed: true},
+		"notifications": {ready: true},
+		"quitter":       {failed: true},
+	} {
+		if c := states[name]; c.Ready() != want.ready || c.Failed() != want.failed {
+			t.Errorf("%s: ready %v failed %v, want %+v", name, c.Ready(), c.Failed(), want)
+		}
+	}
+}
+
+func shopPlan(t *testing.T, names ...string) Plan {
+	t.Helper()
+	c, err := catalogue.Load("../../examples/shop/tandem.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	selection, err := c.Selection(names, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return NewPlan(c, selection)
+}
+
+func TestNewPlan(t *testing.T) {
+	plan := shopPlan(t, "bff", "notifications")
+	byName := map[string]Unit{}
+	for _, u := range plan {
+		byName[u.Name] = u
+	}
+	if diff := cmp.Diff(Unit{Name: "bff", Uses: []string{"auth", "catalog", "cart", "orders", "cache"}, Healthcheck: true, Build: true,
+		Ports: []HostPort{{Name: "http", Port: 8080}}}, byName["bff"]); diff != "" {
+		t.Errorf("bff (-want +got):\n%s", diff)
+	}
+	if u := byName["notifications"]; u.Healthcheck || !u.Build || len(u.Ports) != 0 {
+		t.Errorf("notifications: %+v", u)
+	}
+	if u := byName["orders-db"]; !u.Healthcheck || u.Build {
+		t.Errorf("orders-db: %+v", u)
+	}
+	if len(plan) != 13 {
+		t.Errorf("plan has %d units, want all 13 of the shop: %v", len(plan), plan.Names())
+	}
+}
+
+// TestProgress follows up through three polls: what waits on what before
+// Compose creates a container, then each state change once.
+func TestProgress(t *testing.T) {
+	plan := shopPlan(t, "orders")
+	var out bytes.Buffer
+	p := newProgress(plan, &out)
+	p.update(map[string]Container{})
+	p.update(parseContainers("orders-db\ta\trunning\tFalse\tUp 1 second (health: starting)\nevents\tb\trunning\tFalse\tUp 1 second (healthy)\npayments-db\tc\trunning\tFalse\tUp 1 second (healthy)\n"))
+	p.update(parseContainers("orders-db\ta\trunning\tFalse\tUp 2 seconds (health: starting)\nevents\tb\trunning\tFalse\tUp 2 seconds (healthy)\npayments-db\tc\trunning\tFalse\tUp 2 seconds (healthy)\n"))
+	want := `  events               creating
+  orders               waiting for orders-db, events, payments
+  orders-db            creating
+  payments             waiting for payments-db, events
+  payments-db          creating
+  events               healthy
+  orders               waiting for orders-db, payments
+  orders-db            starting (health check pending)
+  payments             creating
+  payments-db          healthy
+`
+	if diff := cmp.Diff(want, out.String()); diff != "" {
+		t.Errorf("(-want +got):\n%s", diff)
+	}
+}
+
+func TestWriteStatus(t *testing.T) {
+	plan := shopPlan(t, "bff")
+	states := map[string]Container{"bff": {State: "running", Health: "healthy"}, "cache": {State: "exited"}}
+	var out bytes.Buffer
+	if err := WriteStatus(&out, plan, states); err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(out.String(), "\n")
+	for _, want := range []string{"SERVICE      STATE        URL", "bff          healthy      http://localhost:8080", "cache        exited", "auth         not running"} {
+		found := false
+		for _, l := range lines {
+			found = found || strings.TrimRight(l, " ") == want
+		}
+		if !found {
+			t.Errorf("no line %q in:\n%s", want, out.String())
+		}
+	}
+}
+
+func TestProjectName(t *testing.T) {
+	a, b := ProjectName("shop", "/home/ann/shop"), ProjectName("shop", "/home/ann/shop-2")
+	if a == b || !strings.HasPrefix(a, "shop-") || len(a) != len("shop-")+8 {
+		t.Errorf("project names %q and %q", a, b)
+	}
+	if a != ProjectName("shop", "/home/ann/shop") {
+		t.Error("the project name of a folder changes")
+	}
+}
+
+func TestGoArch(t *testing.T) {
+	for machine, want := range map[string]string{"x86_64": "amd64", "aarch64": "arm64", "arm64": "arm64", "s390x": "s390x"} {
+		if got := goArch(machine); got != want {
+			t.Errorf("goArch(%q) = %q, want %q", machine, got, want)
+		}
+	}
+}
