@@ -134,7 +134,7 @@ func (p *Project) Up(ctx context.Context, plan Plan, timeout time.Duration, out 
 	}
 	done := make(chan result, 1)
 	go func() {
-		args := append([]string{"up", "--detach", "--no-build", "--no-color"}, plan.Names()...)
+		args := append([]string{"up", "--detach", "--no-build", "--no-color", "--remove-orphans"}, plan.Names()...)
 		log, err := p.run(ctx, out, args...)
 		done <- result{log, err}
 	}()
