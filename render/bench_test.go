@@ -7,6 +7,7 @@ import (
 
 	"github.com/tandemdev/tandem/catalogue"
 	"github.com/tandemdev/tandem/internal/synth"
+	"github.com/tandemdev/tandem/manifest"
 )
 
 var benchSizes = []int{10, 100, 1000, 3000}
@@ -61,4 +62,35 @@ func reportPerService(b *testing.B, n int, allocatedBefore uint64) {
 	runs := float64(b.N) * float64(n)
 	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/runs, "ns/service")
 	b.ReportMetric(float64(allocated()-allocatedBefore)/runs, "B/service")
+}
+
+// BenchmarkBuild measures `tandem build prod` after rendering: the split
+// build on both cores. BenchmarkBuildWhole is one kustomize build of the
+// same tree, what kubectl kustomize does, for comparison.
+func BenchmarkBuild(b *testing.B)      { benchmarkBuild(b, build, 10, 100, 1000, 3000) }
+func BenchmarkBuildWhole(b *testing.B) { benchmarkBuild(b, buildWhole, 10, 100, 400) }
+
+func benchmarkBuild(b *testing.B, build func(manifest.Files, string) ([]byte, error), sizes ...int) {
+	for _, n := range sizes {
+		c, err := catalogue.Parse("tandem.yaml", synth.Catalogue(n))
+		if err != nil {
+			b.Fatal(err)
+		}
+		platform := synth.PlatformPatches(n)
+		files, err := Render(Input{Catalogue: c, ProjectDir: "..", Platform: platform})
+		if err != nil {
+			b.Fatal(err)
+		}
+		files = files.Merge(platform)
+		b.Run(fmt.Sprintf("services=%d", n), func(b *testing.B) {
+			b.ReportAllocs()
+			before := allocated()
+			for b.Loop() {
+				if _, err := build(files, "prod"); err != nil {
+					b.Fatal(err)
+				}
+			}
+			reportPerService(b, n, before)
+		})
+	}
 }

@@ -27,7 +27,7 @@ func Build(c *catalogue.Catalogue, files manifest.Files, env string) ([]byte, er
 	if _, ok := c.Environments[env]; !ok {
 		return nil, fmt.Errorf("%w: %q (%s)", ErrUnknownEnvironment, env, choices)
 	}
-	out, err := build(files, env)
+	out, _, err := buildExplained(files, env)
 	if err == nil {
 		return out, nil
 	}
@@ -41,6 +41,28 @@ func Build(c *catalogue.Catalogue, files manifest.Files, env string) ([]byte, er
 
 // build runs krusty on files in memory, in kubectl's resource order.
 func build(files manifest.Files, env string) ([]byte, error) {
+	out, _, err := buildExplained(files, env)
+	return out, err
+}
+
+// buildExplained builds env's overlay unit by unit where that gives the
+// same bytes as one build (see planSplit), else in one build; it says
+// which and why.
+func buildExplained(files manifest.Files, env string) ([]byte, string, error) {
+	plan, reason := planSplit(files, env)
+	if plan != nil {
+		out, err := plan.build()
+		if err == nil {
+			return out, fmt.Sprintf("built %s as %d units, each alone, merged in kustomize's order", env, len(plan.units)), nil
+		}
+		reason = err.Error()
+	}
+	out, err := buildWhole(files, env)
+	return out, fmt.Sprintf("built %s in one kustomize build: %s", env, reason), err
+}
+
+// buildWhole runs one krusty build of the overlay.
+func buildWhole(files manifest.Files, env string) ([]byte, error) {
 	fs := filesys.MakeFsInMemory()
 	for _, p := range files.Paths() {
 		if err := fs.WriteFile("/"+p, files[p]); err != nil {

@@ -37,8 +37,12 @@ func renderAndBuild(t *testing.T, data []byte) {
 		t.Fatalf("a valid catalogue does not render: %v\n%s", err, data)
 	}
 	for _, env := range c.DeployEnvironments() {
-		if _, err := Build(c, files, env); err != nil {
+		got, err := Build(c, files, env)
+		if err != nil {
 			t.Fatalf("a valid catalogue does not build %s: %v\n%s", env, err, data)
+		}
+		if want, err := buildWhole(files, env); err != nil || string(got) != string(want) {
+			t.Fatalf("the split build of %s differs from one build (%v)\n%s", env, err, data)
 		}
 	}
 }

@@ -6,6 +6,8 @@ package synth
 import (
 	"fmt"
 	"strings"
+
+	"github.com/tandemdev/tandem/manifest"
 )
 
 // Catalogue returns the text of a valid catalogue with n services.
@@ -64,4 +66,21 @@ resources:
 		}
 	}
 	return []byte(b.String())
+}
+
+// PlatformPatches returns the platform team's patches for a catalogue of
+// n services, as they would sit in its rendered tree: every 25th service
+// pinned to a node pool in prod, with two of them also given more memory
+// by a second file.
+func PlatformPatches(n int) manifest.Files {
+	files := manifest.Files{}
+	for i := 0; i < n; i += 25 {
+		files[fmt.Sprintf("%s/pool-svc-%d.yaml", manifest.PlatformPatchesDir("prod"), i)] = []byte(fmt.Sprintf(
+			"apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: svc-%d\nspec:\n  template:\n    spec:\n      nodeSelector:\n        pool: pool-%d\n", i, i%3))
+	}
+	for i := 0; i < n && i < 100; i += 50 {
+		files[fmt.Sprintf("%s/memory-svc-%d.yaml", manifest.PlatformPatchesDir("prod"), i)] = []byte(fmt.Sprintf(
+			"apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: svc-%d\nspec:\n  template:\n    spec:\n      containers:\n      - name: svc-%d\n        resources:\n          limits:\n            memory: 1Gi\n", i, i))
+	}
+	return files
 }

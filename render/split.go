@@ -1,0 +1,325 @@
+package render
+
+import (
+	"fmt"
+	"path"
+	"runtime"
+	"sort"
+	"strings"
+	"sync"
+
+	"sigs.k8s.io/kustomize/api/krusty"
+	"sigs.k8s.io/kustomize/api/resource"
+	kusttypes "sigs.k8s.io/kustomize/api/types"
+	"sigs.k8s.io/kustomize/kyaml/filesys"
+	"sigs.k8s.io/kustomize/kyaml/resid"
+	"sigs.k8s.io/yaml"
+
+	"github.com/tandemdev/tandem/manifest"
+)
+
+// kustomize's build is quadratic in the resources of one build: every
+// append looks the new resource's id up among all before it. An overlay
+// whose top kustomization only sets a namespace, lists folders and applies
+// patches that each target one of those folders' resources gives the same
+// output when each folder (a unit: one service, or the config) is built
+// alone with that namespace and its patches, and the results are merged in
+// kustomize's legacy order. buildSplit does that, and says why not where a
+// tree is not of that shape; build then runs one whole build.
+
+// splitPlan is a split build of one overlay.
+type splitPlan struct {
+	env   string
+	units []*unit
+}
+
+type unit struct {
+	entry   string   // the resources entry of the overlay, e.g. services/orders
+	files   manifest.Files
+	patches []string // platform patches applied in this unit, in overlay order
+	targets map[string]bool
+}
+
+// crossReferencing kinds refer to objects by namespace and name in ways
+// kustomize's name reference fix-up rewrites across the whole build.
+var crossReferencing = map[string]bool{
+	"RoleBinding": true, "ClusterRoleBinding": true, "APIService": true, "CustomResourceDefinition": true,
+	"MutatingWebhookConfiguration": true, "ValidatingWebhookConfiguration": true,
+}
+
+// planSplit returns how to build env's overlay unit by unit, or why it
+// must be built whole.
+func planSplit(files manifest.Files, env string) (*splitPlan, string) {
+	overlay := manifest.OverlayDir(env)
+	data, ok := files[path.Join(overlay, manifest.Kustomization)]
+	if !ok {
+		return nil, "the overlay has no kustomization.yaml"
+	}
+	var fields map[string]any
+	if err := yaml.Unmarshal(data, &fields); err != nil {
+		return nil, fmt.Sprintf("its kustomization does not parse: %v", err)
+	}
+	for field := range fields {
+		switch field {
+		case "apiVersion", "kind", "namespace", "resources", "patches":
+		case "components":
+			return nil, "components apply across services"
+		default:
+			return nil, fmt.Sprintf("its kustomization sets %s, which applies across services", field)
+		}
+	}
+	var root kusttypes.Kustomization
+	if err := yaml.UnmarshalStrict(data, &root); err != nil {
+		return nil, fmt.Sprintf("its kustomization does not parse: %v", err)
+	}
+	if len(root.Resources) < 2 {
+		return nil, "it has fewer than two units"
+	}
+
+	paths := files.Paths()
+	plan := &splitPlan{env: env}
+	owner := map[string]*unit{} // "Kind/name" → the unit holding it
+	for _, entry := range root.Resources {
+		dir := path.Clean(path.Join(overlay, entry))
+		if _, ok := files[path.Join(dir, manifest.Kustomization)]; !ok {
+			return nil, fmt.Sprintf("resource %s is not a folder with a kustomization.yaml", entry)
+		}
+		u := &unit{entry: entry, files: manifest.Files{}, targets: map[string]bool{}}
+		gather(files, paths, dir, u.files, map[string]bool{})
+		for p, content := range u.files {
+			if path.Base(p) == manifest.Kustomization || !isManifest(p) {
+				continue
+			}
+			docs, err := patchTargets(content)
+			if err != nil {
+				return nil, fmt.Sprintf("%s does not parse: %v", p, err)
+			}
+			for _, d := range docs {
+				if crossReferencing[d.Kind] {
+					return nil, fmt.Sprintf("%s holds a %s, which refers to objects of other units", p, d.Kind)
+				}
+				key := d.Kind + "/" + d.Name
+				if other := owner[key]; other != nil && other != u {
+					return nil, fmt.Sprintf("%s %s is in both %s and %s", d.Kind, d.Name, other.entry, entry)
+				}
+				owner[key] = u
+			}
+		}
+		plan.units = append(plan.units, u)
+	}
+
+	for _, p := range root.Patches {
+		if p.Path == "" || p.Patch != "" || p.Target != nil || p.Options != nil {
+			return nil, "a patch has a target, options or inline content"
+		}
+		file := path.Clean(path.Join(overlay, p.Path))
+		content, ok := files[file]
+		if !ok {
+			return nil, fmt.Sprintf("patch %s does not exist", p.Path)
+		}
+		docs, err := patchTargets(content)
+		if err != nil || len(docs) == 0 {
+			return nil, fmt.Sprintf("patch %s does not parse", p.Path)
+		}
+		var target *unit
+		for _, d := range docs {
+			u := owner[d.Kind+"/"+d.Name]
+			if u == nil {
+				return nil, fmt.Sprintf("patch %s targets %s %s, which no unit holds", p.Path, d.Kind, d.Name)
+			}
+			if target != nil && target != u {
+				return nil, fmt.Sprintf("patch %s targets resources of %s and %s", p.Path, target.entry, u.entry)
+			}
+			target = u
+		}
+		target.patches = append(target.patches, p.Path)
+		target.files[file] = content
+	}
+
+	for _, u := range plan.units {
+		k := manifest.NewKustomization()
+		k.Namespace = root.Namespace
+		k.Resources = []string{u.entry}
+		for _, p := range u.patches {
+			k.Patches = append(k.Patches, kusttypes.Patch{Path: p})
+		}
+		if err := u.files.Add(path.Join(overlay, manifest.Kustomization), k); err != nil {
+			return nil, err.Error()
+		}
+	}
+	return plan, ""
+}
+
+// gather copies into out every file below dir and, following the
+// resources and components of the kustomizations found there, below the
+// folders they name. A file it misses makes the unit's build fail, and
+// build falls back to a whole one: a miss costs time, never correctness.
+func gather(files manifest.Files, sorted []string, dir string, out manifest.Files, seen map[string]bool) {
+	if seen[dir] {
+		return
+	}
+	seen[dir] = true
+	prefix := dir + "/"
+	for i := sort.SearchStrings(sorted, prefix); i < len(sorted) && strings.HasPrefix(sorted[i], prefix); i++ {
+		out[sorted[i]] = files[sorted[i]]
+	}
+	var k kusttypes.Kustomization
+	if err := yaml.Unmarshal(files[path.Join(dir, manifest.Kustomization)], &k); err != nil {
+		return
+	}
+	for _, ref := range append(append([]string(nil), k.Resources...), k.Components...) {
+		target := path.Clean(path.Join(dir, ref))
+		if content, ok := files[target]; ok {
+			out[target] = content
+		} else {
+			gather(files, sorted, target, out, seen)
+		}
+	}
+}
+
+// build runs the units on both cores and merges their resources in
+// kustomize's legacy order, as one build would print them.
+func (p *splitPlan) build() ([]byte, error) {
+	results := make([][]*resource.Resource, len(p.units))
+	errs := make([]error, len(p.units))
+	next := make(chan int)
+	var wg sync.WaitGroup
+	for range runtime.GOMAXPROCS(0) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range next {
+				results[i], errs[i] = buildUnit(p.units[i], p.env)
+			}
+		}()
+	}
+	for i := range p.units {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+
+	var all []*resource.Resource
+	for i, err := range errs {
+		if err != nil {
+			return nil, fmt.Errorf("unit %s: %w", p.units[i].entry, err)
+		}
+		all = append(all, results[i]...)
+	}
+	sorter := newLegacySorter(all)
+	seen := make(map[resid.ResId]bool, len(all))
+	for _, id := range sorter.ids {
+		if seen[id] {
+			return nil, fmt.Errorf("%s is in two units", id)
+		}
+		seen[id] = true
+	}
+	sort.Sort(sorter)
+	var out strings.Builder
+	for i, r := range sorter.resources {
+		y, err := r.AsYAML()
+		if err != nil {
+			return nil, err
+		}
+		if i > 0 {
+			out.WriteString("---\n")
+		}
+		out.Write(y)
+	}
+	return []byte(out.String()), nil
+}
+
+func buildUnit(u *unit, env string) ([]*resource.Resource, error) {
+	fs := filesys.MakeFsInMemory()
+	for p, content := range u.files {
+		if err := fs.WriteFile("/"+p, content); err != nil {
+			return nil, err
+		}
+	}
+	opts := krusty.MakeDefaultOptions()
+	opts.Reorder = krusty.ReorderOptionNone // the merge sorts
+	m, err := krusty.MakeKustomizer(opts).Run(fs, path.Join("/", manifest.OverlayDir(env)))
+	if err != nil {
+		return nil, err
+	}
+	return m.Resources(), nil
+}
+
+// legacySorter orders resources as kustomize's legacy order does
+// (api/internal/builtins/SortOrderTransformer.go, whose lists it copies
+// because they are internal): kinds in a fixed order first and last,
+// then by group, version and kind, then by namespace and name. A test
+// compares it with kustomize's own sort.
+type legacySorter struct {
+	ids       []resid.ResId
+	keys      []string
+	resources []*resource.Resource
+}
+
+var (
+	legacyOrderFirst = []string{
+		"Namespace", "ResourceQuota", "StorageClass", "CustomResourceDefinition", "ServiceAccount",
+		"PodSecurityPolicy", "Role", "ClusterRole", "RoleBinding", "ClusterRoleBinding", "ConfigMap",
+		"Secret", "Endpoints", "Service", "LimitRange", "PriorityClass", "PersistentVolume",
+		"PersistentVolumeClaim", "Deployment", "StatefulSet", "CronJob", "PodDisruptionBudget",
+	}
+	legacyOrderLast = []string{"MutatingWebhookConfiguration", "ValidatingWebhookConfiguration"}
+	legacyTypeOrder = func() map[string]int {
+		m := map[string]int{}
+		for i, n := range legacyOrderFirst {
+			m[n] = -len(legacyOrderFirst) + i
+		}
+		for i, n := range legacyOrderLast {
+			m[n] = 1 + i
+		}
+		return m
+	}()
+)
+
+func newLegacySorter(resources []*resource.Resource) *legacySorter {
+	s := &legacySorter{resources: resources, ids: make([]resid.ResId, len(resources)), keys: make([]string, len(resources))}
+	for i, r := range resources {
+		id := r.CurId()
+		s.ids[i] = id
+		s.keys[i] = legacyIDKey(id)
+	}
+	return s
+}
+
+func (s *legacySorter) Len() int { return len(s.ids) }
+
+func (s *legacySorter) Swap(i, j int) {
+	s.ids[i], s.ids[j] = s.ids[j], s.ids[i]
+	s.keys[i], s.keys[j] = s.keys[j], s.keys[i]
+	s.resources[i], s.resources[j] = s.resources[j], s.resources[i]
+}
+
+func (s *legacySorter) Less(i, j int) bool {
+	a, b := s.ids[i].Gvk, s.ids[j].Gvk
+	if !a.Equals(b) {
+		oa, ob := legacyTypeOrder[a.Kind], legacyTypeOrder[b.Kind]
+		if oa != ob {
+			return oa < ob
+		}
+		if a.Kind == "Namespace" && b.Kind == "Namespace" && (a.Group == "" || b.Group == "") {
+			return legacyGVKKey(a) > legacyGVKKey(b)
+		}
+		return legacyGVKKey(a) < legacyGVKKey(b)
+	}
+	return s.keys[i] < s.keys[j]
+}
+
+func legacyGVKKey(g resid.Gvk) string {
+	return orDefault(g.Group, "~G") + "_" + orDefault(g.Version, "~V") + "_" + orDefault(g.Kind, "~K")
+}
+
+func legacyIDKey(id resid.ResId) string {
+	return id.Gvk.String() + "|" + orDefault(id.Namespace, "~X") + "|" + orDefault(id.Name, "~N")
+}
+
+func orDefault(s, def string) string {
+	if s == "" {
+		return def
+	}
+	return s
+}

@@ -1,0 +1,171 @@
+package render
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/tandemdev/tandem/catalogue"
+	"github.com/tandemdev/tandem/internal/synth"
+	"github.com/tandemdev/tandem/manifest"
+)
+
+// requireSameAsWhole builds env both ways and fails unless the split
+// build ran and printed exactly what one kustomize build prints.
+func requireSameAsWhole(t *testing.T, files manifest.Files, env string) {
+	t.Helper()
+	plan, reason := planSplit(files, env)
+	if plan == nil {
+		t.Fatalf("%s was not split: %s", env, reason)
+	}
+	split, err := plan.build()
+	if err != nil {
+		t.Fatalf("split build of %s: %v", env, err)
+	}
+	whole, err := buildWhole(files, env)
+	if err != nil {
+		t.Fatalf("whole build of %s: %v", env, err)
+	}
+	if diff := cmp.Diff(string(whole), string(split)); diff != "" {
+		t.Errorf("%s: the split build differs from one kustomize build (-whole +split):\n%s", env, diff)
+	}
+}
+
+func TestSplitBuildMatchesOneBuild(t *testing.T) {
+	platform := manifest.Files{
+		// Two documents for one service, one for the config, and one
+		// service patched twice: order within a unit matters.
+		"overlays/prod/patches/orders.yaml": []byte("apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: orders\nspec:\n  template:\n    spec:\n      nodeSelector: {pool: ordering}\n---\napiVersion: v1\nkind: Service\nmetadata:\n  name: orders\n  annotations: {lb: internal}\n"),
+		"overlays/prod/patches/orders-more.yaml": []byte("apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: orders\nspec:\n  template:\n    spec:\n      nodeSelector: {pool: big}\n"),
+		"overlays/prod/patches/config.yaml":      []byte("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: observability-config\ndata:\n  EXTRA: \"1\"\n"),
+	}
+	c, files := renderFixture(t, "../examples/shop/tandem.yaml", platform)
+	for _, env := range c.DeployEnvironments() {
+		requireSameAsWhole(t, files.Merge(platform), env)
+	}
+
+	synthetic, err := catalogue.Parse("tandem.yaml", synth.Catalogue(60))
+	if err != nil {
+		t.Fatal(err)
+	}
+	synthFiles, err := Render(Input{Catalogue: synthetic, ProjectDir: ".."})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, env := range synthetic.DeployEnvironments() {
+		requireSameAsWhole(t, synthFiles, env)
+	}
+}
+
+// TestSplitBuildFallsBack: trees whose build crosses units are built
+// whole, with the reason, and still match kubectl's bytes (the e2e test
+// checks those against kubectl itself).
+func TestSplitBuildFallsBack(t *testing.T) {
+	deployment := func(name string) string {
+		return fmt.Sprintf("apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: %s\nspec:\n  template:\n    spec:\n      nodeSelector: {pool: x}\n", name)
+	}
+	component := "apiVersion: kustomize.config.k8s.io/v1alpha1\nkind: Component\nlabels:\n- pairs: {team: shop}\n"
+	binding := "apiVersion: rbac.authorization.k8s.io/v1\nkind: RoleBinding\nmetadata:\n  name: read\nroleRef: {apiGroup: rbac.authorization.k8s.io, kind: Role, name: view}\nsubjects:\n- {kind: ServiceAccount, name: orders}\n"
+	for name, tc := range map[string]struct {
+		platform manifest.Files
+		edit     func(manifest.Files)
+		reason   string
+	}{
+		"component": {
+			platform: manifest.Files{"components/team/kustomization.yaml": []byte(component)},
+			reason:   "components apply across services",
+		},
+		"patch of two services": {
+			platform: manifest.Files{"overlays/prod/patches/two.yaml": []byte(deployment("orders") + "---\n" + deployment("cart"))},
+			reason:   "patch patches/two.yaml targets resources of services/",
+		},
+		"stale patch": {
+			platform: manifest.Files{"overlays/prod/patches/gone.yaml": []byte(deployment("gone"))},
+			reason:   "patch patches/gone.yaml targets Deployment gone, which no unit holds",
+		},
+		"a resource in two units": {
+			edit: func(f manifest.Files) {
+				f["base/services/cart/deployment.yaml"] = f["base/services/orders/deployment.yaml"]
+			},
+			reason: "Deployment orders is in both services/",
+		},
+		"a cross-referencing kind": {
+			edit: func(f manifest.Files) {
+				f["base/services/orders/binding.yaml"] = []byte(binding)
+				k := string(f["base/services/orders/kustomization.yaml"])
+				f["base/services/orders/kustomization.yaml"] = []byte(strings.Replace(k, "- service.yaml", "- service.yaml\n- binding.yaml", 1))
+			},
+			reason: "holds a RoleBinding, which refers to objects of other units",
+		},
+	} {
+		t.Run(name, func(t *testing.T) {
+			c, files := renderFixture(t, "../examples/shop/tandem.yaml", tc.platform)
+			files = files.Merge(tc.platform)
+			if tc.edit != nil {
+				tc.edit(files)
+			}
+			plan, reason := planSplit(files, "prod")
+			if plan != nil || !strings.Contains(reason, tc.reason) {
+				t.Fatalf("planSplit: split %v, reason %q; want a whole build because %q", plan != nil, reason, tc.reason)
+			}
+			got, how, gotErr := buildExplained(files, "prod")
+			want, wantErr := buildWhole(files, "prod")
+			if string(got) != string(want) || fmt.Sprint(gotErr) != fmt.Sprint(wantErr) {
+				t.Errorf("the fallback differs from one build: %v vs %v", gotErr, wantErr)
+			}
+			if !strings.Contains(how, "in one kustomize build: ") {
+				t.Errorf("explanation %q", how)
+			}
+			_ = c
+		})
+	}
+}
+
+// TestLegacySorterMatchesKustomize sorts kinds from both of kustomize's
+// priority lists, unlisted kinds, two groups of Namespace, several
+// versions and namespaces, and compares with kustomize's legacy order.
+func TestLegacySorterMatchesKustomize(t *testing.T) {
+	var docs []string
+	add := func(apiVersion, kind, name, namespace string) {
+		doc := fmt.Sprintf("apiVersion: %s\nkind: %s\nmetadata:\n  name: %s\n", apiVersion, kind, name)
+		if namespace != "" {
+			doc += "  namespace: " + namespace + "\n"
+		}
+		docs = append(docs, doc)
+	}
+	for i, kind := range append(append([]string{"Widget", "Gadget", "Pod", "Ingress"}, legacyOrderLast...), legacyOrderFirst...) {
+		add("v1", kind, fmt.Sprintf("b-%d", i), "")
+		add("example.com/v1", kind, "a", "ns-2")
+		add("example.com/v2", kind, "a", "ns-1")
+		add("apps/v1", kind, "z", "")
+	}
+	add("other.io/v1beta1", "Namespace", "x", "")
+	files := manifest.Files{
+		"all/resources.yaml":     []byte(strings.Join(docs, "---\n")),
+		"all/kustomization.yaml": []byte("resources: [resources.yaml]\n"),
+	}
+	want, err := buildWhole(manifest.Files{
+		"overlays/x/kustomization.yaml": []byte("resources: [../../all]\n"),
+	}.Merge(files), "x")
+	if err != nil {
+		t.Fatal(err)
+	}
+	u := &unit{files: files.Merge(manifest.Files{"overlays/x/kustomization.yaml": []byte("resources: [../../all]\n")})}
+	resources, err := buildUnit(u, "x")
+	if err != nil {
+		t.Fatal(err)
+	}
+	plan := &splitPlan{env: "x", units: []*unit{u}}
+	got, err := plan.build()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(resources) != len(docs) {
+		t.Fatalf("%d resources built from %d documents", len(resources), len(docs))
+	}
+	if diff := cmp.Diff(string(want), string(got)); diff != "" {
+		t.Errorf("legacy order (-kustomize +tandem):\n%s", diff)
+	}
+}
