@@ -40,14 +40,16 @@ tools:
 
 # Every image the shop needs, built here since no registry is reachable:
 # its backing resources (the images its tandem.yaml names) from Debian
-# packages, and its services' static binaries, which their FROM scratch
-# Dockerfiles copy when tandem up builds them.
+# packages, and its services' static Linux binaries, which their FROM
+# scratch Dockerfiles copy when tandem up builds them (run it again after
+# changing a service's code). Images of these names that did not come
+# from this recipe, such as the official ones, are kept.
 SHOP_RESOURCE_IMAGES := postgres:16 mysql:8.4 redis:7 nats:2.10-alpine
 images:
 	sh images/resources/build.sh $(SHOP_RESOURCE_IMAGES)
 	cd $(EXAMPLE) && for dir in services/*/; do \
 		name=$$(basename $$dir); \
-		CGO_ENABLED=0 $(GO) build -trimpath -o $$dir/bin/$$name ./$$dir || exit 1; \
+		CGO_ENABLED=0 GOOS=linux $(GO) build -trimpath -o $$dir/bin/$$name ./$$dir || exit 1; \
 	done
 
 # Rewrite golden files after an intended change; review the diff like code.

@@ -177,10 +177,18 @@ func gather(files manifest.Files, sorted []string, dir string, out manifest.File
 	}
 }
 
+// built is one resource of a unit's output: its id, its legacy sort key
+// and its YAML, all made in the unit's worker.
+type built struct {
+	id   resid.ResId
+	key  string
+	yaml []byte
+}
+
 // build runs the units on both cores and merges their resources in
 // kustomize's legacy order, as one build would print them.
 func (p *splitPlan) build() ([]byte, error) {
-	results := make([][]*resource.Resource, len(p.units))
+	results := make([][]built, len(p.units))
 	errs := make([]error, len(p.units))
 	next := make(chan int)
 	var wg sync.WaitGroup
@@ -199,37 +207,55 @@ func (p *splitPlan) build() ([]byte, error) {
 	close(next)
 	wg.Wait()
 
-	var all []*resource.Resource
+	var all []built
+	size := 0
 	for i, err := range errs {
 		if err != nil {
 			return nil, fmt.Errorf("unit %s: %w", p.units[i].entry, err)
 		}
 		all = append(all, results[i]...)
-	}
-	sorter := newLegacySorter(all)
-	seen := make(map[resid.ResId]bool, len(all))
-	for _, id := range sorter.ids {
-		if seen[id] {
-			return nil, fmt.Errorf("%s is in two units", id)
+		for _, b := range results[i] {
+			size += len(b.yaml) + len("---\n")
 		}
-		seen[id] = true
 	}
-	sort.Sort(sorter)
-	var out strings.Builder
-	for i, r := range sorter.resources {
+	seen := make(map[resid.ResId]bool, len(all))
+	for _, b := range all {
+		if seen[b.id] {
+			return nil, fmt.Errorf("%s is in two units", b.id)
+		}
+		seen[b.id] = true
+	}
+	sort.Sort(legacyOrder(all))
+	out := make([]byte, 0, size)
+	for i, b := range all {
+		if i > 0 {
+			out = append(out, "---\n"...)
+		}
+		out = append(out, b.yaml...)
+	}
+	return out, nil
+}
+
+// buildUnit builds one unit and encodes its resources as kustomize prints
+// them.
+func buildUnit(u *unit, env string) ([]built, error) {
+	resources, err := buildUnitResources(u, env)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]built, len(resources))
+	for i, r := range resources {
 		y, err := r.AsYAML()
 		if err != nil {
 			return nil, err
 		}
-		if i > 0 {
-			out.WriteString("---\n")
-		}
-		out.Write(y)
+		id := r.CurId()
+		out[i] = built{id: id, key: legacyIDKey(id), yaml: y}
 	}
-	return []byte(out.String()), nil
+	return out, nil
 }
 
-func buildUnit(u *unit, env string) ([]*resource.Resource, error) {
+func buildUnitResources(u *unit, env string) ([]*resource.Resource, error) {
 	fs := filesys.MakeFsInMemory()
 	for p, content := range u.files {
 		if err := fs.WriteFile("/"+p, content); err != nil {
@@ -245,16 +271,12 @@ func buildUnit(u *unit, env string) ([]*resource.Resource, error) {
 	return m.Resources(), nil
 }
 
-// legacySorter orders resources as kustomize's legacy order does
+// legacyOrder orders resources as kustomize's legacy order does
 // (api/internal/builtins/SortOrderTransformer.go, whose lists it copies
 // because they are internal): kinds in a fixed order first and last,
 // then by group, version and kind, then by namespace and name. A test
 // compares it with kustomize's own sort.
-type legacySorter struct {
-	ids       []resid.ResId
-	keys      []string
-	resources []*resource.Resource
-}
+type legacyOrder []built
 
 var (
 	legacyOrderFirst = []string{
@@ -276,26 +298,11 @@ var (
 	}()
 )
 
-func newLegacySorter(resources []*resource.Resource) *legacySorter {
-	s := &legacySorter{resources: resources, ids: make([]resid.ResId, len(resources)), keys: make([]string, len(resources))}
-	for i, r := range resources {
-		id := r.CurId()
-		s.ids[i] = id
-		s.keys[i] = legacyIDKey(id)
-	}
-	return s
-}
+func (s legacyOrder) Len() int      { return len(s) }
+func (s legacyOrder) Swap(i, j int) { s[i], s[j] = s[j], s[i] }
 
-func (s *legacySorter) Len() int { return len(s.ids) }
-
-func (s *legacySorter) Swap(i, j int) {
-	s.ids[i], s.ids[j] = s.ids[j], s.ids[i]
-	s.keys[i], s.keys[j] = s.keys[j], s.keys[i]
-	s.resources[i], s.resources[j] = s.resources[j], s.resources[i]
-}
-
-func (s *legacySorter) Less(i, j int) bool {
-	a, b := s.ids[i].Gvk, s.ids[j].Gvk
+func (s legacyOrder) Less(i, j int) bool {
+	a, b := s[i].id.Gvk, s[j].id.Gvk
 	if !a.Equals(b) {
 		oa, ob := legacyTypeOrder[a.Kind], legacyTypeOrder[b.Kind]
 		if oa != ob {
@@ -306,7 +313,7 @@ func (s *legacySorter) Less(i, j int) bool {
 		}
 		return legacyGVKKey(a) < legacyGVKKey(b)
 	}
-	return s.keys[i] < s.keys[j]
+	return s[i].key < s[j].key
 }
 
 func legacyGVKKey(g resid.Gvk) string {

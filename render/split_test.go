@@ -153,7 +153,7 @@ func TestLegacySorterMatchesKustomize(t *testing.T) {
 		t.Fatal(err)
 	}
 	u := &unit{files: files.Merge(manifest.Files{"overlays/x/kustomization.yaml": []byte("resources: [../../all]\n")})}
-	resources, err := buildUnit(u, "x")
+	resources, err := buildUnitResources(u, "x")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -37,6 +37,17 @@ func (p Plan) Names() []string {
 	return names
 }
 
+// allHealthChecked tells whether every unit reports health, so that
+// ready means healthy rather than merely started.
+func (p Plan) allHealthChecked() bool {
+	for _, u := range p {
+		if !u.Healthcheck {
+			return false
+		}
+	}
+	return true
+}
+
 // NewPlan is the plan for the selected services and resources of c (see
 // catalogue.Selection), as the Compose renderer renders them.
 func NewPlan(c *catalogue.Catalogue, selection []string) Plan {

@@ -30,8 +30,11 @@ func (p *progress) update(states map[string]Container) {
 
 // describe is a unit's state, or what it waits for before it has a
 // container: Compose creates a container only once what it uses is ready.
+// docker compose v2 creates every container first and starts each once
+// what it uses is ready; v1 creates it only then.
 func describe(u Unit, states map[string]Container) string {
-	if c, ok := states[u.Name]; ok {
+	c, ok := states[u.Name]
+	if ok && c.State != "created" {
 		return c.Describe()
 	}
 	var waiting []string
@@ -40,8 +43,11 @@ func describe(u Unit, states map[string]Container) string {
 			waiting = append(waiting, dep)
 		}
 	}
-	if len(waiting) == 0 {
-		return "creating"
+	switch {
+	case len(waiting) > 0:
+		return "waiting for " + strings.Join(waiting, ", ")
+	case ok:
+		return "created"
 	}
-	return "waiting for " + strings.Join(waiting, ", ")
+	return "creating"
 }

@@ -112,10 +112,11 @@ func (p *Project) Build(ctx context.Context, plan Plan, out io.Writer) error {
 		start := time.Now()
 		log, err := p.run(ctx, out, "build", u.Name)
 		if ctx.Err() != nil {
-			return ctx.Err()
+			return fmt.Errorf("interrupted while building the image of %s; nothing was started", u.Name)
 		}
 		if err != nil {
-			return fmt.Errorf("%w: the image of %s did not build:\n%s\nfix its Dockerfile or build context and run tandem up again", ErrBuildFailed, u.Name, indent(tail(log, 15)))
+			return fmt.Errorf("%w: the image of %s did not build:\n%s\nfix its Dockerfile or build context (a file it copies may have to be built first) and run tandem up again",
+				ErrBuildFailed, u.Name, indent(tail(log, 15)))
 		}
 		fmt.Fprintf(out, "  %-20s image built (%.1fs)\n", u.Name, time.Since(start).Seconds())
 	}
@@ -146,6 +147,9 @@ func (p *Project) Up(ctx context.Context, plan Plan, timeout time.Duration, out 
 	progress := newProgress(plan, out)
 	composeDone := false
 	var composeLog string
+	// A service without a health check is ready once it runs; one more
+	// look a little later catches those that exit right after starting.
+	var readySince time.Time
 	for {
 		select {
 		case r := <-done:
@@ -168,7 +172,14 @@ func (p *Project) Up(ctx context.Context, plan Plan, timeout time.Duration, out 
 		if failed := failedUnit(plan, states); failed != "" {
 			return states, p.notHealthy(failed, states[failed], composeLog)
 		}
-		if allReady(plan, states) {
+		switch {
+		case !allReady(plan, states):
+			readySince = time.Time{}
+		case plan.allHealthChecked():
+			return states, nil
+		case readySince.IsZero():
+			readySince = time.Now()
+		case time.Since(readySince) >= settle:
 			return states, nil
 		}
 		if ctx.Err() != nil {
@@ -195,6 +206,10 @@ func failedUnit(plan Plan, states map[string]Container) string {
 	return ""
 }
 
+// settle is how long every unit must stay ready before up reports
+// success.
+const settle = 2 * time.Second
+
 // startError explains why up stopped before everything was ready.
 func (p *Project) startError(ctx context.Context, plan Plan, states map[string]Container, log string, timeout time.Duration) error {
 	if failed := failedUnit(plan, states); failed != "" {
@@ -206,6 +221,9 @@ func (p *Project) startError(ctx context.Context, plan Plan, states map[string]C
 			if c, ok := states[u.Name]; !ok || !c.Ready() {
 				waiting = append(waiting, u.Name)
 			}
+		}
+		if len(waiting) == 0 {
+			return fmt.Errorf("%w: after %s, docker compose up had not finished:\n%s", ErrNotHealthy, timeout, indent(tail(log, 15)))
 		}
 		return fmt.Errorf("%w: after %s, still not ready: %s; see `tandem logs %s`, or wait longer with --timeout",
 			ErrNotHealthy, timeout, strings.Join(waiting, ", "), waiting[0])

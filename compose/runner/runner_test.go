@@ -110,6 +110,21 @@ func TestProgress(t *testing.T) {
 	}
 }
 
+// TestProgressOfCreatedContainers: docker compose v2 creates every
+// container before it starts any; a created container still waits.
+func TestProgressOfCreatedContainers(t *testing.T) {
+	plan := shopPlan(t, "orders")
+	var out bytes.Buffer
+	p := newProgress(plan, &out)
+	p.update(parseContainers("orders\ta\tcreated\tFalse\tCreated\npayments\tb\tcreated\tFalse\tCreated\n" +
+		"orders-db\tc\trunning\tFalse\tUp 1 second (healthy)\nevents\td\trunning\tFalse\tUp 1 second (healthy)\npayments-db\te\trunning\tFalse\tUp 1 second (healthy)\n"))
+	for _, want := range []string{"  orders               waiting for payments\n", "  payments             created\n"} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("no %q in:\n%s", want, out.String())
+		}
+	}
+}
+
 func TestWriteStatus(t *testing.T) {
 	plan := shopPlan(t, "bff")
 	states := map[string]Container{"bff": {State: "running", Health: "healthy"}, "cache": {State: "exited"}}

@@ -28,6 +28,10 @@ fi
 
 have=$(docker image inspect --format '{{index .Config.Labels "tandem.recipe"}}' "$base" 2>/dev/null || true)
 if [ "$have" != "$recipe" ]; then
+	if [ "$(id -u)" != 0 ]; then
+		echo "images: debootstrap needs root; run this as root (sudo make images)" >&2
+		exit 1
+	fi
 	if ! command -v debootstrap >/dev/null; then
 		echo "images: installing debootstrap" >&2
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq debootstrap >/dev/null
@@ -35,7 +39,12 @@ if [ "$have" != "$recipe" ]; then
 	rootfs=$(mktemp -d /var/tmp/tandem-rootfs.XXXXXX)
 	chmod 755 "$rootfs"
 	log=$(mktemp /var/tmp/tandem-rootfs-log.XXXXXX)
-	trap 'umount "$rootfs/proc" 2>/dev/null || true; rm -rf "$rootfs" "$log"' EXIT
+	cleanup() {
+		umount -R "$rootfs/proc" 2>/dev/null || true
+		rm -rf --one-file-system "$rootfs" "$log" "$log.tar"
+	}
+	trap cleanup EXIT
+	trap 'exit 130' INT TERM
 	fail() {
 		tail -n 30 "$log" >&2
 		echo "images: $1 failed (the lines above are the end of its output)" >&2
@@ -55,10 +64,16 @@ if [ "$have" != "$recipe" ]; then
 	rm -rf "$rootfs"/var/lib/postgresql/* "$rootfs"/var/lib/mysql/* "$rootfs"/etc/postgresql/* \
 		"$rootfs"/var/cache/apt/* "$rootfs"/var/lib/apt/lists/* "$rootfs"/usr/share/doc/* \
 		"$rootfs"/usr/share/man/* "$rootfs"/usr/share/locale/*
-	tar -C "$rootfs" -c . | docker import \
+	# sh has no pipefail: a failed tar leaves a note for the check below.
+	{ tar -C "$rootfs" -c . || echo failed >"$log.tar"; } | docker import \
 		--change "LABEL tandem.recipe=$recipe" \
 		--change 'ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin' \
 		- "$base" >/dev/null
+	if [ -e "$log.tar" ]; then
+		docker rmi "$base" >/dev/null 2>&1 || true
+		echo "images: packing the root filesystem failed" >&2
+		exit 1
+	fi
 	echo "images: built $base" >&2
 fi
 
@@ -67,6 +82,11 @@ for image in "$@"; do
 	if [ ! -f "$here/Dockerfile.$kind" ]; then
 		echo "images: no recipe for $image (have: $(cd "$here" && ls Dockerfile.* | sed 's/Dockerfile\.//' | tr '\n' ' '))" >&2
 		exit 1
+	fi
+	stand_in=$(docker image inspect --format '{{index .Config.Labels "tandem.stands-in-for"}}' "$image" 2>/dev/null || echo absent)
+	if [ "$stand_in" = "" ]; then
+		echo "images: $image exists and is not one of these stand-ins; keeping it" >&2
+		continue
 	fi
 	# The legacy builder is enough (and all there may be): no RUN steps.
 	if ! out=$(docker build -q -f "$here/Dockerfile.$kind" --build-arg "BASE=$base" --label "tandem.stands-in-for=$image" -t "$image" "$here" 2>&1); then

@@ -266,7 +266,7 @@ Docker Compose.
 
 Examples:
    tandem logs orders
-   tandem logs -f --tail 20 orders payments`,
+   tandem logs -F --tail 20 orders payments`,
 		Flags: []cli.Flag{fileFlag(), outFlag(),
 			&cli.BoolFlag{Name: "follow", Aliases: []string{"F"}, Usage: "keep printing new lines"},
 			&cli.StringFlag{Name: "tail", Usage: "print only the last `N` lines of each"},

@@ -14,6 +14,7 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"strconv"
 	"syscall"
 	"time"
 )
@@ -53,17 +54,33 @@ func (s *Server) Run() {
 		port = "8080"
 	}
 	srv := &http.Server{Addr: ":" + port, Handler: s.Mux, ReadHeaderTimeout: 5 * time.Second}
-	ctx := Context()
+	stoppedServing := make(chan struct{})
 	go func() {
-		<-ctx.Done()
+		defer close(stoppedServing)
+		<-Context().Done()
 		shutdown, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 		defer cancel()
-		srv.Shutdown(shutdown)
+		if err := srv.Shutdown(shutdown); err != nil {
+			log.Printf("%s: stopping: %v", s.Name, err)
+		}
 	}()
 	log.Printf("%s listening on :%s", s.Name, port)
 	if err := srv.ListenAndServe(); !errors.Is(err, http.ErrServerClosed) {
 		log.Fatal(err)
 	}
+	// ListenAndServe returns when shutdown starts; requests in flight
+	// finish before Run returns.
+	<-stoppedServing
+}
+
+// ID parses a numeric path value, answering 404 for anything else.
+func ID(w http.ResponseWriter, r *http.Request, name string) (int64, bool) {
+	id, err := strconv.ParseInt(r.PathValue(name), 10, 64)
+	if err != nil || id <= 0 {
+		http.NotFound(w, r)
+		return 0, false
+	}
+	return id, true
 }
 
 var stopped, _ = signal.NotifyContext(context.Background(), syscall.SIGTERM, os.Interrupt)

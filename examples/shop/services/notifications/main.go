@@ -15,11 +15,11 @@ import (
 
 func main() {
 	smtp := service.Env("SMTP_HOST") + ":" + service.Env("SMTP_PORT")
-	bus, err := nats.Connect(service.Env("EVENTS_URL"), nats.MaxReconnects(-1))
+	bus, stop, err := events.Connect(service.Env("EVENTS_URL"))
 	if err != nil {
 		log.Fatal(err)
 	}
-	defer bus.Drain()
+	defer stop()
 	_, err = bus.QueueSubscribe(events.OrderPlacedSubject, "notifications", func(m *nats.Msg) {
 		var placed events.OrderPlaced
 		if err := json.Unmarshal(m.Data, &placed); err != nil {

@@ -14,7 +14,6 @@ import (
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
-	"github.com/nats-io/nats.go"
 
 	"github.com/tandemdev/tandem/examples/shop/internal/events"
 	"github.com/tandemdev/tandem/examples/shop/internal/service"
@@ -42,11 +41,11 @@ func main() {
 		log.Fatal(err)
 	}
 	service.Retry("creating the orders table", func() error { _, err := db.Exec(ctx, schema); return err })
-	bus, err := nats.Connect(service.Env("EVENTS_URL"), nats.MaxReconnects(-1))
+	bus, stop, err := events.Connect(service.Env("EVENTS_URL"))
 	if err != nil {
 		log.Fatal(err)
 	}
-	defer bus.Drain()
+	defer stop()
 	paymentsURL := service.Env("PAYMENTS_URL")
 
 	srv := service.New("orders")
@@ -78,8 +77,12 @@ func main() {
 		service.WriteJSON(w, http.StatusCreated, o)
 	})
 	srv.Mux.HandleFunc("GET /orders/{id}", func(w http.ResponseWriter, r *http.Request) {
+		id, ok := service.ID(w, r, "id")
+		if !ok {
+			return
+		}
 		var o order
-		err := db.QueryRow(r.Context(), `SELECT id, product, quantity, placed_at FROM orders WHERE id = $1`, r.PathValue("id")).
+		err := db.QueryRow(r.Context(), `SELECT id, product, quantity, placed_at FROM orders WHERE id = $1`, id).
 			Scan(&o.ID, &o.Product, &o.Quantity, &o.PlacedAt)
 		if errors.Is(err, pgx.ErrNoRows) {
 			http.NotFound(w, r)

@@ -30,13 +30,13 @@ func main() {
 		log.Fatal(err)
 	}
 	service.Retry("creating the payments table", func() error { _, err := db.Exec(ctx, schema); return err })
-	bus, err := nats.Connect(service.Env("EVENTS_URL"), nats.MaxReconnects(-1))
+	bus, stop, err := events.Connect(service.Env("EVENTS_URL"))
 	if err != nil {
 		log.Fatal(err)
 	}
-	defer bus.Drain()
+	defer stop()
 	// A queue group: with several replicas, each order is paid once.
-	sub, err := bus.QueueSubscribe(events.OrderPlacedSubject, "payments", func(m *nats.Msg) {
+	_, err = bus.QueueSubscribe(events.OrderPlacedSubject, "payments", func(m *nats.Msg) {
 		var placed events.OrderPlaced
 		if err := json.Unmarshal(m.Data, &placed); err != nil {
 			log.Printf("ignoring a malformed event: %v", err)
@@ -51,14 +51,17 @@ func main() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	defer sub.Unsubscribe()
 
 	srv := service.New("payments")
 	srv.Check("payments-db", db.Ping)
 	srv.Check("events", func(_ context.Context) error { return bus.FlushTimeout(time.Second) })
 	srv.Mux.HandleFunc("GET /payments/{order}", func(w http.ResponseWriter, r *http.Request) {
+		order, ok := service.ID(w, r, "order")
+		if !ok {
+			return
+		}
 		var status string
-		err := db.QueryRow(r.Context(), `SELECT status FROM payments WHERE order_id = $1`, r.PathValue("order")).Scan(&status)
+		err := db.QueryRow(r.Context(), `SELECT status FROM payments WHERE order_id = $1`, order).Scan(&status)
 		if errors.Is(err, pgx.ErrNoRows) {
 			http.NotFound(w, r)
 			return
@@ -67,7 +70,7 @@ func main() {
 			http.Error(w, err.Error(), http.StatusInternalServerError)
 			return
 		}
-		service.WriteJSON(w, http.StatusOK, map[string]string{"order": r.PathValue("order"), "status": status})
+		service.WriteJSON(w, http.StatusOK, map[string]any{"order": order, "status": status})
 	})
 	srv.Run()
 }
