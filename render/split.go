@@ -34,7 +34,7 @@ type splitPlan struct {
 }
 
 type unit struct {
-	entry   string   // the resources entry of the overlay, e.g. services/orders
+	entry   string // the resources entry of the overlay, e.g. services/orders
 	files   manifest.Files
 	patches []string // platform patches applied in this unit, in overlay order
 	targets map[string]bool

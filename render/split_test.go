@@ -37,7 +37,7 @@ func TestSplitBuildMatchesOneBuild(t *testing.T) {
 	platform := manifest.Files{
 		// Two documents for one service, one for the config, and one
 		// service patched twice: order within a unit matters.
-		"overlays/prod/patches/orders.yaml": []byte("apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: orders\nspec:\n  template:\n    spec:\n      nodeSelector: {pool: ordering}\n---\napiVersion: v1\nkind: Service\nmetadata:\n  name: orders\n  annotations: {lb: internal}\n"),
+		"overlays/prod/patches/orders.yaml":      []byte("apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: orders\nspec:\n  template:\n    spec:\n      nodeSelector: {pool: ordering}\n---\napiVersion: v1\nkind: Service\nmetadata:\n  name: orders\n  annotations: {lb: internal}\n"),
 		"overlays/prod/patches/orders-more.yaml": []byte("apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: orders\nspec:\n  template:\n    spec:\n      nodeSelector: {pool: big}\n"),
 		"overlays/prod/patches/config.yaml":      []byte("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: observability-config\ndata:\n  EXTRA: \"1\"\n"),
 	}
