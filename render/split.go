@@ -31,13 +31,15 @@ import (
 type splitPlan struct {
 	env   string
 	units []*unit
+	owner map[string]*unit // "Kind/name" → the unit whose resources hold it
 }
 
 type unit struct {
-	entry   string // the resources entry of the overlay, e.g. services/orders
-	files   manifest.Files
-	patches []string // platform patches applied in this unit, in overlay order
-	targets map[string]bool
+	entry string // the resources entry of the overlay, e.g. services/orders
+	files manifest.Files
+	// resources are the files its kustomizations list as resources.
+	resources []string
+	patches   []string // platform patches applied in this unit, in overlay order
 }
 
 // crossReferencing kinds refer to objects by namespace and name in ways
@@ -84,13 +86,10 @@ func planSplit(files manifest.Files, env string) (*splitPlan, string) {
 		if _, ok := files[path.Join(dir, manifest.Kustomization)]; !ok {
 			return nil, fmt.Sprintf("resource %s is not a folder with a kustomization.yaml", entry)
 		}
-		u := &unit{entry: entry, files: manifest.Files{}, targets: map[string]bool{}}
-		gather(files, paths, dir, u.files, map[string]bool{})
-		for p, content := range u.files {
-			if path.Base(p) == manifest.Kustomization || !isManifest(p) {
-				continue
-			}
-			docs, err := patchTargets(content)
+		u := &unit{entry: entry, files: manifest.Files{}}
+		u.resources = gather(files, paths, dir, u.files, map[string]bool{})
+		for _, p := range u.resources {
+			docs, err := patchTargets(u.files[p])
 			if err != nil {
 				return nil, fmt.Sprintf("%s does not parse: %v", p, err)
 			}
@@ -147,16 +146,33 @@ func planSplit(files manifest.Files, env string) (*splitPlan, string) {
 			return nil, err.Error()
 		}
 	}
+	plan.owner = owner
 	return plan, ""
+}
+
+// resourceNames indexes the resources of the plan's units by kind and
+// name, as their files name them: what one build holds when no unit
+// renames anything, as tandem's never do.
+func (p *splitPlan) resourceNames() map[string]map[string]bool {
+	have := map[string]map[string]bool{}
+	for key := range p.owner {
+		kind, name, _ := strings.Cut(key, "/")
+		if have[kind] == nil {
+			have[kind] = map[string]bool{}
+		}
+		have[kind][name] = true
+	}
+	return have
 }
 
 // gather copies into out every file below dir and, following the
 // resources and components of the kustomizations found there, below the
-// folders they name. A file it misses makes the unit's build fail, and
-// build falls back to a whole one: a miss costs time, never correctness.
-func gather(files manifest.Files, sorted []string, dir string, out manifest.Files, seen map[string]bool) {
+// folders they name; it returns the files listed as resources. A file it
+// misses makes the unit's build fail, and build falls back to a whole
+// one: a miss costs time, never correctness.
+func gather(files manifest.Files, sorted []string, dir string, out manifest.Files, seen map[string]bool) []string {
 	if seen[dir] {
-		return
+		return nil
 	}
 	seen[dir] = true
 	prefix := dir + "/"
@@ -165,16 +181,22 @@ func gather(files manifest.Files, sorted []string, dir string, out manifest.File
 	}
 	var k kusttypes.Kustomization
 	if err := yaml.Unmarshal(files[path.Join(dir, manifest.Kustomization)], &k); err != nil {
-		return
+		return nil
 	}
-	for _, ref := range append(append([]string(nil), k.Resources...), k.Components...) {
+	var resources []string
+	for _, ref := range k.Resources {
 		target := path.Clean(path.Join(dir, ref))
 		if content, ok := files[target]; ok {
 			out[target] = content
+			resources = append(resources, target)
 		} else {
-			gather(files, sorted, target, out, seen)
+			resources = append(resources, gather(files, sorted, target, out, seen)...)
 		}
 	}
+	for _, ref := range k.Components {
+		gather(files, sorted, path.Clean(path.Join(dir, ref)), out, seen)
+	}
+	return resources
 }
 
 // built is one resource of a unit's output: its id, its legacy sort key

@@ -169,3 +169,40 @@ func TestLegacySorterMatchesKustomize(t *testing.T) {
 		t.Errorf("legacy order (-kustomize +tandem):\n%s", diff)
 	}
 }
+
+// TestResourceNamesFromFilesMatchABuild: stale patch detection reads the
+// resources' names from the units' files instead of building; they must
+// be the names a build holds.
+func TestResourceNamesFromFilesMatchABuild(t *testing.T) {
+	synthetic, err := catalogue.Parse("tandem.yaml", synth.Catalogue(40))
+	if err != nil {
+		t.Fatal(err)
+	}
+	shop, shopFiles := renderFixture(t, "../examples/shop/tandem.yaml", nil)
+	synthFiles, err := Render(Input{Catalogue: synthetic, ProjectDir: ".."})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		c     *catalogue.Catalogue
+		files manifest.Files
+	}{{shop, shopFiles}, {synthetic, synthFiles}} {
+		for _, env := range tc.c.DeployEnvironments() {
+			plan, reason := planSplit(tc.files, env)
+			if plan == nil {
+				t.Fatalf("%s: not split: %s", env, reason)
+			}
+			built, err := buildWhole(tc.files, env)
+			if err != nil {
+				t.Fatal(err)
+			}
+			want, err := resourceNames(built)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if diff := cmp.Diff(want, plan.resourceNames()); diff != "" {
+				t.Errorf("%s %s (-build +files):\n%s", tc.c.Name, env, diff)
+			}
+		}
+	}
+}

@@ -69,11 +69,7 @@ func StalePatches(c *catalogue.Catalogue, files manifest.Files, env string) ([]S
 	if err != nil {
 		return nil, err
 	}
-	resources, err := build(files.Merge(bare), env)
-	if err != nil {
-		return nil, fmt.Errorf("building %s without its platform patches: %w", env, err)
-	}
-	have, err := resourceNames(resources)
+	have, err := bareResourceNames(files.Merge(bare), env)
 	if err != nil {
 		return nil, err
 	}
@@ -134,6 +130,20 @@ func child(n *yaml.Node, key string) *yaml.Node {
 		}
 	}
 	return nil
+}
+
+// bareResourceNames indexes the resources of env's overlay without the
+// platform's patches by kind and name: read from the files where the
+// overlay splits into units (see planSplit), else from a build.
+func bareResourceNames(files manifest.Files, env string) (map[string]map[string]bool, error) {
+	if plan, _ := planSplit(files, env); plan != nil {
+		return plan.resourceNames(), nil
+	}
+	resources, err := buildWhole(files, env)
+	if err != nil {
+		return nil, fmt.Errorf("building %s without its platform patches: %w", env, err)
+	}
+	return resourceNames(resources)
 }
 
 // resourceNames indexes built manifests by kind and name.
