@@ -9,8 +9,9 @@ import (
 	"encoding/json"
 	"fmt"
 	"sort"
+	"strconv"
 
-	"sigs.k8s.io/yaml"
+	"go.yaml.in/yaml/v2"
 )
 
 // Header starts every file tandem generates. The writer overwrites or
@@ -73,19 +74,17 @@ func Encode(objects ...any) ([]byte, error) {
 		if i > 0 {
 			buf.WriteString("---\n")
 		}
-		raw, err := json.Marshal(obj)
+		tree, err := jsonTree(obj)
 		if err != nil {
 			return nil, fmt.Errorf("encoding %T: %w", obj, err)
-		}
-		var tree any
-		if err := json.Unmarshal(raw, &tree); err != nil {
-			return nil, err
 		}
 		if m, ok := tree.(map[string]any); ok {
 			delete(m, "status") // a manifest declares desired state; status is the cluster's
 		}
-		tree = prune(tree)
-		out, err := yaml.Marshal(tree)
+		// The bytes sigs.k8s.io/yaml.Marshal would give (JSON, then YAML
+		// through the same yaml.v2), without its second JSON encoding and
+		// YAML parse, which cost half of a render.
+		out, err := yaml.Marshal(prune(tree))
 		if err != nil {
 			return nil, fmt.Errorf("encoding %T: %w", obj, err)
 		}
@@ -94,7 +93,21 @@ func Encode(objects ...any) ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
-// prune drops null values at every depth.
+// jsonTree is obj as JSON values, with numbers kept exact for prune.
+func jsonTree(obj any) (any, error) {
+	raw, err := json.Marshal(obj)
+	if err != nil {
+		return nil, err
+	}
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	dec.UseNumber()
+	var tree any
+	return tree, dec.Decode(&tree)
+}
+
+// prune drops null values at every depth and turns numbers into the Go
+// types yaml.v2 resolves their JSON text to: integers that fit, else
+// floats. yaml.v2 then prints them as it prints the JSON it parses.
 func prune(v any) any {
 	switch t := v.(type) {
 	case map[string]any:
@@ -111,6 +124,15 @@ func prune(v any) any {
 			t[i] = prune(child)
 		}
 		return t
+	case json.Number:
+		if i, err := strconv.ParseInt(string(t), 10, 64); err == nil {
+			return int(i)
+		}
+		if u, err := strconv.ParseUint(string(t), 10, 64); err == nil {
+			return u
+		}
+		f, _ := strconv.ParseFloat(string(t), 64)
+		return f
 	}
 	return v
 }
