@@ -8,8 +8,11 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"runtime"
 	"sort"
 	"strconv"
+	"sync"
+	"sync/atomic"
 
 	"go.yaml.in/yaml/v2"
 )
@@ -135,4 +138,45 @@ func prune(v any) any {
 		return f
 	}
 	return v
+}
+
+// Batch collects the files of a render and encodes them all at once, on
+// every core: encoding is most of a render's time, and files are
+// independent of each other.
+type Batch struct {
+	paths   []string
+	objects [][]any
+}
+
+// Add records objects as the file at path; the objects must not change
+// before Files.
+func (b *Batch) Add(path string, objects ...any) {
+	b.paths = append(b.paths, path)
+	b.objects = append(b.objects, objects)
+}
+
+// Files encodes every file added (see Encode).
+func (b *Batch) Files() (Files, error) {
+	data := make([][]byte, len(b.paths))
+	errs := make([]error, len(b.paths))
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range runtime.GOMAXPROCS(0) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := int(next.Add(1) - 1); i < len(b.paths); i = int(next.Add(1) - 1) {
+				data[i], errs[i] = Encode(b.objects[i]...)
+			}
+		}()
+	}
+	wg.Wait()
+	files := make(Files, len(b.paths))
+	for i, p := range b.paths {
+		if errs[i] != nil {
+			return nil, fmt.Errorf("%s: %w", p, errs[i])
+		}
+		files[p] = data[i]
+	}
+	return files, nil
 }

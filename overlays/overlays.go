@@ -6,7 +6,6 @@
 package overlays
 
 import (
-	"fmt"
 	"path"
 	"sort"
 	"strings"
@@ -31,16 +30,13 @@ const (
 // after tandem's own patches; components are the platform's component
 // folders, relative to the output folder, which every overlay includes.
 func Render(c *catalogue.Catalogue, env string, platformPatches, components []string) (manifest.Files, error) {
-	files := manifest.Files{}
+	var files manifest.Batch
 	dir := manifest.OverlayDir(env)
 	root := manifest.NewKustomization()
 	root.Namespace = c.Namespace(env)
 
 	if len(c.Config) > 0 {
-		configDir, err := renderConfig(files, c, env)
-		if err != nil {
-			return nil, err
-		}
+		configDir := renderConfig(&files, c, env)
 		root.Resources = append(root.Resources, manifest.Rel(dir, configDir))
 	}
 
@@ -49,9 +45,7 @@ func Render(c *catalogue.Catalogue, env string, platformPatches, components []st
 		base[w.Name] = w
 	}
 	for _, w := range c.Resolve(env) {
-		if err := renderService(files, c, base[w.Name], w); err != nil {
-			return nil, fmt.Errorf("service %s: %w", w.Name, err)
-		}
+		renderService(&files, c, base[w.Name], w)
 		root.Resources = append(root.Resources, manifest.Rel(dir, manifest.OverlayServiceDir(env, w.Name)))
 	}
 
@@ -63,15 +57,16 @@ func Render(c *catalogue.Catalogue, env string, platformPatches, components []st
 	for _, p := range patches {
 		root.Patches = append(root.Patches, kusttypes.Patch{Path: path.Join(manifest.PatchesDir, p)})
 	}
-	return files, files.Add(path.Join(dir, manifest.Kustomization), root)
+	files.Add(path.Join(dir, manifest.Kustomization), root)
+	return files.Files()
 }
 
 // renderConfig returns the folder the overlay takes its ConfigMaps from:
 // the base's, or a folder of its own when the environment overrides values.
-func renderConfig(files manifest.Files, c *catalogue.Catalogue, env string) (string, error) {
+func renderConfig(files *manifest.Batch, c *catalogue.Catalogue, env string) string {
 	e := c.Environments[env]
 	if e == nil || len(e.Config) == 0 {
-		return manifest.BaseConfigDir(), nil
+		return manifest.BaseConfigDir()
 	}
 	dir := manifest.OverlayConfigDir(env)
 	k := manifest.NewKustomization()
@@ -89,13 +84,12 @@ func renderConfig(files manifest.Files, c *catalogue.Catalogue, env string) (str
 		})
 	}
 	k.Patches = []kusttypes.Patch{{Path: configPatch}}
-	if err := files.Add(path.Join(dir, configPatch), patches...); err != nil {
-		return "", err
-	}
-	return dir, files.Add(path.Join(dir, manifest.Kustomization), k)
+	files.Add(path.Join(dir, configPatch), patches...)
+	files.Add(path.Join(dir, manifest.Kustomization), k)
+	return dir
 }
 
-func renderService(files manifest.Files, c *catalogue.Catalogue, base, w *catalogue.Workload) error {
+func renderService(files *manifest.Batch, c *catalogue.Catalogue, base, w *catalogue.Workload) {
 	dir := manifest.OverlayServiceDir(w.Env, w.Name)
 	k := manifest.NewKustomization()
 	k.Resources = []string{manifest.Rel(dir, manifest.BaseServiceDir(w.Name))}
@@ -116,10 +110,8 @@ func renderService(files manifest.Files, c *catalogue.Catalogue, base, w *catalo
 			}}}},
 		},
 	}
-	if err := files.Add(path.Join(dir, deploymentPatch), patch); err != nil {
-		return err
-	}
-	return files.Add(path.Join(dir, manifest.Kustomization), k)
+	files.Add(path.Join(dir, deploymentPatch), patch)
+	files.Add(path.Join(dir, manifest.Kustomization), k)
 }
 
 // changedEnv lists the container env entries that differ from the base.

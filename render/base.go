@@ -21,7 +21,7 @@ const nonRootID = 65532
 // ServiceAccount, a Deployment and, when it has ports, a Service; per
 // config group a ConfigMap.
 func Base(c *catalogue.Catalogue) (manifest.Files, error) {
-	files := manifest.Files{}
+	var files manifest.Batch
 	root := manifest.NewKustomization()
 
 	if len(c.Config) > 0 {
@@ -30,14 +30,10 @@ func Base(c *catalogue.Catalogue) (manifest.Files, error) {
 		for _, group := range c.ConfigNames() {
 			// Prefixed, so that no group name can collide with kustomization.yaml.
 			name := "configmap-" + group + ".yaml"
-			if err := files.Add(path.Join(dir, name), configMap(c, group, c.ConfigValues(group, ""))); err != nil {
-				return nil, err
-			}
+			files.Add(path.Join(dir, name), configMap(c, group, c.ConfigValues(group, "")))
 			k.Resources = append(k.Resources, name)
 		}
-		if err := files.Add(path.Join(dir, manifest.Kustomization), k); err != nil {
-			return nil, err
-		}
+		files.Add(path.Join(dir, manifest.Kustomization), k)
 		root.Resources = append(root.Resources, "config")
 	}
 
@@ -52,20 +48,14 @@ func Base(c *catalogue.Catalogue) (manifest.Files, error) {
 			objects = append(objects, fileObject{"service.yaml", service(c, w)})
 		}
 		for _, o := range objects {
-			if err := files.Add(path.Join(dir, o.file), o.obj); err != nil {
-				return nil, err
-			}
+			files.Add(path.Join(dir, o.file), o.obj)
 			k.Resources = append(k.Resources, o.file)
 		}
-		if err := files.Add(path.Join(dir, manifest.Kustomization), k); err != nil {
-			return nil, err
-		}
+		files.Add(path.Join(dir, manifest.Kustomization), k)
 		root.Resources = append(root.Resources, path.Join("services", w.Name))
 	}
-	if err := files.Add(path.Join(manifest.BaseDir, manifest.Kustomization), root); err != nil {
-		return nil, err
-	}
-	return files, nil
+	files.Add(path.Join(manifest.BaseDir, manifest.Kustomization), root)
+	return files.Files()
 }
 
 // fileObject is one manifest and the file it goes to.

@@ -23,6 +23,9 @@ type Input struct {
 	// RepoPath is the output folder relative to the repository's root,
 	// which CODEOWNERS paths start from.
 	RepoPath string
+	// KustomizeOnly leaves out the Compose file and CODEOWNERS, for
+	// callers that only build overlays.
+	KustomizeOnly bool
 }
 
 // Render returns every file tandem generates for the input. It is pure:
@@ -42,6 +45,9 @@ func Render(in Input) (manifest.Files, error) {
 		for p, data := range overlay {
 			files[p] = data
 		}
+	}
+	if in.KustomizeOnly {
+		return files, nil
 	}
 	composeFile, err := compose.Render(c, compose.Options{ProjectDir: in.ProjectDir})
 	if err != nil {

@@ -35,7 +35,7 @@ Example:
 }
 
 func runBuild(out io.Writer, o buildOptions) error {
-	cat, generated, platform, err := renderInMemory(o.file, o.out)
+	cat, generated, platform, err := renderInMemoryFor(o.file, o.out, true)
 	if err != nil {
 		return err
 	}

@@ -137,7 +137,7 @@ func runRenderedDiff(out io.Writer, o diffOptions) error {
 	if o.output != "text" {
 		return usageErrorf("--rendered prints a unified diff; --output json is not supported with it")
 	}
-	cat, generated, platform, err := renderInMemory(o.file, o.out)
+	cat, generated, platform, err := renderInMemoryFor(o.file, o.out, true)
 	if err != nil {
 		return err
 	}
