@@ -27,6 +27,9 @@ func TestGolden(t *testing.T) {
 		t.Fatal(err)
 	}
 	golden.Check(t, "testdata/kinds.compose.yaml", got)
+	if _, err := LoadStrict("kinds", got); err != nil {
+		t.Errorf("compose-go's loader rejects the rendered file: %v", err)
+	}
 }
 
 func TestDevSecrets(t *testing.T) {
@@ -77,9 +80,22 @@ func TestAddMissingSecrets(t *testing.T) {
 
 func TestCheckRejectsInvalidCompose(t *testing.T) {
 	t.Parallel()
-	err := check("shop", []byte("services:\n  web:\n    image: web\n    depends_on: [db]\n"))
-	if err == nil || !strings.Contains(err.Error(), "db") {
-		t.Fatalf("check accepted a dependency on a missing service: %v", err)
+	for file, want := range map[string]string{
+		"services:\n  web:\n    image: web\n    depends_on: {db: {condition: service_started}}\n":      `service "web" depends on undefined service "db"`,
+		"services:\n  web:\n    image: web\n    volumes: [{type: volume, source: data, target: /d}]\n": `service "web" refers to undefined volume data`,
+		"services:\n  web:\n    image: web\n    prots: [80]\n":                                         "prots",
+	} {
+		if err := check([]byte(file)); err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("check(%q) = %v, want an error naming %q", file, err, want)
+		}
+		if _, err := LoadStrict("shop", []byte(file)); err == nil {
+			t.Errorf("compose-go loaded %q", file)
+		}
+	}
+	// What only the loader's decoding catches, LoadStrict does (tests run
+	// it on every file they render).
+	if _, err := LoadStrict("shop", []byte("services:\n  web:\n    image: web\n    healthcheck: {interval: soon}\n")); err == nil {
+		t.Error("compose-go loaded a healthcheck interval of soon")
 	}
 }
 

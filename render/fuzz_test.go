@@ -8,6 +8,8 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/tandemdev/tandem/catalogue"
+	"github.com/tandemdev/tandem/compose"
+	"github.com/tandemdev/tandem/manifest"
 )
 
 // FuzzRender: every catalogue that loads must render (the Compose file
@@ -35,6 +37,9 @@ func renderAndBuild(t *testing.T, data []byte) {
 	files, err := Render(Input{Catalogue: c, ProjectDir: ".."})
 	if err != nil {
 		t.Fatalf("a valid catalogue does not render: %v\n%s", err, data)
+	}
+	if _, err := compose.LoadStrict(c.Name, files[manifest.ComposeFile]); err != nil {
+		t.Fatalf("compose-go's loader rejects the rendered Compose file: %v\n%s", err, data)
 	}
 	for _, env := range c.DeployEnvironments() {
 		got, err := Build(c, files, env)

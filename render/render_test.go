@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/tandemdev/tandem/catalogue"
+	"github.com/tandemdev/tandem/compose"
 	"github.com/tandemdev/tandem/internal/golden"
 	"github.com/tandemdev/tandem/manifest"
 )
@@ -58,6 +59,9 @@ func TestExamples(t *testing.T) {
 				t.Fatal(err)
 			}
 			_, files := renderFixture(t, file, platform)
+			if _, err := compose.LoadStrict(c.Name, files[manifest.ComposeFile]); err != nil {
+				t.Errorf("compose-go's loader rejects the example's Compose file: %v", err)
+			}
 			if golden.Updating() {
 				if _, err := Write(dir, files); err != nil {
 					t.Fatal(err)
