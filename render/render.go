@@ -32,6 +32,19 @@ type Input struct {
 // the same input gives the same bytes.
 func Render(in Input) (manifest.Files, error) {
 	c := in.Catalogue
+	// The Compose file is independent of the kustomize tree; rendering it
+	// beside the tree keeps both cores busy.
+	type composeResult struct {
+		data []byte
+		err  error
+	}
+	composed := make(chan composeResult, 1)
+	if !in.KustomizeOnly {
+		go func() {
+			data, err := compose.Render(c, compose.Options{ProjectDir: in.ProjectDir})
+			composed <- composeResult{data, err}
+		}()
+	}
 	files, err := Base(c)
 	if err != nil {
 		return nil, fmt.Errorf("rendering the base: %w", err)
@@ -49,11 +62,11 @@ func Render(in Input) (manifest.Files, error) {
 	if in.KustomizeOnly {
 		return files, nil
 	}
-	composeFile, err := compose.Render(c, compose.Options{ProjectDir: in.ProjectDir})
-	if err != nil {
-		return nil, err
+	composeFile := <-composed
+	if composeFile.err != nil {
+		return nil, composeFile.err
 	}
-	files[manifest.ComposeFile] = composeFile
+	files[manifest.ComposeFile] = composeFile.data
 	if c.Owners != nil {
 		files[manifest.CodeOwnersFile] = codeOwners(c.Owners, in.RepoPath)
 	}

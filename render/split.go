@@ -29,9 +29,10 @@ import (
 
 // splitPlan is a split build of one overlay.
 type splitPlan struct {
-	env   string
-	units []*unit
-	owner map[string]*unit // "Kind/name" → the unit whose resources hold it
+	env       string
+	namespace string
+	units     []*unit
+	owner     map[string]*unit // "Kind/name" → the unit whose resources hold it
 }
 
 type unit struct {
@@ -135,17 +136,7 @@ func planSplit(files manifest.Files, env string) (*splitPlan, string) {
 		target.files[file] = content
 	}
 
-	for _, u := range plan.units {
-		k := manifest.NewKustomization()
-		k.Namespace = root.Namespace
-		k.Resources = []string{u.entry}
-		for _, p := range u.patches {
-			k.Patches = append(k.Patches, kusttypes.Patch{Path: p})
-		}
-		if err := u.files.Add(path.Join(overlay, manifest.Kustomization), k); err != nil {
-			return nil, err.Error()
-		}
-	}
+	plan.namespace = root.Namespace
 	plan.owner = owner
 	return plan, ""
 }
@@ -219,7 +210,7 @@ func (p *splitPlan) build() ([]byte, error) {
 		go func() {
 			defer wg.Done()
 			for i := range next {
-				results[i], errs[i] = buildUnit(p.units[i], p.env)
+				results[i], errs[i] = p.buildUnit(p.units[i])
 			}
 		}()
 	}
@@ -258,10 +249,22 @@ func (p *splitPlan) build() ([]byte, error) {
 	return out, nil
 }
 
-// buildUnit builds one unit and encodes its resources as kustomize prints
-// them.
-func buildUnit(u *unit, env string) ([]built, error) {
-	resources, err := buildUnitResources(u, env)
+// buildUnit builds one unit, with the overlay's namespace and the
+// platform patches that target it, and encodes its resources as kustomize
+// prints them.
+func (p *splitPlan) buildUnit(u *unit) ([]built, error) {
+	k := manifest.NewKustomization()
+	k.Namespace = p.namespace
+	k.Resources = []string{u.entry}
+	for _, patch := range u.patches {
+		k.Patches = append(k.Patches, kusttypes.Patch{Path: patch})
+	}
+	root, err := manifest.Encode(k)
+	if err != nil {
+		return nil, err
+	}
+	files := manifest.Files{path.Join(manifest.OverlayDir(p.env), manifest.Kustomization): root}
+	resources, err := buildUnitResources(files.Merge(u.files), p.env)
 	if err != nil {
 		return nil, err
 	}
@@ -277,9 +280,9 @@ func buildUnit(u *unit, env string) ([]built, error) {
 	return out, nil
 }
 
-func buildUnitResources(u *unit, env string) ([]*resource.Resource, error) {
+func buildUnitResources(files manifest.Files, env string) ([]*resource.Resource, error) {
 	fs := filesys.MakeFsInMemory()
-	for p, content := range u.files {
+	for p, content := range files {
 		if err := fs.WriteFile("/"+p, content); err != nil {
 			return nil, err
 		}

@@ -152,8 +152,8 @@ func TestLegacySorterMatchesKustomize(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	u := &unit{files: files.Merge(manifest.Files{"overlays/x/kustomization.yaml": []byte("resources: [../../all]\n")})}
-	resources, err := buildUnitResources(u, "x")
+	u := &unit{entry: "../../all", files: files}
+	resources, err := buildUnitResources(files.Merge(manifest.Files{"overlays/x/kustomization.yaml": []byte("resources: [../../all]\n")}), "x")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -10,6 +10,8 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+	"sync"
+	"sync/atomic"
 
 	"github.com/tandemdev/tandem/manifest"
 )
@@ -65,7 +67,9 @@ func write(d disk, dir string, files manifest.Files) (Result, error) {
 	if err != nil {
 		return res, err
 	}
-	var conflicts []string
+	var conflicts, changed []string
+	existed := map[string]bool{}
+	tree := newTreeCheck(dir)
 	for _, p := range files.Paths() {
 		if !safePath(p) {
 			return res, fmt.Errorf("refusing to write %q: outside the output folder", p)
@@ -73,8 +77,15 @@ func write(d disk, dir string, files manifest.Files) (Result, error) {
 		if manifest.PlatformOwned(p) {
 			return res, fmt.Errorf("refusing to write %q: the patches folders belong to the platform team", p)
 		}
-		if err := checkWritable(dir, p); err != nil {
+		old, exists, err := tree.current(p)
+		switch {
+		case err != nil:
 			conflicts = append(conflicts, err.Error())
+		case exists && bytes.Equal(old, files[p]):
+			res.Unchanged = append(res.Unchanged, p)
+		default:
+			changed = append(changed, p)
+			existed[p] = exists
 		}
 	}
 	if len(conflicts) > 0 {
@@ -83,16 +94,8 @@ func write(d disk, dir string, files manifest.Files) (Result, error) {
 	}
 
 	removeStaleStaging(dir)
-	var changed []string
-	for _, p := range files.Paths() {
-		if old, err := os.ReadFile(filepath.Join(dir, filepath.FromSlash(p))); err == nil && bytes.Equal(old, files[p]) {
-			res.Unchanged = append(res.Unchanged, p)
-		} else {
-			changed = append(changed, p)
-		}
-	}
 	if len(changed) > 0 {
-		if err := stageAndMove(d, dir, files, changed); err != nil {
+		if err := stageAndMove(d, dir, files, changed, existed); err != nil {
 			return Result{}, err
 		}
 	}
@@ -112,7 +115,7 @@ func write(d disk, dir string, files manifest.Files) (Result, error) {
 
 // stageAndMove writes the changed files into a staging folder, then renames
 // them into place; if any write fails, nothing in dir has changed.
-func stageAndMove(d disk, dir string, files manifest.Files, changed []string) error {
+func stageAndMove(d disk, dir string, files manifest.Files, changed []string, existed map[string]bool) error {
 	if err := d.MkdirAll(dir, 0o755); err != nil {
 		return err
 	}
@@ -121,14 +124,29 @@ func stageAndMove(d disk, dir string, files manifest.Files, changed []string) er
 		return err
 	}
 	defer os.RemoveAll(staging)
-	staged := func(p string) string { return filepath.Join(staging, "new", filepath.FromSlash(p)) }
-	for _, p := range changed {
-		if err := d.MkdirAll(filepath.Dir(staged(p)), 0o755); err != nil {
+	// Folders made once need no second look: on some filesystems every
+	// system call is dear, and a render makes thousands.
+	made := map[string]bool{}
+	mkdirAll := func(p string) error {
+		if made[p] {
+			return nil
+		}
+		if err := d.MkdirAll(p, 0o755); err != nil {
 			return err
 		}
-		if err := d.WriteFile(staged(p), files[p], 0o644); err != nil {
-			return fmt.Errorf("writing %s: %w (nothing in %s was changed)", p, err, dir)
+		for ; !made[p] && p != dir && p != filepath.Dir(p); p = filepath.Dir(p) {
+			made[p] = true
 		}
+		return nil
+	}
+	staged := func(p string) string { return filepath.Join(staging, "new", filepath.FromSlash(p)) }
+	for _, p := range changed {
+		if err := mkdirAll(filepath.Dir(staged(p))); err != nil {
+			return err
+		}
+	}
+	if err := writeAll(d, changed, staged, files); err != nil {
+		return fmt.Errorf("%w (nothing in %s was changed)", err, dir)
 	}
 	// Each old file is moved aside before its new one moves in, so that a
 	// failed rename can put every file back as it was.
@@ -136,12 +154,10 @@ func stageAndMove(d disk, dir string, files manifest.Files, changed []string) er
 	backup := func(p string) string { return filepath.Join(staging, "old", filepath.FromSlash(p)) }
 	for _, p := range changed {
 		target := filepath.Join(dir, filepath.FromSlash(p))
-		err := d.MkdirAll(filepath.Dir(target), 0o755)
-		if err == nil {
-			if _, statErr := os.Lstat(target); statErr == nil {
-				if err = d.MkdirAll(filepath.Dir(backup(p)), 0o755); err == nil {
-					err = d.Rename(target, backup(p))
-				}
+		err := mkdirAll(filepath.Dir(target))
+		if err == nil && existed[p] {
+			if err = mkdirAll(filepath.Dir(backup(p))); err == nil {
+				err = d.Rename(target, backup(p))
 			}
 		}
 		if err == nil {
@@ -154,6 +170,36 @@ func stageAndMove(d disk, dir string, files manifest.Files, changed []string) er
 			return fmt.Errorf("moving %s into place: %w (the previous files were put back)", p, err)
 		}
 		moved = append(moved, p)
+	}
+	return nil
+}
+
+// writeAll writes the changed files into the staging folder, a few at a
+// time; the first failure in path order is the one reported.
+func writeAll(d disk, changed []string, staged func(string) string, files manifest.Files) error {
+	errs := make([]error, len(changed))
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range 4 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := int(next.Add(1) - 1); i < len(changed); i = int(next.Add(1) - 1) {
+				if err := d.WriteFile(staged(changed[i]), files[changed[i]], 0o644); err != nil {
+					errs[i] = fmt.Errorf("writing %s: %w", changed[i], err)
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	return firstError(errs)
+}
+
+func firstError(errs []error) error {
+	for _, err := range errs {
+		if err != nil {
+			return err
+		}
 	}
 	return nil
 }
@@ -184,31 +230,63 @@ func removeStaleStaging(dir string) {
 	}
 }
 
-// checkWritable reports a file in the way of p that tandem did not generate,
-// or a symbolic link on the way that could lead outside dir.
-func checkWritable(dir, p string) error {
-	cur := dir
-	for _, part := range strings.Split(p, "/") {
-		cur = filepath.Join(cur, part)
-		info, err := os.Lstat(cur)
-		if errors.Is(err, fs.ErrNotExist) {
-			return nil
+// treeCheck reads what is at the paths a render writes, remembering the
+// folders on the way so each is looked at once.
+type treeCheck struct {
+	dir     string
+	folders map[string]bool // relative folder → it exists (as a real folder)
+}
+
+func newTreeCheck(dir string) *treeCheck { return &treeCheck{dir: dir, folders: map[string]bool{}} }
+
+// current returns the content of the file at p and whether there is one.
+// It is an error when something tandem did not generate is in the way: a
+// file without the header, or a symbolic link that could lead outside dir.
+func (t *treeCheck) current(p string) ([]byte, bool, error) {
+	parts := strings.Split(p, "/")
+	for i := range parts[:len(parts)-1] {
+		folder := strings.Join(parts[:i+1], "/")
+		exists, known := t.folders[folder]
+		if !known {
+			var err error
+			if exists, err = t.lstat(folder); err != nil {
+				return nil, false, err
+			}
+			t.folders[folder] = exists
 		}
-		if err != nil {
-			return err
-		}
-		if info.Mode()&fs.ModeSymlink != 0 {
-			return fmt.Errorf("%s: is a symbolic link", cur)
+		if !exists {
+			return nil, false, nil
 		}
 	}
-	data, err := os.ReadFile(cur)
+	exists, err := t.lstat(p)
+	if err != nil || !exists {
+		return nil, false, err
+	}
+	full := filepath.Join(t.dir, filepath.FromSlash(p))
+	data, err := os.ReadFile(full)
 	if err != nil {
-		return err
+		return nil, false, err
 	}
 	if !manifest.Generated(data) {
-		return fmt.Errorf("%s: has no %q header", cur, strings.TrimSpace(manifest.Header))
+		return nil, false, fmt.Errorf("%s: has no %q header", full, strings.TrimSpace(manifest.Header))
 	}
-	return nil
+	return data, true, nil
+}
+
+// lstat tells whether rel exists, refusing a symbolic link.
+func (t *treeCheck) lstat(rel string) (bool, error) {
+	full := filepath.Join(t.dir, filepath.FromSlash(rel))
+	info, err := os.Lstat(full)
+	if errors.Is(err, fs.ErrNotExist) {
+		return false, nil
+	}
+	if err != nil {
+		return false, err
+	}
+	if info.Mode()&fs.ModeSymlink != 0 {
+		return false, fmt.Errorf("%s: is a symbolic link", full)
+	}
+	return true, nil
 }
 
 // generatedFiles lists the files under dir that carry tandem's header.
