@@ -8,8 +8,8 @@ import (
 	"github.com/google/go-cmp/cmp"
 	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
-	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/api/resource"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/util/intstr"
 	"k8s.io/utils/ptr"
 	sigsyaml "sigs.k8s.io/yaml"
@@ -68,8 +68,8 @@ func TestEncodeMatchesSigsYAML(t *testing.T) {
 				Containers: []corev1.Container{{
 					Name:    "orders",
 					Command: []string{"sh", "-c", "echo $HOME\nexit 0", "", "~", "null", "0x1F", "1e3", " padded ", "#hash", "- dash", "key: value", "é ✓"},
-					Env: []corev1.EnvVar{{Name: "EMPTY"}, {Name: "TRUE", Value: "true"}, {Name: "OCTAL", Value: "0755"}, {Name: "FLOAT", Value: "0.05"}},
-					Ports: []corev1.ContainerPort{{Name: "http", ContainerPort: 8080}},
+					Env:     []corev1.EnvVar{{Name: "EMPTY"}, {Name: "TRUE", Value: "true"}, {Name: "OCTAL", Value: "0755"}, {Name: "FLOAT", Value: "0.05"}},
+					Ports:   []corev1.ContainerPort{{Name: "http", ContainerPort: 8080}},
 					Resources: corev1.ResourceRequirements{Requests: corev1.ResourceList{
 						corev1.ResourceCPU: resource.MustParse("250m"), corev1.ResourceMemory: resource.MustParse("256Mi"),
 					}},
