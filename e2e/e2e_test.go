@@ -132,6 +132,26 @@ func TestBuildMatchesKubectlKustomize(t *testing.T) {
 			}
 		})
 	}
+
+	// A component spans every service, so build falls back to one whole
+	// kustomize build; the bytes must still be kubectl's.
+	component := filepath.Join(dir, "deploy", "components", "team")
+	if err := os.MkdirAll(component, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(component, "kustomization.yaml"),
+		[]byte("apiVersion: kustomize.config.k8s.io/v1alpha1\nkind: Component\nlabels:\n- pairs: {team: shop}\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	mustRun(t, dir, tandemBin, "render")
+	want := mustRun(t, dir, "kubectl", "kustomize", filepath.Join("deploy", "overlays", "prod"))
+	r := run(t, dir, tandemBin, "build", "prod", "--verbose")
+	if r.code != 0 || r.stdout != want || !strings.Contains(r.stderr, "in one kustomize build: components apply across services") {
+		t.Errorf("with a component: exit %d, %s\n(-kubectl +tandem):\n%s", r.code, r.stderr, cmp.Diff(want, r.stdout))
+	}
+	if !strings.Contains(r.stdout, "team: shop") {
+		t.Error("the component's label is not applied")
+	}
 }
 
 // composeCommand is `docker compose` where the plugin exists, else the

@@ -16,27 +16,34 @@ import (
 // manifests of env's overlay, byte for byte what `kubectl kustomize` prints
 // for the same tree on disk.
 func Build(c *catalogue.Catalogue, files manifest.Files, env string) ([]byte, error) {
+	out, _, err := BuildExplained(c, files, env)
+	return out, err
+}
+
+// BuildExplained is Build, and says how it built: unit by unit, or in one
+// kustomize build and why.
+func BuildExplained(c *catalogue.Catalogue, files manifest.Files, env string) ([]byte, string, error) {
 	choices := "the catalogue declares no environment besides dev; add one under environments"
 	if deploy := c.DeployEnvironments(); len(deploy) > 0 {
 		choices = "choose one of: " + strings.Join(deploy, ", ")
 	}
 	if env == catalogue.DevEnvironment {
-		return nil, fmt.Errorf("%w: %s runs locally from %s; it has no kustomize overlay (%s)",
+		return nil, "", fmt.Errorf("%w: %s runs locally from %s; it has no kustomize overlay (%s)",
 			ErrUnknownEnvironment, env, manifest.ComposeFile, choices)
 	}
 	if _, ok := c.Environments[env]; !ok {
-		return nil, fmt.Errorf("%w: %q (%s)", ErrUnknownEnvironment, env, choices)
+		return nil, "", fmt.Errorf("%w: %q (%s)", ErrUnknownEnvironment, env, choices)
 	}
-	out, _, err := buildExplained(files, env)
+	out, how, err := buildExplained(files, env)
 	if err == nil {
-		return out, nil
+		return out, how, nil
 	}
 	// kustomize names neither the patch file nor the line of a patch whose
 	// target is gone; find them instead of passing its message on.
 	if stale, staleErr := StalePatches(c, files, env); staleErr == nil && len(stale) > 0 {
-		return nil, staleError(stale)
+		return nil, how, staleError(stale)
 	}
-	return nil, err
+	return nil, how, err
 }
 
 // build runs krusty on files in memory, in kubectl's resource order.

@@ -80,6 +80,23 @@ func TestRenderAndBuild(t *testing.T) {
 	if code != ExitOK || !strings.HasPrefix(stdout, "apiVersion: v1\n") || !strings.Contains(stdout, "image: registry.example.com/shop/orders:1.4.2\n") {
 		t.Errorf("build prod: exit %d, stderr %q, stdout starts %q", code, stderr, stdout[:min(len(stdout), 200)])
 	}
+
+	// --verbose says how: unit by unit, or whole and why.
+	code, split, stderr := run(t, "build", "prod", "--verbose", "-f", file, "-o", out)
+	if code != ExitOK || split != stdout || stderr != "tandem: built prod as 8 units, each alone, merged in kustomize's order\n" {
+		t.Errorf("build prod --verbose: exit %d, stderr %q", code, stderr)
+	}
+	component := filepath.Join(out, "components", "team")
+	if err := os.MkdirAll(component, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(component, "kustomization.yaml"), []byte("apiVersion: kustomize.config.k8s.io/v1alpha1\nkind: Component\nlabels:\n- pairs: {team: shop}\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, whole, stderr := run(t, "build", "prod", "--verbose", "-f", file, "-o", out)
+	if code != ExitOK || !strings.Contains(whole, "team: shop") || stderr != "tandem: built prod in one kustomize build: components apply across services\n" {
+		t.Errorf("build prod --verbose with a component: exit %d, stderr %q", code, stderr)
+	}
 }
 
 func TestRenderKeepsDevSecretValues(t *testing.T) {

@@ -1,7 +1,7 @@
 package app
 
 import (
-	"io"
+	"fmt"
 
 	"github.com/urfave/cli/v2"
 
@@ -10,6 +10,7 @@ import (
 
 type buildOptions struct {
 	env, file, out string
+	verbose        bool
 }
 
 func buildCommand(streams Streams) *cli.Command {
@@ -22,27 +23,37 @@ DIR/overlays/ENV/patches/, and builds the environment's overlay with the
 kustomize API. The output is exactly what 'kubectl kustomize DIR/overlays/ENV'
 prints after 'tandem render'. Nothing is written.
 
+Each service is built alone, on every core, and the results merged in
+kustomize's order, where that gives the same bytes as one build; otherwise
+(components, a patch that spans services, ...) the overlay is built whole.
+--verbose says which, and why.
+
 Example:
    tandem build prod -f tandem.yaml > prod.yaml`,
-		Flags: []cli.Flag{fileFlag(), outFlag()},
+		Flags: []cli.Flag{fileFlag(), outFlag(),
+			&cli.BoolFlag{Name: "verbose", Aliases: []string{"v"}, Usage: "say on standard error how the overlay was built"},
+		},
 		Action: action(func(c *cli.Context) error {
 			if c.NArg() != 1 {
 				return usageErrorf("build takes one environment, e.g. tandem build prod")
 			}
-			return runBuild(streams.Out, buildOptions{env: c.Args().First(), file: c.String("file"), out: c.String("out")})
+			return runBuild(streams, buildOptions{env: c.Args().First(), file: c.String("file"), out: c.String("out"), verbose: c.Bool("verbose")})
 		}),
 	}
 }
 
-func runBuild(out io.Writer, o buildOptions) error {
+func runBuild(streams Streams, o buildOptions) error {
 	cat, generated, platform, err := renderInMemoryFor(o.file, o.out, true)
 	if err != nil {
 		return err
 	}
-	manifests, err := render.Build(cat, generated.Merge(platform), o.env)
+	manifests, how, err := render.BuildExplained(cat, generated.Merge(platform), o.env)
+	if o.verbose && how != "" {
+		fmt.Fprintf(streams.Err, "tandem: %s\n", how)
+	}
 	if err != nil {
 		return err
 	}
-	_, err = out.Write(manifests)
+	_, err = streams.Out.Write(manifests)
 	return err
 }
