@@ -96,6 +96,47 @@ func Encode(objects ...any) ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
+// YAMLFromJSON prints a JSON document as sigs.k8s.io/yaml.JSONToYAML does,
+// which is how kustomize prints what it built, without its YAML parse of
+// the JSON: the JSON values, numbers typed as yaml.v2 would read them,
+// printed by the same yaml.v2.
+func YAMLFromJSON(raw []byte) ([]byte, error) {
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	dec.UseNumber()
+	var tree any
+	if err := dec.Decode(&tree); err != nil {
+		return nil, err
+	}
+	return yaml.Marshal(typeNumbers(tree))
+}
+
+// typeNumbers turns JSON numbers into the Go types yaml.v2 resolves their
+// text to: integers that fit, else floats.
+func typeNumbers(v any) any {
+	switch t := v.(type) {
+	case map[string]any:
+		for k, child := range t {
+			t[k] = typeNumbers(child)
+		}
+	case []any:
+		for i, child := range t {
+			t[i] = typeNumbers(child)
+		}
+	case json.Number:
+		if i, err := strconv.ParseInt(string(t), 10, 64); err == nil {
+			return int(i)
+		}
+		if u, err := strconv.ParseUint(string(t), 10, 64); err == nil {
+			return u
+		}
+		if f, err := strconv.ParseFloat(string(t), 64); err == nil {
+			return f
+		}
+		return string(t) // out of range: yaml.v2 keeps its text
+	}
+	return v
+}
+
 // jsonTree is obj as JSON values, with numbers kept exact for prune.
 func jsonTree(obj any) (any, error) {
 	raw, err := json.Marshal(obj)
@@ -108,9 +149,9 @@ func jsonTree(obj any) (any, error) {
 	return tree, dec.Decode(&tree)
 }
 
-// prune drops null values at every depth and turns numbers into the Go
-// types yaml.v2 resolves their JSON text to: integers that fit, else
-// floats. yaml.v2 then prints them as it prints the JSON it parses.
+// prune drops null values at every depth and types numbers (see
+// typeNumbers), so that yaml.v2 prints them as it prints the JSON it
+// parses.
 func prune(v any) any {
 	switch t := v.(type) {
 	case map[string]any:
@@ -127,17 +168,8 @@ func prune(v any) any {
 			t[i] = prune(child)
 		}
 		return t
-	case json.Number:
-		if i, err := strconv.ParseInt(string(t), 10, 64); err == nil {
-			return int(i)
-		}
-		if u, err := strconv.ParseUint(string(t), 10, 64); err == nil {
-			return u
-		}
-		f, _ := strconv.ParseFloat(string(t), 64)
-		return f
 	}
-	return v
+	return typeNumbers(v)
 }
 
 // Batch collects the files of a render and encodes them all at once, on

@@ -108,3 +108,25 @@ func TestEncodeKeepsLargeIntegers(t *testing.T) {
 		t.Errorf("got\n%s\nwant\n%s", got, want)
 	}
 }
+
+// TestYAMLFromJSONMatchesSigsYAML: what kustomize prints through
+// sigs.k8s.io/yaml.JSONToYAML, YAMLFromJSON prints too.
+func TestYAMLFromJSONMatchesSigsYAML(t *testing.T) {
+	for _, doc := range []string{
+		`{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"x","annotations":null},"data":{"a":"true","b":"1.0","c":"","d":"~","e":"line\nbreak","f":" padded","g":"é"}}`,
+		`{"n":[0,-1,1.5,1e3,1.0,-0,9007199254740993,18446744073709551615,-9223372036854775808,1e400,0.1]}`,
+		`{"empty":{},"list":[],"nested":[[{"k":null}]],"bool":[true,false],"10":"a","9":"b"}`,
+	} {
+		want, err := sigsyaml.JSONToYAML([]byte(doc))
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := YAMLFromJSON([]byte(doc))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if diff := cmp.Diff(string(want), string(got)); diff != "" {
+			t.Errorf("%s (-JSONToYAML +YAMLFromJSON):\n%s", doc, diff)
+		}
+	}
+}

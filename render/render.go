@@ -3,6 +3,7 @@ package render
 import (
 	"fmt"
 	"path"
+	"slices"
 	"strings"
 
 	"github.com/tandemdev/tandem/catalogue"
@@ -23,9 +24,10 @@ type Input struct {
 	// RepoPath is the output folder relative to the repository's root,
 	// which CODEOWNERS paths start from.
 	RepoPath string
-	// KustomizeOnly leaves out the Compose file and CODEOWNERS, for
-	// callers that only build overlays.
-	KustomizeOnly bool
+	// Overlays, when set, limits the render to the kustomize base and the
+	// overlays of these environments, leaving out the Compose file and
+	// CODEOWNERS: what building them needs.
+	Overlays []string
 }
 
 // Render returns every file tandem generates for the input. It is pure:
@@ -39,7 +41,8 @@ func Render(in Input) (manifest.Files, error) {
 		err  error
 	}
 	composed := make(chan composeResult, 1)
-	if !in.KustomizeOnly {
+	kustomizeOnly := in.Overlays != nil
+	if !kustomizeOnly {
 		go func() {
 			data, err := compose.Render(c, compose.Options{ProjectDir: in.ProjectDir})
 			composed <- composeResult{data, err}
@@ -51,6 +54,9 @@ func Render(in Input) (manifest.Files, error) {
 	}
 	components := componentDirs(in.Platform)
 	for _, env := range c.DeployEnvironments() {
+		if kustomizeOnly && !slices.Contains(in.Overlays, env) {
+			continue
+		}
 		overlay, err := overlays.Render(c, env, platformPatches(in.Platform, env), components)
 		if err != nil {
 			return nil, fmt.Errorf("rendering overlay %q: %w", env, err)
@@ -59,7 +65,7 @@ func Render(in Input) (manifest.Files, error) {
 			files[p] = data
 		}
 	}
-	if in.KustomizeOnly {
+	if kustomizeOnly {
 		return files, nil
 	}
 	composeFile := <-composed

@@ -43,7 +43,7 @@ Example:
 }
 
 func runBuild(streams Streams, o buildOptions) error {
-	cat, generated, platform, err := renderInMemoryFor(o.file, o.out, true)
+	cat, generated, platform, err := renderInMemoryFor(o.file, o.out, []string{o.env})
 	if err != nil {
 		return err
 	}

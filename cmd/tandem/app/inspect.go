@@ -137,7 +137,7 @@ func runRenderedDiff(out io.Writer, o diffOptions) error {
 	if o.output != "text" {
 		return usageErrorf("--rendered prints a unified diff; --output json is not supported with it")
 	}
-	cat, generated, platform, err := renderInMemoryFor(o.file, o.out, true)
+	cat, generated, platform, err := renderInMemoryFor(o.file, o.out, []string{o.from, o.to})
 	if err != nil {
 		return err
 	}

@@ -117,12 +117,12 @@ func resolveOut(out string) string {
 // patches found in the output folder; it returns the generated files and
 // the platform's apart, since only the former are ever written.
 func renderInMemory(file, out string) (cat *catalogue.Catalogue, generated, platform manifest.Files, err error) {
-	return renderInMemoryFor(file, out, false)
+	return renderInMemoryFor(file, out, nil)
 }
 
-// renderInMemoryFor renders everything, or with kustomizeOnly only what
-// overlays build from.
-func renderInMemoryFor(file, out string, kustomizeOnly bool) (cat *catalogue.Catalogue, generated, platform manifest.Files, err error) {
+// renderInMemoryFor renders everything, or, given environments, only what
+// building their overlays needs.
+func renderInMemoryFor(file, out string, overlays []string) (cat *catalogue.Catalogue, generated, platform manifest.Files, err error) {
 	out = resolveOut(out)
 	cat, err = catalogue.Load(file)
 	if err != nil {
@@ -140,7 +140,7 @@ func renderInMemoryFor(file, out string, kustomizeOnly bool) (cat *catalogue.Cat
 	if err != nil {
 		return nil, nil, nil, err
 	}
-	generated, err = render.Render(render.Input{Catalogue: cat, ProjectDir: projectDir, Platform: platform, RepoPath: repoPath, KustomizeOnly: kustomizeOnly})
+	generated, err = render.Render(render.Input{Catalogue: cat, ProjectDir: projectDir, Platform: platform, RepoPath: repoPath, Overlays: overlays})
 	if err != nil {
 		return nil, nil, nil, err
 	}
