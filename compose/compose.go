@@ -19,7 +19,6 @@ import (
 	"github.com/compose-spec/compose-go/v2/schema"
 	"github.com/compose-spec/compose-go/v2/types"
 	"go.yaml.in/yaml/v3"
-	yamlv4 "go.yaml.in/yaml/v4"
 
 	"github.com/tandemdev/tandem/catalogue"
 	"github.com/tandemdev/tandem/manifest"
@@ -285,7 +284,7 @@ func healthCheck(test []string) *types.HealthCheckConfig {
 // passes as the project name instead, and depends_on's required, whose
 // default is the value tandem would write).
 func marshal(p *types.Project) ([]byte, error) {
-	var doc yamlv4.Node
+	var doc yaml.Node
 	if err := doc.Encode(p); err != nil {
 		return nil, err
 	}
@@ -303,7 +302,7 @@ func marshal(p *types.Project) ([]byte, error) {
 		}
 	}
 	var buf bytes.Buffer
-	enc := yamlv4.NewEncoder(&buf)
+	enc := yaml.NewEncoder(&buf)
 	enc.SetIndent(2)
 	if err := enc.Encode(&doc); err != nil {
 		return nil, err
@@ -311,7 +310,7 @@ func marshal(p *types.Project) ([]byte, error) {
 	return buf.Bytes(), enc.Close()
 }
 
-func lookup(m *yamlv4.Node, key string) *yamlv4.Node {
+func lookup(m *yaml.Node, key string) *yaml.Node {
 	for i := 0; i+1 < len(m.Content); i += 2 {
 		if m.Content[i].Value == key {
 			return m.Content[i+1]
@@ -320,7 +319,7 @@ func lookup(m *yamlv4.Node, key string) *yamlv4.Node {
 	return nil
 }
 
-func deleteKey(m *yamlv4.Node, key string) {
+func deleteKey(m *yaml.Node, key string) {
 	for i := 0; i+1 < len(m.Content); i += 2 {
 		if m.Content[i].Value == key {
 			m.Content = append(m.Content[:i], m.Content[i+2:]...)

@@ -13,6 +13,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/tandemdev/tandem/internal/synth"
 	"github.com/tandemdev/tandem/internal/testfs"
 )
 
@@ -146,7 +147,7 @@ func TestBuildMatchesKubectlKustomize(t *testing.T) {
 	mustRun(t, dir, tandemBin, "render")
 	want := mustRun(t, dir, "kubectl", "kustomize", filepath.Join("deploy", "overlays", "prod"))
 	r := run(t, dir, tandemBin, "build", "prod", "--verbose")
-	if r.code != 0 || r.stdout != want || !strings.Contains(r.stderr, "in one kustomize build: components apply across services") {
+	if r.code != 0 || r.stdout != want || !strings.Contains(r.stderr, "prod: one kustomize build, because components apply across services") {
 		t.Errorf("with a component: exit %d, %s\n(-kubectl +tandem):\n%s", r.code, r.stderr, cmp.Diff(want, r.stdout))
 	}
 	if !strings.Contains(r.stdout, "team: shop") {
@@ -295,5 +296,55 @@ func TestPlatformPatchesSurviveInAGitRepository(t *testing.T) {
 	}
 	if got, _ := os.ReadFile(filepath.Join(dir, patchPath)); string(got) != patch {
 		t.Errorf("the stale platform patch was changed:\n%s", got)
+	}
+}
+
+// TestSplitBuildMatchesKubectlAt200Services: on a synthetic catalogue of
+// 200 services (shared config groups, platform patches, one of them
+// spanning two services and a config group) tandem build splits the
+// overlay into units and prints kubectl kustomize's bytes; with a
+// component it falls back to one build, and still does.
+func TestSplitBuildMatchesKubectlAt200Services(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "tandem.yaml"), synth.Catalogue(200), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	writeFiles(t, filepath.Join(dir, "deploy"), synth.PlatformPatches(200))
+	check := func(wantHow string) string {
+		t.Helper()
+		mustRun(t, dir, tandemBin, "render")
+		want := mustRun(t, dir, "kubectl", "kustomize", filepath.Join("deploy", "overlays", "prod"))
+		r := run(t, dir, tandemBin, "build", "prod", "--verbose")
+		if r.code != 0 || !strings.Contains(r.stderr, wantHow) {
+			t.Fatalf("tandem build prod: exit %d, stderr %q; want %q", r.code, r.stderr, wantHow)
+		}
+		if r.stdout != want {
+			t.Errorf("tandem build prod (%s) differs from kubectl kustomize (-kubectl +tandem):\n%s", wantHow, cmp.Diff(want, r.stdout))
+		}
+		return r.stdout
+	}
+	split := check("prod: 201 units, each built alone")
+	for _, want := range []string{"priorityClassName: high", "OTEL_TRACES_SAMPLER: parentbased_traceidratio", "pool: pool-0"} {
+		if !strings.Contains(split, want) {
+			t.Errorf("a platform patch is missing from the build: no %q", want)
+		}
+	}
+	writeFiles(t, filepath.Join(dir, "deploy"), map[string][]byte{
+		"components/team/kustomization.yaml": []byte("apiVersion: kustomize.config.k8s.io/v1alpha1\nkind: Component\nlabels:\n- pairs: {team: synth}\n"),
+	})
+	check("prod: one kustomize build, because components apply across services")
+}
+
+func writeFiles[C string | []byte](t *testing.T, dir string, files map[string]C) {
+	t.Helper()
+	for p, content := range files {
+		full := filepath.Join(dir, filepath.FromSlash(p))
+		if err := os.MkdirAll(filepath.Dir(full), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(full, []byte(content), 0o644); err != nil {
+			t.Fatal(err)
+		}
 	}
 }

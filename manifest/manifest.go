@@ -146,7 +146,8 @@ func jsonTree(obj any) (any, error) {
 	dec := json.NewDecoder(bytes.NewReader(raw))
 	dec.UseNumber()
 	var tree any
-	return tree, dec.Decode(&tree)
+	err = dec.Decode(&tree)
+	return tree, err
 }
 
 // prune drops null values at every depth and types numbers (see

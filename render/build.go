@@ -60,12 +60,12 @@ func buildExplained(files manifest.Files, env string) ([]byte, string, error) {
 	if plan != nil {
 		out, err := plan.build()
 		if err == nil {
-			return out, fmt.Sprintf("built %s as %d units, each alone, merged in kustomize's order", env, len(plan.units)), nil
+			return out, fmt.Sprintf("%s: %d units, each built alone, merged in kustomize's order", env, len(plan.units)), nil
 		}
 		reason = err.Error()
 	}
 	out, err := buildWhole(files, env)
-	return out, fmt.Sprintf("built %s in one kustomize build: %s", env, reason), err
+	return out, fmt.Sprintf("%s: one kustomize build, because %s", env, reason), err
 }
 
 // buildWhole runs one krusty build of the overlay.

@@ -1,13 +1,17 @@
 package render
 
 import (
+	"bytes"
+	"errors"
 	"fmt"
+	"io"
 	"path"
 	"runtime"
 	"sort"
 	"strings"
 	"sync"
 
+	yaml3 "go.yaml.in/yaml/v3"
 	"sigs.k8s.io/kustomize/api/krusty"
 	"sigs.k8s.io/kustomize/api/resource"
 	kusttypes "sigs.k8s.io/kustomize/api/types"
@@ -43,12 +47,21 @@ type unit struct {
 	patches   []string // platform patches applied in this unit, in overlay order
 }
 
-// crossReferencing kinds refer to objects by namespace and name in ways
-// kustomize's name reference fix-up rewrites across the whole build.
-var crossReferencing = map[string]bool{
-	"RoleBinding": true, "ClusterRoleBinding": true, "APIService": true, "CustomResourceDefinition": true,
-	"MutatingWebhookConfiguration": true, "ValidatingWebhookConfiguration": true,
+// splittableKinds are the kinds a unit may hold. They refer to other
+// objects by name alone, within their namespace, so with nothing renamed
+// kustomize's name reference fix-up, which runs across the whole build,
+// changes none of them; kinds whose references carry a namespace (RBAC
+// bindings, webhooks, API services, nodes, ...) and anything unknown make
+// the overlay build whole.
+var splittableKinds = map[string]bool{
+	"ServiceAccount": true, "ConfigMap": true, "Secret": true, "Service": true,
+	"Deployment": true, "StatefulSet": true, "Job": true, "CronJob": true,
+	"PodDisruptionBudget": true, "HorizontalPodAutoscaler": true, "NetworkPolicy": true, "Ingress": true,
 }
+
+// unitFields are what a unit's kustomizations may set: none renames
+// anything, generates objects or reaches across units.
+var unitFields = map[string]bool{"apiVersion": true, "kind": true, "resources": true, "patches": true, "images": true}
 
 // planSplit returns how to build env's overlay unit by unit, or why it
 // must be built whole.
@@ -88,15 +101,19 @@ func planSplit(files manifest.Files, env string) (*splitPlan, string) {
 			return nil, fmt.Sprintf("resource %s is not a folder with a kustomization.yaml", entry)
 		}
 		u := &unit{entry: entry, files: manifest.Files{}}
-		u.resources = gather(files, paths, dir, u.files, map[string]bool{})
+		resources, reason := gather(files, paths, dir, u.files, map[string]bool{})
+		if reason != "" {
+			return nil, reason
+		}
+		u.resources = resources
 		for _, p := range u.resources {
 			docs, err := patchTargets(u.files[p])
 			if err != nil {
 				return nil, fmt.Sprintf("%s does not parse: %v", p, err)
 			}
 			for _, d := range docs {
-				if crossReferencing[d.Kind] {
-					return nil, fmt.Sprintf("%s holds a %s, which refers to objects of other units", p, d.Kind)
+				if !splittableKinds[d.Kind] {
+					return nil, fmt.Sprintf("%s holds a %s, which may refer to objects of other units", p, d.Kind)
 				}
 				key := d.Kind + "/" + d.Name
 				if other := owner[key]; other != nil && other != u {
@@ -117,23 +134,36 @@ func planSplit(files manifest.Files, env string) (*splitPlan, string) {
 		if !ok {
 			return nil, fmt.Sprintf("patch %s does not exist", p.Path)
 		}
-		docs, err := patchTargets(content)
+		docs, err := patchDocuments(content)
 		if err != nil || len(docs) == 0 {
 			return nil, fmt.Sprintf("patch %s does not parse", p.Path)
 		}
-		var target *unit
+		// kustomize applies the documents of a patch file one by one, in
+		// order; each unit gets the file with the documents that target it.
+		var targets []*unit
+		byUnit := map[*unit][]*yaml3.Node{}
 		for _, d := range docs {
-			u := owner[d.Kind+"/"+d.Name]
+			kind, name := docTarget(d)
+			u := owner[kind+"/"+name]
 			if u == nil {
-				return nil, fmt.Sprintf("patch %s targets %s %s, which no unit holds", p.Path, d.Kind, d.Name)
+				return nil, fmt.Sprintf("patch %s targets %s %s, which no unit holds", p.Path, kind, name)
 			}
-			if target != nil && target != u {
-				return nil, fmt.Sprintf("patch %s targets resources of %s and %s", p.Path, target.entry, u.entry)
+			if byUnit[u] == nil {
+				targets = append(targets, u)
 			}
-			target = u
+			byUnit[u] = append(byUnit[u], d)
 		}
-		target.patches = append(target.patches, p.Path)
-		target.files[file] = content
+		for _, u := range targets {
+			u.patches = append(u.patches, p.Path)
+			u.files[file] = content
+			if len(targets) > 1 {
+				part, err := encodeDocuments(byUnit[u])
+				if err != nil {
+					return nil, fmt.Sprintf("patch %s: %v", p.Path, err)
+				}
+				u.files[file] = part
+			}
+		}
 	}
 
 	plan.namespace = root.Namespace
@@ -161,18 +191,31 @@ func (p *splitPlan) resourceNames() map[string]map[string]bool {
 // folders they name; it returns the files listed as resources. A file it
 // misses makes the unit's build fail, and build falls back to a whole
 // one: a miss costs time, never correctness.
-func gather(files manifest.Files, sorted []string, dir string, out manifest.Files, seen map[string]bool) []string {
+func gather(files manifest.Files, sorted []string, dir string, out manifest.Files, seen map[string]bool) ([]string, string) {
 	if seen[dir] {
-		return nil
+		return nil, ""
 	}
 	seen[dir] = true
 	prefix := dir + "/"
 	for i := sort.SearchStrings(sorted, prefix); i < len(sorted) && strings.HasPrefix(sorted[i], prefix); i++ {
 		out[sorted[i]] = files[sorted[i]]
 	}
+	data, ok := files[path.Join(dir, manifest.Kustomization)]
+	if !ok {
+		return nil, fmt.Sprintf("%s has no kustomization.yaml", dir)
+	}
+	var fields map[string]any
+	if err := yaml.Unmarshal(data, &fields); err != nil {
+		return nil, fmt.Sprintf("%s/%s does not parse: %v", dir, manifest.Kustomization, err)
+	}
+	for _, field := range sortedKeys(fields) {
+		if !unitFields[field] {
+			return nil, fmt.Sprintf("%s/%s sets %s", dir, manifest.Kustomization, field)
+		}
+	}
 	var k kusttypes.Kustomization
-	if err := yaml.Unmarshal(files[path.Join(dir, manifest.Kustomization)], &k); err != nil {
-		return nil
+	if err := yaml.Unmarshal(data, &k); err != nil {
+		return nil, fmt.Sprintf("%s/%s does not parse: %v", dir, manifest.Kustomization, err)
 	}
 	var resources []string
 	for _, ref := range k.Resources {
@@ -180,14 +223,55 @@ func gather(files manifest.Files, sorted []string, dir string, out manifest.File
 		if content, ok := files[target]; ok {
 			out[target] = content
 			resources = append(resources, target)
-		} else {
-			resources = append(resources, gather(files, sorted, target, out, seen)...)
+			continue
+		}
+		more, reason := gather(files, sorted, target, out, seen)
+		if reason != "" {
+			return nil, reason
+		}
+		resources = append(resources, more...)
+	}
+	return resources, ""
+}
+
+// patchDocuments parses the documents of a patch file.
+func patchDocuments(data []byte) ([]*yaml3.Node, error) {
+	var docs []*yaml3.Node
+	dec := yaml3.NewDecoder(bytes.NewReader(data))
+	for {
+		var doc yaml3.Node
+		if err := dec.Decode(&doc); errors.Is(err, io.EOF) {
+			return docs, nil
+		} else if err != nil {
+			return nil, err
+		}
+		if len(doc.Content) > 0 {
+			docs = append(docs, &doc)
 		}
 	}
-	for _, ref := range k.Components {
-		gather(files, sorted, path.Clean(path.Join(dir, ref)), out, seen)
+}
+
+// docTarget is the kind and metadata.name of a patch document.
+func docTarget(doc *yaml3.Node) (kind, name string) {
+	root := doc.Content[0]
+	if k := child(root, "kind"); k != nil {
+		kind = k.Value
 	}
-	return resources
+	if n := child(child(root, "metadata"), "name"); n != nil {
+		name = n.Value
+	}
+	return kind, name
+}
+
+func encodeDocuments(docs []*yaml3.Node) ([]byte, error) {
+	var buf bytes.Buffer
+	enc := yaml3.NewEncoder(&buf)
+	for _, d := range docs {
+		if err := enc.Encode(d); err != nil {
+			return nil, err
+		}
+	}
+	return buf.Bytes(), enc.Close()
 }
 
 // built is one resource of a unit's output: its id, its legacy sort key

@@ -52,8 +52,9 @@ func (s StalePatch) Problem() string {
 }
 
 // StalePatches lists the documents of env's platform patches, in files,
-// that target no resource of the overlay as tandem renders it. It builds
-// the overlay without the platform's patches to learn what it holds.
+// that target no resource of the overlay as tandem renders it: what the
+// overlay holds without the platform's patches, read from its units'
+// files where it splits (see planSplit), else from a build.
 func StalePatches(c *catalogue.Catalogue, files manifest.Files, env string) ([]StalePatch, error) {
 	prefix := manifest.PlatformPatchesDir(env) + "/"
 	var patches []string

@@ -68,7 +68,6 @@ func write(d disk, dir string, files manifest.Files) (Result, error) {
 		return res, err
 	}
 	var conflicts, changed []string
-	existed := map[string]bool{}
 	tree := newTreeCheck(dir)
 	for _, p := range files.Paths() {
 		if !safePath(p) {
@@ -85,7 +84,6 @@ func write(d disk, dir string, files manifest.Files) (Result, error) {
 			res.Unchanged = append(res.Unchanged, p)
 		default:
 			changed = append(changed, p)
-			existed[p] = exists
 		}
 	}
 	if len(conflicts) > 0 {
@@ -95,7 +93,7 @@ func write(d disk, dir string, files manifest.Files) (Result, error) {
 
 	removeStaleStaging(dir)
 	if len(changed) > 0 {
-		if err := stageAndMove(d, dir, files, changed, existed); err != nil {
+		if err := stageAndMove(d, dir, files, changed); err != nil {
 			return Result{}, err
 		}
 	}
@@ -115,7 +113,7 @@ func write(d disk, dir string, files manifest.Files) (Result, error) {
 
 // stageAndMove writes the changed files into a staging folder, then renames
 // them into place; if any write fails, nothing in dir has changed.
-func stageAndMove(d disk, dir string, files manifest.Files, changed []string, existed map[string]bool) error {
+func stageAndMove(d disk, dir string, files manifest.Files, changed []string) error {
 	if err := d.MkdirAll(dir, 0o755); err != nil {
 		return err
 	}
@@ -155,7 +153,9 @@ func stageAndMove(d disk, dir string, files manifest.Files, changed []string, ex
 	for _, p := range changed {
 		target := filepath.Join(dir, filepath.FromSlash(p))
 		err := mkdirAll(filepath.Dir(target))
-		if err == nil && existed[p] {
+		// Looked at again, not taken from the check: a file that appeared
+		// since is moved aside too, and comes back on a rollback.
+		if _, statErr := os.Lstat(target); err == nil && statErr == nil {
 			if err = mkdirAll(filepath.Dir(backup(p))); err == nil {
 				err = d.Rename(target, backup(p))
 			}

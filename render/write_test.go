@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -113,26 +114,33 @@ func TestWriteFileAtomicSetsMode(t *testing.T) {
 }
 
 // failingDisk fails the write after the first n, or the rename after
-// the first renames.
+// the first renames. Writes run concurrently, hence the lock.
 type failingDisk struct {
 	osDisk
+	mu      sync.Mutex
 	n       int
 	renames int
 }
 
 func (f *failingDisk) Rename(from, to string) error {
+	f.mu.Lock()
 	if f.renames == 0 {
+		f.mu.Unlock()
 		return errors.New("rename refused")
 	}
 	f.renames--
+	f.mu.Unlock()
 	return f.osDisk.Rename(from, to)
 }
 
 func (f *failingDisk) WriteFile(name string, data []byte, perm os.FileMode) error {
+	f.mu.Lock()
 	if f.n == 0 {
+		f.mu.Unlock()
 		return errors.New("disk full")
 	}
 	f.n--
+	f.mu.Unlock()
 	return f.osDisk.WriteFile(name, data, perm)
 }
 

@@ -70,13 +70,21 @@ resources:
 
 // PlatformPatches returns the platform team's patches for a catalogue of
 // n services, as they would sit in its rendered tree: every 25th service
-// pinned to a node pool in prod, with two of them also given more memory
-// by a second file.
+// pinned to a node pool in prod, two of them also given more memory by a
+// second file, and one file patching two services and a config group.
 func PlatformPatches(n int) manifest.Files {
 	files := manifest.Files{}
 	for i := 0; i < n; i += 25 {
 		files[fmt.Sprintf("%s/pool-svc-%d.yaml", manifest.PlatformPatchesDir("prod"), i)] = []byte(fmt.Sprintf(
 			"apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: svc-%d\nspec:\n  template:\n    spec:\n      nodeSelector:\n        pool: pool-%d\n", i, i%3))
+	}
+	// One file for several services and a shared config group, as a
+	// platform team writes a change that spans them.
+	if n > 2 {
+		files[manifest.PlatformPatchesDir("prod")+"/spread.yaml"] = []byte(
+			"apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: svc-1\nspec:\n  template:\n    spec:\n      priorityClassName: high\n" +
+				"---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: observability-config\ndata:\n  OTEL_TRACES_SAMPLER: parentbased_traceidratio\n" +
+				"---\napiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: svc-2\nspec:\n  template:\n    spec:\n      priorityClassName: high\n")
 	}
 	for i := 0; i < n && i < 100; i += 50 {
 		files[fmt.Sprintf("%s/memory-svc-%d.yaml", manifest.PlatformPatchesDir("prod"), i)] = []byte(fmt.Sprintf(

@@ -83,7 +83,7 @@ func TestRenderAndBuild(t *testing.T) {
 
 	// --verbose says how: unit by unit, or whole and why.
 	code, split, stderr := run(t, "build", "prod", "--verbose", "-f", file, "-o", out)
-	if code != ExitOK || split != stdout || stderr != "tandem: built prod as 8 units, each alone, merged in kustomize's order\n" {
+	if code != ExitOK || split != stdout || stderr != "tandem: prod: 8 units, each built alone, merged in kustomize's order\n" {
 		t.Errorf("build prod --verbose: exit %d, stderr %q", code, stderr)
 	}
 	component := filepath.Join(out, "components", "team")
@@ -94,7 +94,7 @@ func TestRenderAndBuild(t *testing.T) {
 		t.Fatal(err)
 	}
 	code, whole, stderr := run(t, "build", "prod", "--verbose", "-f", file, "-o", out)
-	if code != ExitOK || !strings.Contains(whole, "team: shop") || stderr != "tandem: built prod in one kustomize build: components apply across services\n" {
+	if code != ExitOK || !strings.Contains(whole, "team: shop") || stderr != "tandem: prod: one kustomize build, because components apply across services\n" {
 		t.Errorf("build prod --verbose with a component: exit %d, stderr %q", code, stderr)
 	}
 }
