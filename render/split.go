@@ -75,7 +75,7 @@ func planSplit(files manifest.Files, env string) (*splitPlan, string) {
 	if err := yaml.Unmarshal(data, &fields); err != nil {
 		return nil, fmt.Sprintf("its kustomization does not parse: %v", err)
 	}
-	for field := range fields {
+	for _, field := range sortedKeys(fields) {
 		switch field {
 		case "apiVersion", "kind", "namespace", "resources", "patches":
 		case "components":
