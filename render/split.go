@@ -10,6 +10,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	yaml3 "go.yaml.in/yaml/v3"
 	"sigs.k8s.io/kustomize/api/krusty"
@@ -92,37 +93,36 @@ func planSplit(files manifest.Files, env string) (*splitPlan, string) {
 		return nil, "it has fewer than two units"
 	}
 
-	paths := files.Paths()
 	plan := &splitPlan{env: env}
-	owner := map[string]*unit{} // "Kind/name" → the unit holding it
 	for _, entry := range root.Resources {
 		dir := path.Clean(path.Join(overlay, entry))
 		if _, ok := files[path.Join(dir, manifest.Kustomization)]; !ok {
 			return nil, fmt.Sprintf("resource %s is not a folder with a kustomization.yaml", entry)
 		}
-		u := &unit{entry: entry, files: manifest.Files{}}
-		resources, reason := gather(files, paths, dir, u.files, map[string]bool{})
-		if reason != "" {
-			return nil, reason
+		plan.units = append(plan.units, &unit{entry: entry, files: manifest.Files{}})
+	}
+	// Reading the units' files is a tenth of a build: done on every core,
+	// then judged in the overlay's order, so the reason given is stable.
+	paths := files.Paths()
+	scans := make([]unitScan, len(plan.units))
+	parallel(len(plan.units), func(i int) {
+		scans[i] = scanUnit(files, paths, overlay, plan.units[i])
+	})
+	owner := map[string]*unit{} // "Kind/name" → the unit holding it
+	for i, u := range plan.units {
+		if scans[i].reason != "" {
+			return nil, scans[i].reason
 		}
-		u.resources = resources
-		for _, p := range u.resources {
-			docs, err := patchTargets(u.files[p])
-			if err != nil {
-				return nil, fmt.Sprintf("%s does not parse: %v", p, err)
+		for _, d := range scans[i].docs {
+			if !splittableKinds[d.Kind] {
+				return nil, fmt.Sprintf("%s holds a %s, which may refer to objects of other units", d.file, d.Kind)
 			}
-			for _, d := range docs {
-				if !splittableKinds[d.Kind] {
-					return nil, fmt.Sprintf("%s holds a %s, which may refer to objects of other units", p, d.Kind)
-				}
-				key := d.Kind + "/" + d.Name
-				if other := owner[key]; other != nil && other != u {
-					return nil, fmt.Sprintf("%s %s is in both %s and %s", d.Kind, d.Name, other.entry, entry)
-				}
-				owner[key] = u
+			key := d.Kind + "/" + d.Name
+			if other := owner[key]; other != nil && other != u {
+				return nil, fmt.Sprintf("%s %s is in both %s and %s", d.Kind, d.Name, other.entry, u.entry)
 			}
+			owner[key] = u
 		}
-		plan.units = append(plan.units, u)
 	}
 
 	for _, p := range root.Patches {
@@ -169,6 +169,55 @@ func planSplit(files manifest.Files, env string) (*splitPlan, string) {
 	plan.namespace = root.Namespace
 	plan.owner = owner
 	return plan, ""
+}
+
+// unitScan is what scanUnit read of a unit: its resource documents, or
+// why the overlay cannot be split.
+type unitScan struct {
+	docs   []scannedDoc
+	reason string
+}
+
+type scannedDoc struct {
+	target
+	file string
+}
+
+// scanUnit gathers a unit's files and reads the kind and name of each of
+// its resources.
+func scanUnit(files manifest.Files, paths []string, overlay string, u *unit) unitScan {
+	resources, reason := gather(files, paths, path.Clean(path.Join(overlay, u.entry)), u.files, map[string]bool{})
+	if reason != "" {
+		return unitScan{reason: reason}
+	}
+	u.resources = resources
+	var scan unitScan
+	for _, p := range resources {
+		docs, err := patchTargets(u.files[p])
+		if err != nil {
+			return unitScan{reason: fmt.Sprintf("%s does not parse: %v", p, err)}
+		}
+		for _, d := range docs {
+			scan.docs = append(scan.docs, scannedDoc{d, p})
+		}
+	}
+	return scan
+}
+
+// parallel calls fn(0) ... fn(n-1) on every core.
+func parallel(n int, fn func(int)) {
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range runtime.GOMAXPROCS(0) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := int(next.Add(1) - 1); i < n; i = int(next.Add(1) - 1) {
+				fn(i)
+			}
+		}()
+	}
+	wg.Wait()
 }
 
 // resourceNames indexes the resources of the plan's units by kind and
@@ -287,22 +336,9 @@ type built struct {
 func (p *splitPlan) build() ([]byte, error) {
 	results := make([][]built, len(p.units))
 	errs := make([]error, len(p.units))
-	next := make(chan int)
-	var wg sync.WaitGroup
-	for range runtime.GOMAXPROCS(0) {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := range next {
-				results[i], errs[i] = p.buildUnit(p.units[i])
-			}
-		}()
-	}
-	for i := range p.units {
-		next <- i
-	}
-	close(next)
-	wg.Wait()
+	parallel(len(p.units), func(i int) {
+		results[i], errs[i] = p.buildUnit(p.units[i])
+	})
 
 	var all []built
 	size := 0
