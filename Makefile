@@ -59,7 +59,7 @@ golden:
 # In process: load, render and build time and bytes allocated per service,
 # 10 to 3000 synthetic services. Then the README's table: tandem's commands
 # against kubectl kustomize, each in its own process with its peak memory
-# (about ten minutes, four of them kubectl at 1000 services).
+# (about a quarter of an hour, three minutes of it kubectl at 1000 services).
 bench: probe
 	$(GO) test ./render/ -run '^$$' -bench 'Load|Render|Build' -benchtime 3x
 	$(GO) run ./internal/cmd/benchtable
