@@ -2,9 +2,7 @@ package render
 
 import (
 	"bytes"
-	"errors"
 	"fmt"
-	"io"
 	"path"
 	"runtime"
 	"sort"
@@ -143,10 +141,10 @@ func planSplit(files manifest.Files, env string) (*splitPlan, string) {
 		var targets []*unit
 		byUnit := map[*unit][]*yaml3.Node{}
 		for _, d := range docs {
-			kind, name := docTarget(d)
-			u := owner[kind+"/"+name]
+			t := docTarget(d)
+			u := owner[t.Kind+"/"+t.Name]
 			if u == nil {
-				return nil, fmt.Sprintf("patch %s targets %s %s, which no unit holds", p.Path, kind, name)
+				return nil, fmt.Sprintf("patch %s targets %s %s, which no unit holds", p.Path, t.Kind, t.Name)
 			}
 			if byUnit[u] == nil {
 				targets = append(targets, u)
@@ -281,35 +279,6 @@ func gather(files manifest.Files, sorted []string, dir string, out manifest.File
 		resources = append(resources, more...)
 	}
 	return resources, ""
-}
-
-// patchDocuments parses the documents of a patch file.
-func patchDocuments(data []byte) ([]*yaml3.Node, error) {
-	var docs []*yaml3.Node
-	dec := yaml3.NewDecoder(bytes.NewReader(data))
-	for {
-		var doc yaml3.Node
-		if err := dec.Decode(&doc); errors.Is(err, io.EOF) {
-			return docs, nil
-		} else if err != nil {
-			return nil, err
-		}
-		if len(doc.Content) > 0 {
-			docs = append(docs, &doc)
-		}
-	}
-}
-
-// docTarget is the kind and metadata.name of a patch document.
-func docTarget(doc *yaml3.Node) (kind, name string) {
-	root := doc.Content[0]
-	if k := child(root, "kind"); k != nil {
-		kind = k.Value
-	}
-	if n := child(child(root, "metadata"), "name"); n != nil {
-		name = n.Value
-	}
-	return kind, name
 }
 
 func encodeDocuments(docs []*yaml3.Node) ([]byte, error) {

@@ -97,28 +97,46 @@ type target struct {
 
 // patchTargets reads kind and metadata.name of each document of a patch.
 func patchTargets(data []byte) ([]target, error) {
-	var out []target
+	docs, err := patchDocuments(data)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]target, len(docs))
+	for i, doc := range docs {
+		out[i] = docTarget(doc)
+	}
+	return out, nil
+}
+
+// patchDocuments parses the non-empty documents of a patch file.
+func patchDocuments(data []byte) ([]*yaml.Node, error) {
+	var docs []*yaml.Node
 	dec := yaml.NewDecoder(bytes.NewReader(data))
 	for {
 		var doc yaml.Node
 		if err := dec.Decode(&doc); errors.Is(err, io.EOF) {
-			return out, nil
+			return docs, nil
 		} else if err != nil {
 			return nil, err
 		}
-		if len(doc.Content) == 0 {
-			continue
+		if len(doc.Content) > 0 {
+			docs = append(docs, &doc)
 		}
-		root := doc.Content[0]
-		t := target{Line: root.Line}
-		if kind := child(root, "kind"); kind != nil {
-			t.Kind = kind.Value
-		}
-		if name := child(child(root, "metadata"), "name"); name != nil {
-			t.Name, t.Line = name.Value, name.Line
-		}
-		out = append(out, t)
 	}
+}
+
+// docTarget is the kind and metadata.name of a patch document, with the
+// line of the name (else of the document).
+func docTarget(doc *yaml.Node) target {
+	root := doc.Content[0]
+	t := target{Line: root.Line}
+	if kind := child(root, "kind"); kind != nil {
+		t.Kind = kind.Value
+	}
+	if name := child(child(root, "metadata"), "name"); name != nil {
+		t.Name, t.Line = name.Value, name.Line
+	}
+	return t
 }
 
 func child(n *yaml.Node, key string) *yaml.Node {
