@@ -11,10 +11,10 @@ import (
 	"runtime"
 	"sort"
 	"strconv"
-	"sync"
-	"sync/atomic"
 
 	"go.yaml.in/yaml/v2"
+
+	"github.com/tandemdev/tandem/internal/parallel"
 )
 
 // Header starts every file tandem generates. The writer overwrites or
@@ -192,18 +192,9 @@ func (b *Batch) Add(path string, objects ...any) {
 func (b *Batch) Files() (Files, error) {
 	data := make([][]byte, len(b.paths))
 	errs := make([]error, len(b.paths))
-	var next atomic.Int64
-	var wg sync.WaitGroup
-	for range runtime.GOMAXPROCS(0) {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := int(next.Add(1) - 1); i < len(b.paths); i = int(next.Add(1) - 1) {
-				data[i], errs[i] = Encode(b.objects[i]...)
-			}
-		}()
-	}
-	wg.Wait()
+	parallel.For(runtime.GOMAXPROCS(0), len(b.paths), func(i int) {
+		data[i], errs[i] = Encode(b.objects[i]...)
+	})
 	files := make(Files, len(b.paths))
 	for i, p := range b.paths {
 		if errs[i] != nil {

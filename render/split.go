@@ -7,8 +7,6 @@ import (
 	"runtime"
 	"sort"
 	"strings"
-	"sync"
-	"sync/atomic"
 
 	yaml3 "go.yaml.in/yaml/v3"
 	"sigs.k8s.io/kustomize/api/krusty"
@@ -18,6 +16,7 @@ import (
 	"sigs.k8s.io/kustomize/kyaml/resid"
 	"sigs.k8s.io/yaml"
 
+	"github.com/tandemdev/tandem/internal/parallel"
 	"github.com/tandemdev/tandem/manifest"
 )
 
@@ -103,7 +102,7 @@ func planSplit(files manifest.Files, env string) (*splitPlan, string) {
 	// then judged in the overlay's order, so the reason given is stable.
 	paths := files.Paths()
 	scans := make([]unitScan, len(plan.units))
-	parallel(len(plan.units), func(i int) {
+	parallel.For(runtime.GOMAXPROCS(0), len(plan.units), func(i int) {
 		scans[i] = scanUnit(files, paths, overlay, plan.units[i])
 	})
 	owner := map[string]*unit{} // "Kind/name" → the unit holding it
@@ -202,22 +201,6 @@ func scanUnit(files manifest.Files, paths []string, overlay string, u *unit) uni
 	return scan
 }
 
-// parallel calls fn(0) ... fn(n-1) on every core.
-func parallel(n int, fn func(int)) {
-	var next atomic.Int64
-	var wg sync.WaitGroup
-	for range runtime.GOMAXPROCS(0) {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := int(next.Add(1) - 1); i < n; i = int(next.Add(1) - 1) {
-				fn(i)
-			}
-		}()
-	}
-	wg.Wait()
-}
-
 // resourceNames indexes the resources of the plan's units by kind and
 // name, as their files name them: what one build holds when no unit
 // renames anything, as tandem's never do.
@@ -305,7 +288,7 @@ type built struct {
 func (p *splitPlan) build() ([]byte, error) {
 	results := make([][]built, len(p.units))
 	errs := make([]error, len(p.units))
-	parallel(len(p.units), func(i int) {
+	parallel.For(runtime.GOMAXPROCS(0), len(p.units), func(i int) {
 		results[i], errs[i] = p.buildUnit(p.units[i])
 	})
 

@@ -10,9 +10,8 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
-	"sync"
-	"sync/atomic"
 
+	"github.com/tandemdev/tandem/internal/parallel"
 	"github.com/tandemdev/tandem/manifest"
 )
 
@@ -178,20 +177,11 @@ func stageAndMove(d disk, dir string, files manifest.Files, changed []string) er
 // time; the first failure in path order is the one reported.
 func writeAll(d disk, changed []string, staged func(string) string, files manifest.Files) error {
 	errs := make([]error, len(changed))
-	var next atomic.Int64
-	var wg sync.WaitGroup
-	for range 4 {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := int(next.Add(1) - 1); i < len(changed); i = int(next.Add(1) - 1) {
-				if err := d.WriteFile(staged(changed[i]), files[changed[i]], 0o644); err != nil {
-					errs[i] = fmt.Errorf("writing %s: %w", changed[i], err)
-				}
-			}
-		}()
-	}
-	wg.Wait()
+	parallel.For(4, len(changed), func(i int) {
+		if err := d.WriteFile(staged(changed[i]), files[changed[i]], 0o644); err != nil {
+			errs[i] = fmt.Errorf("writing %s: %w", changed[i], err)
+		}
+	})
 	return firstError(errs)
 }
 
