@@ -9,7 +9,9 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"maps"
 	"path"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -343,10 +345,10 @@ func check(data []byte) error {
 	}
 	services, _ := dict["services"].(map[string]any)
 	volumes, _ := dict["volumes"].(map[string]any)
-	for _, name := range sortedKeys(services) {
+	for _, name := range slices.Sorted(maps.Keys(services)) {
 		svc, _ := services[name].(map[string]any)
 		deps, _ := svc["depends_on"].(map[string]any)
-		for _, dep := range sortedKeys(deps) {
+		for _, dep := range slices.Sorted(maps.Keys(deps)) {
 			if _, ok := services[dep]; !ok {
 				return fmt.Errorf("service %q depends on undefined service %q", name, dep)
 			}
@@ -361,15 +363,6 @@ func check(data []byte) error {
 		}
 	}
 	return nil
-}
-
-func sortedKeys(m map[string]any) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
 }
 
 // LoadStrict loads a rendered Compose file with compose-go's whole loader,

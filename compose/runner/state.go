@@ -2,7 +2,6 @@ package runner
 
 import (
 	"context"
-	"sort"
 	"strings"
 )
 
@@ -82,13 +81,4 @@ func health(status string) string {
 		return "starting"
 	}
 	return ""
-}
-
-func sortedServices(m map[string]Container) []string {
-	names := make([]string, 0, len(m))
-	for name := range m {
-		names = append(names, name)
-	}
-	sort.Strings(names)
-	return names
 }
