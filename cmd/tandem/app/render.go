@@ -48,11 +48,17 @@ Example:
 }
 
 func runRender(streams Streams, o renderOptions) error {
-	out := streams.Out
 	cat, files, platform, err := renderInMemory(o.file, o.out)
 	if err != nil {
 		return err
 	}
+	return writeRendered(streams, o, cat, files, platform)
+}
+
+// writeRendered writes what renderInMemory rendered, warns of orphaned and
+// stale platform patches, and completes the dev env file and the probe.
+func writeRendered(streams Streams, o renderOptions, cat *catalogue.Catalogue, files, platform manifest.Files) error {
+	out := streams.Out
 	res, err := render.Write(resolveOut(o.out), files)
 	if err != nil {
 		return err

@@ -65,7 +65,7 @@ Examples:
 func runUp(ctx context.Context, streams Streams, o upOptions) error {
 	// Everything that can fail without Docker is checked before anything
 	// is written: a bad catalogue or a missing daemon changes nothing.
-	cat, _, _, err := renderInMemory(o.file, o.out)
+	cat, files, platform, err := renderInMemory(o.file, o.out)
 	if err != nil {
 		return err
 	}
@@ -90,7 +90,7 @@ func runUp(ctx context.Context, streams Streams, o upOptions) error {
 		return err
 	}
 
-	if err := runRender(streams, renderOptions{file: o.file, out: o.out}); err != nil {
+	if err := writeRendered(streams, renderOptions{file: o.file, out: o.out}, cat, files, platform); err != nil {
 		return err
 	}
 	if probeBinary != nil {
