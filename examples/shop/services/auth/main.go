@@ -6,8 +6,7 @@ package main
 import (
 	"log"
 
-	"github.com/jackc/pgx/v5/pgxpool"
-
+	"github.com/tandemdev/tandem/examples/shop/internal/pg"
 	"github.com/tandemdev/tandem/examples/shop/internal/service"
 )
 
@@ -16,14 +15,7 @@ func main() {
 	if len(service.Env("JWT_SIGNING_KEY")) < 16 {
 		log.Fatal("JWT_SIGNING_KEY is shorter than 16 bytes")
 	}
-	db, err := pgxpool.New(ctx, service.Env("USERS_DB_URL"))
-	if err != nil {
-		log.Fatal(err)
-	}
-	service.Retry("creating the users table", func() error {
-		_, err := db.Exec(ctx, `CREATE TABLE IF NOT EXISTS users (id BIGSERIAL PRIMARY KEY, email TEXT UNIQUE NOT NULL)`)
-		return err
-	})
+	db := pg.Open(ctx, "USERS_DB_URL", `CREATE TABLE IF NOT EXISTS users (id BIGSERIAL PRIMARY KEY, email TEXT UNIQUE NOT NULL)`)
 	srv := service.New("auth")
 	srv.Check("users-db", db.Ping)
 	srv.Run()

@@ -13,9 +13,9 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
-	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/tandemdev/tandem/examples/shop/internal/events"
+	"github.com/tandemdev/tandem/examples/shop/internal/pg"
 	"github.com/tandemdev/tandem/examples/shop/internal/service"
 )
 
@@ -36,11 +36,7 @@ type order struct {
 
 func main() {
 	ctx := service.Context()
-	db, err := pgxpool.New(ctx, service.Env("ORDERS_DB_URL"))
-	if err != nil {
-		log.Fatal(err)
-	}
-	service.Retry("creating the orders table", func() error { _, err := db.Exec(ctx, schema); return err })
+	db := pg.Open(ctx, "ORDERS_DB_URL", schema)
 	bus, stop, err := events.Connect(service.Env("EVENTS_URL"))
 	if err != nil {
 		log.Fatal(err)

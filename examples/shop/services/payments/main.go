@@ -11,10 +11,10 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
-	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/nats-io/nats.go"
 
 	"github.com/tandemdev/tandem/examples/shop/internal/events"
+	"github.com/tandemdev/tandem/examples/shop/internal/pg"
 	"github.com/tandemdev/tandem/examples/shop/internal/service"
 )
 
@@ -25,11 +25,7 @@ const schema = `CREATE TABLE IF NOT EXISTS payments (
 
 func main() {
 	ctx := service.Context()
-	db, err := pgxpool.New(ctx, service.Env("PAYMENTS_DB_URL"))
-	if err != nil {
-		log.Fatal(err)
-	}
-	service.Retry("creating the payments table", func() error { _, err := db.Exec(ctx, schema); return err })
+	db := pg.Open(ctx, "PAYMENTS_DB_URL", schema)
 	bus, stop, err := events.Connect(service.Env("EVENTS_URL"))
 	if err != nil {
 		log.Fatal(err)
