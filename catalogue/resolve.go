@@ -10,7 +10,17 @@ import (
 const (
 	DefaultCPU      = "100m"
 	DefaultMemory   = "128Mi"
+	DefaultStorage  = "512Mi"
 	DefaultReplicas = 1
+	// DefaultAutoscaleCPU is the CPU use, in percent of the request, an
+	// autoscaler aims for.
+	DefaultAutoscaleCPU = 80
+	// DefaultUserID is the conventional "nonroot" id of distroless images.
+	DefaultUserID = 65532
+	// DefaultResourceStorage sizes the volume of an in-cluster resource.
+	DefaultResourceStorage = "10Gi"
+	// DefaultIngressControllerNamespace is where ingress-nginx installs.
+	DefaultIngressControllerNamespace = "ingress-nginx"
 )
 
 // Level is a rung of the precedence ladder; a higher level wins.
@@ -72,8 +82,8 @@ type EnvVar struct {
 
 // Compute is a resolved resource request and limit pair.
 type Compute struct {
-	RequestCPU, RequestMemory string
-	LimitCPU, LimitMemory     string
+	RequestCPU, RequestMemory, RequestStorage string
+	LimitCPU, LimitMemory, LimitStorage       string
 }
 
 // Workload is a service with every setting resolved for one environment.
@@ -86,7 +96,10 @@ type Workload struct {
 	// the base it is the bare service name, which overlays rewrite.
 	Image    string
 	Replicas int
-	Compute  Compute
+	// Autoscale is set, with its defaults filled in, when a
+	// HorizontalPodAutoscaler owns the replica count; never in the base or dev.
+	Autoscale *Autoscale
+	Compute   Compute
 	// ConfigGroups are the groups the service lists, in order.
 	ConfigGroups []string
 	// Vars holds every variable's winning value, sorted by name.
@@ -259,6 +272,9 @@ func (c *Catalogue) resolveService(name, env string) *Workload {
 		}
 	}
 
+	if env != "" && env != DevEnvironment {
+		w.Autoscale = resolveAutoscale(s, o)
+	}
 	w.Image = c.image(name, env, o)
 	w.Compute = resolveCompute(s.Resources, o.Resources)
 
@@ -353,15 +369,93 @@ func resolveCompute(service, override *Resources) Compute {
 	}
 	cpu := first(o.CPU, s.CPU, DefaultCPU)
 	memory := first(o.Memory, s.Memory, DefaultMemory)
+	storage := first(o.Storage, s.Storage, DefaultStorage)
 	// Validation rejects a resolved limit below its request rather than
 	// raising it quietly.
 	return Compute{
-		RequestCPU:    cpu,
-		RequestMemory: memory,
-		LimitCPU:      first(ol.CPU, sl.CPU, cpu),
-		LimitMemory:   first(ol.Memory, sl.Memory, memory),
+		RequestCPU:     cpu,
+		RequestMemory:  memory,
+		RequestStorage: storage,
+		LimitCPU:       first(ol.CPU, sl.CPU, cpu),
+		LimitMemory:    first(ol.Memory, sl.Memory, memory),
+		LimitStorage:   first(ol.Storage, sl.Storage, storage),
 	}
 }
+
+// resolveAutoscale applies the override's choice first: its autoscale, or
+// its fixed replicas, which turn the service's autoscaling off there.
+func resolveAutoscale(s *Service, o Override) *Autoscale {
+	a := s.Autoscale
+	switch {
+	case o.Autoscale != nil:
+		a = o.Autoscale
+	case o.Replicas != nil:
+		return nil
+	}
+	if a == nil {
+		return nil
+	}
+	out := *a
+	if out.Min == 0 {
+		out.Min = 1
+	}
+	if out.CPU == 0 {
+		out.CPU = DefaultAutoscaleCPU
+	}
+	return &out
+}
+
+// Scaled tells whether more than one pod of the workload may run, so that
+// losing one node or zone must not take them all.
+func (w *Workload) Scaled() bool {
+	if w.Autoscale != nil {
+		return w.Autoscale.Max > 1
+	}
+	return w.Replicas > 1
+}
+
+// UserID is the id the service's containers run as; 0 for root.
+func (s *Service) UserID() int64 {
+	switch {
+	case s.Security == nil || (!s.Security.RunAsRoot && s.Security.RunAsUser == 0):
+		return DefaultUserID
+	case s.Security.RunAsRoot:
+		return 0
+	}
+	return int64(s.Security.RunAsUser)
+}
+
+// JobNames lists the service's jobs, sorted.
+func (s *Service) JobNames() []string { return sortedKeys(s.Jobs) }
+
+// JobName is the name of a service's job as a Kubernetes object and a
+// Compose service.
+func JobName(service, job string) string { return service + "-" + job }
+
+// RunsInCluster tells whether a resource runs as a StatefulSet in env.
+func (r *Resource) RunsInCluster(env string) bool { return contains(r.InCluster, env) }
+
+// StorageSize is the volume size of an in-cluster resource.
+func (r *Resource) StorageSize() string { return first(r.Storage, DefaultResourceStorage) }
+
+// Users lists the services that use name, a service or a resource, sorted.
+func (c *Catalogue) Users(name string) []string {
+	var out []string
+	for _, s := range c.ServiceNames() {
+		if contains(c.Services[s].Uses, name) {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// ControllerNamespaceOrDefault is where the environment's ingress controller runs.
+func (i *Ingress) ControllerNamespaceOrDefault() string {
+	return first(i.ControllerNamespace, DefaultIngressControllerNamespace)
+}
+
+// RoutePath is a public port's path prefix outside dev.
+func (p Port) RoutePath() string { return first(p.Path, "/") }
 
 func first(values ...string) string {
 	for _, v := range values {

@@ -93,13 +93,13 @@ func TestResolveSettings(t *testing.T) {
 		compute            Compute
 	}{
 		{"base keeps the bare name of a built image", "orders", "", 2, "orders",
-			Compute{"200m", "256Mi", "200m", "300Mi"}},
+			Compute{"200m", "256Mi", DefaultStorage, "200m", "300Mi", DefaultStorage}},
 		{"service replicas beat the environment default; override resources win", "orders", "prod", 2,
-			"registry.example.com/shop/orders:1.4.2", Compute{"200m", "1Gi", "200m", "1Gi"}},
+			"registry.example.com/shop/orders:1.4.2", Compute{"200m", "1Gi", DefaultStorage, "200m", "1Gi", DefaultStorage}},
 		{"environment default replicas and prebuilt image", "cart", "prod", 3,
-			"registry.example.com/cart:2.0", Compute{DefaultCPU, DefaultMemory, DefaultCPU, DefaultMemory}},
+			"registry.example.com/cart:2.0", Compute{DefaultCPU, DefaultMemory, DefaultStorage, DefaultCPU, DefaultMemory, DefaultStorage}},
 		{"dev has no replica default", "cart", DevEnvironment, 1,
-			"registry.example.com/cart:2.0", Compute{DefaultCPU, DefaultMemory, DefaultCPU, DefaultMemory}},
+			"registry.example.com/cart:2.0", Compute{DefaultCPU, DefaultMemory, DefaultStorage, DefaultCPU, DefaultMemory, DefaultStorage}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

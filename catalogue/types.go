@@ -36,6 +36,19 @@ type Environment struct {
 	Image    ImageDefault `yaml:"image" doc:"Registry and tag for services built from source."`
 	// Config overrides values of central config groups in this environment.
 	Config map[string]map[string]string `yaml:"config" doc:"Per-group overrides of config values in this environment."`
+	// Ingress publishes the services' public ports under one host.
+	Ingress *Ingress `yaml:"ingress" doc:"Public routes of this environment: an Ingress per service with public ports."`
+}
+
+// Ingress says how an environment's public ports are reached from outside
+// the cluster.
+type Ingress struct {
+	Host      string `yaml:"host" doc:"Host name the public routes answer on, e.g. shop.example.com."`
+	Class     string `yaml:"class" doc:"IngressClass name; empty for the cluster's default class."`
+	TLSSecret string `yaml:"tlsSecret" doc:"Secret holding the TLS certificate of host; empty serves plain HTTP."`
+	// ControllerNamespace is where the ingress controller's pods run; the
+	// NetworkPolicy of a public service lets them in and nothing else.
+	ControllerNamespace string `yaml:"controllerNamespace" doc:"Namespace of the ingress controller's pods, allowed through the NetworkPolicy; default ingress-nginx."`
 }
 
 // ImageDefault says where the images of services with `build:` are pushed
@@ -56,6 +69,11 @@ type Resource struct {
 	// else the resource's name.
 	Database string `yaml:"database" doc:"Database name (SQL kinds); defaults to the owner's or the resource's name."`
 	User     string `yaml:"user" doc:"Database user (SQL kinds); defaults like database."`
+	// Outside dev a resource is a managed service by default: users read its
+	// connection Secret. InCluster and Endpoints change that per environment.
+	InCluster []string          `yaml:"inCluster" doc:"Environments (not dev) where the resource runs in the cluster as a StatefulSet instead of being a managed service."`
+	Endpoints map[string]string `yaml:"endpoints" doc:"Per environment, the host of the managed service; becomes an ExternalName Service named after the resource."`
+	Storage   string            `yaml:"storage" doc:"Volume size when the resource runs in the cluster; default 10Gi."`
 }
 
 // Service is one application service.
@@ -74,7 +92,38 @@ type Service struct {
 	Health    *Health              `yaml:"health" doc:"How to tell the service is healthy."`
 	Resources *Resources           `yaml:"resources" doc:"CPU and memory requests and limits."`
 	Replicas  *int                 `yaml:"replicas" doc:"Replicas, over the environment default."`
+	Autoscale *Autoscale           `yaml:"autoscale" doc:"Horizontal autoscaling outside dev; exclusive with replicas."`
+	Jobs      map[string]*Job      `yaml:"jobs" doc:"Jobs of the service, run with its image, settings and uses: before it starts (before: start) or on a schedule."`
+	Security  *Security            `yaml:"security" doc:"Relaxations of the secure defaults; each one is visible here and in review."`
 	Overrides map[string]*Override `yaml:"overrides" doc:"Per-environment overrides, winning over everything else."`
+}
+
+// Autoscale bounds a HorizontalPodAutoscaler.
+type Autoscale struct {
+	Min int `yaml:"min" doc:"Fewest replicas; default 1."`
+	Max int `yaml:"max" doc:"Most replicas."`
+	CPU int `yaml:"cpu" doc:"Target average CPU use in percent of the request; default 80."`
+}
+
+// JobBeforeStart is the one moment a non-scheduled job runs.
+const JobBeforeStart = "start"
+
+// Job is a one-shot or scheduled run of the service's image.
+type Job struct {
+	Command  []string `yaml:"command" doc:"Entrypoint of the job's container."`
+	Args     []string `yaml:"args" doc:"Arguments to the entrypoint."`
+	Before   string   `yaml:"before" doc:"'start': run to completion before the service starts (a Kubernetes Job; in dev a one-shot service the service waits for)."`
+	Schedule string   `yaml:"schedule" doc:"Cron schedule (five fields or @daily and the like): a CronJob outside dev; in dev run it with docker compose run."`
+}
+
+// Security relaxes the defaults every pod gets: a non-root user, a
+// read-only root filesystem, no capabilities, no Kubernetes API token.
+type Security struct {
+	RunAsUser              int      `yaml:"runAsUser" doc:"User and group id the containers run as; default 65532."`
+	RunAsRoot              bool     `yaml:"runAsRoot" doc:"Run as root; the restricted Pod Security Standard rejects such pods."`
+	WritableRootFilesystem bool     `yaml:"writableRootFilesystem" doc:"Let the container write outside /tmp."`
+	Capabilities           []string `yaml:"capabilities" doc:"Linux capabilities added back after all are dropped, e.g. NET_BIND_SERVICE."`
+	ServiceAccountToken    bool     `yaml:"serviceAccountToken" doc:"Mount a Kubernetes API token for the service's ServiceAccount."`
 }
 
 // Port is a named port a service listens on.
@@ -85,6 +134,8 @@ type Port struct {
 	Public bool `yaml:"public" doc:"Reachable from outside the system; published on the host in dev."`
 	// HostPort is the published port in dev; it defaults to Port.
 	HostPort int `yaml:"hostPort" doc:"Host port in dev for public ports; defaults to port."`
+	// Path is the route's prefix under the environment's ingress host.
+	Path string `yaml:"path" doc:"URL path prefix of a public port's route outside dev; default /."`
 }
 
 // Health declares one check that both renderers translate faithfully.
@@ -92,25 +143,30 @@ type Health struct {
 	HTTP    string   `yaml:"http" doc:"HTTP path that answers 2xx when healthy."`
 	Port    string   `yaml:"port" doc:"Name of the port the HTTP check uses; defaults to the first port."`
 	Command []string `yaml:"command" doc:"Command run in the container; exit 0 means healthy."`
+	// StartupSeconds gives a slow starter time before liveness counts.
+	StartupSeconds int `yaml:"startupSeconds" doc:"How long the service may take to start; adds a startup probe (Compose: start_period)."`
 }
 
 // Resources are compute requests; limits default to the requests.
 type Resources struct {
-	CPU    string          `yaml:"cpu" doc:"CPU request, e.g. 250m."`
-	Memory string          `yaml:"memory" doc:"Memory request, e.g. 256Mi."`
-	Limits *ResourceLimits `yaml:"limits" doc:"Limits; each defaults to its request."`
+	CPU     string          `yaml:"cpu" doc:"CPU request, e.g. 250m."`
+	Memory  string          `yaml:"memory" doc:"Memory request, e.g. 256Mi."`
+	Storage string          `yaml:"storage" doc:"Ephemeral storage request (writable layer, logs, /tmp), e.g. 1Gi."`
+	Limits  *ResourceLimits `yaml:"limits" doc:"Limits; each defaults to its request."`
 }
 
 // ResourceLimits caps what a container may use.
 type ResourceLimits struct {
-	CPU    string `yaml:"cpu" doc:"CPU limit."`
-	Memory string `yaml:"memory" doc:"Memory limit."`
+	CPU     string `yaml:"cpu" doc:"CPU limit."`
+	Memory  string `yaml:"memory" doc:"Memory limit."`
+	Storage string `yaml:"storage" doc:"Ephemeral storage limit."`
 }
 
 // Override changes a service in one environment.
 type Override struct {
 	Image     string            `yaml:"image" doc:"Full image reference in this environment."`
-	Replicas  *int              `yaml:"replicas" doc:"Replicas in this environment."`
+	Replicas  *int              `yaml:"replicas" doc:"Replicas in this environment; turns autoscaling off here."`
+	Autoscale *Autoscale        `yaml:"autoscale" doc:"Autoscaling in this environment; exclusive with replicas."`
 	Resources *Resources        `yaml:"resources" doc:"Requests and limits in this environment."`
 	Env       map[string]string `yaml:"env" doc:"Environment variables in this environment, winning over all others."`
 }

@@ -7,6 +7,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/robfig/cron/v3"
 	"k8s.io/apimachinery/pkg/api/resource"
 	"k8s.io/apimachinery/pkg/util/validation"
 )
@@ -19,8 +20,10 @@ var (
 	// and/or a digest.
 	imageRef = regexp.MustCompile(`^(?:[a-zA-Z0-9.-]+(?::[0-9]+)?/)?` + pathComponent + `(?:/` + pathComponent + `)*` +
 		`(?::[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?(?:@sha256:[a-f0-9]{64})?$`)
-	codeOwner    = regexp.MustCompile(`^(@[A-Za-z0-9_.-]+(/[A-Za-z0-9_.-]+)?|[^@\s]+@[^@\s]+\.[^@\s]+)$`)
-	registryPath = regexp.MustCompile(`^[a-zA-Z0-9.-]+(?::[0-9]+)?(?:/` + pathComponent + `)*$`)
+	codeOwner      = regexp.MustCompile(`^(@[A-Za-z0-9_.-]+(/[A-Za-z0-9_.-]+)?|[^@\s]+@[^@\s]+\.[^@\s]+)$`)
+	routePath      = regexp.MustCompile(`^/[^\s]*$`)
+	capabilityName = regexp.MustCompile(`^[A-Z][A-Z_]*[A-Z]$`)
+	registryPath   = regexp.MustCompile(`^[a-zA-Z0-9.-]+(?::[0-9]+)?(?:/` + pathComponent + `)*$`)
 )
 
 const pathComponent = `[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*`
@@ -52,6 +55,7 @@ func (c *Catalogue) validate(errs *errorList) {
 		c.validateService(errs, name, c.Services[name], hostPorts)
 	}
 	c.checkCycles(errs)
+	c.checkRoutes(errs)
 	if c.Owners != nil {
 		for field, owners := range map[string][]string{"generated": c.Owners.Generated, "platform": c.Owners.Platform} {
 			for i, owner := range owners {
@@ -133,7 +137,7 @@ func checkCompute(errs *errorList, w *Workload, p string) {
 	if w.Env != "" {
 		where = " in environment " + w.Env
 	}
-	for _, pair := range [][3]string{{"cpu", w.Compute.RequestCPU, w.Compute.LimitCPU}, {"memory", w.Compute.RequestMemory, w.Compute.LimitMemory}} {
+	for _, pair := range [][3]string{{"cpu", w.Compute.RequestCPU, w.Compute.LimitCPU}, {"memory", w.Compute.RequestMemory, w.Compute.LimitMemory}, {"storage", w.Compute.RequestStorage, w.Compute.LimitStorage}} {
 		request, limit := resource.MustParse(pair[1]), resource.MustParse(pair[2])
 		if limit.Cmp(request) < 0 {
 			errs.add(p, "the %s limit %s is below the request %s%s; raise limits.%s or lower %s", pair[0], pair[2], pair[1], where, pair[0], pair[0])
@@ -161,6 +165,9 @@ func (c *Catalogue) validateEnvironment(errs *errorList, name string, env *Envir
 		if ns := c.Namespace(name); len(validation.IsDNS1123Label(ns)) > 0 && len(validation.IsDNS1123Label(c.Name)) == 0 {
 			errs.add(p, "the default namespace %q is longer than 63 characters; set namespace", ns)
 		}
+	}
+	if env.Ingress != nil {
+		validateIngress(errs, p+".ingress", name, env.Ingress)
 	}
 	for _, group := range sortedKeys(env.Config) {
 		gp := p + ".config." + group
@@ -209,6 +216,61 @@ func (c *Catalogue) validateResource(errs *errorList, name string, r *Resource) 
 			errs.add(p+"."+field, "%q must be letters, digits and underscores, not starting with a digit", value)
 		}
 	}
+	checkQuantity(errs, p+".storage", r.Storage)
+	for i, env := range r.InCluster {
+		ep := fmt.Sprintf("%s.inCluster[%d]", p, i)
+		c.checkDeployEnvironment(errs, ep, env)
+		if indexOf(r.InCluster, env) < i {
+			errs.add(ep, "%q is listed twice", env)
+		}
+	}
+	for _, env := range sortedKeys(r.Endpoints) {
+		ep := p + ".endpoints." + env
+		c.checkDeployEnvironment(errs, ep, env)
+		if contains(r.InCluster, env) {
+			errs.add(ep, "resource %s runs in the cluster in %s (inCluster), so it has no managed endpoint there; remove one of the two", name, env)
+		}
+		if msgs := validation.IsDNS1123Subdomain(r.Endpoints[env]); len(msgs) > 0 {
+			errs.add(ep, "%q is not a host name (lower-case DNS name, e.g. orders.abc123.eu-west-1.rds.amazonaws.com)", r.Endpoints[env])
+		}
+	}
+}
+
+// checkDeployEnvironment checks that env names a declared environment with
+// a kustomize overlay.
+func (c *Catalogue) checkDeployEnvironment(errs *errorList, p, env string) {
+	if env == DevEnvironment {
+		errs.add(p, "dev runs on Compose, where every resource is a container already; name a cluster environment")
+	} else if _, declared := c.Environments[env]; !declared {
+		errs.add(p, "environment %q is not declared%s", env, suggest(env, c.DeployEnvironments()))
+	}
+}
+
+func validateIngress(errs *errorList, p, env string, in *Ingress) {
+	if env == DevEnvironment {
+		errs.add(p, "dev publishes public ports on the host; ingress is for cluster environments")
+	}
+	switch {
+	case in.Host == "":
+		errs.add(p+".host", "missing: the host name public routes answer on, e.g. shop.example.com")
+	case len(validation.IsDNS1123Subdomain(in.Host)) > 0:
+		errs.add(p+".host", "%q is not a host name (lower-case DNS name, e.g. shop.example.com)", in.Host)
+	}
+	if in.Class != "" {
+		checkSubdomain(errs, p+".class", in.Class)
+	}
+	if in.TLSSecret != "" {
+		checkSubdomain(errs, p+".tlsSecret", in.TLSSecret)
+	}
+	if in.ControllerNamespace != "" {
+		checkLabel(errs, p+".controllerNamespace", in.ControllerNamespace)
+	}
+}
+
+func checkSubdomain(errs *errorList, p, name string) {
+	if msgs := validation.IsDNS1123Subdomain(name); len(msgs) > 0 {
+		errs.add(p, "%q is not a valid Kubernetes object name: lower-case letters, digits, '-' and '.'", name)
+	}
 }
 
 func (c *Catalogue) validateService(errs *errorList, name string, s *Service, hostPorts map[int]string) {
@@ -253,6 +315,9 @@ func (c *Catalogue) validateService(errs *errorList, name string, s *Service, ho
 	validateHealth(errs, p+".health", s.Health, portNames)
 	checkResources(errs, p+".resources", s.Resources)
 	checkReplicas(errs, p+".replicas", s.Replicas)
+	checkAutoscale(errs, p, s.Autoscale, s.Replicas)
+	c.validateJobs(errs, name, s)
+	validateSecurity(errs, p+".security", s.Security)
 	for _, env := range sortedKeys(s.Overrides) {
 		op := p + ".overrides." + env
 		if _, ok := c.Environments[env]; !ok && env != DevEnvironment {
@@ -267,6 +332,7 @@ func (c *Catalogue) validateService(errs *errorList, name string, s *Service, ho
 			checkImage(errs, op+".image", o.Image)
 		}
 		checkReplicas(errs, op+".replicas", o.Replicas)
+		checkAutoscale(errs, op, o.Autoscale, o.Replicas)
 		checkResources(errs, op+".resources", o.Resources)
 		checkEnvKeys(errs, op+".env", o.Env)
 		for _, key := range sortedKeys(o.Env) {
@@ -312,6 +378,13 @@ func (c *Catalogue) validatePorts(errs *errorList, service string, s *Service, h
 			errs.add(pp+".port", "duplicate port %d", port.Port)
 		}
 		numbers[port.Port] = true
+		if port.Path != "" {
+			if !port.Public {
+				errs.add(pp+".path", "only public ports have a route; add public: true or remove path")
+			} else if !routePath.MatchString(port.Path) {
+				errs.add(pp+".path", "%q is not a URL path prefix; start it with / and use no spaces, e.g. /api", port.Path)
+			}
+		}
 		if port.HostPort != 0 {
 			if !port.Public {
 				errs.add(pp+".hostPort", "only public ports are published; add public: true or remove hostPort")
@@ -329,6 +402,29 @@ func (c *Catalogue) validatePorts(errs *errorList, service string, s *Service, h
 		}
 	}
 	return names
+}
+
+// checkRoutes rejects two public ports with one path: they would share a
+// host and path in every environment's ingress.
+func (c *Catalogue) checkRoutes(errs *errorList) {
+	routes := map[string]string{}
+	for _, name := range sortedKeys(c.Services) {
+		s := c.Services[name]
+		if s == nil {
+			continue
+		}
+		for i, port := range s.Ports {
+			if !port.Public {
+				continue
+			}
+			pp := fmt.Sprintf("services.%s.ports[%d]", name, i)
+			if other, taken := routes[port.RoutePath()]; taken {
+				errs.add(pp, "the route %s is taken by %s; give this port another path, e.g. path: /%s", port.RoutePath(), other, name)
+				continue
+			}
+			routes[port.RoutePath()] = pp
+		}
+	}
 }
 
 func (c *Catalogue) validateSecrets(errs *errorList, p string, s *Service) {
@@ -392,9 +488,95 @@ func (c *Catalogue) validateUses(errs *errorList, name string, s *Service) {
 	}
 }
 
+func checkAutoscale(errs *errorList, p string, a *Autoscale, replicas *int) {
+	if a == nil {
+		return
+	}
+	ap := p + ".autoscale"
+	if replicas != nil {
+		errs.add(ap, "set replicas or autoscale, not both: the autoscaler owns the replica count")
+	}
+	switch {
+	case a.Min < 0:
+		errs.add(ap+".min", "min must be 1 or more, got %d", a.Min)
+	case a.Max < 1:
+		errs.add(ap+".max", "missing: the most replicas the autoscaler may run, e.g. max: 10")
+	case a.Max < max(a.Min, 1):
+		errs.add(ap+".max", "max %d is below min %d", a.Max, a.Min)
+	}
+	if a.CPU < 0 || a.CPU > 1000 {
+		errs.add(ap+".cpu", "cpu is a target use in percent of the request, 1 to 1000, got %d", a.CPU)
+	}
+}
+
+func (c *Catalogue) validateJobs(errs *errorList, service string, s *Service) {
+	for _, name := range sortedKeys(s.Jobs) {
+		jp := fmt.Sprintf("services.%s.jobs.%s", service, name)
+		checkLabel(errs, jp, name)
+		full := JobName(service, name)
+		if _, clash := c.Services[full]; clash {
+			errs.add(jp, "the job runs as %s, which is also a service; rename the job", full)
+		} else if _, clash := c.Resources[full]; clash {
+			errs.add(jp, "the job runs as %s, which is also a resource; rename the job", full)
+		}
+		j := s.Jobs[name]
+		if j == nil {
+			errs.add(jp, "missing: a job needs command and before: start or a schedule")
+			continue
+		}
+		if len(j.Command) == 0 && len(j.Args) == 0 {
+			errs.add(jp+".command", "missing: what the job runs, e.g. command: [%s, migrate]", service)
+		}
+		switch {
+		case j.Before == "" && j.Schedule == "":
+			errs.add(jp, "missing: say when the job runs, before: start or schedule: \"0 3 * * *\"")
+		case j.Before != "" && j.Schedule != "":
+			errs.add(jp+".schedule", "set before or schedule, not both")
+		case j.Before != "" && j.Before != JobBeforeStart:
+			errs.add(jp+".before", "%q is not a moment a job can run at; the one supported is before: start", j.Before)
+		case j.Schedule != "":
+			if _, err := cron.ParseStandard(j.Schedule); err != nil {
+				errs.add(jp+".schedule", "%q is not a cron schedule (%v); use five fields, e.g. \"0 3 * * *\", or @daily", j.Schedule, err)
+			} else if len(full) > 52 {
+				// The CronJob controller appends 11 characters to name its Jobs.
+				errs.add(jp, "the CronJob name %s is longer than 52 characters; shorten the job's name", full)
+			}
+		}
+		if len(full) > 63 {
+			errs.add(jp, "the job name %s is longer than 63 characters; shorten the job's name", full)
+		}
+	}
+}
+
+func validateSecurity(errs *errorList, p string, sec *Security) {
+	if sec == nil {
+		return
+	}
+	switch {
+	case sec.RunAsRoot && sec.RunAsUser != 0:
+		errs.add(p+".runAsUser", "set runAsUser or runAsRoot, not both")
+	case sec.RunAsUser < 0:
+		errs.add(p+".runAsUser", "runAsUser must be a positive id; to run as root, set runAsRoot: true")
+	}
+	for i, capability := range sec.Capabilities {
+		cp := fmt.Sprintf("%s.capabilities[%d]", p, i)
+		switch {
+		case strings.HasPrefix(capability, "CAP_"):
+			errs.add(cp, "write %s without the CAP_ prefix", strings.TrimPrefix(capability, "CAP_"))
+		case capability == "ALL":
+			errs.add(cp, "adding ALL capabilities is running privileged; name the ones the service needs")
+		case !capabilityName.MatchString(capability):
+			errs.add(cp, "%q is not a capability name, e.g. NET_BIND_SERVICE", capability)
+		}
+	}
+}
+
 func validateHealth(errs *errorList, p string, h *Health, ports map[string]bool) {
 	if h == nil {
 		return
+	}
+	if h.StartupSeconds < 0 {
+		errs.add(p+".startupSeconds", "startupSeconds must be 0 or more, got %d", h.StartupSeconds)
 	}
 	switch {
 	case h.HTTP == "" && len(h.Command) == 0:
@@ -421,15 +603,15 @@ func checkResources(errs *errorList, p string, r *Resources) {
 	if r == nil {
 		return
 	}
-	request := map[string]string{"cpu": r.CPU, "memory": r.Memory}
-	for _, field := range []string{"cpu", "memory"} {
+	request := map[string]string{"cpu": r.CPU, "memory": r.Memory, "storage": r.Storage}
+	for _, field := range []string{"cpu", "memory", "storage"} {
 		checkQuantity(errs, p+"."+field, request[field])
 	}
 	if r.Limits == nil {
 		return
 	}
-	limit := map[string]string{"cpu": r.Limits.CPU, "memory": r.Limits.Memory}
-	for _, field := range []string{"cpu", "memory"} {
+	limit := map[string]string{"cpu": r.Limits.CPU, "memory": r.Limits.Memory, "storage": r.Limits.Storage}
+	for _, field := range []string{"cpu", "memory", "storage"} {
 		checkQuantity(errs, p+".limits."+field, limit[field])
 	}
 }

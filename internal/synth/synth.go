@@ -38,7 +38,7 @@ resources:
 	for i := range n {
 		fmt.Fprintf(&b, "  svc-%d:\n    build: ./services/svc-%d\n    domain: domain-%d\n", i, i, i%12)
 		if i%50 == 0 {
-			fmt.Fprintf(&b, "    ports: [{name: http, port: 8080, public: true, hostPort: %d}]\n", 10000+i)
+			fmt.Fprintf(&b, "    ports: [{name: http, port: 8080, public: true, hostPort: %d, path: /svc-%d}]\n", 10000+i, i)
 		} else {
 			b.WriteString("    ports: [{name: http, port: 8080}]\n")
 		}
