@@ -51,11 +51,31 @@ func Render(c *catalogue.Catalogue, opts Options) ([]byte, error) {
 	project := &types.Project{Services: types.Services{}, Volumes: types.Volumes{}}
 	for _, name := range c.ResourceNames() {
 		svc, volume := resourceService(name, c.Resources[name])
+		if owner := c.Resources[name].Owner; owner != "" {
+			// The resource is on its own network, which only its owner
+			// joins: no other container can even resolve its name.
+			svc.Networks = map[string]*types.ServiceNetworkConfig{name: nil}
+			if project.Networks == nil {
+				project.Networks = types.Networks{}
+			}
+			project.Networks[name] = types.NetworkConfig{}
+		}
 		project.Services[name] = svc
 		project.Volumes[volume] = types.VolumeConfig{}
 	}
 	for _, w := range c.Resolve(catalogue.DevEnvironment) {
-		project.Services[w.Name] = appService(c, w, opts)
+		svc := appService(c, w, opts)
+		for _, name := range w.Service.JobNames() {
+			job := jobService(c, w, svc, name)
+			if w.Service.Jobs[name].Before == catalogue.JobBeforeStart {
+				if svc.DependsOn == nil {
+					svc.DependsOn = types.DependsOnConfig{}
+				}
+				svc.DependsOn[job.Name] = types.ServiceDependency{Condition: types.ServiceConditionCompletedSuccessfully, Required: true}
+			}
+			project.Services[job.Name] = job
+		}
+		project.Services[w.Name] = svc
 	}
 
 	data, err := marshal(project)
@@ -141,11 +161,13 @@ func appService(c *catalogue.Catalogue, w *catalogue.Workload, opts Options) typ
 		// its own port, whatever is published on the host.
 		url := fmt.Sprintf("http://127.0.0.1:%d%s", s.HealthPort().Port, s.Health.HTTP)
 		svc.HealthCheck = healthCheck([]string{"CMD", probeTarget, escape(url)})
+		startPeriod(svc.HealthCheck, s.Health)
 		svc.Volumes = append(svc.Volumes, types.ServiceVolumeConfig{
 			Type: types.VolumeTypeBind, Source: path.Join(opts.ProjectDir, ProbeFile), Target: probeTarget, ReadOnly: true,
 		})
 	case len(s.Health.Command) > 0:
 		svc.HealthCheck = healthCheck(append([]string{"CMD"}, escapeAll(s.Health.Command)...))
+		startPeriod(svc.HealthCheck, s.Health)
 	}
 	for _, used := range s.Uses {
 		if svc.DependsOn == nil {
@@ -156,9 +178,57 @@ func appService(c *catalogue.Catalogue, w *catalogue.Workload, opts Options) typ
 			condition = types.ServiceConditionHealthy
 		}
 		svc.DependsOn[used] = types.ServiceDependency{Condition: condition, Required: true}
+		if r := c.Resources[used]; r != nil && r.Owner == w.Name {
+			if svc.Networks == nil {
+				// Naming a network drops the implicit default one.
+				svc.Networks = map[string]*types.ServiceNetworkConfig{"default": nil}
+			}
+			svc.Networks[used] = nil
+		}
 	}
 	return svc
 }
+
+// JobServices lists the Compose services of a service's jobs, sorted.
+func JobServices(s *catalogue.Service, service string) []string {
+	out := make([]string, 0, len(s.Jobs))
+	for _, name := range s.JobNames() {
+		out = append(out, catalogue.JobName(service, name))
+	}
+	return out
+}
+
+// jobService runs one of a service's jobs once, as the service would run
+// it: same image or build, settings and networks, without ports or health
+// check. It waits for the resources the service uses, not for its services:
+// a migration needs its database, and a service that itself waits for the
+// job must not make it wait for the services' start-up as well. A scheduled
+// job has no scheduler in dev; it is in the "jobs" profile, so `docker
+// compose run` starts it on demand and `up` leaves it alone.
+func jobService(c *catalogue.Catalogue, w *catalogue.Workload, svc types.ServiceConfig, name string) types.ServiceConfig {
+	j := w.Service.Jobs[name]
+	job := types.ServiceConfig{Name: catalogue.JobName(w.Name, name)}
+	job.Build, job.Image = svc.Build, svc.Image
+	job.Entrypoint, job.Command = escapeAll(j.Command), escapeAll(j.Args)
+	job.Environment = svc.Environment
+	for used, dep := range svc.DependsOn {
+		if _, ok := c.Resources[used]; ok {
+			if job.DependsOn == nil {
+				job.DependsOn = types.DependsOnConfig{}
+			}
+			job.DependsOn[used] = dep
+		}
+	}
+	job.Networks = svc.Networks
+	job.Restart = "no"
+	if j.Schedule != "" {
+		job.Profiles = []string{JobsProfile}
+	}
+	return job
+}
+
+// JobsProfile holds the Compose services of scheduled jobs.
+const JobsProfile = "jobs"
 
 // hasHealthCheck tells whether the Compose service named name reports
 // health: every backing resource does, and every service with a health
@@ -278,6 +348,15 @@ func healthCheck(test []string) *types.HealthCheckConfig {
 	timeout := types.Duration(5 * time.Second)
 	retries := uint64(30)
 	return &types.HealthCheckConfig{Test: test, Interval: &interval, Timeout: &timeout, Retries: &retries}
+}
+
+// startPeriod gives a slow starter its start-up time, during which failed
+// checks do not count, as the startup probe does in Kubernetes.
+func startPeriod(check *types.HealthCheckConfig, h *catalogue.Health) {
+	if h.StartupSeconds > 0 {
+		d := types.Duration(time.Duration(h.StartupSeconds) * time.Second)
+		check.StartPeriod = &d
+	}
 }
 
 // marshal encodes the project for both Compose implementations users have:

@@ -212,10 +212,11 @@ func TestMalformedCatalogueExits2AndChangesNothing(t *testing.T) {
 	if err := os.WriteFile(catalogue, []byte(broken), 0o644); err != nil {
 		t.Fatal(err)
 	}
+	line := strings.Count(strings.Split(broken, "    prots:")[0], "\n") + 1
 	before := testfs.Snapshot(t, dir)
 	for _, args := range [][]string{{"render"}, {"build", "prod"}} {
 		r := run(t, dir, tandemBin, args...)
-		want := `tandem: tandem.yaml:84:5: services.orders.prots: unknown field "prots" (did you mean "ports"?)` + "\n"
+		want := fmt.Sprintf(`tandem: tandem.yaml:%d:5: services.orders.prots: unknown field "prots" (did you mean "ports"?)`+"\n", line)
 		if r.code != 2 || r.stderr != want || r.stdout != "" {
 			t.Errorf("tandem %v: exit %d, stdout %q, stderr %q; want exit 2 and %q", args, r.code, r.stdout, r.stderr, want)
 		}
@@ -280,7 +281,7 @@ func TestPlatformPatchesSurviveInAGitRepository(t *testing.T) {
 	}
 
 	// Renaming the patched service leaves the patch stale: named, with its line.
-	renamed := strings.NewReplacer("\n  orders:\n", "\n  order-service:\n", "owner: orders}", "owner: order-service}",
+	renamed := strings.NewReplacer("\n  orders:\n", "\n  order-service:\n", "owner: orders\n", "owner: order-service\n",
 		"uses: [auth, catalog, cart, orders, cache]", "uses: [auth, catalog, cart, order-service, cache]").Replace(string(data))
 	if err := os.WriteFile(catalogue, []byte(renamed), 0o644); err != nil {
 		t.Fatal(err)
@@ -324,7 +325,7 @@ func TestSplitBuildMatchesKubectlAt200Services(t *testing.T) {
 		}
 		return r.stdout
 	}
-	split := check("prod: 201 units, each built alone")
+	split := check("prod: 202 units, each built alone")
 	for _, want := range []string{"priorityClassName: high", "OTEL_TRACES_SAMPLER: parentbased_traceidratio", "pool: pool-0"} {
 		if !strings.Contains(split, want) {
 			t.Errorf("a platform patch is missing from the build: no %q", want)

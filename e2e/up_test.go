@@ -138,18 +138,27 @@ func TestUpStartsWhatAServiceUsesAndNothingElse(t *testing.T) {
 
 	out := mustRun(t, dir, tandemBin, "up", "orders")
 	containers, _, _ := projectObjects(t, project)
-	if diff := cmp.Diff([]string{"events", "orders", "orders-db", "payments", "payments-db"}, containers); diff != "" {
+	if diff := cmp.Diff([]string{"events", "orders", "orders-db", "orders-migrate", "payments", "payments-db"}, containers); diff != "" {
 		t.Fatalf("tandem up orders started (-want +got):\n%s\noutput:\n%s", diff, out)
 	}
-	for _, want := range []string{"Compose project " + project, "orders               waiting for", "orders               healthy", "shop is up:"} {
+	for _, want := range []string{"Compose project " + project, "orders               waiting for", "orders-migrate       completed", "orders               healthy", "shop is up:"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("tandem up orders printed no %q:\n%s", want, out)
 		}
 	}
+	// A database is reachable from its owner only: payments cannot even
+	// resolve orders-db, while orders connects (and gets no HTTP answer
+	// from postgres, which is all the probe can tell).
+	if got := probeFrom(t, project, "payments", "http://orders-db:5432/"); !strings.Contains(got, "lookup orders-db") {
+		t.Errorf("payments reached orders-db, which only orders may use: %q", got)
+	}
+	if got := probeFrom(t, project, "orders", "http://orders-db:5432/"); strings.Contains(got, "lookup orders-db") || strings.Contains(got, "connection refused") {
+		t.Errorf("orders cannot reach its own orders-db: %q", got)
+	}
 
 	out = mustRun(t, dir, tandemBin, "up", "bff")
 	containers, _, _ = projectObjects(t, project)
-	want := []string{"auth", "bff", "cache", "cart", "catalog", "catalog-db", "events", "orders", "orders-db", "payments", "payments-db", "users-db"}
+	want := []string{"auth", "bff", "cache", "cart", "catalog", "catalog-db", "events", "orders", "orders-db", "orders-migrate", "payments", "payments-db", "users-db"}
 	if diff := cmp.Diff(want, containers); diff != "" {
 		t.Fatalf("after tandem up bff (-want +got):\n%s", diff)
 	}
@@ -204,6 +213,13 @@ func TestUpStartsWhatAServiceUsesAndNothingElse(t *testing.T) {
 	if !strings.Contains(logs, fmt.Sprintf("order %d: payment captured", placed.ID)) {
 		t.Errorf("tandem logs payments:\n%s", logs)
 	}
+	// The nightly job has no scheduler in dev; it runs on demand.
+	compose := exec.Command("docker-compose", "--project-name", project, "--file", filepath.Join(dir, "deploy", "compose.yaml"),
+		"--env-file", filepath.Join(dir, ".tandem", "dev.env"), "run", "--rm", "payments-reconcile")
+	compose.Env = append(os.Environ(), "COMPOSE_DOCKER_CLI_BUILD=0", "DOCKER_BUILDKIT=0")
+	if reconcile, err := compose.CombinedOutput(); err != nil || !strings.Contains(string(reconcile), "reconciled: 1 captured payments") {
+		t.Errorf("docker-compose run payments-reconcile: %v\n%s", err, reconcile)
+	}
 
 	mustRun(t, dir, tandemBin, "down")
 	containers, networks, volumes := projectObjects(t, project)
@@ -220,6 +236,16 @@ func TestUpStartsWhatAServiceUsesAndNothingElse(t *testing.T) {
 	if len(containers)+len(networks)+len(volumes)+len(images) > 0 {
 		t.Errorf("after tandem down --volumes --images, left: containers %v, networks %v, volumes %v, images %v", containers, networks, volumes, images)
 	}
+}
+
+// probeFrom runs the HTTP probe mounted in service's container against url
+// and returns what it printed.
+func probeFrom(t *testing.T, project, service, url string) string {
+	t.Helper()
+	id := strings.TrimSpace(mustRun(t, "", "docker", "ps", "--quiet", "--filter", "label=com.docker.compose.project="+project,
+		"--filter", "label=com.docker.compose.service="+service))
+	out, _ := exec.Command("docker", "exec", id, "/tandem/probe", url).CombinedOutput()
+	return string(out)
 }
 
 type shopper struct {

@@ -151,6 +151,8 @@ func diffWorkload(c *catalogue.Catalogue, a, b *catalogue.Workload) []Change {
 	field("requests.memory", a.Compute.RequestMemory, b.Compute.RequestMemory)
 	field("limits.cpu", a.Compute.LimitCPU, b.Compute.LimitCPU)
 	field("limits.memory", a.Compute.LimitMemory, b.Compute.LimitMemory)
+	field("requests.ephemeral-storage", a.Compute.RequestStorage, b.Compute.RequestStorage)
+	field("limits.ephemeral-storage", a.Compute.LimitStorage, b.Compute.LimitStorage)
 
 	names := map[string]bool{}
 	for _, v := range append(append([]catalogue.EnvVar{}, a.Vars...), b.Vars...) {
@@ -184,8 +186,11 @@ func image(w *catalogue.Workload) string {
 }
 
 func replicas(w *catalogue.Workload) string {
-	if w.Env == catalogue.DevEnvironment {
+	switch {
+	case w.Env == catalogue.DevEnvironment:
 		return "1 (Compose)"
+	case w.Autoscale != nil:
+		return fmt.Sprintf("%d-%d (autoscaled at %d%% CPU)", w.Autoscale.Min, w.Autoscale.Max, w.Autoscale.CPU)
 	}
 	return strconv.Itoa(w.Replicas)
 }

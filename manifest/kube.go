@@ -33,6 +33,11 @@ func Labels(c *catalogue.Catalogue, service string) map[string]string {
 	return l
 }
 
+// SystemLabels are the labels of objects that belong to no one service.
+func SystemLabels(c *catalogue.Catalogue) map[string]string {
+	return map[string]string{LabelPartOf: c.Name, LabelManagedBy: "tandem"}
+}
+
 // ConfigMapName is the ConfigMap that carries a config group.
 func ConfigMapName(group string) string { return group + "-config" }
 
@@ -64,12 +69,14 @@ func secretEnv(name, secret, key string) corev1.EnvVar {
 func Requirements(c catalogue.Compute) corev1.ResourceRequirements {
 	return corev1.ResourceRequirements{
 		Requests: corev1.ResourceList{
-			corev1.ResourceCPU:    resource.MustParse(c.RequestCPU),
-			corev1.ResourceMemory: resource.MustParse(c.RequestMemory),
+			corev1.ResourceCPU:              resource.MustParse(c.RequestCPU),
+			corev1.ResourceMemory:           resource.MustParse(c.RequestMemory),
+			corev1.ResourceEphemeralStorage: resource.MustParse(c.RequestStorage),
 		},
 		Limits: corev1.ResourceList{
-			corev1.ResourceCPU:    resource.MustParse(c.LimitCPU),
-			corev1.ResourceMemory: resource.MustParse(c.LimitMemory),
+			corev1.ResourceCPU:              resource.MustParse(c.LimitCPU),
+			corev1.ResourceMemory:           resource.MustParse(c.LimitMemory),
+			corev1.ResourceEphemeralStorage: resource.MustParse(c.LimitStorage),
 		},
 	}
 }

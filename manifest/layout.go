@@ -26,6 +26,15 @@ const (
 // BaseServiceDir holds one service's base manifests.
 func BaseServiceDir(service string) string { return path.Join(BaseDir, "services", service) }
 
+// BaseNetworkDir holds the namespace-wide NetworkPolicy.
+func BaseNetworkDir() string { return path.Join(BaseDir, "network") }
+
+// OverlayResourceDir holds what an environment runs or names for a
+// backing resource: a StatefulSet, or an ExternalName Service.
+func OverlayResourceDir(env, resource string) string {
+	return path.Join(OverlayDir(env), "resources", resource)
+}
+
 // BaseConfigDir holds the ConfigMaps of the config groups.
 func BaseConfigDir() string { return path.Join(BaseDir, "config") }
 

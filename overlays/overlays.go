@@ -23,6 +23,10 @@ import (
 const (
 	deploymentPatch = "deployment-patch.yaml"
 	configPatch     = "patch.yaml"
+	// resourcesFile holds the objects an environment adds to a service or
+	// a backing resource, in one file so that a large system does not
+	// render (and kustomize does not read) a file per object.
+	resourcesFile = "resources.yaml"
 )
 
 // Render returns the overlay of env. platformPatches names the files in the
@@ -43,6 +47,12 @@ func Render(c *catalogue.Catalogue, env string, platformPatches, components []st
 	base := map[string]*catalogue.Workload{}
 	for _, w := range c.Resolve("") {
 		base[w.Name] = w
+	}
+	root.Resources = append(root.Resources, manifest.Rel(dir, manifest.BaseNetworkDir()))
+	for _, name := range c.ResourceNames() {
+		if unit := renderResource(&files, c, env, name); unit != "" {
+			root.Resources = append(root.Resources, manifest.Rel(dir, unit))
+		}
 	}
 	for _, w := range c.Resolve(env) {
 		renderService(&files, c, base[w.Name], w)
@@ -98,19 +108,28 @@ func renderService(files *manifest.Batch, c *catalogue.Catalogue, base, w *catal
 	}
 	k.Patches = []kusttypes.Patch{{Path: deploymentPatch}}
 
+	spec := corev1.PodSpec{Containers: []corev1.Container{{
+		Name:      w.Name,
+		Resources: manifest.Requirements(w.Compute),
+		Env:       manifest.ContainerEnv(w.Name, changedEnv(base, w)),
+	}}}
+	if w.Scaled() {
+		spec.TopologySpreadConstraints, spec.Affinity = manifest.Spread(w.Name)
+	}
 	patch := &appsv1.Deployment{
 		TypeMeta:   metav1.TypeMeta{APIVersion: "apps/v1", Kind: "Deployment"},
 		ObjectMeta: metav1.ObjectMeta{Name: w.Name},
-		Spec: appsv1.DeploymentSpec{
-			Replicas: ptr.To(int32(w.Replicas)),
-			Template: corev1.PodTemplateSpec{Spec: corev1.PodSpec{Containers: []corev1.Container{{
-				Name:      w.Name,
-				Resources: manifest.Requirements(w.Compute),
-				Env:       manifest.ContainerEnv(w.Name, changedEnv(base, w)),
-			}}}},
-		},
+		Spec:       appsv1.DeploymentSpec{Template: corev1.PodTemplateSpec{Spec: spec}},
+	}
+	if w.Autoscale == nil {
+		patch.Spec.Replicas = ptr.To(int32(w.Replicas))
 	}
 	files.Add(path.Join(dir, deploymentPatch), patch)
+
+	if added := serviceObjects(c, base, w); len(added) > 0 {
+		files.Add(path.Join(dir, resourcesFile), added...)
+		k.Resources = append(k.Resources, resourcesFile)
+	}
 	files.Add(path.Join(dir, manifest.Kustomization), k)
 }
 

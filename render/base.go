@@ -13,13 +13,10 @@ import (
 	"github.com/tandemdev/tandem/manifest"
 )
 
-// The user and group pods run as when the catalogue does not say otherwise:
-// the conventional "nonroot" id of distroless images.
-const nonRootID = 65532
-
 // Base renders the environment-neutral kustomize base: per service a
-// ServiceAccount, a Deployment and, when it has ports, a Service; per
-// config group a ConfigMap.
+// ServiceAccount, a Deployment, when it has ports a Service, and when
+// others use it a NetworkPolicy letting exactly them in; per config group a
+// ConfigMap; and a NetworkPolicy that denies all other ingress.
 func Base(c *catalogue.Catalogue) (manifest.Files, error) {
 	var files manifest.Batch
 	root := manifest.NewKustomization()
@@ -37,6 +34,13 @@ func Base(c *catalogue.Catalogue) (manifest.Files, error) {
 		root.Resources = append(root.Resources, "config")
 	}
 
+	network := manifest.BaseNetworkDir()
+	files.Add(path.Join(network, defaultDenyFile), manifest.DefaultDeny(c))
+	netKustomization := manifest.NewKustomization()
+	netKustomization.Resources = []string{defaultDenyFile}
+	files.Add(path.Join(network, manifest.Kustomization), netKustomization)
+	root.Resources = append(root.Resources, manifest.Rel(manifest.BaseDir, network))
+
 	for _, w := range c.Resolve("") {
 		dir := manifest.BaseServiceDir(w.Name)
 		k := manifest.NewKustomization()
@@ -46,6 +50,9 @@ func Base(c *catalogue.Catalogue) (manifest.Files, error) {
 		}
 		if len(w.Service.Ports) > 0 {
 			objects = append(objects, fileObject{"service.yaml", service(c, w)})
+		}
+		if users := c.Users(w.Name); len(users) > 0 {
+			objects = append(objects, fileObject{"networkpolicy.yaml", manifest.UsersPolicy(c, w.Name, users, portNumbers(w.Service))})
 		}
 		for _, o := range objects {
 			files.Add(path.Join(dir, o.file), o.obj)
@@ -57,6 +64,8 @@ func Base(c *catalogue.Catalogue) (manifest.Files, error) {
 	files.Add(path.Join(manifest.BaseDir, manifest.Kustomization), root)
 	return files.Files()
 }
+
+const defaultDenyFile = "default-deny.yaml"
 
 // fileObject is one manifest and the file it goes to.
 type fileObject struct {
@@ -81,101 +90,40 @@ func configMap(c *catalogue.Catalogue, group string, data map[string]string) *co
 
 func serviceAccount(c *catalogue.Catalogue, w *catalogue.Workload) *corev1.ServiceAccount {
 	return &corev1.ServiceAccount{
-		TypeMeta:   metav1.TypeMeta{APIVersion: "v1", Kind: "ServiceAccount"},
-		ObjectMeta: objectMeta(c, w.Name, w.Name),
-		// Services talk to each other, not to the Kubernetes API.
-		AutomountServiceAccountToken: ptr.To(false),
+		TypeMeta:                     metav1.TypeMeta{APIVersion: "v1", Kind: "ServiceAccount"},
+		ObjectMeta:                   objectMeta(c, w.Name, w.Name),
+		AutomountServiceAccountToken: ptr.To(manifest.AutomountToken(w.Service)),
 	}
 }
 
+// deployment runs the service. Its replica count is left to the overlays,
+// which set it or hand it to an autoscaler.
 func deployment(c *catalogue.Catalogue, w *catalogue.Workload) *appsv1.Deployment {
 	s := w.Service
-	container := corev1.Container{
-		Name:            w.Name,
-		Image:           w.Image,
-		Command:         s.Command,
-		Args:            s.Args,
-		Env:             manifest.ContainerEnv(w.Name, envEntries(w)),
-		Resources:       manifest.Requirements(w.Compute),
-		SecurityContext: containerSecurity(),
-		// A read-only root filesystem still needs somewhere to write scratch files.
-		VolumeMounts: []corev1.VolumeMount{{Name: "tmp", MountPath: "/tmp"}},
-	}
-	for _, group := range w.ConfigGroups {
-		container.EnvFrom = append(container.EnvFrom, corev1.EnvFromSource{
-			ConfigMapRef: &corev1.ConfigMapEnvSource{LocalObjectReference: corev1.LocalObjectReference{Name: manifest.ConfigMapName(group)}},
-		})
-	}
+	container := manifest.Container(w)
 	for _, p := range s.Ports {
 		container.Ports = append(container.Ports, corev1.ContainerPort{Name: p.Name, ContainerPort: int32(p.Port), Protocol: corev1.ProtocolTCP})
 	}
-	if h := probeHandler(s); h != nil {
-		container.StartupProbe = &corev1.Probe{ProbeHandler: *h, PeriodSeconds: 2, FailureThreshold: 30}
-		container.ReadinessProbe = &corev1.Probe{ProbeHandler: *h, PeriodSeconds: 5, FailureThreshold: 3}
-		container.LivenessProbe = &corev1.Probe{ProbeHandler: *h, PeriodSeconds: 10, FailureThreshold: 3}
-	}
+	container.ReadinessProbe, container.LivenessProbe, container.StartupProbe = manifest.Probes(s)
 	return &appsv1.Deployment{
 		TypeMeta:   metav1.TypeMeta{APIVersion: "apps/v1", Kind: "Deployment"},
 		ObjectMeta: objectMeta(c, w.Name, w.Name),
 		Spec: appsv1.DeploymentSpec{
-			Replicas: ptr.To(int32(w.Replicas)),
 			Selector: &metav1.LabelSelector{MatchLabels: manifest.SelectorLabels(w.Name)},
 			Template: corev1.PodTemplateSpec{
-				ObjectMeta: metav1.ObjectMeta{Labels: manifest.Labels(c, w.Name)},
-				Spec: corev1.PodSpec{
-					ServiceAccountName:           w.Name,
-					AutomountServiceAccountToken: ptr.To(false),
-					SecurityContext: &corev1.PodSecurityContext{
-						RunAsNonRoot:   ptr.To(true),
-						RunAsUser:      ptr.To(int64(nonRootID)),
-						RunAsGroup:     ptr.To(int64(nonRootID)),
-						FSGroup:        ptr.To(int64(nonRootID)),
-						SeccompProfile: &corev1.SeccompProfile{Type: corev1.SeccompProfileTypeRuntimeDefault},
-					},
-					Containers: []corev1.Container{container},
-					Volumes: []corev1.Volume{{Name: "tmp", VolumeSource: corev1.VolumeSource{
-						EmptyDir: &corev1.EmptyDirVolumeSource{},
-					}}},
-				},
+				ObjectMeta: metav1.ObjectMeta{Labels: manifest.PodLabels(c, w.Name)},
+				Spec:       manifest.PodSpec(s, w.Name, container),
 			},
 		},
 	}
 }
 
-// envEntries are the variables a container lists itself. Config group
-// values arrive through envFrom, and Kubernetes lets env entries win over
-// envFrom, which is the catalogue's precedence too.
-func envEntries(w *catalogue.Workload) []catalogue.EnvVar {
-	var out []catalogue.EnvVar
-	for _, v := range w.Vars {
-		if v.Origin.Level != catalogue.LevelConfigGroup {
-			out = append(out, v)
-		}
+func portNumbers(s *catalogue.Service) []int {
+	out := make([]int, 0, len(s.Ports))
+	for _, p := range s.Ports {
+		out = append(out, p.Port)
 	}
 	return out
-}
-
-func containerSecurity() *corev1.SecurityContext {
-	return &corev1.SecurityContext{
-		AllowPrivilegeEscalation: ptr.To(false),
-		ReadOnlyRootFilesystem:   ptr.To(true),
-		RunAsNonRoot:             ptr.To(true),
-		Capabilities:             &corev1.Capabilities{Drop: []corev1.Capability{"ALL"}},
-	}
-}
-
-func probeHandler(s *catalogue.Service) *corev1.ProbeHandler {
-	switch {
-	case s.Health == nil:
-		return nil
-	case s.Health.HTTP != "":
-		return &corev1.ProbeHandler{HTTPGet: &corev1.HTTPGetAction{
-			Path: s.Health.HTTP,
-			Port: intstr.FromString(s.HealthPort().Name),
-		}}
-	default:
-		return &corev1.ProbeHandler{Exec: &corev1.ExecAction{Command: s.Health.Command}}
-	}
 }
 
 func service(c *catalogue.Catalogue, w *catalogue.Workload) *corev1.Service {

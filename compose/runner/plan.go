@@ -1,6 +1,9 @@
 package runner
 
 import (
+	"slices"
+	"strings"
+
 	"github.com/tandemdev/tandem/catalogue"
 )
 
@@ -17,6 +20,35 @@ type Unit struct {
 	Build bool
 	// Ports are its ports published on the host.
 	Ports []HostPort
+	// OneShot units (a service's jobs that run before it starts) are done
+	// when their container exits 0, and failed when it exits otherwise.
+	OneShot bool
+}
+
+// Ready tells whether what waits on u may start.
+func (u Unit) Ready(c Container) bool {
+	if u.OneShot {
+		code, exited := c.ExitCode()
+		return exited && code == 0
+	}
+	return c.Ready()
+}
+
+// Failed tells whether u will not become ready by itself.
+func (u Unit) Failed(c Container) bool {
+	if u.OneShot {
+		code, exited := c.ExitCode()
+		return (exited && code != 0) || c.State == "dead"
+	}
+	return c.Failed()
+}
+
+// Describe is u's state in a word or two.
+func (u Unit) Describe(c Container) string {
+	if u.OneShot && u.Ready(c) {
+		return "completed"
+	}
+	return c.Describe()
 }
 
 // HostPort is a port of a service published on the host.
@@ -37,15 +69,30 @@ func (p Plan) Names() []string {
 	return names
 }
 
-// allHealthChecked tells whether every unit reports health, so that
-// ready means healthy rather than merely started.
+// allHealthChecked tells whether every unit reports health or completion,
+// so that ready means healthy rather than merely started.
 func (p Plan) allHealthChecked() bool {
 	for _, u := range p {
-		if !u.Healthcheck {
+		if !u.Healthcheck && !u.OneShot {
 			return false
 		}
 	}
 	return true
+}
+
+// ready tells whether the unit named name is ready in states; a name
+// outside the plan is judged as a long-running service.
+func (p Plan) ready(name string, states map[string]Container) bool {
+	c, ok := states[name]
+	if !ok {
+		return false
+	}
+	for _, u := range p {
+		if u.Name == name {
+			return u.Ready(c)
+		}
+	}
+	return c.Ready()
 }
 
 // NewPlan is the plan for the selected services and resources of c (see
@@ -58,13 +105,28 @@ func NewPlan(c *catalogue.Catalogue, selection []string) Plan {
 			continue
 		}
 		s := c.Services[name]
-		u := Unit{Name: name, Uses: s.Uses, Build: s.Build != "", Healthcheck: s.Health != nil}
+		u := Unit{Name: name, Uses: slices.Clone(s.Uses), Build: s.Build != "", Healthcheck: s.Health != nil}
 		for _, p := range s.Ports {
 			if p.Public {
 				u.Ports = append(u.Ports, HostPort{Name: p.Name, Port: p.PublishedPort()})
 			}
 		}
+		for _, job := range s.JobNames() {
+			if s.Jobs[job].Before != catalogue.JobBeforeStart {
+				continue
+			}
+			var resources []string
+			for _, used := range s.Uses {
+				if _, ok := c.Resources[used]; ok {
+					resources = append(resources, used)
+				}
+			}
+			name := catalogue.JobName(name, job)
+			plan = append(plan, Unit{Name: name, Uses: resources, Build: u.Build, OneShot: true})
+			u.Uses = append(u.Uses, name)
+		}
 		plan = append(plan, u)
 	}
+	slices.SortFunc(plan, func(a, b Unit) int { return strings.Compare(a.Name, b.Name) })
 	return plan
 }

@@ -20,7 +20,7 @@ func newProgress(plan Plan, out io.Writer) *progress {
 
 func (p *progress) update(states map[string]Container) {
 	for _, u := range p.plan {
-		line := describe(u, states)
+		line := p.plan.describe(u, states)
 		if line != p.last[u.Name] {
 			p.last[u.Name] = line
 			fmt.Fprintf(p.out, "  %-20s %s\n", u.Name, line)
@@ -32,14 +32,14 @@ func (p *progress) update(states map[string]Container) {
 // container: Compose creates a container only once what it uses is ready.
 // docker compose v2 creates every container first and starts each once
 // what it uses is ready; v1 creates it only then.
-func describe(u Unit, states map[string]Container) string {
+func (p Plan) describe(u Unit, states map[string]Container) string {
 	c, ok := states[u.Name]
 	if ok && c.State != "created" {
-		return c.Describe()
+		return u.Describe(c)
 	}
 	var waiting []string
 	for _, dep := range u.Uses {
-		if c, ok := states[dep]; !ok || !c.Ready() {
+		if !p.ready(dep, states) {
 			waiting = append(waiting, dep)
 		}
 	}

@@ -190,7 +190,7 @@ func (p *Project) Up(ctx context.Context, plan Plan, timeout time.Duration, out 
 
 func allReady(plan Plan, states map[string]Container) bool {
 	for _, u := range plan {
-		if c, ok := states[u.Name]; !ok || !c.Ready() {
+		if c, ok := states[u.Name]; !ok || !u.Ready(c) {
 			return false
 		}
 	}
@@ -199,7 +199,7 @@ func allReady(plan Plan, states map[string]Container) bool {
 
 func failedUnit(plan Plan, states map[string]Container) string {
 	for _, u := range plan {
-		if c, ok := states[u.Name]; ok && c.Failed() {
+		if c, ok := states[u.Name]; ok && u.Failed(c) {
 			return u.Name
 		}
 	}
@@ -218,7 +218,7 @@ func (p *Project) startError(ctx context.Context, plan Plan, states map[string]C
 	if errors.Is(ctx.Err(), context.DeadlineExceeded) {
 		var waiting []string
 		for _, u := range plan {
-			if c, ok := states[u.Name]; !ok || !c.Ready() {
+			if c, ok := states[u.Name]; !ok || !u.Ready(c) {
 				waiting = append(waiting, u.Name)
 			}
 		}

@@ -51,6 +51,28 @@ func TestReadyAndFailed(t *testing.T) {
 	}
 }
 
+// TestOneShotUnits: a job is ready once it exited 0 and failed when it
+// exited otherwise; a long-running service that exited 0 has failed.
+func TestOneShotUnits(t *testing.T) {
+	job, server := Unit{Name: "orders-migrate", OneShot: true}, Unit{Name: "orders"}
+	for _, tt := range []struct {
+		status              string
+		state               string
+		jobReady, jobFailed bool
+		serverFailed        bool
+	}{
+		{"Up 2 seconds", "running", false, false, false},
+		{"Exited (0) 1 second ago", "exited", true, false, true},
+		{"Exited (3) 1 second ago", "exited", false, true, true},
+		{"Created", "created", false, false, false},
+	} {
+		c := Container{State: tt.state, Status: tt.status}
+		if job.Ready(c) != tt.jobReady || job.Failed(c) != tt.jobFailed || server.Failed(c) != tt.serverFailed {
+			t.Errorf("%s: job ready %v failed %v, server failed %v; want %+v", tt.status, job.Ready(c), job.Failed(c), server.Failed(c), tt)
+		}
+	}
+}
+
 func shopPlan(t *testing.T, names ...string) Plan {
 	t.Helper()
 	c, err := catalogue.Load("../../examples/shop/tandem.yaml")
@@ -74,14 +96,22 @@ func TestNewPlan(t *testing.T) {
 		Ports: []HostPort{{Name: "http", Port: 8080}}}, byName["bff"]); diff != "" {
 		t.Errorf("bff (-want +got):\n%s", diff)
 	}
-	if u := byName["notifications"]; u.Healthcheck || !u.Build || len(u.Ports) != 0 {
+	if u := byName["notifications"]; !u.Healthcheck || !u.Build || len(u.Ports) != 0 {
 		t.Errorf("notifications: %+v", u)
 	}
 	if u := byName["orders-db"]; !u.Healthcheck || u.Build {
 		t.Errorf("orders-db: %+v", u)
 	}
-	if len(plan) != 13 {
-		t.Errorf("plan has %d units, want all 13 of the shop: %v", len(plan), plan.Names())
+	// The migrate job runs before orders, once what it needs of orders'
+	// uses (the resources) is ready; the scheduled reconcile job is not run.
+	if diff := cmp.Diff(Unit{Name: "orders-migrate", Uses: []string{"orders-db", "events"}, Build: true, OneShot: true}, byName["orders-migrate"]); diff != "" {
+		t.Errorf("orders-migrate (-want +got):\n%s", diff)
+	}
+	if uses := byName["orders"].Uses; uses[len(uses)-1] != "orders-migrate" {
+		t.Errorf("orders does not wait for its migrate job: %v", uses)
+	}
+	if len(plan) != 14 {
+		t.Errorf("plan has %d units, want the 13 services and resources of the shop and orders-migrate: %v", len(plan), plan.Names())
 	}
 }
 
@@ -95,13 +125,15 @@ func TestProgress(t *testing.T) {
 	p.update(parseContainers("orders-db\ta\trunning\tFalse\tUp 1 second (health: starting)\nevents\tb\trunning\tFalse\tUp 1 second (healthy)\npayments-db\tc\trunning\tFalse\tUp 1 second (healthy)\n"))
 	p.update(parseContainers("orders-db\ta\trunning\tFalse\tUp 2 seconds (health: starting)\nevents\tb\trunning\tFalse\tUp 2 seconds (healthy)\npayments-db\tc\trunning\tFalse\tUp 2 seconds (healthy)\n"))
 	want := `  events               creating
-  orders               waiting for orders-db, events, payments
+  orders               waiting for orders-db, events, payments, orders-migrate
   orders-db            creating
+  orders-migrate       waiting for orders-db, events
   payments             waiting for payments-db, events
   payments-db          creating
   events               healthy
-  orders               waiting for orders-db, payments
+  orders               waiting for orders-db, payments, orders-migrate
   orders-db            starting (health check pending)
+  orders-migrate       waiting for orders-db
   payments             creating
   payments-db          healthy
 `
@@ -117,8 +149,9 @@ func TestProgressOfCreatedContainers(t *testing.T) {
 	var out bytes.Buffer
 	p := newProgress(plan, &out)
 	p.update(parseContainers("orders\ta\tcreated\tFalse\tCreated\npayments\tb\tcreated\tFalse\tCreated\n" +
-		"orders-db\tc\trunning\tFalse\tUp 1 second (healthy)\nevents\td\trunning\tFalse\tUp 1 second (healthy)\npayments-db\te\trunning\tFalse\tUp 1 second (healthy)\n"))
-	for _, want := range []string{"  orders               waiting for payments\n", "  payments             created\n"} {
+		"orders-db\tc\trunning\tFalse\tUp 1 second (healthy)\nevents\td\trunning\tFalse\tUp 1 second (healthy)\npayments-db\te\trunning\tFalse\tUp 1 second (healthy)\n" +
+		"orders-migrate\tf\texited\tFalse\tExited (0) 1 second ago\n"))
+	for _, want := range []string{"  orders               waiting for payments\n", "  payments             created\n", "  orders-migrate       completed\n"} {
 		if !strings.Contains(out.String(), want) {
 			t.Errorf("no %q in:\n%s", want, out.String())
 		}
@@ -133,7 +166,7 @@ func TestWriteStatus(t *testing.T) {
 		t.Fatal(err)
 	}
 	lines := strings.Split(out.String(), "\n")
-	for _, want := range []string{"SERVICE      STATE        URL", "bff          healthy      http://localhost:8080", "cache        exited", "auth         not running"} {
+	for _, want := range []string{"SERVICE         STATE        URL", "bff             healthy      http://localhost:8080", "cache           exited", "auth            not running"} {
 		found := false
 		for _, l := range lines {
 			found = found || strings.TrimRight(l, " ") == want

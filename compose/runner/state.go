@@ -2,6 +2,7 @@ package runner
 
 import (
 	"context"
+	"strconv"
 	"strings"
 )
 
@@ -30,6 +31,21 @@ func (c Container) Ready() bool {
 // Failed tells whether the container will not become ready by itself.
 func (c Container) Failed() bool {
 	return c.Health == "unhealthy" || c.State == "exited" || c.State == "dead"
+}
+
+// ExitCode is the code an exited container exited with, from Docker's
+// status ("Exited (1) 3 seconds ago").
+func (c Container) ExitCode() (int, bool) {
+	if c.State != "exited" {
+		return 0, false
+	}
+	rest, ok := strings.CutPrefix(c.Status, "Exited (")
+	if !ok {
+		return 0, false
+	}
+	code, _, _ := strings.Cut(rest, ")")
+	n, err := strconv.Atoi(code)
+	return n, err == nil
 }
 
 // Describe is the container's state in a word or two.

@@ -15,7 +15,7 @@ func WriteStatus(out io.Writer, plan Plan, states map[string]Container) error {
 	for _, u := range plan {
 		state := "not running"
 		if c, ok := states[u.Name]; ok {
-			state = c.Describe()
+			state = u.Describe(c)
 		}
 		url := ""
 		for i, port := range u.Ports {

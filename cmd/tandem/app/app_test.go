@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -48,7 +49,7 @@ func TestRenderAndBuild(t *testing.T) {
 	if code != ExitOK {
 		t.Fatalf("render: exit %d: %s", code, stderr)
 	}
-	if !strings.Contains(stdout, "64 written, 0 unchanged, 0 removed") || !strings.Contains(stdout, "SESSION_KEY") {
+	if !strings.Contains(stdout, "100 written, 0 unchanged, 0 removed") || !strings.Contains(stdout, "SESSION_KEY") {
 		t.Errorf("render output: %q", stdout)
 	}
 	env, err := os.Stat(filepath.Join(dir, ".tandem", "dev.env"))
@@ -72,7 +73,7 @@ func TestRenderAndBuild(t *testing.T) {
 	}
 
 	code, stdout, _ = run(t, "render", "-f", file, "-o", out)
-	if code != ExitOK || !strings.Contains(stdout, "0 written, 64 unchanged, 0 removed") || strings.Contains(stdout, "added") {
+	if code != ExitOK || !strings.Contains(stdout, "0 written, 100 unchanged, 0 removed") || strings.Contains(stdout, "added") {
 		t.Errorf("second render: exit %d, %q", code, stdout)
 	}
 
@@ -83,7 +84,7 @@ func TestRenderAndBuild(t *testing.T) {
 
 	// --verbose says how: unit by unit, or whole and why.
 	code, split, stderr := run(t, "build", "prod", "--verbose", "-f", file, "-o", out)
-	if code != ExitOK || split != stdout || stderr != "tandem: prod: 8 units, each built alone, merged in kustomize's order\n" {
+	if code != ExitOK || split != stdout || stderr != "tandem: prod: 12 units, each built alone, merged in kustomize's order\n" {
 		t.Errorf("build prod --verbose: exit %d, stderr %q", code, stderr)
 	}
 	component := filepath.Join(out, "components", "team")
@@ -141,13 +142,15 @@ func TestInvalidInputChangesNothing(t *testing.T) {
 	}
 	data, _ := os.ReadFile(file)
 	broken := strings.Replace(string(data), "uses: [orders-db, events, payments]", "uses: [orders-db, event, payments]", 1)
+	upTo, _, _ := strings.Cut(broken, "uses: [orders-db, event, payments]")
+	line, column := strings.Count(upTo, "\n")+1, len(upTo)-strings.LastIndex(upTo, "\n")+len("uses: [orders-db, ")
 	if err := os.WriteFile(file, []byte(broken), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	before := testfs.Snapshot(t, dir)
 	for _, args := range [][]string{{"render"}, {"build", "prod"}} {
 		code, stdout, stderr := run(t, append(args, "-f", file, "-o", out)...)
-		want := "tandem: " + file + `:86:23: services.orders.uses[1]: unknown service or resource "event" (did you mean "events"?)` + "\n"
+		want := fmt.Sprintf("tandem: %s:%d:%d: services.orders.uses[1]: unknown service or resource \"event\" (did you mean \"events\"?)\n", file, line, column)
 		if code != ExitInput || stderr != want || stdout != "" {
 			t.Errorf("%v: exit %d, stdout %q, stderr %q; want exit 2 and %q", args, code, stdout, stderr, want)
 		}
@@ -378,7 +381,8 @@ func TestPlatformFilesThatCannotApply(t *testing.T) {
 		t.Fatal(err)
 	}
 	data, _ := os.ReadFile(file)
-	renamed := strings.NewReplacer("  prod:\n    namespace: shop\n", "  production:\n    namespace: shop\n", "\n      prod:", "\n      production:").Replace(string(data))
+	renamed := strings.NewReplacer("  prod:\n    namespace: shop\n", "  production:\n    namespace: shop\n", "\n      prod:", "\n      production:",
+		"endpoints: {prod:", "endpoints: {production:", "inCluster: [staging, prod]", "inCluster: [staging, production]").Replace(string(data))
 	if err := os.WriteFile(file, []byte(renamed), 0o644); err != nil {
 		t.Fatal(err)
 	}

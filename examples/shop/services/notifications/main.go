@@ -1,11 +1,13 @@
 // Command notifications consumes OrderPlaced events and tells the customer.
-// It has no port: it only listens on NATS. In dev it logs the mail it
-// would send through SMTP_HOST.
+// Its one port answers health checks only: the work arrives on NATS. In dev
+// it logs the mail it would send through SMTP_HOST.
 package main
 
 import (
+	"context"
 	"encoding/json"
 	"log"
+	"time"
 
 	"github.com/nats-io/nats.go"
 
@@ -32,5 +34,7 @@ func main() {
 		log.Fatal(err)
 	}
 	log.Printf("notifications listening on %s", events.OrderPlacedSubject)
-	<-service.Context().Done()
+	srv := service.New("notifications")
+	srv.Check("events", func(_ context.Context) error { return bus.FlushTimeout(time.Second) })
+	srv.Run()
 }

@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"log"
 	"net/http"
+	"os"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -36,7 +37,14 @@ type order struct {
 
 func main() {
 	ctx := service.Context()
-	db := pg.Open(ctx, "ORDERS_DB_URL", schema)
+	// `orders migrate` is the catalogue's migrate job: it runs to completion
+	// before the server starts, which then relies on the schema being there.
+	if len(os.Args) > 1 && os.Args[1] == "migrate" {
+		pg.Open(ctx, "ORDERS_DB_URL", schema).Close()
+		log.Print("schema applied")
+		return
+	}
+	db := pg.Open(ctx, "ORDERS_DB_URL", "")
 	bus, stop, err := events.Connect(service.Env("EVENTS_URL"))
 	if err != nil {
 		log.Fatal(err)

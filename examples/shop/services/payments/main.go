@@ -8,6 +8,7 @@ import (
 	"errors"
 	"log"
 	"net/http"
+	"os"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -26,6 +27,15 @@ const schema = `CREATE TABLE IF NOT EXISTS payments (
 func main() {
 	ctx := service.Context()
 	db := pg.Open(ctx, "PAYMENTS_DB_URL", schema)
+	// `payments reconcile` is the catalogue's nightly job.
+	if len(os.Args) > 1 && os.Args[1] == "reconcile" {
+		var captured int
+		if err := db.QueryRow(ctx, `SELECT count(*) FROM payments WHERE status = 'captured'`).Scan(&captured); err != nil {
+			log.Fatal(err)
+		}
+		log.Printf("reconciled: %d captured payments", captured)
+		return
+	}
 	bus, stop, err := events.Connect(service.Env("EVENTS_URL"))
 	if err != nil {
 		log.Fatal(err)
