@@ -32,7 +32,8 @@ lint:
 	cd $(EXAMPLE) && $(GO) vet ./...
 
 # kubectl comes with the machine; Compose is Debian's docker-compose when
-# the docker compose plugin is absent.
+# the docker compose plugin is absent. kube-score, the manifest linter,
+# is installed by the e2e test that runs it (e2e/lint_test.go).
 tools:
 	@command -v kubectl >/dev/null || { echo "kubectl is required (it is the independent check of tandem build)"; exit 1; }
 	@docker compose version >/dev/null 2>&1 || command -v docker-compose >/dev/null || \

@@ -17,7 +17,7 @@ import (
 
 // Finding is one thing `tandem check` reports.
 type Finding struct {
-	// Check names what failed: drift, patch, build, config.
+	// Check names what failed: drift, patch, build, invalid, config.
 	Check string `json:"check"`
 	// File is relative to the output folder, when the finding is about one.
 	File    string `json:"file,omitempty"`
@@ -28,7 +28,8 @@ type Finding struct {
 }
 
 // Check compares the generated files with what is on disk, checks every
-// platform patch against its overlay and builds every environment. dir,
+// platform patch against its overlay, and builds and validates (Validate)
+// every environment. dir,
 // the output folder, prefixes the files findings name.
 func Check(c *catalogue.Catalogue, generated, platform, onDisk manifest.Files, dir string) []Finding {
 	var out []Finding
@@ -45,8 +46,13 @@ func Check(c *catalogue.Catalogue, generated, platform, onDisk manifest.Files, d
 		if len(stale) > 0 {
 			continue // the build fails on them, and they are reported already
 		}
-		if _, err := Build(c, files, env); err != nil {
+		built, err := Build(c, files, env)
+		if err != nil {
 			out = append(out, Finding{Check: "build", Message: err.Error()})
+			continue
+		}
+		for _, problem := range Validate(built) {
+			out = append(out, Finding{Check: "invalid", Message: fmt.Sprintf("%s: %v", env, problem)})
 		}
 	}
 	out = append(out, unknownConfigKeys(c)...)

@@ -1,0 +1,338 @@
+package render
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"slices"
+
+	"github.com/robfig/cron/v3"
+	yaml3 "go.yaml.in/yaml/v3"
+	appsv1 "k8s.io/api/apps/v1"
+	autoscalingv2 "k8s.io/api/autoscaling/v2"
+	batchv1 "k8s.io/api/batch/v1"
+	corev1 "k8s.io/api/core/v1"
+	networkingv1 "k8s.io/api/networking/v1"
+	policyv1 "k8s.io/api/policy/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	metav1validation "k8s.io/apimachinery/pkg/apis/meta/v1/validation"
+	"k8s.io/apimachinery/pkg/labels"
+	"k8s.io/apimachinery/pkg/util/validation"
+	"k8s.io/apimachinery/pkg/util/validation/field"
+	"sigs.k8s.io/yaml"
+)
+
+// Validate checks the manifests of a build (a YAML stream) the way the API
+// server would where that can be done offline: each object decodes
+// strictly (no unknown or misspelt field) into its k8s.io/api type; names,
+// labels and selectors follow apimachinery's rules; a workload's selector
+// matches its pods, probes and Services name ports that exist, requests do
+// not exceed limits; and what an object refers to by name in its namespace
+// (ConfigMaps, ServiceAccounts, Services, scale targets) is in the build.
+// Secrets are the exception: outside dev the platform creates them.
+func Validate(manifests []byte) []error {
+	objects, err := decodeStrict(manifests)
+	if err != nil {
+		return []error{err}
+	}
+	v := validator{present: map[string]bool{}}
+	for _, o := range objects {
+		v.present[o.key()] = true
+	}
+	for _, o := range objects {
+		v.object(o)
+	}
+	return v.errs
+}
+
+// decoded is one object of a build with its typed form.
+type decoded struct {
+	kind, name, namespace string
+	obj                   any
+	meta                  metav1.ObjectMeta
+}
+
+func (d decoded) key() string { return d.kind + "/" + d.namespace + "/" + d.name }
+
+// typed are the kinds tandem generates or platform patches commonly add,
+// by apiVersion and kind.
+var typed = map[string]func() any{
+	"v1/ConfigMap":                           func() any { return &corev1.ConfigMap{} },
+	"v1/Secret":                              func() any { return &corev1.Secret{} },
+	"v1/Service":                             func() any { return &corev1.Service{} },
+	"v1/ServiceAccount":                      func() any { return &corev1.ServiceAccount{} },
+	"v1/Namespace":                           func() any { return &corev1.Namespace{} },
+	"apps/v1/Deployment":                     func() any { return &appsv1.Deployment{} },
+	"apps/v1/StatefulSet":                    func() any { return &appsv1.StatefulSet{} },
+	"batch/v1/Job":                           func() any { return &batchv1.Job{} },
+	"batch/v1/CronJob":                       func() any { return &batchv1.CronJob{} },
+	"policy/v1/PodDisruptionBudget":          func() any { return &policyv1.PodDisruptionBudget{} },
+	"autoscaling/v2/HorizontalPodAutoscaler": func() any { return &autoscalingv2.HorizontalPodAutoscaler{} },
+	"networking.k8s.io/v1/NetworkPolicy":     func() any { return &networkingv1.NetworkPolicy{} },
+	"networking.k8s.io/v1/Ingress":           func() any { return &networkingv1.Ingress{} },
+}
+
+func decodeStrict(manifests []byte) ([]decoded, error) {
+	var out []decoded
+	dec := yaml3.NewDecoder(bytes.NewReader(manifests))
+	for i := 0; ; i++ {
+		var node yaml3.Node
+		if err := dec.Decode(&node); errors.Is(err, io.EOF) {
+			return out, nil
+		} else if err != nil {
+			return nil, fmt.Errorf("document %d: %w", i+1, err)
+		}
+		doc, err := yaml3.Marshal(&node)
+		if err != nil {
+			return nil, err
+		}
+		var head struct {
+			APIVersion string            `json:"apiVersion"`
+			Kind       string            `json:"kind"`
+			Metadata   metav1.ObjectMeta `json:"metadata"`
+		}
+		if err := yaml.Unmarshal(doc, &head); err != nil {
+			return nil, fmt.Errorf("document %d: %w", i+1, err)
+		}
+		where := fmt.Sprintf("%s %s", head.Kind, head.Metadata.Name)
+		newObject, known := typed[head.APIVersion+"/"+head.Kind]
+		if !known {
+			// Custom resources and kinds tandem does not know pass through;
+			// the API server is their judge.
+			continue
+		}
+		obj := newObject()
+		if err := yaml.UnmarshalStrict(doc, obj); err != nil {
+			return nil, fmt.Errorf("%s does not decode strictly as %s %s: %w", where, head.APIVersion, head.Kind, err)
+		}
+		out = append(out, decoded{kind: head.Kind, name: head.Metadata.Name, namespace: head.Metadata.Namespace, obj: obj, meta: head.Metadata})
+	}
+}
+
+type validator struct {
+	present map[string]bool
+	errs    []error
+}
+
+func (v *validator) fail(o decoded, format string, args ...any) {
+	v.errs = append(v.errs, fmt.Errorf("%s %s: %s", o.kind, o.name, fmt.Sprintf(format, args...)))
+}
+
+func (v *validator) fields(o decoded, errs field.ErrorList) {
+	for _, err := range errs {
+		v.fail(o, "%v", err)
+	}
+}
+
+// requires reports a reference to an object of kind that the build lacks.
+func (v *validator) requires(o decoded, path, kind, name string) {
+	if !v.present[kind+"/"+o.namespace+"/"+name] {
+		v.fail(o, "%s refers to %s %s, which the build does not contain", path, kind, name)
+	}
+}
+
+func (v *validator) object(o decoded) {
+	nameRule := validation.IsDNS1123Subdomain
+	if o.kind == "Service" || o.kind == "Namespace" {
+		nameRule = validation.IsDNS1123Label
+	}
+	for _, msg := range nameRule(o.name) {
+		v.fail(o, "metadata.name: %s", msg)
+	}
+	if o.namespace != "" {
+		for _, msg := range validation.IsDNS1123Label(o.namespace) {
+			v.fail(o, "metadata.namespace: %s", msg)
+		}
+	}
+	v.fields(o, metav1validation.ValidateLabels(o.meta.Labels, field.NewPath("metadata", "labels")))
+
+	switch obj := o.obj.(type) {
+	case *appsv1.Deployment:
+		v.workload(o, obj.Spec.Selector, obj.Spec.Template, field.NewPath("spec"))
+	case *appsv1.StatefulSet:
+		v.workload(o, obj.Spec.Selector, obj.Spec.Template, field.NewPath("spec"))
+		v.requires(o, "spec.serviceName", "Service", obj.Spec.ServiceName)
+	case *batchv1.Job:
+		v.pod(o, obj.Spec.Template, field.NewPath("spec", "template"))
+	case *batchv1.CronJob:
+		if _, err := cron.ParseStandard(obj.Spec.Schedule); err != nil {
+			v.fail(o, "spec.schedule: %v", err)
+		}
+		v.pod(o, obj.Spec.JobTemplate.Spec.Template, field.NewPath("spec", "jobTemplate", "spec", "template"))
+	case *corev1.Service:
+		v.service(o, obj)
+	case *policyv1.PodDisruptionBudget:
+		v.selector(o, obj.Spec.Selector, field.NewPath("spec", "selector"))
+	case *networkingv1.NetworkPolicy:
+		v.selector(o, &obj.Spec.PodSelector, field.NewPath("spec", "podSelector"))
+		for i, rule := range obj.Spec.Ingress {
+			for j, peer := range rule.From {
+				p := field.NewPath("spec", "ingress").Index(i).Child("from").Index(j)
+				if peer.PodSelector != nil {
+					v.selector(o, peer.PodSelector, p.Child("podSelector"))
+				}
+				if peer.NamespaceSelector != nil {
+					v.selector(o, peer.NamespaceSelector, p.Child("namespaceSelector"))
+				}
+			}
+		}
+	case *autoscalingv2.HorizontalPodAutoscaler:
+		if obj.Spec.MinReplicas != nil && *obj.Spec.MinReplicas > obj.Spec.MaxReplicas {
+			v.fail(o, "spec.minReplicas %d exceeds spec.maxReplicas %d", *obj.Spec.MinReplicas, obj.Spec.MaxReplicas)
+		}
+		v.requires(o, "spec.scaleTargetRef", obj.Spec.ScaleTargetRef.Kind, obj.Spec.ScaleTargetRef.Name)
+	case *networkingv1.Ingress:
+		for _, rule := range obj.Spec.Rules {
+			for _, msg := range validation.IsDNS1123Subdomain(rule.Host) {
+				v.fail(o, "spec.rules.host %q: %s", rule.Host, msg)
+			}
+			if rule.HTTP == nil {
+				continue
+			}
+			for _, p := range rule.HTTP.Paths {
+				if p.Backend.Service != nil {
+					v.requires(o, "a backend", "Service", p.Backend.Service.Name)
+				}
+			}
+		}
+	}
+}
+
+// selector checks a label selector and returns it parsed, nil if invalid.
+func (v *validator) selector(o decoded, s *metav1.LabelSelector, p *field.Path) labels.Selector {
+	if s == nil {
+		v.fail(o, "%s: required", p)
+		return nil
+	}
+	v.fields(o, metav1validation.ValidateLabelSelector(s, metav1validation.LabelSelectorValidationOptions{}, p))
+	parsed, err := metav1.LabelSelectorAsSelector(s)
+	if err != nil {
+		v.fail(o, "%s: %v", p, err)
+		return nil
+	}
+	return parsed
+}
+
+func (v *validator) workload(o decoded, s *metav1.LabelSelector, t corev1.PodTemplateSpec, p *field.Path) {
+	if sel := v.selector(o, s, p.Child("selector")); sel != nil {
+		if sel.Empty() || !sel.Matches(labels.Set(t.Labels)) {
+			v.fail(o, "%s does not select the pods of %s", p.Child("selector"), p.Child("template"))
+		}
+	}
+	v.pod(o, t, p.Child("template"))
+}
+
+func (v *validator) pod(o decoded, t corev1.PodTemplateSpec, p *field.Path) {
+	v.fields(o, metav1validation.ValidateLabels(t.Labels, p.Child("metadata", "labels")))
+	spec := t.Spec
+	if sa := spec.ServiceAccountName; sa != "" && sa != "default" {
+		v.requires(o, p.Child("spec", "serviceAccountName").String(), "ServiceAccount", sa)
+	}
+	volumes := map[string]bool{}
+	for _, vol := range spec.Volumes {
+		volumes[vol.Name] = true
+	}
+	if len(spec.Containers) == 0 {
+		v.fail(o, "%s: at least one container is required", p.Child("spec", "containers"))
+	}
+	names := map[string]bool{}
+	for i, c := range append(slices.Clone(spec.InitContainers), spec.Containers...) {
+		cp := p.Child("spec", "containers").Index(i)
+		for _, msg := range validation.IsDNS1123Label(c.Name) {
+			v.fail(o, "%s: %s", cp.Child("name"), msg)
+		}
+		if names[c.Name] {
+			v.fail(o, "%s: duplicate container name %s", cp.Child("name"), c.Name)
+		}
+		names[c.Name] = true
+		if c.Image == "" {
+			v.fail(o, "%s: required", cp.Child("image"))
+		}
+		ports := map[string]bool{}
+		for _, port := range c.Ports {
+			if port.Name == "" {
+				continue
+			}
+			for _, msg := range validation.IsValidPortName(port.Name) {
+				v.fail(o, "%s %s: %s", cp.Child("ports"), port.Name, msg)
+			}
+			if ports[port.Name] {
+				v.fail(o, "%s: duplicate port name %s", cp.Child("ports"), port.Name)
+			}
+			ports[port.Name] = true
+		}
+		for name, probe := range map[string]*corev1.Probe{"readinessProbe": c.ReadinessProbe, "livenessProbe": c.LivenessProbe, "startupProbe": c.StartupProbe} {
+			if probe == nil {
+				continue
+			}
+			var port string
+			switch {
+			case probe.HTTPGet != nil:
+				port = probe.HTTPGet.Port.StrVal
+			case probe.TCPSocket != nil:
+				port = probe.TCPSocket.Port.StrVal
+			}
+			if port != "" && !ports[port] {
+				v.fail(o, "%s names port %q, which the container does not declare", cp.Child(name), port)
+			}
+		}
+		for _, e := range c.Env {
+			for _, msg := range validation.IsEnvVarName(e.Name) {
+				v.fail(o, "%s %s: %s", cp.Child("env"), e.Name, msg)
+			}
+		}
+		for _, from := range c.EnvFrom {
+			if from.ConfigMapRef != nil && (from.ConfigMapRef.Optional == nil || !*from.ConfigMapRef.Optional) {
+				v.requires(o, cp.Child("envFrom").String(), "ConfigMap", from.ConfigMapRef.Name)
+			}
+		}
+		for _, m := range c.VolumeMounts {
+			if !volumes[m.Name] && !v.claimTemplate(o, m.Name) {
+				v.fail(o, "%s: no volume named %s", cp.Child("volumeMounts"), m.Name)
+			}
+		}
+		for resource, limit := range c.Resources.Limits {
+			if request, ok := c.Resources.Requests[resource]; ok && request.Cmp(limit) > 0 {
+				v.fail(o, "%s: the %s request %s exceeds its limit %s", cp.Child("resources"), resource, request.String(), limit.String())
+			}
+		}
+	}
+}
+
+// claimTemplate tells whether a StatefulSet provides the volume named name
+// through a volume claim template.
+func (v *validator) claimTemplate(o decoded, name string) bool {
+	set, ok := o.obj.(*appsv1.StatefulSet)
+	if !ok {
+		return false
+	}
+	for _, claim := range set.Spec.VolumeClaimTemplates {
+		if claim.Name == name {
+			return true
+		}
+	}
+	return false
+}
+
+func (v *validator) service(o decoded, s *corev1.Service) {
+	if s.Spec.Type == corev1.ServiceTypeExternalName {
+		for _, msg := range validation.IsDNS1123Subdomain(s.Spec.ExternalName) {
+			v.fail(o, "spec.externalName %q: %s", s.Spec.ExternalName, msg)
+		}
+		return
+	}
+	if len(s.Spec.Ports) == 0 {
+		v.fail(o, "spec.ports: required")
+	}
+	seen := map[string]bool{}
+	for _, p := range s.Spec.Ports {
+		if len(s.Spec.Ports) > 1 && p.Name == "" {
+			v.fail(o, "spec.ports: every port needs a name when there are several")
+		}
+		if seen[p.Name] {
+			v.fail(o, "spec.ports: duplicate name %s", p.Name)
+		}
+		seen[p.Name] = true
+	}
+}

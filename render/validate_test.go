@@ -1,0 +1,248 @@
+package render
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+	"testing"
+
+	appsv1 "k8s.io/api/apps/v1"
+	corev1 "k8s.io/api/core/v1"
+	networkingv1 "k8s.io/api/networking/v1"
+	policyv1 "k8s.io/api/policy/v1"
+
+	"github.com/tandemdev/tandem/catalogue"
+	"github.com/tandemdev/tandem/manifest"
+)
+
+// TestShopIsProductionGrade builds every environment of the shop and
+// checks what a careful platform team would: every object valid, every
+// pod secure with probes and limits, a disruption budget for every scaled
+// Deployment, and network access exactly along the catalogue's uses edges.
+func TestShopIsProductionGrade(t *testing.T) {
+	t.Parallel()
+	c, files := renderFixture(t, "../examples/shop/tandem.yaml", nil)
+	for _, env := range c.DeployEnvironments() {
+		t.Run(env, func(t *testing.T) {
+			t.Parallel()
+			built, err := Build(c, files, env)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, err := range Validate(built) {
+				t.Error(err)
+			}
+			objects, err := decodeStrict(built)
+			if err != nil {
+				t.Fatal(err)
+			}
+			checkPods(t, objects)
+			checkDisruptionBudgets(t, c, env, objects)
+			checkNetworkPolicies(t, c, env, objects)
+		})
+	}
+}
+
+func checkPods(t *testing.T, objects []decoded) {
+	t.Helper()
+	pods := 0
+	for _, o := range objects {
+		var spec corev1.PodSpec
+		switch obj := o.obj.(type) {
+		case *appsv1.Deployment:
+			spec = obj.Spec.Template.Spec
+			for _, c := range spec.Containers {
+				if c.ReadinessProbe == nil || c.LivenessProbe == nil {
+					t.Errorf("Deployment %s: container %s lacks a readiness or liveness probe", o.name, c.Name)
+				}
+			}
+		case *appsv1.StatefulSet:
+			spec = obj.Spec.Template.Spec
+		default:
+			continue
+		}
+		pods++
+		ps := spec.SecurityContext
+		if ps == nil || ps.RunAsNonRoot == nil || !*ps.RunAsNonRoot || ps.SeccompProfile == nil || ps.SeccompProfile.Type != corev1.SeccompProfileTypeRuntimeDefault {
+			t.Errorf("%s %s: pod security context %+v", o.kind, o.name, ps)
+		}
+		if spec.AutomountServiceAccountToken == nil || *spec.AutomountServiceAccountToken {
+			t.Errorf("%s %s mounts an API token", o.kind, o.name)
+		}
+		for _, c := range spec.Containers {
+			sc := c.SecurityContext
+			if sc == nil || sc.AllowPrivilegeEscalation == nil || *sc.AllowPrivilegeEscalation || sc.ReadOnlyRootFilesystem == nil || !*sc.ReadOnlyRootFilesystem ||
+				sc.Capabilities == nil || !slices.Equal(sc.Capabilities.Drop, []corev1.Capability{"ALL"}) || len(sc.Capabilities.Add) > 0 {
+				t.Errorf("%s %s: container %s security context %+v", o.kind, o.name, c.Name, sc)
+			}
+			for _, r := range []corev1.ResourceName{corev1.ResourceCPU, corev1.ResourceMemory, corev1.ResourceEphemeralStorage} {
+				if _, ok := c.Resources.Limits[r]; !ok {
+					t.Errorf("%s %s: container %s has no %s limit", o.kind, o.name, c.Name, r)
+				}
+				if _, ok := c.Resources.Requests[r]; !ok {
+					t.Errorf("%s %s: container %s has no %s request", o.kind, o.name, c.Name, r)
+				}
+			}
+		}
+	}
+	if pods == 0 {
+		t.Error("no workloads in the build")
+	}
+}
+
+func checkDisruptionBudgets(t *testing.T, c *catalogue.Catalogue, env string, objects []decoded) {
+	t.Helper()
+	budgets := map[string]bool{}
+	for _, o := range objects {
+		if pdb, ok := o.obj.(*policyv1.PodDisruptionBudget); ok {
+			budgets[pdb.Spec.Selector.MatchLabels[manifest.LabelName]] = true
+		}
+	}
+	for _, w := range c.Resolve(env) {
+		if w.Scaled() != budgets[w.Name] {
+			t.Errorf("%s: scaled %v, but has a PodDisruptionBudget: %v", w.Name, w.Scaled(), budgets[w.Name])
+		}
+	}
+}
+
+// checkNetworkPolicies: one rule per uses edge into a pod in the namespace,
+// nothing else from pods, and the ingress controller only to public ports.
+func checkNetworkPolicies(t *testing.T, c *catalogue.Catalogue, env string, objects []decoded) {
+	t.Helper()
+	want := map[string]int{}
+	for _, name := range c.ServiceNames() {
+		for _, used := range c.Services[name].Uses {
+			if r := c.Resources[used]; r != nil && !r.RunsInCluster(env) {
+				continue // a managed service, outside the cluster
+			}
+			want[name+" -> "+used] = 1
+		}
+	}
+	got := map[string]int{}
+	denyAll := false
+	for _, o := range objects {
+		np, ok := o.obj.(*networkingv1.NetworkPolicy)
+		if !ok {
+			continue
+		}
+		target := np.Spec.PodSelector.MatchLabels[manifest.LabelName]
+		if target == "" {
+			denyAll = len(np.Spec.PodSelector.MatchLabels) == 0 && len(np.Spec.PodSelector.MatchExpressions) == 0 && len(np.Spec.Ingress) == 0
+			continue
+		}
+		for _, rule := range np.Spec.Ingress {
+			for _, peer := range rule.From {
+				switch {
+				case peer.PodSelector != nil && peer.NamespaceSelector == nil && len(peer.PodSelector.MatchLabels) == 1:
+					got[peer.PodSelector.MatchLabels[manifest.LabelService]+" -> "+target]++
+				case peer.NamespaceSelector != nil && peer.PodSelector == nil:
+					got["ingress controller -> "+target]++
+				default:
+					t.Errorf("NetworkPolicy %s: a peer tandem does not generate: %+v", np.Name, peer)
+				}
+			}
+			if len(rule.Ports) == 0 {
+				t.Errorf("NetworkPolicy %s opens every port", np.Name)
+			}
+		}
+	}
+	if !denyAll {
+		t.Error("no default-deny NetworkPolicy")
+	}
+	if e := c.Environments[env]; e != nil && e.Ingress != nil {
+		for _, name := range c.ServiceNames() {
+			for _, p := range c.Services[name].Ports {
+				if p.Public {
+					want["ingress controller -> "+name] = 1
+					break
+				}
+			}
+		}
+	}
+	for edge, n := range got {
+		if want[edge] != n {
+			t.Errorf("%s is allowed by %d rules, want %d", edge, n, want[edge])
+		}
+	}
+	for edge := range want {
+		if got[edge] == 0 {
+			t.Errorf("%s is not allowed by any NetworkPolicy", edge)
+		}
+	}
+	// A database is reachable from its owner only.
+	for _, name := range c.ResourceNames() {
+		r := c.Resources[name]
+		if r.Owner == "" || !r.RunsInCluster(env) {
+			continue
+		}
+		for edge := range got {
+			if strings.HasSuffix(edge, " -> "+name) && edge != r.Owner+" -> "+name {
+				t.Errorf("%s is owned by %s, but %s", name, r.Owner, edge)
+			}
+		}
+	}
+}
+
+// TestValidateCatchesBrokenObjects proves each check can fail.
+func TestValidateCatchesBrokenObjects(t *testing.T) {
+	t.Parallel()
+	deployment := func(mutate string) string {
+		return fmt.Sprintf(`apiVersion: apps/v1
+kind: Deployment
+metadata: {name: api, labels: {app: api}}
+spec:
+  selector: {matchLabels: {app: api}}
+  template:
+    metadata: {labels: {app: api}}
+    spec:
+      serviceAccountName: api
+      containers:
+      - name: api
+        image: api:1.0
+        ports: [{name: http, containerPort: 8080}]
+        readinessProbe: {httpGet: {path: /healthz, port: http}}
+        resources: {requests: {cpu: 100m}, limits: {cpu: 200m}}
+%s---
+apiVersion: v1
+kind: ServiceAccount
+metadata: {name: api}
+`, mutate)
+	}
+	for _, tt := range []struct{ name, manifests, want string }{
+		{"valid", deployment(""), ""},
+		{"unknown field", strings.Replace(deployment(""), "image: api:1.0", "image: api:1.0\n        imagePolicy: Always", 1),
+			`Deployment api does not decode strictly as apps/v1 Deployment: error unmarshaling JSON: while decoding JSON: json: unknown field "imagePolicy"`},
+		{"selector misses the pods", strings.Replace(deployment(""), "selector: {matchLabels: {app: api}}", "selector: {matchLabels: {app: web}}", 1),
+			"Deployment api: spec.selector does not select the pods of spec.template"},
+		{"probe names an undeclared port", strings.Replace(deployment(""), "port: http}", "port: admin}", 1),
+			`Deployment api: spec.template.spec.containers[0].readinessProbe names port "admin", which the container does not declare`},
+		{"request above limit", strings.Replace(deployment(""), "limits: {cpu: 200m}", "limits: {cpu: 50m}", 1),
+			"Deployment api: spec.template.spec.containers[0].resources: the cpu request 100m exceeds its limit 50m"},
+		{"bad label value", strings.Replace(deployment(""), "metadata: {name: api, labels: {app: api}}", "metadata: {name: api, labels: {app: -api}}", 1),
+			`Deployment api: metadata.labels: Invalid value: "-api"`},
+		{"missing ConfigMap", strings.Replace(deployment(""), "image: api:1.0", "image: api:1.0\n        envFrom: [{configMapRef: {name: shared}}]", 1),
+			"Deployment api: spec.template.spec.containers[0].envFrom refers to ConfigMap shared, which the build does not contain"},
+		{"missing ServiceAccount", strings.Replace(deployment(""), "kind: ServiceAccount\nmetadata: {name: api}", "kind: ServiceAccount\nmetadata: {name: web}", 1),
+			"Deployment api: spec.template.spec.serviceAccountName refers to ServiceAccount api, which the build does not contain"},
+		{"HPA without target", deployment("---\napiVersion: autoscaling/v2\nkind: HorizontalPodAutoscaler\nmetadata: {name: web}\nspec: {scaleTargetRef: {apiVersion: apps/v1, kind: Deployment, name: web}, maxReplicas: 2}\n"),
+			"HorizontalPodAutoscaler web: spec.scaleTargetRef refers to Deployment web, which the build does not contain"},
+		{"bad cron schedule", deployment("---\napiVersion: batch/v1\nkind: CronJob\nmetadata: {name: nightly}\nspec:\n  schedule: nightly\n  jobTemplate: {spec: {template: {spec: {restartPolicy: Never, containers: [{name: job, image: api:1.0}]}}}}\n"),
+			"CronJob nightly: spec.schedule: expected exactly 5 fields"},
+		{"bad ExternalName", deployment("---\napiVersion: v1\nkind: Service\nmetadata: {name: db}\nspec: {type: ExternalName, externalName: Not_A_Host}\n"),
+			`Service db: spec.externalName "Not_A_Host"`},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			errs := Validate([]byte(tt.manifests))
+			var got []string
+			for _, err := range errs {
+				got = append(got, err.Error())
+			}
+			switch {
+			case tt.want == "" && len(errs) > 0:
+				t.Errorf("a valid build was rejected: %v", got)
+			case tt.want != "" && (len(errs) != 1 || !strings.HasPrefix(got[0], tt.want)):
+				t.Errorf("got %q, want exactly one error starting %q", got, tt.want)
+			}
+		})
+	}
+}
