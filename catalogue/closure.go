@@ -82,3 +82,16 @@ func (c *Catalogue) DomainServices(domain string) []string {
 	}
 	return out
 }
+
+// IsJob tells whether name is the Compose service of a service's job
+// (JobName), which dev runs beside the services.
+func (c *Catalogue) IsJob(name string) bool {
+	for service, s := range c.Services {
+		for job := range s.Jobs {
+			if JobName(service, job) == name {
+				return true
+			}
+		}
+	}
+	return false
+}

@@ -349,3 +349,35 @@ func writeFiles[C string | []byte](t *testing.T, dir string, files map[string]C)
 		}
 	}
 }
+
+// TestFixtureGoldensMatchKubectl: the builds that render's golden tests
+// pin, for the fixtures that exercise what the shop does not, are what
+// kubectl kustomize makes of the rendered tree.
+func TestFixtureGoldensMatchKubectl(t *testing.T) {
+	t.Parallel()
+	for _, fixture := range []string{"minimal", "production"} {
+		dir := t.TempDir()
+		data, err := os.ReadFile(filepath.Join("..", "render", "testdata", fixture+".tandem.yaml"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(dir, "tandem.yaml"), data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		mustRun(t, dir, tandemBin, "render")
+		goldens, _ := filepath.Glob(filepath.Join("..", "render", "testdata", fixture+".*.golden"))
+		if len(goldens) == 0 {
+			t.Fatalf("no build goldens of %s", fixture)
+		}
+		for _, golden := range goldens {
+			env := strings.TrimSuffix(strings.TrimPrefix(filepath.Base(golden), fixture+"."), ".golden")
+			want, err := os.ReadFile(golden)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := mustRun(t, dir, "kubectl", "kustomize", filepath.Join("deploy", "overlays", env)); got != string(want) {
+				t.Errorf("%s %s: kubectl kustomize differs from the golden build (-golden +kubectl):\n%s", fixture, env, cmp.Diff(string(want), got))
+			}
+		}
+	}
+}

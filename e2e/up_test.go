@@ -213,6 +213,9 @@ func TestUpStartsWhatAServiceUsesAndNothingElse(t *testing.T) {
 	if !strings.Contains(logs, fmt.Sprintf("order %d: payment captured", placed.ID)) {
 		t.Errorf("tandem logs payments:\n%s", logs)
 	}
+	if logs := mustRun(t, dir, tandemBin, "logs", "orders-migrate"); !strings.Contains(logs, "schema applied") {
+		t.Errorf("tandem logs orders-migrate:\n%s", logs)
+	}
 	// The nightly job has no scheduler in dev; it runs on demand.
 	compose := exec.Command("docker-compose", "--project-name", project, "--file", filepath.Join(dir, "deploy", "compose.yaml"),
 		"--env-file", filepath.Join(dir, ".tandem", "dev.env"), "run", "--rm", "payments-reconcile")

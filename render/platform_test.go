@@ -128,3 +128,20 @@ services: {web: {image: web:1.0, config: [obs]}}
 		t.Errorf("findings: %+v", got)
 	}
 }
+
+// TestCheckValidatesWhatPlatformPatchesMake: a platform patch that builds
+// but makes an object the API would reject is a finding of check.
+func TestCheckValidatesWhatPlatformPatchesMake(t *testing.T) {
+	t.Parallel()
+	platform := manifest.Files{"overlays/prod/patches/typo.yaml": []byte(
+		"apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: worker\nspec:\n  template:\n    spec:\n      nodeSelecter:\n        pool: batch\n")}
+	c, files := renderFixture(t, "testdata/minimal.tandem.yaml", platform)
+	var got []string
+	for _, f := range Check(c, files, platform, files, "deploy") {
+		got = append(got, f.Check+": "+f.Message)
+	}
+	want := []string{`invalid: prod: Deployment worker does not decode strictly as apps/v1 Deployment: error unmarshaling JSON: while decoding JSON: json: unknown field "nodeSelecter"`}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("findings (-want +got):\n%s", diff)
+	}
+}

@@ -27,15 +27,27 @@ func renderFixture(t *testing.T, file string, platform manifest.Files) (*catalog
 	return c, files
 }
 
+// TestGolden renders each fixture and builds each of its environments;
+// every build must also pass Validate.
 func TestGolden(t *testing.T) {
 	t.Parallel()
-	c, files := renderFixture(t, "testdata/minimal.tandem.yaml", nil)
-	golden.Check(t, "testdata/minimal.golden", golden.Flatten(files))
-	built, err := Build(c, files, "prod")
-	if err != nil {
-		t.Fatal(err)
+	for _, name := range []string{"minimal", "production"} {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			c, files := renderFixture(t, "testdata/"+name+".tandem.yaml", nil)
+			golden.Check(t, "testdata/"+name+".golden", golden.Flatten(files))
+			for _, env := range c.DeployEnvironments() {
+				built, err := Build(c, files, env)
+				if err != nil {
+					t.Fatal(err)
+				}
+				golden.Check(t, "testdata/"+name+"."+env+".golden", built)
+				for _, err := range Validate(built) {
+					t.Errorf("%s: %v", env, err)
+				}
+			}
+		})
 	}
-	golden.Check(t, "testdata/minimal.prod.golden", built)
 }
 
 // TestExamples renders every example and compares it with the tree

@@ -9,6 +9,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"time"
 
 	"github.com/urfave/cli/v2"
@@ -153,13 +154,14 @@ func installProbe(cat *catalogue.Catalogue, binary []byte, warn io.Writer) error
 }
 
 // projectCommand loads the catalogue for down, ps and logs, which act on
-// the containers of the last up; the names given must be its services or
-// resources.
+// the containers of the last up; the names given must be its services,
+// resources or services' jobs.
 func projectCommand(ctx context.Context, file, out string, names []string) (*catalogue.Catalogue, *runner.Project, error) {
 	cat, err := catalogue.Load(file)
 	if err != nil {
 		return nil, nil, err
 	}
+	names = slices.DeleteFunc(slices.Clone(names), cat.IsJob)
 	if _, err := cat.Selection(names, nil); err != nil {
 		return nil, nil, usageErrorf("%w", err)
 	}
@@ -266,6 +268,7 @@ Docker Compose.
 
 Examples:
    tandem logs orders
+   tandem logs orders-migrate        # a job of orders
    tandem logs -F --tail 20 orders payments`,
 		Flags: []cli.Flag{fileFlag(), outFlag(),
 			&cli.BoolFlag{Name: "follow", Aliases: []string{"F"}, Usage: "keep printing new lines"},
