@@ -438,12 +438,13 @@ func (r *Resource) RunsInCluster(env string) bool { return contains(r.InCluster,
 // StorageSize is the volume size of an in-cluster resource.
 func (r *Resource) StorageSize() string { return first(r.Storage, DefaultResourceStorage) }
 
-// Users lists the services that use name, a service or a resource, sorted.
-func (c *Catalogue) Users(name string) []string {
-	var out []string
+// Users maps each service and resource that others use to its users,
+// sorted: one pass over every uses list, for renderers that ask for all.
+func (c *Catalogue) Users() map[string][]string {
+	out := map[string][]string{}
 	for _, s := range c.ServiceNames() {
-		if contains(c.Services[s].Uses, name) {
-			out = append(out, s)
+		for _, used := range c.Services[s].Uses {
+			out[used] = append(out[used], s)
 		}
 	}
 	return out

@@ -182,6 +182,7 @@ func (c *Catalogue) validateEnvironment(errs *errorList, name string, env *Envir
 func (c *Catalogue) validateResource(errs *errorList, name string, r *Resource) {
 	p := join("resources", name)
 	checkLabel(errs, p, name)
+	checkNotReserved(errs, p, name)
 	if _, clash := c.Services[name]; clash {
 		errs.add(p, "%q names both a resource and a service; they share one hostname space, rename one", name)
 	}
@@ -267,6 +268,16 @@ func validateIngress(errs *errorList, p, env string, in *Ingress) {
 	}
 }
 
+// DefaultDenyPolicy names the namespace-wide NetworkPolicy, which no service or
+// resource may take, since each gets a NetworkPolicy of its own name.
+const DefaultDenyPolicy = "default-deny"
+
+func checkNotReserved(errs *errorList, p, name string) {
+	if name == DefaultDenyPolicy {
+		errs.add(p, "%s is the name of the namespace's deny-all NetworkPolicy; choose another name", name)
+	}
+}
+
 func checkSubdomain(errs *errorList, p, name string) {
 	if msgs := validation.IsDNS1123Subdomain(name); len(msgs) > 0 {
 		errs.add(p, "%q is not a valid Kubernetes object name: lower-case letters, digits, '-' and '.'", name)
@@ -276,6 +287,7 @@ func checkSubdomain(errs *errorList, p, name string) {
 func (c *Catalogue) validateService(errs *errorList, name string, s *Service, hostPorts map[int]string) {
 	p := join("services", name)
 	checkLabel(errs, p, name)
+	checkNotReserved(errs, p, name)
 	if s == nil {
 		errs.add(p, "missing: a service needs image or build")
 		return
@@ -418,6 +430,9 @@ func (c *Catalogue) checkRoutes(errs *errorList) {
 				continue
 			}
 			pp := fmt.Sprintf("services.%s.ports[%d]", name, i)
+			if c.Services[name+"-ingress"] != nil || c.Resources[name+"-ingress"] != nil {
+				errs.add(pp, "the NetworkPolicy that admits the ingress controller to %s is named %s-ingress, like a service or resource; rename that one", name, name)
+			}
 			if other, taken := routes[port.RoutePath()]; taken {
 				errs.add(pp, "the route %s is taken by %s; give this port another path, e.g. path: /%s", port.RoutePath(), other, name)
 				continue

@@ -184,7 +184,7 @@ func Spread(service string) ([]corev1.TopologySpreadConstraint, *corev1.Affinity
 
 // DefaultDenyName is the NetworkPolicy that shuts every pod of the
 // namespace off from incoming traffic; the per-target policies open it.
-const DefaultDenyName = "default-deny"
+const DefaultDenyName = catalogue.DefaultDenyPolicy
 
 // DefaultDeny selects every pod and allows no ingress.
 func DefaultDeny(c *catalogue.Catalogue) *networkingv1.NetworkPolicy {

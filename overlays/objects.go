@@ -161,12 +161,12 @@ func ingress(c *catalogue.Catalogue, service string, in *catalogue.Ingress, port
 // renderResource writes what env needs of a backing resource and returns
 // its folder, or "" when the resource is a managed service without a
 // declared endpoint: then its users' connection Secret is all there is.
-func renderResource(files *manifest.Batch, c *catalogue.Catalogue, env, name string) string {
+func renderResource(files *manifest.Batch, c *catalogue.Catalogue, env, name string, users []string) string {
 	r := c.Resources[name]
 	var objects []any
 	switch {
 	case r.RunsInCluster(env):
-		objects = inClusterResource(c, name, r)
+		objects = inClusterResource(c, name, r, users)
 	case r.Endpoints[env] != "":
 		objects = []any{&corev1.Service{
 			TypeMeta:   metav1.TypeMeta{APIVersion: "v1", Kind: "Service"},
@@ -193,7 +193,7 @@ const resourceUserID = 10001
 // one-replica StatefulSet behind a headless Service, reachable only by the
 // services that use it. It takes its credentials from the same connection
 // Secret its users read, so the platform team creates one Secret either way.
-func inClusterResource(c *catalogue.Catalogue, name string, r *catalogue.Resource) []any {
+func inClusterResource(c *catalogue.Catalogue, name string, r *catalogue.Resource, users []string) []any {
 	kind := r.KindInfo()
 	secret := catalogue.ConnectionSecretName(name)
 	fromSecret := func(variable string, setting catalogue.Setting) corev1.EnvVar {
@@ -300,7 +300,7 @@ func inClusterResource(c *catalogue.Catalogue, name string, r *catalogue.Resourc
 				Protocol: corev1.ProtocolTCP}},
 		},
 	}
-	return []any{set, headless, manifest.UsersPolicy(c, name, c.Users(name), []int{kind.Port})}
+	return []any{set, headless, manifest.UsersPolicy(c, name, users, []int{kind.Port})}
 }
 
 // natsMonitorPort serves NATS' /healthz.

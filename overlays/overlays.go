@@ -49,8 +49,9 @@ func Render(c *catalogue.Catalogue, env string, platformPatches, components []st
 		base[w.Name] = w
 	}
 	root.Resources = append(root.Resources, manifest.Rel(dir, manifest.BaseNetworkDir()))
+	users := c.Users()
 	for _, name := range c.ResourceNames() {
-		if unit := renderResource(&files, c, env, name); unit != "" {
+		if unit := renderResource(&files, c, env, name, users[name]); unit != "" {
 			root.Resources = append(root.Resources, manifest.Rel(dir, unit))
 		}
 	}

@@ -41,6 +41,7 @@ func Base(c *catalogue.Catalogue) (manifest.Files, error) {
 	files.Add(path.Join(network, manifest.Kustomization), netKustomization)
 	root.Resources = append(root.Resources, manifest.Rel(manifest.BaseDir, network))
 
+	users := c.Users()
 	for _, w := range c.Resolve("") {
 		dir := manifest.BaseServiceDir(w.Name)
 		k := manifest.NewKustomization()
@@ -51,7 +52,7 @@ func Base(c *catalogue.Catalogue) (manifest.Files, error) {
 		if len(w.Service.Ports) > 0 {
 			objects = append(objects, fileObject{"service.yaml", service(c, w)})
 		}
-		if users := c.Users(w.Name); len(users) > 0 {
+		if users := users[w.Name]; len(users) > 0 {
 			objects = append(objects, fileObject{"networkpolicy.yaml", manifest.UsersPolicy(c, w.Name, users, portNumbers(w.Service))})
 		}
 		for _, o := range objects {

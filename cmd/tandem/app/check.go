@@ -24,11 +24,14 @@ type checkOptions struct {
 func checkCommand(streams Streams) *cli.Command {
 	return &cli.Command{
 		Name:  "check",
-		Usage: "check that the catalogue is valid and the rendered tree fresh, patched and buildable",
+		Usage: "check that the catalogue is valid and the rendered tree fresh, patched, buildable and valid",
 		Description: `For CI. Checks that the catalogue is valid (exit 2 otherwise), that DIR
 holds exactly what 'tandem render' would write (a unified diff otherwise),
 that every platform patch still matches a resource of its overlay, that
-every environment builds, that environment config overrides change keys
+every environment builds into objects that decode strictly into their
+Kubernetes types and follow the API's offline validation rules (names,
+labels, selectors, probe ports, requests within limits, references within
+the build), that environment config overrides change keys
 their group has, and, where .tandem/dev.env exists, that it defines every
 dev secret. Exits 1 with the findings when any check fails.
 
