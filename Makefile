@@ -3,7 +3,7 @@ GO      ?= go
 BIN     := bin/tandem
 EXAMPLE := examples/shop
 
-.PHONY: demo test tools build probe images golden lint bench
+.PHONY: demo test tools build probe images golden lint bench apiserver
 
 build: probe
 	$(GO) build -o $(BIN) ./cmd/tandem
@@ -38,6 +38,11 @@ tools:
 	@command -v kubectl >/dev/null || { echo "kubectl is required (it is the independent check of tandem build)"; exit 1; }
 	@docker compose version >/dev/null 2>&1 || command -v docker-compose >/dev/null || \
 		{ apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq docker-compose; }
+
+# kube-apiserver and etcd for the e2e test of tandem check --server, built
+# once per machine into ~/.cache/tandem (the test runs this itself too).
+apiserver:
+	sh e2e/apiserver/build.sh
 
 # Every image the shop needs, built here since no registry is reachable:
 # its backing resources (the images its tandem.yaml names) from Debian

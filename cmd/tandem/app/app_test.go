@@ -426,3 +426,37 @@ func TestSymlinkedOutputFolder(t *testing.T) {
 		t.Errorf("check through a linked output folder: exit %d\n%s", code, stdout)
 	}
 }
+
+// TestCheckServerUsage: --server's flags are checked before anything is
+// asked of a cluster, and an unknown context or an unreachable server is
+// explained. (The e2e suite runs --server against a real kube-apiserver.)
+func TestCheckServerUsage(t *testing.T) {
+	dir := project(t)
+	kubeconfig := filepath.Join(dir, "kubeconfig")
+	if err := os.WriteFile(kubeconfig, []byte(`apiVersion: v1
+kind: Config
+clusters: [{name: down, cluster: {server: "https://127.0.0.1:1"}}]
+users: [{name: u, user: {token: t}}]
+contexts: [{name: down, context: {cluster: down, user: u}}]
+current-context: down
+`), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("KUBECONFIG", kubeconfig)
+	file := filepath.Join(dir, "tandem.yaml")
+	for _, tt := range []struct {
+		args []string
+		code int
+		want string
+	}{
+		{[]string{"--context", "down"}, ExitInput, "--context, --env and --create-namespaces go with --server"},
+		{[]string{"--server", "--env", "prd"}, ExitInput, "--env prd: no such environment with an overlay (did you mean prod?); environments: prod, staging"},
+		{[]string{"--server", "--context", "nope"}, ExitInput, `no cluster to check against: the kubeconfig has no context "nope" (contexts: down)`},
+		{[]string{"--server", "--env", "prod"}, ExitFindings, "prod: the API server of context down: looking up namespace shop in down: "},
+	} {
+		code, _, stderr := run(t, append([]string{"check", "-f", file, "-o", filepath.Join(dir, "deploy")}, tt.args...)...)
+		if code != tt.code || !strings.Contains(stderr, tt.want) {
+			t.Errorf("check %v: exit %d, %q; want exit %d and %q", tt.args, code, stderr, tt.code, tt.want)
+		}
+	}
+}

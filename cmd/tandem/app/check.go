@@ -1,6 +1,7 @@
 package app
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -8,17 +9,26 @@ import (
 	"os"
 	"path"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"github.com/urfave/cli/v2"
 
 	"github.com/tandemdev/tandem/catalogue"
+	"github.com/tandemdev/tandem/cluster"
 	"github.com/tandemdev/tandem/compose"
+	"github.com/tandemdev/tandem/manifest"
 	"github.com/tandemdev/tandem/render"
 )
 
 type checkOptions struct {
 	file, out, output string
+	// server asks the API server of kubeContext (the current context when
+	// empty) to dry-run the builds of envs (every environment when empty).
+	server           bool
+	kubeContext      string
+	envs             []string
+	createNamespaces bool
 }
 
 func checkCommand(streams Streams) *cli.Command {
@@ -35,26 +45,54 @@ the build), that environment config overrides change keys
 their group has, and, where .tandem/dev.env exists, that it defines every
 dev secret. Exits 1 with the findings when any check fails.
 
-Example:
+With --server, it also sends every object of each environment's build to
+the API server of the kubeconfig's current context (or --context) as a
+server-side dry run: the server decodes, validates and admits each one
+(Pod Security included) and stores nothing. Every rejection and every
+warning is a finding, named with the object and, where tandem knows it,
+the catalogue field that produced it. A namespace that does not exist is
+a finding too, unless --create-namespaces, which creates it.
+
+Examples:
    tandem check
-   tandem check --output json`,
-		Flags: []cli.Flag{fileFlag(), outFlag(), outputFlag()},
+   tandem check --output json
+   tandem check --server --context staging-cluster --env staging`,
+		Flags: []cli.Flag{fileFlag(), outFlag(), outputFlag(),
+			&cli.BoolFlag{Name: "server", Usage: "also dry-run every object against a Kubernetes API server"},
+			&cli.StringFlag{Name: "context", Usage: "kubeconfig `CONTEXT` of that server (default: the current context)"},
+			&cli.StringSliceFlag{Name: "env", Usage: "dry-run only environment `ENV` (repeatable; default: every one)"},
+			&cli.BoolFlag{Name: "create-namespaces", Usage: "create the environments' namespaces that do not exist (the one change --server makes)"},
+		},
 		Action: action(func(c *cli.Context) error {
 			if c.Args().Present() {
 				return usageErrorf("check takes no arguments, got %q", c.Args().Slice())
 			}
-			return runCheck(streams.Out, checkOptions{file: c.String("file"), out: c.String("out"), output: c.String("output")})
+			o := checkOptions{file: c.String("file"), out: c.String("out"), output: c.String("output"),
+				server: c.Bool("server"), kubeContext: c.String("context"), envs: c.StringSlice("env"), createNamespaces: c.Bool("create-namespaces")}
+			if !o.server && (o.kubeContext != "" || len(o.envs) > 0 || o.createNamespaces) {
+				return usageErrorf("--context, --env and --create-namespaces go with --server")
+			}
+			return runCheck(c.Context, streams.Out, o)
 		}),
 	}
 }
 
-func runCheck(out io.Writer, o checkOptions) error {
+func runCheck(ctx context.Context, out io.Writer, o checkOptions) error {
 	if err := checkOutput(o.output); err != nil {
 		return err
 	}
 	cat, generated, platform, err := renderInMemory(o.file, o.out)
 	if err != nil {
 		return err
+	}
+	var server *cluster.Client
+	if o.server {
+		if o.envs, err = deployEnvironments(cat, o.envs); err != nil {
+			return err
+		}
+		if server, err = cluster.Connect(o.kubeContext); err != nil {
+			return usageErrorf("%w", err)
+		}
 	}
 	onDisk, err := render.ReadGenerated(resolveOut(o.out))
 	if err != nil {
@@ -76,6 +114,13 @@ func runCheck(out io.Writer, o checkOptions) error {
 		findings = append(findings, render.Finding{Check: "dev-secrets", File: filepath.ToSlash(envFile),
 			Message: fmt.Sprintf("lacks %s; run tandem render to add random values", strings.Join(missing, ", "))})
 	}
+	if server != nil {
+		serverFindings, err := dryRun(ctx, server, cat, generated.Merge(platform), o)
+		if err != nil {
+			return err
+		}
+		findings = append(findings, serverFindings...)
+	}
 
 	if o.output == "json" {
 		if findings == nil {
@@ -86,11 +131,63 @@ func runCheck(out io.Writer, o checkOptions) error {
 		}
 	} else {
 		writeFindings(out, findings, len(cat.DeployEnvironments()))
+		if len(findings) == 0 && server != nil {
+			fmt.Fprintf(out, "ok: the API server of context %s (%s) accepts every object of %s, without warnings\n",
+				server.Context, server.Server, strings.Join(o.envs, ", "))
+		}
 	}
 	if len(findings) > 0 {
 		return errFindings
 	}
 	return nil
+}
+
+// deployEnvironments checks the environments named, or returns every
+// environment with an overlay when none is.
+func deployEnvironments(cat *catalogue.Catalogue, named []string) ([]string, error) {
+	all := cat.DeployEnvironments()
+	if len(named) == 0 {
+		return all, nil
+	}
+	for _, env := range named {
+		if !slices.Contains(all, env) {
+			hint := ""
+			if like, ok := catalogue.Closest(env, all); ok {
+				hint = fmt.Sprintf(" (did you mean %s?)", like)
+			}
+			return nil, usageErrorf("--env %s: no such environment with an overlay%s; environments: %s", env, hint, strings.Join(all, ", "))
+		}
+	}
+	return named, nil
+}
+
+// dryRun builds each environment and reports what the server rejects or
+// warns about. Environments that do not build are reported by the checks
+// before; they are skipped here.
+func dryRun(ctx context.Context, server *cluster.Client, cat *catalogue.Catalogue, files manifest.Files, o checkOptions) ([]render.Finding, error) {
+	var out []render.Finding
+	for _, env := range o.envs {
+		built, err := render.Build(cat, files, env)
+		if err != nil {
+			continue
+		}
+		problems, err := server.DryRun(ctx, built, o.createNamespaces)
+		if err != nil {
+			return nil, fmt.Errorf("%s: the API server of context %s: %w", env, server.Context, err)
+		}
+		for _, p := range problems {
+			what := p.Object()
+			if source := cluster.Source(cat, p); source != "" {
+				what += " (" + source + ")"
+			}
+			message := p.Message
+			if p.Warning {
+				message = "warning: " + message
+			}
+			out = append(out, render.Finding{Check: "server", Message: fmt.Sprintf("%s: %s: %s", env, what, message)})
+		}
+	}
+	return out, nil
 }
 
 // missingDevSecrets lists the dev secrets the env file lacks. A missing
