@@ -21,9 +21,9 @@ demo: build
 # Everything the tests need, then every test: unit, golden and e2e. The
 # e2e tests build the binary themselves, which Go's test cache cannot see,
 # so they always run.
-test: tools lint probe
+test: tools lint probe apiserver
 	$(GO) test $$($(GO) list ./... | grep -v /e2e)
-	$(GO) test -count=1 ./e2e/
+	$(GO) test -count=1 -timeout 30m ./e2e/
 
 lint:
 	@unformatted=$$(gofmt -l $$(git ls-files '*.go')); \
