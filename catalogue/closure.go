@@ -86,12 +86,30 @@ func (c *Catalogue) DomainServices(domain string) []string {
 // IsJob tells whether name is the Compose service of a service's job
 // (JobName), which dev runs beside the services.
 func (c *Catalogue) IsJob(name string) bool {
+	_, _, ok := c.JobOf(name)
+	return ok
+}
+
+// JobOf returns the service and job whose full name (JobName) is name.
+func (c *Catalogue) JobOf(name string) (service, job string, ok bool) {
 	for service, s := range c.Services {
 		for job := range s.Jobs {
 			if JobName(service, job) == name {
-				return true
+				return service, job, true
 			}
 		}
 	}
-	return false
+	return "", "", false
+}
+
+// UsedResources lists the resources among what s uses, in its order: what
+// its jobs wait for.
+func (c *Catalogue) UsedResources(s *Service) []string {
+	var out []string
+	for _, used := range s.Uses {
+		if _, ok := c.Resources[used]; ok {
+			out = append(out, used)
+		}
+	}
+	return out
 }

@@ -2,6 +2,7 @@ package catalogue
 
 import (
 	"sort"
+	"strconv"
 	"strings"
 )
 
@@ -31,7 +32,19 @@ type Kind struct {
 	// URLScheme starts the connection URL, e.g. postgres://.
 	URLScheme string
 	Settings  []Setting
+
+	// How the official image runs, in dev and in a cluster alike: where
+	// it keeps its data, the arguments that turn persistence on, the
+	// variables that set up its database, user and password, and fixed
+	// settings.
+	DataDir    string
+	Args       []string
+	SettingEnv map[Setting]string
+	Env        map[string]string
 }
+
+// NATSMonitorPort serves NATS' /healthz, which the nats kind's Args open.
+const NATSMonitorPort = 8222
 
 // SQL kinds have a database and a user.
 func (k Kind) SQL() bool { return k.Has(SettingDatabase) }
@@ -48,15 +61,26 @@ func (k Kind) Has(s Setting) bool {
 
 var kinds = map[string]Kind{
 	"postgres": {Name: "postgres", Image: "postgres", DefaultVersion: "16", Port: 5432, URLScheme: "postgres",
-		Settings: []Setting{SettingHost, SettingPort, SettingDatabase, SettingUser, SettingPassword, SettingURL}},
+		Settings:   []Setting{SettingHost, SettingPort, SettingDatabase, SettingUser, SettingPassword, SettingURL},
+		DataDir:    "/var/lib/postgresql/data",
+		SettingEnv: map[Setting]string{SettingDatabase: "POSTGRES_DB", SettingUser: "POSTGRES_USER", SettingPassword: "POSTGRES_PASSWORD"}},
 	"mysql": {Name: "mysql", Image: "mysql", DefaultVersion: "8.4", Port: 3306, URLScheme: "mysql",
-		Settings: []Setting{SettingHost, SettingPort, SettingDatabase, SettingUser, SettingPassword, SettingURL}},
+		Settings:   []Setting{SettingHost, SettingPort, SettingDatabase, SettingUser, SettingPassword, SettingURL},
+		DataDir:    "/var/lib/mysql",
+		SettingEnv: map[Setting]string{SettingDatabase: "MYSQL_DATABASE", SettingUser: "MYSQL_USER", SettingPassword: "MYSQL_PASSWORD"},
+		// Nobody needs root's password; the image makes one up.
+		Env: map[string]string{"MYSQL_RANDOM_ROOT_PASSWORD": "yes"}},
 	"redis": {Name: "redis", Image: "redis", DefaultVersion: "7", Port: 6379, URLScheme: "redis",
-		Settings: []Setting{SettingHost, SettingPort, SettingURL}},
+		Settings: []Setting{SettingHost, SettingPort, SettingURL},
+		DataDir:  "/data"},
 	"nats": {Name: "nats", Image: "nats", DefaultVersion: "2.10-alpine", Port: 4222, URLScheme: "nats",
-		Settings: []Setting{SettingHost, SettingPort, SettingURL}},
+		Settings: []Setting{SettingHost, SettingPort, SettingURL},
+		DataDir:  "/data",
+		Args:     []string{"--jetstream", "--store_dir", "/data", "--http_port", strconv.Itoa(NATSMonitorPort)}},
 	"rabbitmq": {Name: "rabbitmq", Image: "rabbitmq", DefaultVersion: "3.13-alpine", Port: 5672, URLScheme: "amqp",
-		Settings: []Setting{SettingHost, SettingPort, SettingUser, SettingPassword, SettingURL}},
+		Settings:   []Setting{SettingHost, SettingPort, SettingUser, SettingPassword, SettingURL},
+		DataDir:    "/var/lib/rabbitmq",
+		SettingEnv: map[Setting]string{SettingUser: "RABBITMQ_DEFAULT_USER", SettingPassword: "RABBITMQ_DEFAULT_PASS"}},
 }
 
 // LookupKind returns the kind named name.

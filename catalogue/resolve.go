@@ -273,7 +273,7 @@ func (c *Catalogue) resolveService(name, env string) *Workload {
 	}
 
 	if env != "" && env != DevEnvironment {
-		w.Autoscale = resolveAutoscale(s, o)
+		w.Autoscale = resolveAutoscale(s, o, w.Replicas)
 	}
 	w.Image = c.image(name, env, o)
 	w.Compute = resolveCompute(s.Resources, o.Resources)
@@ -383,8 +383,10 @@ func resolveCompute(service, override *Resources) Compute {
 }
 
 // resolveAutoscale applies the override's choice first: its autoscale, or
-// its fixed replicas, which turn the service's autoscaling off there.
-func resolveAutoscale(s *Service, o Override) *Autoscale {
+// its fixed replicas, which turn the service's autoscaling off there. The
+// floor defaults to the replicas the environment would otherwise run, so
+// that turning autoscaling on never lowers capacity.
+func resolveAutoscale(s *Service, o Override, replicas int) *Autoscale {
 	a := s.Autoscale
 	switch {
 	case o.Autoscale != nil:
@@ -397,7 +399,7 @@ func resolveAutoscale(s *Service, o Override) *Autoscale {
 	}
 	out := *a
 	if out.Min == 0 {
-		out.Min = 1
+		out.Min = min(max(replicas, 1), out.Max)
 	}
 	if out.CPU == 0 {
 		out.CPU = DefaultAutoscaleCPU
@@ -453,6 +455,26 @@ func (c *Catalogue) Users() map[string][]string {
 // ControllerNamespaceOrDefault is where the environment's ingress controller runs.
 func (i *Ingress) ControllerNamespaceOrDefault() string {
 	return first(i.ControllerNamespace, DefaultIngressControllerNamespace)
+}
+
+// PublicPorts are the ports of s reachable from outside the system.
+func (s *Service) PublicPorts() []Port {
+	var out []Port
+	for _, p := range s.Ports {
+		if p.Public {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// PortNumbers lists the container ports of ports.
+func PortNumbers(ports []Port) []int {
+	out := make([]int, 0, len(ports))
+	for _, p := range ports {
+		out = append(out, p.Port)
+	}
+	return out
 }
 
 // RoutePath is a public port's path prefix outside dev.

@@ -100,7 +100,7 @@ type Service struct {
 
 // Autoscale bounds a HorizontalPodAutoscaler.
 type Autoscale struct {
-	Min int `yaml:"min" doc:"Fewest replicas; default 1."`
+	Min int `yaml:"min" doc:"Fewest replicas; default the environment's replicas (at most max)."`
 	Max int `yaml:"max" doc:"Most replicas."`
 	CPU int `yaml:"cpu" doc:"Target average CPU use in percent of the request; default 80."`
 }
@@ -110,9 +110,9 @@ const JobBeforeStart = "start"
 
 // Job is a one-shot or scheduled run of the service's image.
 type Job struct {
-	Command  []string `yaml:"command" doc:"Entrypoint of the job's container."`
+	Command  []string `yaml:"command" doc:"Entrypoint of the job's container; default the service's command."`
 	Args     []string `yaml:"args" doc:"Arguments to the entrypoint."`
-	Before   string   `yaml:"before" doc:"'start': run to completion before the service starts (a Kubernetes Job; in dev a one-shot service the service waits for)."`
+	Before   string   `yaml:"before" doc:"'start': in dev, a one-shot service that must complete before the service starts; in a cluster, a Job applied with the Deployment, which does not wait for it."`
 	Schedule string   `yaml:"schedule" doc:"Cron schedule (five fields or @daily and the like): a CronJob outside dev; in dev run it with docker compose run."`
 }
 
@@ -144,7 +144,7 @@ type Health struct {
 	Port    string   `yaml:"port" doc:"Name of the port the HTTP check uses; defaults to the first port."`
 	Command []string `yaml:"command" doc:"Command run in the container; exit 0 means healthy."`
 	// StartupSeconds gives a slow starter time before liveness counts.
-	StartupSeconds int `yaml:"startupSeconds" doc:"How long the service may take to start; adds a startup probe (Compose: start_period)."`
+	StartupSeconds int `yaml:"startupSeconds" doc:"How long the service may take to start before liveness counts; default 60 (Compose: start_period, when set)."`
 }
 
 // Resources are compute requests; limits default to the requests.

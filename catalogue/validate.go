@@ -2,6 +2,7 @@ package catalogue
 
 import (
 	"fmt"
+	"math"
 	"path"
 	"regexp"
 	"sort"
@@ -21,7 +22,6 @@ var (
 	imageRef = regexp.MustCompile(`^(?:[a-zA-Z0-9.-]+(?::[0-9]+)?/)?` + pathComponent + `(?:/` + pathComponent + `)*` +
 		`(?::[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?(?:@sha256:[a-f0-9]{64})?$`)
 	codeOwner      = regexp.MustCompile(`^(@[A-Za-z0-9_.-]+(/[A-Za-z0-9_.-]+)?|[^@\s]+@[^@\s]+\.[^@\s]+)$`)
-	routePath      = regexp.MustCompile(`^/[^\s]*$`)
 	capabilityName = regexp.MustCompile(`^[A-Z][A-Z_]*[A-Z]$`)
 	registryPath   = regexp.MustCompile(`^[a-zA-Z0-9.-]+(?::[0-9]+)?(?:/` + pathComponent + `)*$`)
 )
@@ -56,6 +56,7 @@ func (c *Catalogue) validate(errs *errorList) {
 	}
 	c.checkCycles(errs)
 	c.checkRoutes(errs)
+	c.checkJobNames(errs)
 	if c.Owners != nil {
 		for field, owners := range map[string][]string{"generated": c.Owners.Generated, "platform": c.Owners.Platform} {
 			for i, owner := range owners {
@@ -272,9 +273,15 @@ func validateIngress(errs *errorList, p, env string, in *Ingress) {
 // resource may take, since each gets a NetworkPolicy of its own name.
 const DefaultDenyPolicy = "default-deny"
 
+// checkNotReserved checks a service's or resource's name beyond checkLabel:
+// each becomes a Kubernetes Service, whose name must start with a letter,
+// and a NetworkPolicy, which may not take the deny-all policy's name.
 func checkNotReserved(errs *errorList, p, name string) {
-	if name == DefaultDenyPolicy {
+	switch {
+	case name == DefaultDenyPolicy:
 		errs.add(p, "%s is the name of the namespace's deny-all NetworkPolicy; choose another name", name)
+	case name != "" && name[0] >= '0' && name[0] <= '9' && len(validation.IsDNS1123Label(name)) == 0:
+		errs.add(p, "%q must start with a letter: it becomes the name of a Kubernetes Service", name)
 	}
 }
 
@@ -393,8 +400,8 @@ func (c *Catalogue) validatePorts(errs *errorList, service string, s *Service, h
 		if port.Path != "" {
 			if !port.Public {
 				errs.add(pp+".path", "only public ports have a route; add public: true or remove path")
-			} else if !routePath.MatchString(port.Path) {
-				errs.add(pp+".path", "%q is not a URL path prefix; start it with / and use no spaces, e.g. /api", port.Path)
+			} else if problem := routeProblem(port.Path); problem != "" {
+				errs.add(pp+".path", "%q is not a URL path prefix: %s, e.g. /api", port.Path, problem)
 			}
 		}
 		if port.HostPort != 0 {
@@ -416,10 +423,14 @@ func (c *Catalogue) validatePorts(errs *errorList, service string, s *Service, h
 	return names
 }
 
+// maxStartupSeconds bounds startupSeconds to a day.
+const maxStartupSeconds = 24 * 60 * 60
+
 // checkRoutes rejects two public ports with one path: they would share a
 // host and path in every environment's ingress.
 func (c *Catalogue) checkRoutes(errs *errorList) {
 	routes := map[string]string{}
+	clashReported := map[string]bool{}
 	for _, name := range sortedKeys(c.Services) {
 		s := c.Services[name]
 		if s == nil {
@@ -430,16 +441,39 @@ func (c *Catalogue) checkRoutes(errs *errorList) {
 				continue
 			}
 			pp := fmt.Sprintf("services.%s.ports[%d]", name, i)
-			if c.Services[name+"-ingress"] != nil || c.Resources[name+"-ingress"] != nil {
+			_, isService := c.Services[name+"-ingress"]
+			_, isResource := c.Resources[name+"-ingress"]
+			if (isService || isResource) && !clashReported[name] {
 				errs.add(pp, "the NetworkPolicy that admits the ingress controller to %s is named %s-ingress, like a service or resource; rename that one", name, name)
+				clashReported[name] = true
 			}
-			if other, taken := routes[port.RoutePath()]; taken {
+			// A Prefix route matches /api and /api/ alike.
+			route := strings.TrimSuffix(port.RoutePath(), "/")
+			if other, taken := routes[route]; taken {
 				errs.add(pp, "the route %s is taken by %s; give this port another path, e.g. path: /%s", port.RoutePath(), other, name)
 				continue
 			}
-			routes[port.RoutePath()] = pp
+			routes[route] = pp
 		}
 	}
+}
+
+// routeProblem applies the API server's rules for an Ingress path of type
+// Prefix, and says what breaks one.
+func routeProblem(p string) string {
+	switch {
+	case !strings.HasPrefix(p, "/"):
+		return "start it with /"
+	case strings.ContainsAny(p, " \t\n?#"):
+		return "use no spaces, ? or #"
+	case strings.Contains(p, "//"):
+		return "it may not contain //"
+	case strings.Contains(p, "/./") || strings.Contains(p, "/../") || strings.HasSuffix(p, "/.") || strings.HasSuffix(p, "/.."):
+		return "it may not contain . or .. segments"
+	case strings.Contains(strings.ToLower(p), "%2f"):
+		return "it may not contain an encoded /"
+	}
+	return ""
 }
 
 func (c *Catalogue) validateSecrets(errs *errorList, p string, s *Service) {
@@ -518,9 +552,31 @@ func checkAutoscale(errs *errorList, p string, a *Autoscale, replicas *int) {
 		errs.add(ap+".max", "missing: the most replicas the autoscaler may run, e.g. max: 10")
 	case a.Max < max(a.Min, 1):
 		errs.add(ap+".max", "max %d is below min %d", a.Max, a.Min)
+	case a.Max > math.MaxInt32:
+		errs.add(ap+".max", "max %d is more replicas than Kubernetes counts", a.Max)
 	}
 	if a.CPU < 0 || a.CPU > 1000 {
 		errs.add(ap+".cpu", "cpu is a target use in percent of the request, 1 to 1000, got %d", a.CPU)
+	}
+}
+
+// checkJobNames rejects two jobs with one full name (service a's job b-c
+// and service a-b's job c are both a-b-c).
+func (c *Catalogue) checkJobNames(errs *errorList) {
+	taken := map[string]string{}
+	for _, service := range sortedKeys(c.Services) {
+		if c.Services[service] == nil {
+			continue
+		}
+		for _, job := range sortedKeys(c.Services[service].Jobs) {
+			jp := fmt.Sprintf("services.%s.jobs.%s", service, job)
+			full := JobName(service, job)
+			if other, ok := taken[full]; ok {
+				errs.add(jp, "the job runs as %s, like %s; rename one of them", full, other)
+				continue
+			}
+			taken[full] = jp
+		}
 	}
 }
 
@@ -549,6 +605,8 @@ func (c *Catalogue) validateJobs(errs *errorList, service string, s *Service) {
 			errs.add(jp+".schedule", "set before or schedule, not both")
 		case j.Before != "" && j.Before != JobBeforeStart:
 			errs.add(jp+".before", "%q is not a moment a job can run at; the one supported is before: start", j.Before)
+		case strings.Contains(j.Schedule, "TZ="):
+			errs.add(jp+".schedule", "time zones in a schedule are not accepted by Kubernetes; write the schedule in the cluster's time zone (UTC on most)")
 		case j.Schedule != "":
 			if _, err := cron.ParseStandard(j.Schedule); err != nil {
 				errs.add(jp+".schedule", "%q is not a cron schedule (%v); use five fields, e.g. \"0 3 * * *\", or @daily", j.Schedule, err)
@@ -570,8 +628,13 @@ func validateSecurity(errs *errorList, p string, sec *Security) {
 	switch {
 	case sec.RunAsRoot && sec.RunAsUser != 0:
 		errs.add(p+".runAsUser", "set runAsUser or runAsRoot, not both")
-	case sec.RunAsUser < 0:
-		errs.add(p+".runAsUser", "runAsUser must be a positive id; to run as root, set runAsRoot: true")
+	case sec.RunAsUser < 0 || sec.RunAsUser > math.MaxInt32:
+		errs.add(p+".runAsUser", "runAsUser must be an id from 1 to %d; to run as root, set runAsRoot: true", math.MaxInt32)
+	}
+	// A non-root process without privilege escalation never has added
+	// capabilities in its effective set, so adding them would do nothing.
+	if len(sec.Capabilities) > 0 && !sec.RunAsRoot {
+		errs.add(p+".capabilities", "added capabilities only take effect for a root user (without privilege escalation a non-root process never gains them); set runAsRoot: true, or listen on a port above 1023 instead of adding NET_BIND_SERVICE")
 	}
 	for i, capability := range sec.Capabilities {
 		cp := fmt.Sprintf("%s.capabilities[%d]", p, i)
@@ -590,8 +653,8 @@ func validateHealth(errs *errorList, p string, h *Health, ports map[string]bool)
 	if h == nil {
 		return
 	}
-	if h.StartupSeconds < 0 {
-		errs.add(p+".startupSeconds", "startupSeconds must be 0 or more, got %d", h.StartupSeconds)
+	if h.StartupSeconds < 0 || h.StartupSeconds > maxStartupSeconds {
+		errs.add(p+".startupSeconds", "startupSeconds must be from 0 to %d (a day), got %d", maxStartupSeconds, h.StartupSeconds)
 	}
 	switch {
 	case h.HTTP == "" && len(h.Command) == 0:
@@ -637,7 +700,7 @@ func checkQuantity(errs *errorList, p, value string) {
 	}
 	q, err := resource.ParseQuantity(value)
 	if err != nil {
-		errs.add(p, "%q is not a quantity (e.g. 250m for CPU, 256Mi for memory)", value)
+		errs.add(p, "%q is not a quantity (e.g. 250m for CPU, 256Mi for memory or storage)", value)
 	} else if q.Sign() <= 0 {
 		errs.add(p, "%q must be greater than zero", value)
 	}

@@ -5,16 +5,14 @@
 package cluster
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
-	"io"
-	"sort"
+	"maps"
+	"slices"
 	"strings"
 	"sync"
 
-	yaml3 "go.yaml.in/yaml/v3"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	"k8s.io/apimachinery/pkg/api/meta"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -28,6 +26,8 @@ import (
 	"k8s.io/client-go/tools/clientcmd"
 	"k8s.io/utils/ptr"
 	"sigs.k8s.io/yaml"
+
+	"github.com/tandemdev/tandem/manifest"
 )
 
 // ErrConfig is returned when no usable kubeconfig or context exists.
@@ -63,7 +63,7 @@ func Connect(kubeContext string) (*Client, error) {
 		return nil, fmt.Errorf("%w: the kubeconfig has no current context; pass --context", ErrConfig)
 	}
 	if _, ok := raw.Contexts[name]; !ok {
-		return nil, fmt.Errorf("%w: the kubeconfig has no context %q (contexts: %s)", ErrConfig, name, strings.Join(sortedKeys(raw.Contexts), ", "))
+		return nil, fmt.Errorf("%w: the kubeconfig has no context %q (contexts: %s)", ErrConfig, name, strings.Join(slices.Sorted(maps.Keys(raw.Contexts)), ", "))
 	}
 	cfg, err := loader.ClientConfig()
 	if err != nil {
@@ -215,27 +215,19 @@ func (c *Client) dryRun(ctx context.Context, obj *unstructured.Unstructured) []P
 }
 
 func decode(manifests []byte) ([]*unstructured.Unstructured, error) {
-	var out []*unstructured.Unstructured
-	dec := yaml3.NewDecoder(bytes.NewReader(manifests))
-	for {
-		var node yaml3.Node
-		if err := dec.Decode(&node); errors.Is(err, io.EOF) {
-			return out, nil
-		} else if err != nil {
-			return nil, err
-		}
-		doc, err := yaml3.Marshal(&node)
-		if err != nil {
-			return nil, err
-		}
+	docs, err := manifest.Documents(manifests)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]*unstructured.Unstructured, 0, len(docs))
+	for _, doc := range docs {
 		obj := &unstructured.Unstructured{}
 		if err := yaml.Unmarshal(doc, &obj.Object); err != nil {
 			return nil, err
 		}
-		if len(obj.Object) > 0 {
-			out = append(out, obj)
-		}
+		out = append(out, obj)
 	}
+	return out, nil
 }
 
 func namespaces(objects []*unstructured.Unstructured) []string {
@@ -245,14 +237,5 @@ func namespaces(objects []*unstructured.Unstructured) []string {
 			seen[ns] = true
 		}
 	}
-	return sortedKeys(seen)
-}
-
-func sortedKeys[V any](m map[string]V) []string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	sort.Strings(out)
-	return out
+	return slices.Sorted(maps.Keys(seen))
 }

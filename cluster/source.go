@@ -7,45 +7,50 @@ import (
 	"github.com/tandemdev/tandem/manifest"
 )
 
-// fieldSources maps where in a pod an API server finds fault to the
+// fieldSources maps a field of a pod that an API server names to the
 // catalogue field that wrote it, most specific first.
 var fieldSources = []struct{ marker, field string }{
 	{"securityContext", "security"},
-	{"PodSecurity", "security"},
-	{"privileged", "security"},
-	{"capabilities", "security"},
 	{"Probe", "health"},
-	{"resources", "resources"},
-	{"env", "env"},
-	{"image", "image"},
-	{"ports", "ports"},
+	{".resources", "resources"},
+	{".env", "env"},
+	{".image", "image"},
+	{".ports", "ports"},
 }
 
-// Source is the part of the catalogue that produced the object a problem
-// is about, as a field path (services.orders.security), or "" when the
-// object is not tandem's (a platform patch's addition, say) or the
-// catalogue has no field for what is wrong.
-func Source(c *catalogue.Catalogue, p Problem) string {
-	name, owner := p.Labels[manifest.LabelName], p.Labels[manifest.LabelService]
-	var base string
+// Origin is the catalogue entry an object with these labels was rendered
+// from (services.orders, services.orders.jobs.migrate, resources.events),
+// or "" for an object that is not tandem's.
+func Origin(c *catalogue.Catalogue, labels map[string]string) string {
+	name, owner := labels[manifest.LabelName], labels[manifest.LabelService]
+	if service, job, ok := c.JobOf(name); ok && service == owner {
+		return "services." + service + ".jobs." + job
+	}
 	switch {
-	case owner != "" && owner != name && c.Services[owner] != nil:
-		base = "services." + owner
-		for job := range c.Services[owner].Jobs {
-			if catalogue.JobName(owner, job) == name {
-				return base + ".jobs." + job
-			}
-		}
 	case c.Services[name] != nil:
-		base = "services." + name
+		return "services." + name
 	case c.Resources[name] != nil:
 		return "resources." + name
-	default:
-		return ""
 	}
-	said := p.Message + " " + strings.Join(p.Fields, " ")
+	return ""
+}
+
+// Source is the catalogue field that produced what a problem is about
+// (services.orders.security), else the entry the object came from
+// (Origin), or "" when the object is not tandem's.
+func Source(c *catalogue.Catalogue, p Problem) string {
+	base := Origin(c, p.Labels)
+	if !strings.HasPrefix(base, "services.") || strings.Contains(base, ".jobs.") {
+		return base
+	}
+	// Pod Security admission names no field, but only the security
+	// settings decide it.
+	if p.Warning && strings.Contains(p.Message, "PodSecurity") {
+		return base + ".security"
+	}
+	fields := strings.Join(p.Fields, " ")
 	for _, s := range fieldSources {
-		if strings.Contains(said, s.marker) {
+		if strings.Contains(fields, s.marker) {
 			return base + "." + s.field
 		}
 	}

@@ -16,7 +16,9 @@ func TestSource(t *testing.T) {
 		problem Problem
 		want    string
 	}{
-		{Problem{Labels: named("orders"), Message: `would violate PodSecurity "restricted:latest": runAsNonRoot != true`}, "services.orders.security"},
+		{Problem{Labels: named("orders"), Warning: true, Message: `would violate PodSecurity "restricted:latest": runAsNonRoot != true`}, "services.orders.security"},
+		{Problem{Labels: named("reports"), Message: "a message that mentions env and ports"}, ""},
+		{Problem{Labels: named("orders"), Message: "Deployment.apps \"orders\" is invalid: spec.template.spec.envFrom"}, "services.orders"},
 		{Problem{Labels: named("orders"), Fields: []string{"spec.template.spec.containers[0].resources.limits"}}, "services.orders.resources"},
 		{Problem{Labels: named("orders"), Message: "something the catalogue has no field for"}, "services.orders"},
 		{Problem{Labels: map[string]string{"app.kubernetes.io/name": "orders-migrate", "tandem.dev/service": "orders"}, Message: "x"}, "services.orders.jobs.migrate"},

@@ -189,15 +189,6 @@ func appService(c *catalogue.Catalogue, w *catalogue.Workload, opts Options) typ
 	return svc
 }
 
-// JobServices lists the Compose services of a service's jobs, sorted.
-func JobServices(s *catalogue.Service, service string) []string {
-	out := make([]string, 0, len(s.Jobs))
-	for _, name := range s.JobNames() {
-		out = append(out, catalogue.JobName(service, name))
-	}
-	return out
-}
-
 // jobService runs one of a service's jobs once, as the service would run
 // it: same image or build, settings and networks, without ports or health
 // check. It waits for the resources the service uses, not for its services:
@@ -208,18 +199,24 @@ func JobServices(s *catalogue.Service, service string) []string {
 func jobService(c *catalogue.Catalogue, w *catalogue.Workload, svc types.ServiceConfig, name string) types.ServiceConfig {
 	j := w.Service.Jobs[name]
 	job := types.ServiceConfig{Name: catalogue.JobName(w.Name, name)}
-	job.Build, job.Image = svc.Build, svc.Image
-	job.Entrypoint, job.Command = escapeAll(j.Command), escapeAll(j.Args)
-	job.Environment = svc.Environment
-	for used, dep := range svc.DependsOn {
-		if _, ok := c.Resources[used]; ok {
-			if job.DependsOn == nil {
-				job.DependsOn = types.DependsOnConfig{}
-			}
-			job.DependsOn[used] = dep
-		}
+	if svc.Build != nil {
+		build := *svc.Build
+		job.Build = &build
 	}
-	job.Networks = svc.Networks
+	job.Image = svc.Image
+	// The job runs the service's command unless it names its own.
+	job.Entrypoint, job.Command = slices.Clone(svc.Entrypoint), escapeAll(j.Args)
+	if len(j.Command) > 0 {
+		job.Entrypoint = escapeAll(j.Command)
+	}
+	job.Environment = maps.Clone(svc.Environment)
+	for _, used := range c.UsedResources(w.Service) {
+		if job.DependsOn == nil {
+			job.DependsOn = types.DependsOnConfig{}
+		}
+		job.DependsOn[used] = svc.DependsOn[used]
+	}
+	job.Networks = maps.Clone(svc.Networks)
 	job.Restart = "no"
 	if j.Schedule != "" {
 		job.Profiles = []string{JobsProfile}
@@ -305,38 +302,37 @@ func ConnectionValue(c *catalogue.Catalogue, name string, setting catalogue.Sett
 func resourceService(name string, r *catalogue.Resource) (types.ServiceConfig, string) {
 	kind := r.KindInfo()
 	volume := name + "-data"
-	password := secretRef(catalogue.SettingVar(name, catalogue.SettingPassword))
-	env := map[string]string{}
-	var dataDir string
+	env := maps.Clone(kind.Env)
+	if env == nil {
+		env = map[string]string{}
+	}
+	setup := map[catalogue.Setting]string{
+		catalogue.SettingDatabase: r.DatabaseName(name),
+		catalogue.SettingUser:     r.UserName(name),
+		catalogue.SettingPassword: secretRef(catalogue.SettingVar(name, catalogue.SettingPassword)),
+	}
+	for setting, variable := range kind.SettingEnv {
+		env[variable] = setup[setting]
+	}
 	var test []string
-	var command []string
 	switch kind.Name {
 	case "postgres":
-		env = map[string]string{"POSTGRES_DB": r.DatabaseName(name), "POSTGRES_USER": r.UserName(name), "POSTGRES_PASSWORD": password}
-		dataDir = "/var/lib/postgresql/data"
 		test = []string{"CMD", "pg_isready", "-U", r.UserName(name), "-d", r.DatabaseName(name)}
 	case "mysql":
-		env = map[string]string{"MYSQL_DATABASE": r.DatabaseName(name), "MYSQL_USER": r.UserName(name), "MYSQL_PASSWORD": password, "MYSQL_RANDOM_ROOT_PASSWORD": "yes"}
-		dataDir = "/var/lib/mysql"
 		test = []string{"CMD-SHELL", `mysqladmin ping -h 127.0.0.1 -u "$$MYSQL_USER" --password="$$MYSQL_PASSWORD" --silent`}
 	case "redis":
-		dataDir = "/data"
 		test = []string{"CMD", "redis-cli", "ping"}
 	case "nats":
-		dataDir = "/data"
-		command = []string{"--jetstream", "--store_dir", "/data", "--http_port", "8222"}
-		test = []string{"CMD-SHELL", "wget -q --spider http://127.0.0.1:8222/healthz || exit 1"}
+		test = []string{"CMD-SHELL", fmt.Sprintf("wget -q --spider http://127.0.0.1:%d/healthz || exit 1", catalogue.NATSMonitorPort)}
 	case "rabbitmq":
-		env = map[string]string{"RABBITMQ_DEFAULT_USER": r.UserName(name), "RABBITMQ_DEFAULT_PASS": password}
-		dataDir = "/var/lib/rabbitmq"
 		test = []string{"CMD", "rabbitmq-diagnostics", "-q", "ping"}
 	}
 	svc := types.ServiceConfig{Name: name}
 	svc.Image = kind.Image + ":" + r.Tag()
-	svc.Command = command
+	svc.Command = slices.Clone(kind.Args)
 	svc.Environment = types.MappingWithEquals{}
 	svc.HealthCheck = healthCheck(test)
-	svc.Volumes = []types.ServiceVolumeConfig{{Type: types.VolumeTypeVolume, Source: volume, Target: dataDir}}
+	svc.Volumes = []types.ServiceVolumeConfig{{Type: types.VolumeTypeVolume, Source: volume, Target: kind.DataDir}}
 	for k, v := range env {
 		svc.Environment[k] = &v
 	}

@@ -247,8 +247,8 @@ func TestCheckServerAgainstKubeAPIServer(t *testing.T) {
 		mustRun(t, dir, tandemBin, "render")
 		r = check("--env", "prod")
 		for _, want := range []string{
-			`server: prod: Deployment shop/orders (services.orders): failed to create typed patch object (shop/orders; apps/v1, Kind=Deployment): .spec.template.spec.nodeSelecter: field not declared in schema`,
-			`server: prod: Deployment shop/payments (services.payments.security): Deployment.apps "payments" is invalid: [spec.template.spec.containers[0].securityContext.privileged: Forbidden: disallowed by cluster policy`,
+			`server: prod: Deployment shop/orders (services.orders, patched by deploy/overlays/prod/patches/typo.yaml): failed to create typed patch object (shop/orders; apps/v1, Kind=Deployment): .spec.template.spec.nodeSelecter: field not declared in schema`,
+			`server: prod: Deployment shop/payments (services.payments, patched by deploy/overlays/prod/patches/privileged.yaml): Deployment.apps "payments" is invalid: [spec.template.spec.containers[0].securityContext.privileged: Forbidden: disallowed by cluster policy`,
 			`server: prod: Deployment shop/notifications (services.notifications.security): warning: would violate PodSecurity "restricted:latest": `,
 		} {
 			if r.code != 1 || !strings.Contains(r.stdout, want) {

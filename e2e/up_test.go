@@ -217,9 +217,13 @@ func TestUpStartsWhatAServiceUsesAndNothingElse(t *testing.T) {
 		t.Errorf("tandem logs orders-migrate:\n%s", logs)
 	}
 	// The nightly job has no scheduler in dev; it runs on demand.
-	compose := exec.Command("docker-compose", "--project-name", project, "--file", filepath.Join(dir, "deploy", "compose.yaml"),
-		"--env-file", filepath.Join(dir, ".tandem", "dev.env"), "run", "--rm", "payments-reconcile")
-	compose.Env = append(os.Environ(), "COMPOSE_DOCKER_CLI_BUILD=0", "DOCKER_BUILDKIT=0")
+	composeCmd := composeCommand(t)
+	compose := exec.Command(composeCmd[0], append(composeCmd[1:], "--project-name", project, "--file", filepath.Join(dir, "deploy", "compose.yaml"),
+		"--env-file", filepath.Join(dir, ".tandem", "dev.env"), "run", "--rm", "payments-reconcile")...)
+	if composeCmd[0] == "docker-compose" {
+		// As tandem up does: v1's BuildKit path needs a buildx plugin this machine lacks.
+		compose.Env = append(os.Environ(), "COMPOSE_DOCKER_CLI_BUILD=0", "DOCKER_BUILDKIT=0")
+	}
 	if reconcile, err := compose.CombinedOutput(); err != nil || !strings.Contains(string(reconcile), "reconciled: 1 captured payments") {
 		t.Errorf("docker-compose run payments-reconcile: %v\n%s", err, reconcile)
 	}

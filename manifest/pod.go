@@ -2,6 +2,7 @@ package manifest
 
 import (
 	"math"
+	"slices"
 
 	corev1 "k8s.io/api/core/v1"
 	networkingv1 "k8s.io/api/networking/v1"
@@ -42,8 +43,8 @@ func Container(w *catalogue.Workload) corev1.Container {
 	container := corev1.Container{
 		Name:    w.Name,
 		Image:   w.Image,
-		Command: s.Command,
-		Args:    s.Args,
+		Command: slices.Clone(s.Command),
+		Args:    slices.Clone(s.Args),
 		Env:     ContainerEnv(w.Name, envEntries(w)),
 		// Tags are mutable and pull secrets are checked only on a pull.
 		ImagePullPolicy: corev1.PullAlways,
@@ -93,8 +94,10 @@ func AutomountToken(s *catalogue.Service) bool {
 	return s.Security != nil && s.Security.ServiceAccountToken
 }
 
-func podSecurity(s *catalogue.Service) *corev1.PodSecurityContext {
-	id := s.UserID()
+// PodSecurity runs a pod's processes as user and group id, non-root
+// unless id is 0, with the runtime's default seccomp profile; volumes
+// belong to the group.
+func PodSecurity(id int64) *corev1.PodSecurityContext {
 	sc := &corev1.PodSecurityContext{
 		RunAsNonRoot:   ptr.To(id != 0),
 		RunAsUser:      ptr.To(id),
@@ -107,13 +110,21 @@ func podSecurity(s *catalogue.Service) *corev1.PodSecurityContext {
 	return sc
 }
 
-func containerSecurity(s *catalogue.Service) *corev1.SecurityContext {
-	sc := &corev1.SecurityContext{
+// ContainerSecurity is what the restricted Pod Security Standard asks of a
+// container, plus a read-only root filesystem.
+func ContainerSecurity(nonRoot bool) *corev1.SecurityContext {
+	return &corev1.SecurityContext{
 		AllowPrivilegeEscalation: ptr.To(false),
 		ReadOnlyRootFilesystem:   ptr.To(true),
-		RunAsNonRoot:             ptr.To(s.UserID() != 0),
+		RunAsNonRoot:             ptr.To(nonRoot),
 		Capabilities:             &corev1.Capabilities{Drop: []corev1.Capability{"ALL"}},
 	}
+}
+
+func podSecurity(s *catalogue.Service) *corev1.PodSecurityContext { return PodSecurity(s.UserID()) }
+
+func containerSecurity(s *catalogue.Service) *corev1.SecurityContext {
+	sc := ContainerSecurity(s.UserID() != 0)
 	if sec := s.Security; sec != nil {
 		sc.ReadOnlyRootFilesystem = ptr.To(!sec.WritableRootFilesystem)
 		for _, c := range sec.Capabilities {
@@ -132,32 +143,43 @@ const (
 	startupPeriod   = 5
 )
 
+// DefaultStartupSeconds is how long a service may take to start before
+// liveness counts, unless its health declaration says otherwise.
+const DefaultStartupSeconds = 60
+
 // Probes turns the one health declaration into Kubernetes' three probes.
 // Readiness asks the declared check. Liveness must not be the same
 // question (a dependency's outage would restart every pod): for an HTTP
 // check it asks whether the port still accepts connections; a command
-// check has only itself to ask, with more patience. A startup probe exists
-// where the catalogue says start-up is slow.
+// check has only itself to ask, so liveness gives it a minute of failures
+// instead of fifteen seconds. The startup probe holds liveness off while
+// the service starts (startupSeconds, default a minute).
 func Probes(s *catalogue.Service) (readiness, liveness, startup *corev1.Probe) {
 	h := s.Health
 	if h == nil {
 		return nil, nil, nil
 	}
-	var check, alive corev1.ProbeHandler
+	probe := func(period, failures int32) *corev1.Probe {
+		return &corev1.Probe{PeriodSeconds: period, FailureThreshold: failures}
+	}
+	readiness, liveness = probe(readinessPeriod, 3), probe(livenessPeriod, 3)
+	startupSeconds := h.StartupSeconds
+	if startupSeconds == 0 {
+		startupSeconds = DefaultStartupSeconds
+	}
+	startup = probe(startupPeriod, int32(math.Ceil(float64(startupSeconds)/startupPeriod)))
 	if h.HTTP != "" {
 		port := intstr.FromString(s.HealthPort().Name)
-		check.HTTPGet = &corev1.HTTPGetAction{Path: h.HTTP, Port: port}
-		alive.TCPSocket = &corev1.TCPSocketAction{Port: port}
-	} else {
-		check.Exec = &corev1.ExecAction{Command: h.Command}
-		alive = check
+		for _, p := range []*corev1.Probe{readiness, startup} {
+			p.HTTPGet = &corev1.HTTPGetAction{Path: h.HTTP, Port: port}
+		}
+		liveness.TCPSocket = &corev1.TCPSocketAction{Port: port}
+		return readiness, liveness, startup
 	}
-	readiness = &corev1.Probe{ProbeHandler: check, PeriodSeconds: readinessPeriod, FailureThreshold: 3}
-	liveness = &corev1.Probe{ProbeHandler: alive, PeriodSeconds: livenessPeriod, FailureThreshold: 3}
-	if h.StartupSeconds > 0 {
-		startup = &corev1.Probe{ProbeHandler: check, PeriodSeconds: startupPeriod,
-			FailureThreshold: int32(math.Ceil(float64(h.StartupSeconds) / startupPeriod))}
+	for _, p := range []*corev1.Probe{readiness, liveness, startup} {
+		p.Exec = &corev1.ExecAction{Command: slices.Clone(h.Command)}
 	}
+	liveness.FailureThreshold = 6
 	return readiness, liveness, startup
 }
 
@@ -165,17 +187,17 @@ func Probes(s *catalogue.Service) (readiness, liveness, startup *corev1.Probe) {
 // the cluster has them, and preferably on different nodes. Both are
 // preferences, so a single-zone or small cluster still schedules them.
 func Spread(service string) ([]corev1.TopologySpreadConstraint, *corev1.Affinity) {
-	selector := &metav1.LabelSelector{MatchLabels: SelectorLabels(service)}
+	selector := func() *metav1.LabelSelector { return &metav1.LabelSelector{MatchLabels: SelectorLabels(service)} }
 	return []corev1.TopologySpreadConstraint{{
 			MaxSkew:           1,
 			TopologyKey:       "topology.kubernetes.io/zone",
 			WhenUnsatisfiable: corev1.ScheduleAnyway,
-			LabelSelector:     selector,
+			LabelSelector:     selector(),
 		}}, &corev1.Affinity{PodAntiAffinity: &corev1.PodAntiAffinity{
 			PreferredDuringSchedulingIgnoredDuringExecution: []corev1.WeightedPodAffinityTerm{{
 				Weight: 100,
 				PodAffinityTerm: corev1.PodAffinityTerm{
-					LabelSelector: selector,
+					LabelSelector: selector(),
 					TopologyKey:   "kubernetes.io/hostname",
 				},
 			}},

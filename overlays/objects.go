@@ -1,7 +1,9 @@
 package overlays
 
 import (
+	"maps"
 	"path"
+	"slices"
 	"strconv"
 
 	appsv1 "k8s.io/api/apps/v1"
@@ -34,9 +36,9 @@ func serviceObjects(c *catalogue.Catalogue, base, w *catalogue.Workload) []any {
 		out = append(out, job(c, base, w, name))
 	}
 	if e := c.Environments[w.Env]; e != nil && e.Ingress != nil {
-		if public := publicPorts(w.Service); len(public) > 0 {
+		if public := w.Service.PublicPorts(); len(public) > 0 {
 			out = append(out, ingress(c, w.Name, e.Ingress, public),
-				manifest.IngressControllerPolicy(c, w.Name, e.Ingress.ControllerNamespaceOrDefault(), portNumbers(public)))
+				manifest.IngressControllerPolicy(c, w.Name, e.Ingress.ControllerNamespaceOrDefault(), catalogue.PortNumbers(public)))
 		}
 	}
 	return out
@@ -84,7 +86,11 @@ func job(c *catalogue.Catalogue, base, w *catalogue.Workload, name string) any {
 	container := manifest.Container(w)
 	container.Name = full
 	container.Image = base.Image
-	container.Command, container.Args = j.Command, j.Args
+	// The job runs the service's command unless it names its own.
+	container.Args = slices.Clone(j.Args)
+	if len(j.Command) > 0 {
+		container.Command = slices.Clone(j.Command)
+	}
 	spec := manifest.PodSpec(w.Service, w.Name, container)
 	spec.RestartPolicy = corev1.RestartPolicyNever
 	template := corev1.PodTemplateSpec{
@@ -109,24 +115,6 @@ func job(c *catalogue.Catalogue, base, w *catalogue.Workload, name string) any {
 			JobTemplate:             batchv1.JobTemplateSpec{Spec: jobSpec},
 		},
 	}
-}
-
-func publicPorts(s *catalogue.Service) []catalogue.Port {
-	var out []catalogue.Port
-	for _, p := range s.Ports {
-		if p.Public {
-			out = append(out, p)
-		}
-	}
-	return out
-}
-
-func portNumbers(ports []catalogue.Port) []int {
-	out := make([]int, 0, len(ports))
-	for _, p := range ports {
-		out = append(out, p.Port)
-	}
-	return out
 }
 
 // ingress routes the environment's host and each public port's path to
@@ -202,31 +190,30 @@ func inClusterResource(c *catalogue.Catalogue, name string, r *catalogue.Resourc
 		}}}
 	}
 	var env []corev1.EnvVar
-	var args []string
-	dataDir := "/data"
+	for _, setting := range kind.Settings {
+		if variable, ok := kind.SettingEnv[setting]; ok {
+			env = append(env, fromSecret(variable, setting))
+		}
+	}
+	for _, variable := range slices.Sorted(maps.Keys(kind.Env)) {
+		env = append(env, corev1.EnvVar{Name: variable, Value: kind.Env[variable]})
+	}
+	// Where the server writes besides its data: an emptyDir each, since
+	// the root filesystem is read-only.
 	scratch := []string{"/tmp"}
 	switch kind.Name {
 	case "postgres":
-		env = []corev1.EnvVar{fromSecret("POSTGRES_DB", catalogue.SettingDatabase), fromSecret("POSTGRES_USER", catalogue.SettingUser),
-			fromSecret("POSTGRES_PASSWORD", catalogue.SettingPassword), {Name: "PGDATA", Value: "/var/lib/postgresql/data/pgdata"}}
-		dataDir = "/var/lib/postgresql/data"
+		// A volume's root holds lost+found, which initdb refuses.
+		env = append(env, corev1.EnvVar{Name: "PGDATA", Value: kind.DataDir + "/pgdata"})
 		scratch = append(scratch, "/var/run/postgresql")
 	case "mysql":
-		env = []corev1.EnvVar{fromSecret("MYSQL_DATABASE", catalogue.SettingDatabase), fromSecret("MYSQL_USER", catalogue.SettingUser),
-			fromSecret("MYSQL_PASSWORD", catalogue.SettingPassword), {Name: "MYSQL_RANDOM_ROOT_PASSWORD", Value: "yes"}}
-		dataDir = "/var/lib/mysql"
 		scratch = append(scratch, "/var/run/mysqld")
-	case "rabbitmq":
-		env = []corev1.EnvVar{fromSecret("RABBITMQ_DEFAULT_USER", catalogue.SettingUser), fromSecret("RABBITMQ_DEFAULT_PASS", catalogue.SettingPassword)}
-		dataDir = "/var/lib/rabbitmq"
-	case "nats":
-		args = []string{"--jetstream", "--store_dir", "/data", "--http_port", strconv.Itoa(natsMonitorPort)}
 	}
 	labels := manifest.Labels(c, name)
 	container := corev1.Container{
 		Name:            kind.Name,
 		Image:           kind.Image + ":" + r.Tag(),
-		Args:            args,
+		Args:            slices.Clone(kind.Args),
 		Env:             env,
 		ImagePullPolicy: corev1.PullAlways,
 		Ports:           []corev1.ContainerPort{{Name: "server", ContainerPort: int32(kind.Port), Protocol: corev1.ProtocolTCP}},
@@ -239,16 +226,11 @@ func inClusterResource(c *catalogue.Catalogue, name string, r *catalogue.Resourc
 		ReadinessProbe: &corev1.Probe{ProbeHandler: resourceReadiness(kind), PeriodSeconds: 5, FailureThreshold: 3},
 		LivenessProbe: &corev1.Probe{ProbeHandler: corev1.ProbeHandler{TCPSocket: &corev1.TCPSocketAction{Port: intstr.FromString("server")}},
 			InitialDelaySeconds: 30, PeriodSeconds: 20, FailureThreshold: 3},
-		SecurityContext: &corev1.SecurityContext{
-			AllowPrivilegeEscalation: ptr.To(false),
-			ReadOnlyRootFilesystem:   ptr.To(true),
-			RunAsNonRoot:             ptr.To(true),
-			Capabilities:             &corev1.Capabilities{Drop: []corev1.Capability{"ALL"}},
-		},
-		VolumeMounts: []corev1.VolumeMount{{Name: "data", MountPath: dataDir}},
+		SecurityContext: manifest.ContainerSecurity(true),
+		VolumeMounts:    []corev1.VolumeMount{{Name: "data", MountPath: kind.DataDir}},
 	}
 	if kind.Name == "nats" {
-		container.Ports = append(container.Ports, corev1.ContainerPort{Name: "monitor", ContainerPort: natsMonitorPort, Protocol: corev1.ProtocolTCP})
+		container.Ports = append(container.Ports, corev1.ContainerPort{Name: "monitor", ContainerPort: catalogue.NATSMonitorPort, Protocol: corev1.ProtocolTCP})
 	}
 	var volumes []corev1.Volume
 	for i, dir := range scratch {
@@ -267,15 +249,9 @@ func inClusterResource(c *catalogue.Catalogue, name string, r *catalogue.Resourc
 				ObjectMeta: metav1.ObjectMeta{Labels: labels},
 				Spec: corev1.PodSpec{
 					AutomountServiceAccountToken: ptr.To(false),
-					SecurityContext: &corev1.PodSecurityContext{
-						RunAsNonRoot:   ptr.To(true),
-						RunAsUser:      ptr.To(int64(resourceUserID)),
-						RunAsGroup:     ptr.To(int64(resourceUserID)),
-						FSGroup:        ptr.To(int64(resourceUserID)),
-						SeccompProfile: &corev1.SeccompProfile{Type: corev1.SeccompProfileTypeRuntimeDefault},
-					},
-					Containers: []corev1.Container{container},
-					Volumes:    volumes,
+					SecurityContext:              manifest.PodSecurity(resourceUserID),
+					Containers:                   []corev1.Container{container},
+					Volumes:                      volumes,
 				},
 			},
 			VolumeClaimTemplates: []corev1.PersistentVolumeClaim{{
@@ -302,9 +278,6 @@ func inClusterResource(c *catalogue.Catalogue, name string, r *catalogue.Resourc
 	}
 	return []any{set, headless, manifest.UsersPolicy(c, name, users, []int{kind.Port})}
 }
-
-// natsMonitorPort serves NATS' /healthz.
-const natsMonitorPort = 8222
 
 // resourceReadiness asks a resource's server whether it serves, without
 // credentials.

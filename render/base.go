@@ -53,7 +53,7 @@ func Base(c *catalogue.Catalogue) (manifest.Files, error) {
 			objects = append(objects, fileObject{"service.yaml", service(c, w)})
 		}
 		if users := users[w.Name]; len(users) > 0 {
-			objects = append(objects, fileObject{"networkpolicy.yaml", manifest.UsersPolicy(c, w.Name, users, portNumbers(w.Service))})
+			objects = append(objects, fileObject{"networkpolicy.yaml", manifest.UsersPolicy(c, w.Name, users, catalogue.PortNumbers(w.Service.Ports))})
 		}
 		for _, o := range objects {
 			files.Add(path.Join(dir, o.file), o.obj)
@@ -117,14 +117,6 @@ func deployment(c *catalogue.Catalogue, w *catalogue.Workload) *appsv1.Deploymen
 			},
 		},
 	}
-}
-
-func portNumbers(s *catalogue.Service) []int {
-	out := make([]int, 0, len(s.Ports))
-	for _, p := range s.Ports {
-		out = append(out, p.Port)
-	}
-	return out
 }
 
 func service(c *catalogue.Catalogue, w *catalogue.Workload) *corev1.Service {

@@ -17,7 +17,8 @@ import (
 
 // Finding is one thing `tandem check` reports.
 type Finding struct {
-	// Check names what failed: drift, patch, build, invalid, config.
+	// Check names what failed: drift, patch, build, invalid, config, and,
+	// from the command, dev-secrets and server.
 	Check string `json:"check"`
 	// File is relative to the output folder, when the finding is about one.
 	File    string `json:"file,omitempty"`

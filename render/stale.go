@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 
 	"go.yaml.in/yaml/v3"
@@ -88,6 +89,30 @@ func StalePatches(c *catalogue.Catalogue, files manifest.Files, env string) ([]S
 		}
 	}
 	return stale, nil
+}
+
+// PatchedBy maps "Kind/name" of each object that a platform patch of env
+// targets to the patch files, relative to the output folder, so that a
+// problem with the object can name them.
+func PatchedBy(files manifest.Files, env string) map[string][]string {
+	prefix := manifest.PlatformPatchesDir(env) + "/"
+	out := map[string][]string{}
+	for _, p := range files.Paths() {
+		if !strings.HasPrefix(p, prefix) || !isManifest(p) {
+			continue
+		}
+		targets, err := patchTargets(files[p])
+		if err != nil {
+			continue // reported as a stale patch
+		}
+		for _, t := range targets {
+			key := t.Kind + "/" + t.Name
+			if !slices.Contains(out[key], p) {
+				out[key] = append(out[key], p)
+			}
+		}
+	}
+	return out
 }
 
 type target struct {

@@ -1,14 +1,12 @@
 package render
 
 import (
-	"bytes"
-	"errors"
 	"fmt"
-	"io"
+	"maps"
 	"slices"
+	"strings"
 
 	"github.com/robfig/cron/v3"
-	yaml3 "go.yaml.in/yaml/v3"
 	appsv1 "k8s.io/api/apps/v1"
 	autoscalingv2 "k8s.io/api/autoscaling/v2"
 	batchv1 "k8s.io/api/batch/v1"
@@ -21,6 +19,8 @@ import (
 	"k8s.io/apimachinery/pkg/util/validation"
 	"k8s.io/apimachinery/pkg/util/validation/field"
 	"sigs.k8s.io/yaml"
+
+	"github.com/tandemdev/tandem/manifest"
 )
 
 // Validate checks the manifests of a build (a YAML stream) the way the API
@@ -36,9 +36,16 @@ func Validate(manifests []byte) []error {
 	if err != nil {
 		return []error{err}
 	}
-	v := validator{present: map[string]bool{}}
+	v := validator{present: map[string]bool{}, servicePorts: map[string]map[string]bool{}}
 	for _, o := range objects {
 		v.present[o.key()] = true
+		if svc, ok := o.obj.(*corev1.Service); ok {
+			ports := map[string]bool{}
+			for _, p := range svc.Spec.Ports {
+				ports[p.Name] = true
+			}
+			v.servicePorts[o.namespace+"/"+o.name] = ports
+		}
 	}
 	for _, o := range objects {
 		v.object(o)
@@ -74,19 +81,12 @@ var typed = map[string]func() any{
 }
 
 func decodeStrict(manifests []byte) ([]decoded, error) {
+	docs, err := manifest.Documents(manifests)
+	if err != nil {
+		return nil, err
+	}
 	var out []decoded
-	dec := yaml3.NewDecoder(bytes.NewReader(manifests))
-	for i := 0; ; i++ {
-		var node yaml3.Node
-		if err := dec.Decode(&node); errors.Is(err, io.EOF) {
-			return out, nil
-		} else if err != nil {
-			return nil, fmt.Errorf("document %d: %w", i+1, err)
-		}
-		doc, err := yaml3.Marshal(&node)
-		if err != nil {
-			return nil, err
-		}
+	for i, doc := range docs {
 		var head struct {
 			APIVersion string            `json:"apiVersion"`
 			Kind       string            `json:"kind"`
@@ -95,7 +95,6 @@ func decodeStrict(manifests []byte) ([]decoded, error) {
 		if err := yaml.Unmarshal(doc, &head); err != nil {
 			return nil, fmt.Errorf("document %d: %w", i+1, err)
 		}
-		where := fmt.Sprintf("%s %s", head.Kind, head.Metadata.Name)
 		newObject, known := typed[head.APIVersion+"/"+head.Kind]
 		if !known {
 			// Custom resources and kinds tandem does not know pass through;
@@ -104,15 +103,18 @@ func decodeStrict(manifests []byte) ([]decoded, error) {
 		}
 		obj := newObject()
 		if err := yaml.UnmarshalStrict(doc, obj); err != nil {
-			return nil, fmt.Errorf("%s does not decode strictly as %s %s: %w", where, head.APIVersion, head.Kind, err)
+			return nil, fmt.Errorf("%s %s does not decode strictly as %s %s: %w", head.Kind, head.Metadata.Name, head.APIVersion, head.Kind, err)
 		}
 		out = append(out, decoded{kind: head.Kind, name: head.Metadata.Name, namespace: head.Metadata.Namespace, obj: obj, meta: head.Metadata})
 	}
+	return out, nil
 }
 
 type validator struct {
 	present map[string]bool
-	errs    []error
+	// servicePorts holds each Service's port names, by namespace/name.
+	servicePorts map[string]map[string]bool
+	errs         []error
 }
 
 func (v *validator) fail(o decoded, format string, args ...any) {
@@ -134,7 +136,10 @@ func (v *validator) requires(o decoded, path, kind, name string) {
 
 func (v *validator) object(o decoded) {
 	nameRule := validation.IsDNS1123Subdomain
-	if o.kind == "Service" || o.kind == "Namespace" {
+	switch o.kind {
+	case "Service":
+		nameRule = validation.IsDNS1035Label
+	case "Namespace":
 		nameRule = validation.IsDNS1123Label
 	}
 	for _, msg := range nameRule(o.name) {
@@ -184,15 +189,21 @@ func (v *validator) object(o decoded) {
 		v.requires(o, "spec.scaleTargetRef", obj.Spec.ScaleTargetRef.Kind, obj.Spec.ScaleTargetRef.Name)
 	case *networkingv1.Ingress:
 		for _, rule := range obj.Spec.Rules {
-			for _, msg := range validation.IsDNS1123Subdomain(rule.Host) {
-				v.fail(o, "spec.rules.host %q: %s", rule.Host, msg)
+			// No host matches every host; *.example.com one label's worth.
+			if host := strings.TrimPrefix(rule.Host, "*."); host != "" {
+				for _, msg := range validation.IsDNS1123Subdomain(host) {
+					v.fail(o, "spec.rules.host %q: %s", rule.Host, msg)
+				}
 			}
 			if rule.HTTP == nil {
 				continue
 			}
 			for _, p := range rule.HTTP.Paths {
-				if p.Backend.Service != nil {
-					v.requires(o, "a backend", "Service", p.Backend.Service.Name)
+				if b := p.Backend.Service; b != nil {
+					v.requires(o, "a backend", "Service", b.Name)
+					if b.Port.Name != "" && v.present["Service/"+o.namespace+"/"+b.Name] && !v.servicePorts[o.namespace+"/"+b.Name][b.Port.Name] {
+						v.fail(o, "a backend names port %q, which Service %s does not have", b.Port.Name, b.Name)
+					}
 				}
 			}
 		}
@@ -237,8 +248,19 @@ func (v *validator) pod(o decoded, t corev1.PodTemplateSpec, p *field.Path) {
 		v.fail(o, "%s: at least one container is required", p.Child("spec", "containers"))
 	}
 	names := map[string]bool{}
-	for i, c := range append(slices.Clone(spec.InitContainers), spec.Containers...) {
-		cp := p.Child("spec", "containers").Index(i)
+	type indexed struct {
+		path *field.Path
+		c    corev1.Container
+	}
+	var all []indexed
+	for i, c := range spec.InitContainers {
+		all = append(all, indexed{p.Child("spec", "initContainers").Index(i), c})
+	}
+	for i, c := range spec.Containers {
+		all = append(all, indexed{p.Child("spec", "containers").Index(i), c})
+	}
+	for _, ic := range all {
+		c, cp := ic.c, ic.path
 		for _, msg := range validation.IsDNS1123Label(c.Name) {
 			v.fail(o, "%s: %s", cp.Child("name"), msg)
 		}
@@ -262,7 +284,11 @@ func (v *validator) pod(o decoded, t corev1.PodTemplateSpec, p *field.Path) {
 			}
 			ports[port.Name] = true
 		}
-		for name, probe := range map[string]*corev1.Probe{"readinessProbe": c.ReadinessProbe, "livenessProbe": c.LivenessProbe, "startupProbe": c.StartupProbe} {
+		for _, named := range []struct {
+			name  string
+			probe *corev1.Probe
+		}{{"readinessProbe", c.ReadinessProbe}, {"livenessProbe", c.LivenessProbe}, {"startupProbe", c.StartupProbe}} {
+			name, probe := named.name, named.probe
 			if probe == nil {
 				continue
 			}
@@ -292,7 +318,8 @@ func (v *validator) pod(o decoded, t corev1.PodTemplateSpec, p *field.Path) {
 				v.fail(o, "%s: no volume named %s", cp.Child("volumeMounts"), m.Name)
 			}
 		}
-		for resource, limit := range c.Resources.Limits {
+		for _, resource := range slices.Sorted(maps.Keys(c.Resources.Limits)) {
+			limit := c.Resources.Limits[resource]
 			if request, ok := c.Resources.Requests[resource]; ok && request.Cmp(limit) > 0 {
 				v.fail(o, "%s: the %s request %s exceeds its limit %s", cp.Child("resources"), resource, request.String(), limit.String())
 			}

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	appsv1 "k8s.io/api/apps/v1"
+	batchv1 "k8s.io/api/batch/v1"
 	corev1 "k8s.io/api/core/v1"
 	networkingv1 "k8s.io/api/networking/v1"
 	policyv1 "k8s.io/api/policy/v1"
@@ -58,6 +59,10 @@ func checkPods(t *testing.T, objects []decoded) {
 			}
 		case *appsv1.StatefulSet:
 			spec = obj.Spec.Template.Spec
+		case *batchv1.Job:
+			spec = obj.Spec.Template.Spec
+		case *batchv1.CronJob:
+			spec = obj.Spec.JobTemplate.Spec.Template.Spec
 		default:
 			continue
 		}
@@ -85,8 +90,8 @@ func checkPods(t *testing.T, objects []decoded) {
 			}
 		}
 	}
-	if pods == 0 {
-		t.Error("no workloads in the build")
+	if pods < 3 {
+		t.Errorf("only %d workloads in the build", pods)
 	}
 }
 
@@ -228,6 +233,12 @@ metadata: {name: api}
 			"HorizontalPodAutoscaler web: spec.scaleTargetRef refers to Deployment web, which the build does not contain"},
 		{"bad cron schedule", deployment("---\napiVersion: batch/v1\nkind: CronJob\nmetadata: {name: nightly}\nspec:\n  schedule: nightly\n  jobTemplate: {spec: {template: {spec: {restartPolicy: Never, containers: [{name: job, image: api:1.0}]}}}}\n"),
 			"CronJob nightly: spec.schedule: expected exactly 5 fields"},
+		{"Service name starting with a digit", deployment("---\napiVersion: v1\nkind: Service\nmetadata: {name: 9api}\nspec: {ports: [{port: 80}]}\n"),
+			"Service 9api: metadata.name: a DNS-1035 label must consist of"},
+		{"wildcard ingress host", deployment("---\napiVersion: v1\nkind: Service\nmetadata: {name: api}\nspec: {ports: [{name: http, port: 80}]}\n---\napiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata: {name: api}\nspec: {rules: [{host: '*.example.com', http: {paths: [{path: /, pathType: Prefix, backend: {service: {name: api, port: {name: http}}}}]}}]}\n"),
+			""},
+		{"ingress backend port the Service lacks", deployment("---\napiVersion: v1\nkind: Service\nmetadata: {name: api}\nspec: {ports: [{name: http, port: 80}]}\n---\napiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata: {name: api}\nspec: {rules: [{http: {paths: [{path: /, pathType: Prefix, backend: {service: {name: api, port: {name: admin}}}}]}}]}\n"),
+			`Ingress api: a backend names port "admin", which Service api does not have`},
 		{"bad ExternalName", deployment("---\napiVersion: v1\nkind: Service\nmetadata: {name: db}\nspec: {type: ExternalName, externalName: Not_A_Host}\n"),
 			`Service db: spec.externalName "Not_A_Host"`},
 	} {

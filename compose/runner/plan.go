@@ -115,14 +115,8 @@ func NewPlan(c *catalogue.Catalogue, selection []string) Plan {
 			if s.Jobs[job].Before != catalogue.JobBeforeStart {
 				continue
 			}
-			var resources []string
-			for _, used := range s.Uses {
-				if _, ok := c.Resources[used]; ok {
-					resources = append(resources, used)
-				}
-			}
 			name := catalogue.JobName(name, job)
-			plan = append(plan, Unit{Name: name, Uses: resources, Build: u.Build, OneShot: true})
+			plan = append(plan, Unit{Name: name, Uses: c.UsedResources(s), Build: u.Build, OneShot: true})
 			u.Uses = append(u.Uses, name)
 		}
 		plan = append(plan, u)

@@ -175,9 +175,23 @@ func dryRun(ctx context.Context, server *cluster.Client, cat *catalogue.Catalogu
 		if err != nil {
 			return nil, fmt.Errorf("%s: the API server of context %s: %w", env, server.Context, err)
 		}
+		patchedBy := render.PatchedBy(files, env)
 		for _, p := range problems {
 			what := p.Object()
-			if source := cluster.Source(cat, p); source != "" {
+			source := cluster.Source(cat, p)
+			// A platform patch may be what the server objects to; the
+			// catalogue names only where the object came from then.
+			if patches := patchedBy[p.Kind+"/"+p.Name]; len(patches) > 0 {
+				if source = cluster.Origin(cat, p.Labels); source != "" {
+					source += ", "
+				}
+				var named []string
+				for _, patch := range patches {
+					named = append(named, path.Join(filepath.ToSlash(filepath.Clean(o.out)), patch))
+				}
+				source += "patched by " + strings.Join(named, ", ")
+			}
+			if source != "" {
 				what += " (" + source + ")"
 			}
 			message := p.Message
