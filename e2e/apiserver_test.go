@@ -140,11 +140,10 @@ func (s *apiServer) kubectl(t *testing.T, args ...string) string {
 	return mustRun(t, "", "kubectl", append([]string{"--kubeconfig", s.kubeconfig}, args...)...)
 }
 
-// restrictedNamespace creates a namespace that enforces, audits and warns
-// about the restricted Pod Security Standard.
-func (s *apiServer) restrictedNamespace(t *testing.T, name string) {
+// restrict makes a namespace enforce, audit and warn about the restricted
+// Pod Security Standard.
+func (s *apiServer) restrict(t *testing.T, name string) {
 	t.Helper()
-	s.kubectl(t, "create", "namespace", name)
 	s.kubectl(t, "label", "namespace", name, "pod-security.kubernetes.io/enforce=restricted",
 		"pod-security.kubernetes.io/warn=restricted", "pod-security.kubernetes.io/audit=restricted")
 }
@@ -215,8 +214,22 @@ func TestCheckServerAgainstKubeAPIServer(t *testing.T) {
 			t.Errorf("check --server created a namespace without --create-namespaces:\n%s", namespaces)
 		}
 
+		// --create-namespaces creates what is missing, and only that.
+		r = check("--env", "staging", "--create-namespaces")
+		if namespaces := server.kubectl(t, "get", "namespaces", "-o", "name"); r.code != 0 || !strings.Contains(namespaces, "namespace/"+c.Namespace("staging")+"\n") ||
+			strings.Contains(namespaces, "namespace/"+c.Namespace("prod")+"\n") {
+			t.Errorf("check --server --env staging --create-namespaces: exit %d, namespaces:\n%s\n%s%s", r.code, namespaces, r.stdout, r.stderr)
+		}
+
+		// The namespaces enforce the restricted Pod Security Standard
+		// (no controller manager runs, so a namespace cannot be deleted:
+		// staging's is labelled as it is).
+		server.restrict(t, c.Namespace("staging"))
 		for _, env := range c.DeployEnvironments() {
-			server.restrictedNamespace(t, c.Namespace(env))
+			if env != "staging" {
+				server.kubectl(t, "create", "namespace", c.Namespace(env))
+				server.restrict(t, c.Namespace(env))
+			}
 		}
 		r = check()
 		if r.code != 0 || !strings.Contains(r.stdout, "ok: the API server of context e2e") {
