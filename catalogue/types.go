@@ -61,7 +61,7 @@ type ImageDefault struct {
 // Resource is a backing service that tandem runs as a container in dev and
 // references as a managed service elsewhere.
 type Resource struct {
-	Kind    string `yaml:"kind" doc:"One of postgres, mysql, redis, nats, rabbitmq."`
+	Kind    string `yaml:"kind" doc:"What the resource is."`
 	Version string `yaml:"version" doc:"Image tag of the official image in dev; defaults per kind."`
 	// Owner is the one service that owns the data; empty means shared.
 	Owner string `yaml:"owner" doc:"The service that owns this resource's data; empty for shared resources."`

@@ -14,6 +14,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/tandemdev/tandem/catalogue"
 	"github.com/tandemdev/tandem/compose/probe"
 	"github.com/tandemdev/tandem/internal/testfs"
 	"github.com/urfave/cli/v2"
@@ -458,5 +459,63 @@ current-context: down
 		if code != tt.code || !strings.Contains(stderr, tt.want) {
 			t.Errorf("check %v: exit %d, %q; want exit %d and %q", tt.args, code, stderr, tt.code, tt.want)
 		}
+	}
+}
+
+// TestInitStartsACatalogueThatRenders: init writes a starter catalogue
+// that tandem accepts, with its schema and the .gitignore line, once.
+func TestInitStartsACatalogueThatRenders(t *testing.T) {
+	t.Parallel()
+	dir := filepath.Join(t.TempDir(), "My Shop")
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, ".gitignore"), []byte("bin/"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, stdout, stderr := run(t, "init", dir)
+	if code != ExitOK || !strings.Contains(stdout, ".gitignore now ignores .tandem/") {
+		t.Fatalf("init: exit %d, %q, %q", code, stdout, stderr)
+	}
+	c, err := catalogue.Load(filepath.Join(dir, "tandem.yaml"))
+	if err != nil || c.Name != "my-shop" {
+		t.Fatalf("the starter catalogue: %v, name %q", err, c.Name)
+	}
+	data, _ := os.ReadFile(filepath.Join(dir, "tandem.yaml"))
+	if !strings.HasPrefix(string(data), "# yaml-language-server: $schema=./tandem.schema.json\n") {
+		t.Errorf("no schema line at the top:\n%s", data)
+	}
+	schema, _ := os.ReadFile(filepath.Join(dir, SchemaFile))
+	if want, _ := catalogue.JSONSchema(); !bytes.Equal(schema, want) {
+		t.Error("the schema beside the catalogue is not tandem schema's")
+	}
+	if ignore, _ := os.ReadFile(filepath.Join(dir, ".gitignore")); string(ignore) != "bin/\n# tandem: dev secrets and the health probe, never committed\n.tandem/\n" {
+		t.Errorf(".gitignore:\n%s", ignore)
+	}
+	if code, _, stderr := run(t, "render", "-f", filepath.Join(dir, "tandem.yaml"), "-o", filepath.Join(dir, "deploy")); code != ExitOK {
+		t.Fatalf("render of the starter: %s", stderr)
+	}
+	if code, _, stderr := run(t, "build", "prod", "-f", filepath.Join(dir, "tandem.yaml"), "-o", filepath.Join(dir, "deploy")); code != ExitOK {
+		t.Fatalf("build prod of the starter: %s", stderr)
+	}
+
+	before := testfs.Snapshot(t, dir)
+	if code, _, stderr := run(t, "init", dir); code != ExitInput || !strings.Contains(stderr, "init never overwrites a catalogue") {
+		t.Errorf("second init: exit %d, %q", code, stderr)
+	}
+	if code, _, stderr := run(t, "init", "--name", "Bad_Name", t.TempDir()); code != ExitInput || !strings.Contains(stderr, `--name "Bad_Name"`) {
+		t.Errorf("init with a bad name: exit %d, %q", code, stderr)
+	}
+	if diff := cmp.Diff(before, testfs.Snapshot(t, dir)); diff != "" {
+		t.Errorf("a refused init changed the folder (-before +after):\n%s", diff)
+	}
+}
+
+func TestSchemaCommandPrintsTheSchema(t *testing.T) {
+	t.Parallel()
+	code, stdout, _ := run(t, "schema")
+	want, _ := catalogue.JSONSchema()
+	if code != ExitOK || stdout != string(want) {
+		t.Errorf("schema: exit %d, %d bytes", code, len(stdout))
 	}
 }

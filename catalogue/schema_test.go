@@ -1,0 +1,120 @@
+package catalogue
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+
+	"github.com/santhosh-tekuri/jsonschema/v6"
+	"sigs.k8s.io/yaml"
+
+	"github.com/tandemdev/tandem/internal/golden"
+)
+
+// TestSchemaAndReferenceAreCurrent: the committed schema and field
+// reference are what the Go types give.
+func TestSchemaAndReferenceAreCurrent(t *testing.T) {
+	t.Parallel()
+	schema, err := JSONSchema()
+	if err != nil {
+		t.Fatal(err)
+	}
+	golden.Check(t, "../docs/tandem.schema.json", schema)
+	golden.Check(t, "../docs/catalogue.md", Reference())
+}
+
+// TestSchemaNeedsADescriptionForEveryField: a field added without a doc
+// tag stops the schema, and so this test.
+func TestSchemaNeedsADescriptionForEveryField(t *testing.T) {
+	t.Parallel()
+	type undocumented struct {
+		Name  string `yaml:"name" doc:"Documented."`
+		Extra int    `yaml:"extra"`
+	}
+	_, err := schemaOf(reflect.TypeOf(undocumented{}), "")
+	if err == nil || !strings.Contains(err.Error(), "undocumented.Extra has no doc tag") {
+		t.Errorf("got %v", err)
+	}
+}
+
+func compiledSchema(t *testing.T) *jsonschema.Schema {
+	t.Helper()
+	data, err := JSONSchema()
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc, err := jsonschema.UnmarshalJSON(bytes.NewReader(data))
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := jsonschema.NewCompiler()
+	if err := c.AddResource(SchemaID, doc); err != nil {
+		t.Fatal(err)
+	}
+	s, err := c.Compile(SchemaID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+func validateYAML(t *testing.T, s *jsonschema.Schema, data []byte) error {
+	t.Helper()
+	js, err := yaml.YAMLToJSON(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc, err := jsonschema.UnmarshalJSON(bytes.NewReader(js))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s.Validate(doc)
+}
+
+// TestExamplesMatchTheSchema validates every catalogue that loads, the
+// examples, the fixtures and the README's, against the schema, and shows
+// that it rejects what the loader rejects for being unknown.
+func TestExamplesMatchTheSchema(t *testing.T) {
+	t.Parallel()
+	s := compiledSchema(t)
+	files, _ := filepath.Glob("../examples/*/tandem.yaml")
+	fixtures, _ := filepath.Glob("../render/testdata/*.tandem.yaml")
+	valid, _ := filepath.Glob("testdata/valid-*.yaml")
+	included, _ := filepath.Glob("testdata/valid-include*/*.yaml")
+	files = append(append(append(files, fixtures...), valid...), included...)
+	if len(files) < 6 {
+		t.Fatalf("only %d catalogues found", len(files))
+	}
+	for _, file := range files {
+		data, err := os.ReadFile(file)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := validateYAML(t, s, data); err != nil {
+			t.Errorf("%s does not match the schema: %v", file, err)
+		}
+	}
+	readme, err := os.ReadFile("../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, rest, _ := strings.Cut(string(readme), "```yaml\n")
+	block, _, _ := strings.Cut(rest, "```")
+	if err := validateYAML(t, s, []byte(block)); err != nil {
+		t.Errorf("the README's catalogue does not match the schema: %v", err)
+	}
+
+	for _, bad := range []string{
+		"name: shop\nservices: {web: {image: web:1.0, prots: []}}\n",
+		"name: shop\nresources: {db: {kind: postgress}}\nservices: {web: {image: web:1.0}}\n",
+		"name: shop\nservices: {Web: {image: web:1.0}}\n",
+		"name: shop\nservices: {web: {image: web:1.0, env: {1BAD: x}}}\n",
+	} {
+		if err := validateYAML(t, s, []byte(bad)); err == nil {
+			t.Errorf("the schema accepts %q", bad)
+		}
+	}
+}
