@@ -32,12 +32,15 @@ lint:
 	cd $(EXAMPLE) && $(GO) vet ./...
 
 # kubectl comes with the machine; Compose is Debian's docker-compose when
-# the docker compose plugin is absent. kube-score, the manifest linter,
+# the docker compose plugin is absent; Graphviz draws tandem graph --format
+# svg. kube-score, the manifest linter,
 # is installed by the e2e test that runs it (e2e/lint_test.go).
 tools:
 	@command -v kubectl >/dev/null || { echo "kubectl is required (it is the independent check of tandem build)"; exit 1; }
 	@docker compose version >/dev/null 2>&1 || command -v docker-compose >/dev/null || \
 		{ apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq docker-compose; }
+	@command -v dot >/dev/null || \
+		{ apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq graphviz; }
 
 # kube-apiserver and etcd for the e2e test of tandem check --server, built
 # once per machine into ~/.cache/tandem (the test runs this itself too).

@@ -13,6 +13,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/tandemdev/tandem/catalogue"
 	"github.com/tandemdev/tandem/internal/synth"
 	"github.com/tandemdev/tandem/internal/testfs"
 )
@@ -379,5 +380,29 @@ func TestFixtureGoldensMatchKubectl(t *testing.T) {
 				t.Errorf("%s %s: kubectl kustomize differs from the golden build (-golden +kubectl):\n%s", fixture, env, cmp.Diff(string(want), got))
 			}
 		}
+	}
+}
+
+// TestGraphSVGShowsEveryServiceAndResource draws the shop with the real
+// Graphviz (make tools installs it) and checks the picture the README
+// shows is the current one.
+func TestGraphSVGShowsEveryServiceAndResource(t *testing.T) {
+	t.Parallel()
+	if _, err := exec.LookPath("dot"); err != nil {
+		t.Fatal("Graphviz's dot is not installed; make tools installs it")
+	}
+	svg := mustRun(t, "", tandemBin, "graph", "-f", "../examples/shop/tandem.yaml", "--format", "svg")
+	c, err := catalogue.Load("../examples/shop/tandem.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range append(c.ServiceNames(), c.ResourceNames()...) {
+		// Graphviz writes '-' as an entity.
+		if !strings.Contains(svg, "<title>"+strings.ReplaceAll(name, "-", "&#45;")+"</title>") {
+			t.Errorf("%s is not in the SVG", name)
+		}
+	}
+	if committed, err := os.ReadFile("../docs/shop-graph.svg"); err != nil || string(committed) != svg {
+		t.Errorf("docs/shop-graph.svg is not the shop's current graph (%v); run tandem graph -f examples/shop/tandem.yaml --format svg > docs/shop-graph.svg", err)
 	}
 }

@@ -51,7 +51,7 @@ func Run(ctx context.Context, streams Streams, args []string) int {
 		Commands: []*cli.Command{renderCommand(streams), buildCommand(streams), checkCommand(streams),
 			envCommand(streams), diffCommand(streams), setImageCommand(streams),
 			upCommand(streams), downCommand(streams), psCommand(streams), logsCommand(streams),
-			initCommand(streams), schemaCommand(streams)},
+			initCommand(streams), schemaCommand(streams), graphCommand(streams)},
 	}
 	err := app.RunContext(ctx, flagsFirst(app.Commands, args))
 	if err == nil {

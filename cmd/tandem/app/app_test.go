@@ -519,3 +519,27 @@ func TestSchemaCommandPrintsTheSchema(t *testing.T) {
 		t.Errorf("schema: exit %d, %d bytes", code, len(stdout))
 	}
 }
+
+// TestGraphFormats: dot and mermaid print the graph; svg without Graphviz
+// says what to install; an unknown format is a usage error.
+func TestGraphFormats(t *testing.T) {
+	file := filepath.Join(project(t), "tandem.yaml")
+	for _, tt := range []struct {
+		format string
+		code   int
+		want   string
+	}{
+		{"dot", ExitOK, "\"the outside\" -> \"bff\" [style=bold];"},
+		{"mermaid", ExitOK, "world ==> n_bff"},
+		{"png", ExitInput, "--format png: choose dot, mermaid or svg"},
+	} {
+		code, stdout, stderr := run(t, "graph", "-f", file, "--format", tt.format)
+		if code != tt.code || !strings.Contains(stdout+stderr, tt.want) {
+			t.Errorf("graph --format %s: exit %d, %q%q", tt.format, code, stdout, stderr)
+		}
+	}
+	t.Setenv("PATH", t.TempDir())
+	if code, _, stderr := run(t, "graph", "-f", file, "--format", "svg"); code != ExitFindings || !strings.Contains(stderr, "--format svg needs Graphviz's dot, which is not on PATH: install graphviz") {
+		t.Errorf("svg without dot: exit %d, %q", code, stderr)
+	}
+}
