@@ -406,3 +406,39 @@ func TestGraphSVGShowsEveryServiceAndResource(t *testing.T) {
 		t.Errorf("docs/shop-graph.svg is not the shop's current graph (%v); run tandem graph -f examples/shop/tandem.yaml --format svg > docs/shop-graph.svg", err)
 	}
 }
+
+// TestBashCompletion loads the bash script into a real bash and completes
+// the way a user's Tab key would.
+func TestBashCompletion(t *testing.T) {
+	t.Parallel()
+	bin := t.TempDir()
+	if err := os.Symlink(tandemBin, filepath.Join(bin, "tandem")); err != nil {
+		t.Fatal(err)
+	}
+	dir := shop(t)
+	complete := func(line string) string {
+		script := `source <(tandem completion bash)
+COMP_WORDS=(` + line + `); COMP_CWORD=$((${#COMP_WORDS[@]}-1))
+_tandem_complete
+printf '%s\n' "${COMPREPLY[@]}"`
+		cmd := exec.Command("bash", "-c", script)
+		cmd.Dir = dir
+		cmd.Env = append(os.Environ(), "PATH="+bin+string(os.PathListSeparator)+os.Getenv("PATH"))
+		out, err := cmd.CombinedOutput()
+		if err != nil {
+			t.Fatalf("bash: %v\n%s", err, out)
+		}
+		return string(out)
+	}
+	for line, want := range map[string]string{
+		`tandem bu`:           "build\n",
+		`tandem build ""`:     "prod\nstaging\n",
+		`tandem build st`:     "staging\n",
+		`tandem up orders pa`: "payments\n",
+		`tandem up --ti`:      "--timeout\n",
+	} {
+		if got := complete(line); got != want {
+			t.Errorf("completing %q: %q, want %q", line, got, want)
+		}
+	}
+}

@@ -51,8 +51,10 @@ func Run(ctx context.Context, streams Streams, args []string) int {
 		Commands: []*cli.Command{renderCommand(streams), buildCommand(streams), checkCommand(streams),
 			envCommand(streams), diffCommand(streams), setImageCommand(streams),
 			upCommand(streams), downCommand(streams), psCommand(streams), logsCommand(streams),
-			initCommand(streams), schemaCommand(streams), graphCommand(streams)},
+			initCommand(streams), schemaCommand(streams), graphCommand(streams), completionCommand(streams)},
+		EnableBashCompletion: true,
 	}
+	addCompletion(streams, app.Commands, args)
 	err := app.RunContext(ctx, flagsFirst(app.Commands, args))
 	if err == nil {
 		return ExitOK
@@ -122,6 +124,10 @@ func outFlag() *cli.StringFlag {
 func flagsFirst(commands []*cli.Command, args []string) []string {
 	if len(args) < 2 {
 		return args
+	}
+	// A shell's completion request must stay last.
+	if args[len(args)-1] == completionFlag {
+		return append(flagsFirst(commands, args[:len(args)-1]), completionFlag)
 	}
 	var cmd *cli.Command
 	for _, c := range commands {

@@ -543,3 +543,36 @@ func TestGraphFormats(t *testing.T) {
 		t.Errorf("svg without dot: exit %d, %q", code, stderr)
 	}
 }
+
+// TestCompletion: a shell's request completes environments, services and
+// flags from the catalogue named by -f; the scripts are there for each shell.
+func TestCompletion(t *testing.T) {
+	t.Parallel()
+	file := filepath.Join(project(t), "tandem.yaml")
+	for _, tt := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"build", "-f", file}, "prod\nstaging\n"},
+		{[]string{"diff", "-f", file, "dev"}, "prod\nstaging\n"},
+		{[]string{"env", "-f", file}, "auth\nbff\ncart\ncatalog\nnotifications\norders\npayments\n"},
+		{[]string{"set-image", "-f", file, "auth="}, "bff=\ncart=\ncatalog=\nnotifications=\norders=\npayments=\n"},
+		{[]string{"logs", "orders", "-f", file}, "auth\nbff\ncache\ncart\ncatalog\ncatalog-db\nevents\nnotifications\norders-db\norders-migrate\npayments\npayments-db\npayments-reconcile\nusers-db\n"},
+		{[]string{"build", "-f", "/nonexistent/tandem.yaml"}, ""},
+		{[]string{"up", "-f", file, "--ti"}, "--timeout\n"},
+		{[]string{"check", "--o"}, "--out\n--output\n"},
+	} {
+		code, stdout, stderr := run(t, append(tt.args, "--generate-bash-completion")...)
+		if code != ExitOK || stdout != tt.want {
+			t.Errorf("completing %v: exit %d, %q (stderr %q), want %q", tt.args, code, stdout, stderr, tt.want)
+		}
+	}
+	for _, shell := range []string{"bash", "zsh", "fish"} {
+		if code, stdout, _ := run(t, "completion", shell); code != ExitOK || !strings.Contains(stdout, "--generate-bash-completion") {
+			t.Errorf("completion %s: exit %d, %q", shell, code, stdout)
+		}
+	}
+	if code, _, stderr := run(t, "completion", "tcsh"); code != ExitInput || !strings.Contains(stderr, "bash, zsh or fish") {
+		t.Errorf("completion tcsh: exit %d, %q", code, stderr)
+	}
+}
