@@ -29,6 +29,14 @@ type Streams struct {
 	Out, Err io.Writer
 }
 
+// commands are tandem's commands, in the order help lists them.
+func commands(streams Streams) []*cli.Command {
+	return []*cli.Command{renderCommand(streams), buildCommand(streams), checkCommand(streams),
+		envCommand(streams), diffCommand(streams), setImageCommand(streams),
+		upCommand(streams), downCommand(streams), psCommand(streams), logsCommand(streams),
+		initCommand(streams), schemaCommand(streams), graphCommand(streams), completionCommand(streams)}
+}
+
 // Run runs the tandem command line with args (args[0] is the program name)
 // and returns the exit code.
 func Run(ctx context.Context, streams Streams, args []string) int {
@@ -48,10 +56,7 @@ func Run(ctx context.Context, streams Streams, args []string) int {
 			}
 			return cli.ShowAppHelp(c)
 		},
-		Commands: []*cli.Command{renderCommand(streams), buildCommand(streams), checkCommand(streams),
-			envCommand(streams), diffCommand(streams), setImageCommand(streams),
-			upCommand(streams), downCommand(streams), psCommand(streams), logsCommand(streams),
-			initCommand(streams), schemaCommand(streams), graphCommand(streams), completionCommand(streams)},
+		Commands:             commands(streams),
 		EnableBashCompletion: true,
 	}
 	addCompletion(streams, app.Commands, args)

@@ -219,12 +219,13 @@ func TestMissingCatalogueIsAClearError(t *testing.T) {
 	}
 }
 
+// TestHelpShowsExamples: every command's help shows how to run it.
 func TestHelpShowsExamples(t *testing.T) {
 	t.Parallel()
-	for _, cmd := range []string{"render", "build", "up", "down", "ps", "logs"} {
-		code, stdout, _ := run(t, cmd, "--help")
-		if code != ExitOK || !regexp.MustCompile(`Examples?:\n      tandem `+cmd).MatchString(stdout) {
-			t.Errorf("%s --help: exit %d\n%s", cmd, code, stdout)
+	for _, cmd := range commands(Streams{}) {
+		code, stdout, _ := run(t, cmd.Name, "--help")
+		if code != ExitOK || !regexp.MustCompile(`Examples?:\n(.*\n)*\s+.*tandem `+regexp.QuoteMeta(cmd.Name)+`\b`).MatchString(stdout) {
+			t.Errorf("%s --help: exit %d\n%s", cmd.Name, code, stdout)
 		}
 	}
 }
