@@ -60,7 +60,7 @@ func TestSecretsNeverLiteral(t *testing.T) {
 func TestAddMissingSecrets(t *testing.T) {
 	t.Parallel()
 	n := 0
-	next := func() string { n++; return strings.Repeat("x", n) }
+	next := func(string) string { n++; return strings.Repeat("x", n) }
 	tests := []struct {
 		name, existing, want string
 		added                []string

@@ -4,14 +4,16 @@ import (
 	"bufio"
 	"bytes"
 	"fmt"
+	"regexp"
+	"strconv"
 	"strings"
 )
 
 // AddMissingSecrets returns the dev env file with a line for every name in
-// required that it lacks, valued by newValue, and the names it added.
+// required that it lacks, valued by newValue(name), and the names it added.
 // Existing lines, values and comments are kept as they are: a developer's
 // value is never replaced.
-func AddMissingSecrets(existing []byte, required []string, newValue func() string) ([]byte, []string) {
+func AddMissingSecrets(existing []byte, required []string, newValue func(name string) string) ([]byte, []string) {
 	have := map[string]bool{}
 	sc := bufio.NewScanner(bytes.NewReader(existing))
 	for sc.Scan() {
@@ -34,8 +36,26 @@ func AddMissingSecrets(existing []byte, required []string, newValue func() strin
 		if have[name] {
 			continue
 		}
-		out = fmt.Appendf(out, "%s=%s\n", name, newValue())
+		out = fmt.Appendf(out, "%s=%s\n", name, newValue(name))
 		added = append(added, name)
 	}
 	return out, added
+}
+
+// safeDevValue is what a dev env file value may hold unquoted: no
+// whitespace, quotes, '#' (a comment) or '$' (which both Compose
+// implementations expand).
+var safeDevValue = regexp.MustCompile(`^[A-Za-z0-9_./:@+,=-]*$`)
+
+// QuoteDevValue writes value so that both Compose implementations read it
+// back literally from the dev env file: single-quoted where it needs
+// quoting, double-quoted with escapes if it holds a single quote.
+func QuoteDevValue(value string) string {
+	switch {
+	case safeDevValue.MatchString(value):
+		return value
+	case !strings.ContainsAny(value, "'\n"):
+		return "'" + value + "'"
+	}
+	return strconv.Quote(value)
 }

@@ -34,7 +34,7 @@ func commands(streams Streams) []*cli.Command {
 	return []*cli.Command{renderCommand(streams), buildCommand(streams), checkCommand(streams),
 		envCommand(streams), diffCommand(streams), setImageCommand(streams),
 		upCommand(streams), downCommand(streams), psCommand(streams), logsCommand(streams),
-		initCommand(streams), schemaCommand(streams), graphCommand(streams), completionCommand(streams)}
+		initCommand(streams), importCommand(streams), schemaCommand(streams), graphCommand(streams), completionCommand(streams)}
 }
 
 // Run runs the tandem command line with args (args[0] is the program name)

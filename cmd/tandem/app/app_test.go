@@ -577,3 +577,44 @@ func TestCompletion(t *testing.T) {
 		t.Errorf("completion tcsh: exit %d, %q", code, stderr)
 	}
 }
+
+// TestImportWritesACatalogueAndTheDevSecrets: import writes a catalogue
+// that loads and the secrets' values into a private dev env file, and
+// refuses to overwrite a catalogue.
+func TestImportWritesACatalogueAndTheDevSecrets(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	if err := os.CopyFS(dir, os.DirFS("../../../importer/testdata/shop")); err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range []string{"tandem.yaml.golden", "report.golden"} {
+		os.Remove(filepath.Join(dir, name))
+	}
+	out := filepath.Join(dir, "tandem.yaml")
+	code, stdout, stderr := run(t, "import", filepath.Join(dir, "docker-compose.yml"), "-o", out)
+	if code != ExitOK || !strings.Contains(stdout, "services.orders.environment.DATABASE_URL: a secret; its value moved to the dev env file") {
+		t.Fatalf("import: exit %d\n%s%s", code, stdout, stderr)
+	}
+	if _, err := catalogue.Load(out); err != nil {
+		t.Fatal(err)
+	}
+	envFile := filepath.Join(dir, ".tandem", "dev.env")
+	env, err := os.ReadFile(envFile)
+	if err != nil || !strings.Contains(string(env), "DATABASE_URL=postgres://orders:orders-secret@orders-db:5432/orders\n") ||
+		!strings.Contains(string(env), "MYSQL_DSN='catalog:catalog-secret@tcp(catalog-db:3306)/catalog'\n") {
+		t.Errorf("dev env file (%v):\n%s", err, env)
+	}
+	if info, err := os.Stat(envFile); err != nil || info.Mode().Perm() != 0o600 {
+		t.Errorf("dev env file mode: %v %v", info.Mode(), err)
+	}
+	before := testfs.Snapshot(t, dir)
+	if code, _, stderr := run(t, "import", filepath.Join(dir, "docker-compose.yml"), "-o", out); code != ExitInput || !strings.Contains(stderr, "import never overwrites a catalogue") {
+		t.Errorf("second import: exit %d, %q", code, stderr)
+	}
+	if code, _, stderr := run(t, "import", filepath.Join(dir, "missing.yml"), "-o", filepath.Join(dir, "other.yaml")); code != ExitInput || !strings.Contains(stderr, "missing.yml") {
+		t.Errorf("import of a missing file: exit %d, %q", code, stderr)
+	}
+	if diff := cmp.Diff(before, testfs.Snapshot(t, dir)); diff != "" {
+		t.Errorf("a refused import changed the folder (-before +after):\n%s", diff)
+	}
+}

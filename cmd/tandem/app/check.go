@@ -215,7 +215,7 @@ func missingDevSecrets(required []string, projectDir string) ([]string, string, 
 	if err != nil {
 		return nil, envFile, err
 	}
-	_, missing := compose.AddMissingSecrets(existing, required, func() string { return "" })
+	_, missing := compose.AddMissingSecrets(existing, required, func(string) string { return "" })
 	return missing, envFile, nil
 }
 

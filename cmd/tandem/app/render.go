@@ -201,7 +201,7 @@ func ensureDevSecrets(cat *catalogue.Catalogue, warn io.Writer) ([]string, strin
 	if err := ensureStateDir(filepath.Dir(envFile), warn); err != nil {
 		return nil, "", err
 	}
-	content, added := compose.AddMissingSecrets(existing, required, randomSecret)
+	content, added := compose.AddMissingSecrets(existing, required, func(string) string { return randomSecret() })
 	if len(added) == 0 {
 		if info, err := os.Stat(envFile); err == nil && info.Mode().Perm()&0o077 != 0 {
 			fmt.Fprintf(warn, "warning: %s is readable by others (mode %v); run chmod 600 %s\n", envFile, info.Mode().Perm(), envFile)

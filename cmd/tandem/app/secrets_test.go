@@ -100,7 +100,7 @@ func TestWarnsAboutAnExposedDevEnvFile(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	complete, _ := compose.AddMissingSecrets(nil, compose.DevSecrets(cat), func() string { return "x" })
+	complete, _ := compose.AddMissingSecrets(nil, compose.DevSecrets(cat), func(string) string { return "x" })
 	if err := os.WriteFile(filepath.Join(tandemDir, "dev.env"), complete, 0o644); err != nil {
 		t.Fatal(err)
 	}

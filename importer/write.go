@@ -1,0 +1,180 @@
+package importer
+
+import (
+	"bytes"
+	"strconv"
+
+	"go.yaml.in/yaml/v3"
+
+	"github.com/tandemdev/tandem/catalogue"
+)
+
+// write encodes the catalogue, in the order people read one: name,
+// environments, config, resources, services, then what was not mapped.
+func (im *importer) write(name string) []byte {
+	root := mapping(false)
+	root.HeadComment = "Imported by tandem import. Review it: the report it printed lists\n" +
+		"everything that changed on the way, and x-unmapped (ignored by tandem)\n" +
+		"holds what has no place in a catalogue."
+	add(root, "name", str(name))
+	envs := mapping(false)
+	add(envs, catalogue.DevEnvironment, mapping(true))
+	add(root, "environments", envs)
+	if len(im.shared) > 0 {
+		config := mapping(false)
+		add(config, SharedGroup, stringMap(im.shared, false))
+		add(root, "config", config)
+	}
+	if len(im.resources) > 0 {
+		resources := mapping(false)
+		for _, rname := range sortedKeys(im.resources) {
+			r := im.resources[rname]
+			m := mapping(true)
+			add(m, "kind", str(r.kind))
+			addIf(m, "version", r.version)
+			addIf(m, "owner", r.owner)
+			addIf(m, "database", r.database)
+			addIf(m, "user", r.user)
+			add(resources, rname, m)
+		}
+		add(root, "resources", resources)
+	}
+	services := mapping(false)
+	for _, sname := range sortedKeys(im.services) {
+		add(services, sname, im.services[sname].node())
+	}
+	add(root, "services", services)
+	if len(im.unmapped) > 0 || len(im.top) > 0 {
+		unmapped := mapping(false)
+		for _, field := range sortedKeys(im.top) {
+			var n yaml.Node
+			if err := n.Encode(im.top[field]); err == nil {
+				add(unmapped, field, &n)
+			}
+		}
+		if len(im.unmapped) > 0 {
+			byService := mapping(false)
+			for _, sname := range sortedKeys(im.unmapped) {
+				var n yaml.Node
+				if err := n.Encode(im.unmapped[sname]); err == nil {
+					add(byService, sname, &n)
+				}
+			}
+			add(unmapped, "services", byService)
+		}
+		unmapped.HeadComment = "What the Compose file had that tandem has no field for, kept to be\nmoved by hand (a volume, a restart policy, ...); tandem ignores x- keys."
+		add(root, "x-unmapped", unmapped)
+	}
+	var buf bytes.Buffer
+	enc := yaml.NewEncoder(&buf)
+	enc.SetIndent(2)
+	if err := enc.Encode(root); err != nil {
+		panic(err) // nodes built here always encode
+	}
+	enc.Close()
+	return buf.Bytes()
+}
+
+func (s *service) node() *yaml.Node {
+	m := mapping(false)
+	addIf(m, "image", s.image)
+	addIf(m, "build", s.build)
+	if len(s.command) > 0 {
+		add(m, "command", list(s.command))
+	}
+	if len(s.args) > 0 {
+		add(m, "args", list(s.args))
+	}
+	if len(s.ports) > 0 {
+		ports := seq(false)
+		for _, p := range s.ports {
+			pm := mapping(true)
+			add(pm, "name", str(p.Name))
+			add(pm, "port", num(p.Port))
+			if p.Public {
+				add(pm, "public", &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!bool", Value: "true"})
+			}
+			if p.HostPort != 0 {
+				add(pm, "hostPort", num(p.HostPort))
+			}
+			addIf(pm, "path", p.Path)
+			ports.Content = append(ports.Content, pm)
+		}
+		add(m, "ports", ports)
+	}
+	if len(s.config) > 0 {
+		add(m, "config", list(s.config))
+	}
+	if len(s.env) > 0 {
+		add(m, "env", stringMap(s.env, false))
+	}
+	if len(s.secrets) > 0 {
+		add(m, "secrets", list(s.secrets))
+	}
+	if len(s.uses) > 0 {
+		add(m, "uses", list(s.uses))
+	}
+	if h := s.health; h != nil {
+		hm := mapping(true)
+		addIf(hm, "http", h.HTTP)
+		addIf(hm, "port", h.Port)
+		if len(h.Command) > 0 {
+			add(hm, "command", list(h.Command))
+		}
+		if h.StartupSeconds > 0 {
+			add(hm, "startupSeconds", num(h.StartupSeconds))
+		}
+		add(m, "health", hm)
+	}
+	return m
+}
+
+func mapping(flow bool) *yaml.Node {
+	n := &yaml.Node{Kind: yaml.MappingNode, Tag: "!!map"}
+	if flow {
+		n.Style = yaml.FlowStyle
+	}
+	return n
+}
+
+func seq(flow bool) *yaml.Node {
+	n := &yaml.Node{Kind: yaml.SequenceNode, Tag: "!!seq"}
+	if flow {
+		n.Style = yaml.FlowStyle
+	}
+	return n
+}
+
+// str is a string scalar; the encoder quotes it where YAML would read it
+// as something else (a number, true, null).
+func str(s string) *yaml.Node { return &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: s} }
+
+func num(n int) *yaml.Node {
+	return &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!int", Value: strconv.Itoa(n)}
+}
+
+func list(values []string) *yaml.Node {
+	n := seq(true)
+	for _, v := range values {
+		n.Content = append(n.Content, str(v))
+	}
+	return n
+}
+
+func stringMap(values map[string]string, flow bool) *yaml.Node {
+	m := mapping(flow)
+	for _, k := range sortedKeys(values) {
+		add(m, k, str(values[k]))
+	}
+	return m
+}
+
+func add(m *yaml.Node, key string, value *yaml.Node) {
+	m.Content = append(m.Content, str(key), value)
+}
+
+func addIf(m *yaml.Node, key, value string) {
+	if value != "" {
+		add(m, key, str(value))
+	}
+}
