@@ -287,8 +287,10 @@ func ConnectionValue(c *catalogue.Catalogue, name string, setting catalogue.Sett
 	switch kind.Name {
 	case "postgres":
 		return fmt.Sprintf("postgres://%s:%s@%s/%s?sslmode=disable", r.UserName(name), password, hostPort, r.DatabaseName(name))
-	case "mysql":
+	case "mysql", "mariadb":
 		return fmt.Sprintf("mysql://%s:%s@%s/%s", r.UserName(name), password, hostPort, r.DatabaseName(name))
+	case "mongo":
+		return fmt.Sprintf("mongodb://%s:%s@%s/", r.UserName(name), password, hostPort)
 	case "rabbitmq":
 		return fmt.Sprintf("amqp://%s:%s@%s/", r.UserName(name), password, hostPort)
 	case "redis":
@@ -326,6 +328,10 @@ func resourceService(name string, r *catalogue.Resource) (types.ServiceConfig, s
 		test = []string{"CMD-SHELL", fmt.Sprintf("wget -q --spider http://127.0.0.1:%d/healthz || exit 1", catalogue.NATSMonitorPort)}
 	case "rabbitmq":
 		test = []string{"CMD", "rabbitmq-diagnostics", "-q", "ping"}
+	case "mariadb":
+		test = []string{"CMD", "healthcheck.sh", "--connect", "--innodb_initialized"}
+	case "mongo":
+		test = []string{"CMD", "mongosh", "--quiet", "--eval", "db.adminCommand('ping')"}
 	}
 	svc := types.ServiceConfig{Name: name}
 	svc.Image = kind.Image + ":" + r.Tag()

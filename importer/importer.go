@@ -50,11 +50,12 @@ type Options struct {
 }
 
 // kindOfImage maps an official image's name to a resource kind.
-var kindOfImage = map[string]string{"postgres": "postgres", "mysql": "mysql", "redis": "redis", "rabbitmq": "rabbitmq", "nats": "nats"}
+var kindOfImage = map[string]string{"postgres": "postgres", "mysql": "mysql", "mariadb": "mariadb", "redis": "redis",
+	"rabbitmq": "rabbitmq", "nats": "nats", "mongo": "mongo"}
 
 // unsupportedImages are well-known backing services without a resource
 // kind; they are imported as services, and the report says so.
-var unsupportedImages = map[string]bool{"mariadb": true, "mongo": true, "kafka": true, "confluentinc/cp-kafka": true, "bitnami/kafka": true}
+var unsupportedImages = map[string]bool{"apache/kafka": true, "confluentinc/cp-kafka": true, "bitnami/kafka": true}
 
 // secretName matches variable names whose values are secrets.
 var secretName = regexp.MustCompile(`(?i)(PASSWORD|PASSWD|SECRET|TOKEN|(^|_)(API_?)?KEY($|_))`)
@@ -146,6 +147,10 @@ var setupVars = map[string]map[string]string{
 	"postgres": {"POSTGRES_DB": "database", "POSTGRES_USER": "user", "POSTGRES_PASSWORD": "password"},
 	"mysql":    {"MYSQL_DATABASE": "database", "MYSQL_USER": "user", "MYSQL_PASSWORD": "password"},
 	"rabbitmq": {"RABBITMQ_DEFAULT_USER": "user", "RABBITMQ_DEFAULT_PASS": "password"},
+	// mariadb reads the MYSQL_ names too.
+	"mariadb": {"MARIADB_DATABASE": "database", "MARIADB_USER": "user", "MARIADB_PASSWORD": "password",
+		"MYSQL_DATABASE": "database", "MYSQL_USER": "user", "MYSQL_PASSWORD": "password"},
+	"mongo": {"MONGO_INITDB_ROOT_USERNAME": "user", "MONGO_INITDB_ROOT_PASSWORD": "password"},
 }
 
 func (im *importer) resource(name, kind string, svc types.ServiceConfig) {
@@ -164,8 +169,12 @@ func (im *importer) resource(name, kind string, svc types.ServiceConfig) {
 				continue
 			}
 		case "user":
-			if kind != "rabbitmq" && sqlName.MatchString(value) {
+			if k, _ := catalogue.LookupKind(kind); k.SQL() && sqlName.MatchString(value) {
 				r.user = value
+				continue
+			}
+			if k, _ := catalogue.LookupKind(kind); !k.SQL() {
+				im.note("resources.%s: its user is %q in Compose; tandem names it after the owner (or the resource) and gives it to the services that use it", name, value)
 				continue
 			}
 		case "password":
@@ -241,7 +250,7 @@ func (im *importer) service(name string, svc types.ServiceConfig) error {
 		s.image = svc.Image
 	}
 	if image, _ := splitTag(svc.Image); unsupportedImages[image] {
-		im.note("services.%s: %s has no resource kind in tandem (postgres, mysql, redis, nats, rabbitmq), so it stays a service", name, image)
+		im.note("services.%s: %s has no resource kind in tandem (%s), so it stays a service", name, image, strings.Join(catalogue.KindNames(), ", "))
 	}
 	s.command, s.args = []string(svc.Entrypoint), []string(svc.Command)
 
@@ -515,31 +524,30 @@ func (im *importer) sharedConfig() {
 	if len(shared) == 0 {
 		return
 	}
+	// A service joins the group only if it sets every variable of it to
+	// the group's value, so that nobody receives a variable it did not
+	// have; the others keep theirs in env.
+	var members []string
 	for _, name := range sortedKeys(im.services) {
 		s := im.services[name]
-		uses := false
+		all := true
 		for k, v := range shared {
-			if got, ok := s.env[k]; ok && got == v {
-				uses = true
+			if got, ok := s.env[k]; !ok || got != v {
+				all = false
 			}
 		}
-		if !uses {
-			continue
+		if all {
+			members = append(members, name)
 		}
-		// A service that sets one of the group's variables to another
-		// value keeps its own: env wins over config groups.
+	}
+	if len(members) < 2 {
+		return
+	}
+	for _, name := range members {
+		s := im.services[name]
 		s.config = []string{SharedGroup}
-		for k, v := range shared {
-			if s.env[k] == v {
-				delete(s.env, k)
-			}
-		}
-		for k, v := range shared {
-			if _, has := s.env[k]; !has && count[[2]string{k, v}] > 0 {
-				if _, set := im.project.Services[name].Environment[k]; !set {
-					im.note("services.%s: receives %s=%s from config group %s, which it did not set in Compose; set env.%s to override", name, k, v, SharedGroup, k)
-				}
-			}
+		for k := range shared {
+			delete(s.env, k)
 		}
 	}
 	im.shared = shared

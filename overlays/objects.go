@@ -206,7 +206,7 @@ func inClusterResource(c *catalogue.Catalogue, name string, r *catalogue.Resourc
 		// A volume's root holds lost+found, which initdb refuses.
 		env = append(env, corev1.EnvVar{Name: "PGDATA", Value: kind.DataDir + "/pgdata"})
 		scratch = append(scratch, "/var/run/postgresql")
-	case "mysql":
+	case "mysql", "mariadb":
 		scratch = append(scratch, "/var/run/mysqld")
 	}
 	labels := manifest.Labels(c, name)
@@ -295,6 +295,10 @@ func resourceReadiness(kind catalogue.Kind) corev1.ProbeHandler {
 		return exec("redis-cli", "-p", port, "ping")
 	case "rabbitmq":
 		return exec("rabbitmq-diagnostics", "-q", "ping")
+	case "mariadb":
+		return exec("healthcheck.sh", "--connect")
+	case "mongo":
+		return exec("mongosh", "--quiet", "--eval", "db.adminCommand('ping')")
 	}
 	return corev1.ProbeHandler{HTTPGet: &corev1.HTTPGetAction{Path: "/healthz", Port: intstr.FromString("monitor")}}
 }

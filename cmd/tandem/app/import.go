@@ -26,8 +26,8 @@ func importCommand(streams Streams) *cli.Command {
 		Description: `Reads a Compose file as docker compose does (interpolation, .env,
 env_file, extends, every profile) and writes a catalogue: services keep
 their names, ports, variables, health checks and build or image; depends_on
-becomes uses; postgres, mysql, redis, rabbitmq and nats images become
-resources, owned by their one user where they have one; variables several
+becomes uses; postgres, mysql, mariadb, mongo, redis, rabbitmq and nats
+images become resources, owned by their one user where they have one; variables several
 services set alike become the config group shared; values that look
 secret (PASSWORD, SECRET, TOKEN, KEY, or holding a database password) move
 to .tandem/dev.env. What has no place in a catalogue is kept under
