@@ -3,6 +3,7 @@ package catalogue
 import (
 	"errors"
 	"fmt"
+	"regexp"
 	"sort"
 	"strings"
 )
@@ -112,4 +113,19 @@ func (c *Catalogue) UsedResources(s *Service) []string {
 		}
 	}
 	return out
+}
+
+var notInLabel = regexp.MustCompile(`[^a-z0-9-]+`)
+
+// LabelFrom makes a folder or project name a DNS-1123 label, as near as
+// it can: lower case, other characters as '-', at most 63 characters.
+func LabelFrom(s string) string {
+	label := strings.Trim(notInLabel.ReplaceAllString(strings.ToLower(s), "-"), "-")
+	if len(label) > 63 {
+		label = strings.Trim(label[:63], "-")
+	}
+	if label == "" {
+		return "system"
+	}
+	return label
 }

@@ -65,8 +65,9 @@ func JSONSchema() ([]byte, error) {
 }
 
 // scalar is what a string field accepts: the decoder reads any plain
-// scalar as the text written (version: 16, DEBUG: true).
-var scalar = []string{"string", "number", "boolean"}
+// scalar as the text written (version: 16, DEBUG: true), and null (an
+// empty value) as the default, as it does for every field.
+var scalar = []string{"string", "number", "boolean", "null"}
 
 func schemaOf(t reflect.Type, path string) (map[string]any, error) {
 	switch t.Kind() {
@@ -75,13 +76,17 @@ func schemaOf(t reflect.Type, path string) (map[string]any, error) {
 	case reflect.String:
 		s := map[string]any{"type": scalar}
 		if values, ok := enums[path]; ok {
-			s = map[string]any{"enum": values()}
+			var enum []any
+			for _, v := range values() {
+				enum = append(enum, v)
+			}
+			s = map[string]any{"enum": append(enum, nil)}
 		}
 		return s, nil
 	case reflect.Int:
-		return map[string]any{"type": "integer"}, nil
+		return map[string]any{"type": []string{"integer", "null"}}, nil
 	case reflect.Bool:
-		return map[string]any{"type": "boolean"}, nil
+		return map[string]any{"type": []string{"boolean", "null"}}, nil
 	case reflect.Slice:
 		items, err := schemaOf(t.Elem(), path+"[]")
 		if err != nil {
@@ -156,7 +161,9 @@ func Reference() []byte {
 			if values, ok := enums[t.Name()+"."+f.Name]; ok {
 				doc += " One of: " + strings.Join(values(), ", ") + "."
 			}
-			fmt.Fprintf(&b, "| `%s` | %s | %s |\n", name, yamlType, strings.ReplaceAll(doc, "|", "\\|"))
+			// Markdown renderers take <name> for an HTML tag.
+			doc = strings.NewReplacer("|", "\\|", "<", "&lt;", ">", "&gt;").Replace(doc)
+			fmt.Fprintf(&b, "| `%s` | %s | %s |\n", name, yamlType, doc)
 		}
 	}
 	return b.Bytes()

@@ -107,6 +107,14 @@ func TestExamplesMatchTheSchema(t *testing.T) {
 		t.Errorf("the README's catalogue does not match the schema: %v", err)
 	}
 
+	// Null means the default to the loader, so the schema takes it too.
+	nulls := "name: shop\nenvironments: {dev: ~, prod: {replicas: ~}}\nservices:\n  web: {image: web:1.0, env: {EMPTY: ~}, health: ~}\n"
+	if _, err := Parse("nulls.yaml", []byte(nulls)); err != nil {
+		t.Fatalf("the loader rejects %q: %v", nulls, err)
+	}
+	if err := validateYAML(t, s, []byte(nulls)); err != nil {
+		t.Errorf("the schema rejects nulls the loader accepts: %v", err)
+	}
 	for _, bad := range []string{
 		"name: shop\nservices: {web: {image: web:1.0, prots: []}}\n",
 		"name: shop\nresources: {db: {kind: postgress}}\nservices: {web: {image: web:1.0}}\n",

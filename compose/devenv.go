@@ -5,7 +5,6 @@ import (
 	"bytes"
 	"fmt"
 	"regexp"
-	"strconv"
 	"strings"
 )
 
@@ -48,14 +47,15 @@ func AddMissingSecrets(existing []byte, required []string, newValue func(name st
 var safeDevValue = regexp.MustCompile(`^[A-Za-z0-9_./:@+,=-]*$`)
 
 // QuoteDevValue writes value so that both Compose implementations read it
-// back literally from the dev env file: single-quoted where it needs
-// quoting, double-quoted with escapes if it holds a single quote.
-func QuoteDevValue(value string) string {
+// back literally from the dev env file, single-quoted where it needs
+// quoting; it tells whether it can: not with a single quote, a backslash
+// or a line break in the value.
+func QuoteDevValue(value string) (string, bool) {
 	switch {
 	case safeDevValue.MatchString(value):
-		return value
-	case !strings.ContainsAny(value, "'\n"):
-		return "'" + value + "'"
+		return value, true
+	case strings.ContainsAny(value, "'\\\n\r"):
+		return "", false
 	}
-	return strconv.Quote(value)
+	return "'" + value + "'", true
 }

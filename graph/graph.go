@@ -25,7 +25,8 @@ type node struct {
 	label        string
 }
 
-// layout collects the nodes by domain and the edges, sorted.
+// layout collects the nodes by domain, sorted, and the edges, by service
+// and then in uses order.
 func layout(c *catalogue.Catalogue) (domains map[string][]node, edges [][2]string, public []string) {
 	domains = map[string][]node{}
 	for _, name := range c.ServiceNames() {

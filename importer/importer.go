@@ -8,6 +8,7 @@
 package importer
 
 import (
+	"cmp"
 	"encoding/json"
 	"fmt"
 	"maps"
@@ -58,7 +59,13 @@ var kindOfImage = map[string]string{"postgres": "postgres", "mysql": "mysql", "m
 var unsupportedImages = map[string]bool{"apache/kafka": true, "confluentinc/cp-kafka": true, "bitnami/kafka": true}
 
 // secretName matches variable names whose values are secrets.
-var secretName = regexp.MustCompile(`(?i)(PASSWORD|PASSWD|SECRET|TOKEN|(^|_)(API_?)?KEY($|_))`)
+var secretName = regexp.MustCompile(`(?i)(PASSWORD|PASSWD|SECRET|TOKEN|(^|_)PASS($|_)|(^|_)(API_?)?KEY($|_))`)
+
+// credentialURL matches a URL that carries a user's password.
+var credentialURL = regexp.MustCompile(`[a-zA-Z][a-zA-Z0-9+.-]*://[^/\s:@]+:[^/\s@]+@`)
+
+// sqlName is what database and user names may be.
+var sqlName = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
 
 type importer struct {
 	project   *types.Project
@@ -114,9 +121,10 @@ func Import(project *types.Project, opts Options) (*Result, error) {
 	im.sharedConfig()
 	im.routes()
 	im.topLevel()
+	im.scrub()
 	name := opts.Name
 	if name == "" {
-		name = label(project.Name)
+		name = catalogue.LabelFrom(project.Name)
 	}
 	return &Result{Catalogue: im.write(name), Secrets: im.secrets, Report: im.report}, nil
 }
@@ -159,9 +167,13 @@ func (im *importer) resource(name, kind string, svc types.ServiceConfig) {
 	if _, tag := splitTag(svc.Image); tag != "" && tag != "latest" {
 		r.version = tag
 	}
-	sqlName := regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
+	k, _ := catalogue.LookupKind(kind)
 	for _, key := range sortedKeys(svc.Environment) {
 		value := deref(svc.Environment[key])
+		if fixed, ok := k.Env[key]; ok {
+			im.note("resources.%s: %s=%s is not carried over; tandem sets %s=%s itself", name, key, maskIfSecret(im, key, value), key, fixed)
+			continue
+		}
 		switch setupVars[kind][key] {
 		case "database":
 			if sqlName.MatchString(value) {
@@ -169,15 +181,19 @@ func (im *importer) resource(name, kind string, svc types.ServiceConfig) {
 				continue
 			}
 		case "user":
-			if k, _ := catalogue.LookupKind(kind); k.SQL() && sqlName.MatchString(value) {
+			if k.SQL() && sqlName.MatchString(value) {
 				r.user = value
 				continue
 			}
-			if k, _ := catalogue.LookupKind(kind); !k.SQL() {
+			if !k.SQL() {
 				im.note("resources.%s: its user is %q in Compose; tandem names it after the owner (or the resource) and gives it to the services that use it", name, value)
 				continue
 			}
 		case "password":
+			if value == "" {
+				im.note("resources.%s: %s is empty; tandem render will make up a dev password", name, key)
+				continue
+			}
 			r.password = value
 			im.secrets[catalogue.SettingVar(name, catalogue.SettingPassword)] = value
 			continue
@@ -191,6 +207,22 @@ func (im *importer) resource(name, kind string, svc types.ServiceConfig) {
 		}
 		im.keep(name, "environment", key, value)
 		im.note("resources.%s: %s is not a setting tandem gives %s; kept under x-unmapped", name, key, kind)
+	}
+	// The images' own defaults, which Compose relied on where it set no
+	// user or database: tandem's would be the owner's name.
+	if kind == "postgres" {
+		if r.user == "" {
+			r.user = "postgres"
+		}
+		if r.database == "" {
+			r.database = r.user
+		}
+	}
+	if k.SQL() && kind != "postgres" && r.user == "" {
+		im.note("resources.%s: Compose set up no user but root; tandem creates one named after the owner (or the resource) for the services that use it", name)
+	}
+	if strings.Contains(svc.Image, "@") {
+		im.note("resources.%s: the image digest in %s is not kept; tandem runs %s:%s", name, svc.Image, k.Image, cmp.Or(r.version, k.DefaultVersion))
 	}
 	mapped := map[string]bool{"image": true, "environment": true, "healthcheck": true, "volumes": true, "ports": true, "networks": true}
 	if svc.HealthCheck != nil {
@@ -218,7 +250,15 @@ func (im *importer) service(name string, svc types.ServiceConfig) error {
 	mapped := map[string]bool{"image": true, "entrypoint": true, "command": true, "environment": true, "env_file": true,
 		"ports": true, "expose": true, "healthcheck": true, "depends_on": true, "profiles": true}
 	switch {
+	case svc.Build != nil && strings.Contains(svc.Build.Context, "://"):
+		im.keepValue(name, "build", map[string]any{"context": svc.Build.Context})
+		im.note("services.%s.build: a remote context (%s) is kept under x-unmapped; tandem builds folders below the catalogue", name, svc.Build.Context)
+		s.image = cmp.Or(svc.Image, name)
+		mapped["build"] = true
 	case svc.Build != nil:
+		if svc.Image != "" {
+			im.note("services.%s: its image name %s is not kept; tandem names built images per environment (environments.ENV.image)", name, svc.Image)
+		}
 		context := svc.Build.Context
 		if filepath.IsAbs(context) && im.opts.CatalogueDir != "" {
 			rel, err := filepath.Rel(im.opts.CatalogueDir, context)
@@ -227,7 +267,10 @@ func (im *importer) service(name string, svc types.ServiceConfig) error {
 			}
 			context = rel
 		}
-		s.build = "./" + filepath.ToSlash(filepath.Clean(context))
+		s.build = filepath.ToSlash(filepath.Clean(context))
+		if !strings.HasPrefix(s.build, ".") {
+			s.build = "./" + s.build
+		}
 		if strings.HasPrefix(filepath.ToSlash(filepath.Clean(context)), "../") || filepath.IsAbs(context) {
 			im.note("services.%s.build: the context %s is outside the catalogue's folder, which tandem does not allow; move the catalogue up or the code in", name, context)
 		}
@@ -235,11 +278,17 @@ func (im *importer) service(name string, svc types.ServiceConfig) error {
 		if svc.Build.Dockerfile != "" && svc.Build.Dockerfile != "Dockerfile" {
 			build["dockerfile"] = svc.Build.Dockerfile
 		}
-		if len(svc.Build.Args) > 0 {
-			build["args"] = svc.Build.Args
-		}
-		if svc.Build.Target != "" {
-			build["target"] = svc.Build.Target
+		// Everything but the context: the Dockerfile, args, target, cache,
+		// secrets, platforms, ...
+		if data, err := json.Marshal(svc.Build); err == nil {
+			var fields map[string]any
+			if json.Unmarshal(data, &fields) == nil {
+				for field, value := range fields {
+					if field != "context" && field != "dockerfile" && !empty(value) {
+						build[field] = value
+					}
+				}
+			}
 		}
 		if len(build) > 0 {
 			im.keepValue(name, "build", build)
@@ -256,6 +305,15 @@ func (im *importer) service(name string, svc types.ServiceConfig) error {
 
 	for _, dep := range sortedKeys(svc.DependsOn) {
 		s.uses = append(s.uses, dep)
+		if svc.DependsOn[dep].Condition == types.ServiceConditionCompletedSuccessfully {
+			im.note("services.%s.depends_on.%s: waited for it to complete; in tandem a run-to-completion step is a job (jobs: {NAME: {before: start}}) of the service", name, dep)
+		}
+	}
+	if len(svc.Extensions) > 0 {
+		for key, value := range svc.Extensions {
+			im.keepValue(name, key, value)
+		}
+		im.note("services.%s: %s kept under x-unmapped", name, strings.Join(sortedKeys(svc.Extensions), ", "))
 	}
 	if len(svc.Profiles) > 0 {
 		im.note("services.%s: it was in profile %s; tandem up runs the services you name and what they use", name, strings.Join(svc.Profiles, ", "))
@@ -263,8 +321,15 @@ func (im *importer) service(name string, svc types.ServiceConfig) error {
 	im.ports(name, s, svc)
 	im.environment(name, s, svc)
 	s.health = im.health(name, s, svc)
-	if nets := svc.Networks; len(nets) > 0 && !(len(nets) == 1 && nets["default"] == nil) {
-		im.keepValue(name, "networks", sortedKeys(nets))
+	if nets := svc.Networks; len(nets) > 0 && !onlyDefaultNetwork(nets) {
+		var kept any = sortedKeys(nets)
+		if data, err := json.Marshal(nets); err == nil {
+			var full map[string]any
+			if json.Unmarshal(data, &full) == nil {
+				kept = full
+			}
+		}
+		im.keepValue(name, "networks", kept)
 		im.note("services.%s.networks: kept under x-unmapped; tandem derives networks from uses", name)
 	}
 	mapped["networks"] = true
@@ -277,6 +342,9 @@ func (im *importer) ports(name string, s *service, svc types.ServiceConfig) {
 	seen := map[int]bool{}
 	add := func(target int, published string) {
 		if seen[target] {
+			if published != "" {
+				im.note("services.%s.ports: %d was published a second time, on %s; tandem publishes a port once", name, target, published)
+			}
 			return
 		}
 		seen[target] = true
@@ -298,6 +366,9 @@ func (im *importer) ports(name string, s *service, svc types.ServiceConfig) {
 		s.ports = append(s.ports, p)
 	}
 	for _, p := range svc.Ports {
+		if p.HostIP != "" && p.HostIP != "0.0.0.0" {
+			im.note("services.%s.ports: %d was published on %s only; tandem publishes on every address of the host", name, p.Target, p.HostIP)
+		}
 		if p.Protocol != "" && p.Protocol != "tcp" {
 			im.keep(name, "ports", "", fmt.Sprintf("%s:%d/%s", p.Published, p.Target, p.Protocol))
 			im.note("services.%s.ports: %d/%s kept under x-unmapped; tandem's ports are TCP", name, p.Target, p.Protocol)
@@ -308,6 +379,9 @@ func (im *importer) ports(name string, s *service, svc types.ServiceConfig) {
 	for _, e := range svc.Expose {
 		if n, err := strconv.Atoi(strings.TrimSuffix(e, "/tcp")); err == nil {
 			add(n, "")
+		} else {
+			im.keep(name, "expose", "", e)
+			im.note("services.%s.expose: %s kept under x-unmapped; tandem's ports are single TCP ports", name, e)
 		}
 	}
 }
@@ -326,7 +400,7 @@ func (im *importer) environment(name string, s *service, svc types.ServiceConfig
 // looksSecret tells whether a variable's name or value marks it secret:
 // its name says so, or its value holds a resource's password.
 func (im *importer) looksSecret(key, value string) bool {
-	if secretName.MatchString(key) && value != "" {
+	if (secretName.MatchString(key) || credentialURL.MatchString(value)) && value != "" {
 		return true
 	}
 	for _, r := range im.resources {
@@ -337,7 +411,7 @@ func (im *importer) looksSecret(key, value string) bool {
 	return false
 }
 
-var httpCheck = regexp.MustCompile(`^(?:curl\s+(?:-[a-zA-Z]+\s+)*|wget\s+(?:-[a-zA-Z-]+\s+)*)(?:-O\s*-?\s+)?["']?https?://(?:localhost|127\.0\.0\.1)(?::(\d+))?(/[^\s"']*)?["']?(?:\s*\|\|\s*exit\s+1)?$`)
+var httpCheck = regexp.MustCompile(`^(?:curl\s+(?:-[a-zA-Z]+\s+)*|wget\s+(?:-[a-zA-Z-]+\s+)*)(?:-O\s*-?\s+)?["']?http://(?:localhost|127\.0\.0\.1)(?::(\d+))?(/[^\s"']*)?["']?(?:\s*\|\|\s*exit\s+1)?$`)
 
 func (im *importer) health(name string, s *service, svc types.ServiceConfig) *catalogue.Health {
 	hc := svc.HealthCheck
@@ -345,6 +419,9 @@ func (im *importer) health(name string, s *service, svc types.ServiceConfig) *ca
 		return nil
 	}
 	h := &catalogue.Health{}
+	if hc.Interval != nil || hc.Timeout != nil || hc.Retries != nil {
+		im.note("services.%s.healthcheck: its interval, timeout and retries are not kept; tandem checks every 2s, for 30 tries in dev, and sets Kubernetes' probes itself", name)
+	}
 	if hc.StartPeriod != nil {
 		h.StartupSeconds = int(time.Duration(*hc.StartPeriod).Seconds())
 	}
@@ -389,10 +466,20 @@ func (im *importer) health(name string, s *service, svc types.ServiceConfig) *ca
 func (im *importer) topLevel() {
 	networks := maps.Clone(im.project.Networks)
 	delete(networks, "default")
+	// A resource's data volume becomes tandem's RESOURCE-data; the report
+	// says so where the name changes.
+	volumes := maps.Clone(im.project.Volumes)
+	for name := range im.resources {
+		for _, v := range im.project.Services[name].Volumes {
+			if v.Type == types.VolumeTypeVolume {
+				delete(volumes, v.Source)
+			}
+		}
+	}
 	for _, top := range []struct {
 		field string
 		value any
-	}{{"configs", im.project.Configs}, {"networks", networks}, {"secrets", im.project.Secrets}} {
+	}{{"configs", im.project.Configs}, {"networks", networks}, {"secrets", im.project.Secrets}, {"volumes", volumes}} {
 		field, value := top.field, top.value
 		data, err := json.Marshal(value)
 		if err != nil {
@@ -417,19 +504,84 @@ func (im *importer) topLevel() {
 	}
 }
 
+// scrub replaces the value of every secret found where no secret belongs,
+// a service's command or args, its health check or x-unmapped, with a
+// reference to the variable, which the service then receives: a
+// catalogue is committed, secrets never are.
+func (im *importer) scrub() {
+	names := sortedKeys(im.secrets)
+	replace := func(where, value string) (string, []string) {
+		var found []string
+		for _, name := range names {
+			// Values this short are words, not secrets worth a rewrite.
+			if secret := im.secrets[name]; len(secret) >= 6 && strings.Contains(value, secret) {
+				value = strings.ReplaceAll(value, secret, "${"+name+"}")
+				found = append(found, name)
+				im.note("%s: held the value of secret %s, now ${%s}; read it from the variable %s instead", where, name, name, name)
+			}
+		}
+		return value, found
+	}
+	for _, sname := range sortedKeys(im.services) {
+		s := im.services[sname]
+		lists := map[string][]string{"command": s.command, "args": s.args}
+		if s.health != nil {
+			lists["health.command"] = s.health.Command
+		}
+		for _, field := range sortedKeys(lists) {
+			for i, v := range lists[field] {
+				clean, found := replace(fmt.Sprintf("services.%s.%s[%d]", sname, field, i), v)
+				lists[field][i] = clean
+				for _, name := range found {
+					if !slices.Contains(s.secrets, name) {
+						s.secrets = append(s.secrets, name)
+					}
+				}
+			}
+		}
+	}
+	var walk func(where string, v any) any
+	walk = func(where string, v any) any {
+		switch v := v.(type) {
+		case string:
+			clean, _ := replace(where, v)
+			return clean
+		case map[string]any:
+			for _, k := range sortedKeys(v) {
+				v[k] = walk(where+"."+k, v[k])
+			}
+		case []any:
+			for i := range v {
+				v[i] = walk(fmt.Sprintf("%s[%d]", where, i), v[i])
+			}
+		}
+		return v
+	}
+	for _, sname := range sortedKeys(im.unmapped) {
+		for _, field := range sortedKeys(im.unmapped[sname]) {
+			im.unmapped[sname][field] = walk("x-unmapped.services."+sname+"."+field, im.unmapped[sname][field])
+		}
+	}
+	for _, field := range sortedKeys(im.top) {
+		im.top[field] = walk("x-unmapped."+field, im.top[field])
+	}
+}
+
 // routes gives every public service but the first its own path, since
 // outside dev all public ports share one host: /NAME.
 func (im *importer) routes() {
 	taken := false
 	for _, name := range sortedKeys(im.services) {
 		s := im.services[name]
+		public := 0
 		for i, p := range s.ports {
 			if !p.Public {
 				continue
 			}
+			public++
 			if taken {
 				s.ports[i].Path = "/" + name
-				if i > 0 {
+				if public > 1 {
 					s.ports[i].Path += "/" + p.Name
 				}
 				im.note("services.%s.ports: %d gets the route %s outside dev, where public ports share one host", name, p.Port, s.ports[i].Path)
@@ -463,7 +615,7 @@ func (im *importer) owners() {
 			value := s.env[key]
 			if provided := im.provided(s, key); provided != "" {
 				delete(s.env, key)
-				im.note("services.%s.environment.%s: tandem provides it from uses: %s (%s); the Compose value was %q", sname, key, provided, key, value)
+				im.note("services.%s.environment.%s: tandem provides it from uses: %s; the Compose value was %q", sname, key, provided, maskIfSecret(im, key, value))
 				continue
 			}
 			if im.looksSecret(key, value) {
@@ -601,14 +753,16 @@ func (im *importer) keepRest(name string, svc types.ServiceConfig, mapped map[st
 		if mapped[field] || field == "name" || empty(fields[field]) {
 			continue
 		}
-		if nets, ok := fields[field].(map[string]any); field == "networks" && ok && len(nets) == 1 && nets["default"] == nil {
-			if _, isDefault := nets["default"]; isDefault {
-				continue // Compose's own default network
-			}
-		}
 		im.keepValue(name, field, fields[field])
 		im.note("%s: Compose's %s kept under x-unmapped; tandem has no field for it", where, field)
 	}
+}
+
+// onlyDefaultNetwork tells whether a service is on Compose's default
+// network alone, as every service is unless it says otherwise.
+func onlyDefaultNetwork(nets map[string]*types.ServiceNetworkConfig) bool {
+	config, ok := nets["default"]
+	return len(nets) == 1 && ok && config == nil
 }
 
 // empty tells whether a field read back from JSON holds nothing.
@@ -644,16 +798,11 @@ func sortedKeys[V any](m map[string]V) []string {
 	return out
 }
 
-var notInLabel = regexp.MustCompile(`[^a-z0-9-]+`)
-
-// label makes a project name a DNS-1123 label.
-func label(s string) string {
-	l := strings.Trim(notInLabel.ReplaceAllString(strings.ToLower(s), "-"), "-")
-	if len(l) > 63 {
-		l = strings.Trim(l[:63], "-")
+// maskIfSecret keeps a secret's value out of the report, which people
+// paste into tickets.
+func maskIfSecret(im *importer, key, value string) string {
+	if im.looksSecret(key, value) {
+		return "(secret)"
 	}
-	if l == "" {
-		return "system"
-	}
-	return l
+	return value
 }

@@ -9,7 +9,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"regexp"
 	"strings"
 
 	"github.com/urfave/cli/v2"
@@ -82,7 +81,7 @@ func runInit(streams Streams, dir, name string) error {
 		return err
 	}
 	if name == "" {
-		name = labelFrom(filepath.Base(abs))
+		name = catalogue.LabelFrom(filepath.Base(abs))
 	}
 	starter := strings.ReplaceAll(starterCatalogue, "NAME", name)
 	// The starter must be a catalogue tandem accepts; a --name that is not
@@ -138,20 +137,6 @@ func ignoreDevFolder(path string) (bool, error) {
 	}
 	content += "# tandem: dev secrets and the health probe, never committed\n.tandem/\n"
 	return true, render.WriteFileAtomic(path, []byte(content), 0o644)
-}
-
-var notInLabel = regexp.MustCompile(`[^a-z0-9-]+`)
-
-// labelFrom makes a folder name a DNS-1123 label, as near as it can.
-func labelFrom(s string) string {
-	label := strings.Trim(notInLabel.ReplaceAllString(strings.ToLower(s), "-"), "-")
-	if len(label) > 63 {
-		label = strings.Trim(label[:63], "-")
-	}
-	if label == "" {
-		return "system"
-	}
-	return label
 }
 
 const starterCatalogue = `# yaml-language-server: $schema=./tandem.schema.json

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
 	"strings"
 
 	"github.com/urfave/cli/v2"
@@ -59,7 +60,7 @@ func Run(ctx context.Context, streams Streams, args []string) int {
 		Commands:             commands(streams),
 		EnableBashCompletion: true,
 	}
-	addCompletion(streams, app.Commands, args)
+	addCompletion(streams, app.Commands, args, os.Getenv(completionWordVar))
 	err := app.RunContext(ctx, flagsFirst(app.Commands, args))
 	if err == nil {
 		return ExitOK

@@ -546,26 +546,32 @@ func TestGraphFormats(t *testing.T) {
 }
 
 // TestCompletion: a shell's request completes environments, services and
-// flags from the catalogue named by -f; the scripts are there for each shell.
+// flags from the catalogue named by -f, and nothing after a flag that
+// takes a value (the shell completes a file there); the scripts are there
+// for each shell.
 func TestCompletion(t *testing.T) {
-	t.Parallel()
 	file := filepath.Join(project(t), "tandem.yaml")
 	for _, tt := range []struct {
 		args []string
+		word string // under the cursor
 		want string
 	}{
-		{[]string{"build", "-f", file}, "prod\nstaging\n"},
-		{[]string{"diff", "-f", file, "dev"}, "prod\nstaging\n"},
-		{[]string{"env", "-f", file}, "auth\nbff\ncart\ncatalog\nnotifications\norders\npayments\n"},
-		{[]string{"set-image", "-f", file, "auth="}, "bff=\ncart=\ncatalog=\nnotifications=\norders=\npayments=\n"},
-		{[]string{"logs", "orders", "-f", file}, "auth\nbff\ncache\ncart\ncatalog\ncatalog-db\nevents\nnotifications\norders-db\norders-migrate\npayments\npayments-db\npayments-reconcile\nusers-db\n"},
-		{[]string{"build", "-f", "/nonexistent/tandem.yaml"}, ""},
-		{[]string{"up", "-f", file, "--ti"}, "--timeout\n"},
-		{[]string{"check", "--o"}, "--out\n--output\n"},
+		{[]string{"build", "-f", file}, "", "prod\nstaging\n"},
+		{[]string{"build", "-f", file}, "st", "prod\nstaging\n"},
+		{[]string{"diff", "-f", file, "dev"}, "", "prod\nstaging\n"},
+		{[]string{"env", "-f", file}, "", "auth\nbff\ncart\ncatalog\nnotifications\norders\npayments\n"},
+		{[]string{"set-image", "-f", file, "auth="}, "", "bff=\ncart=\ncatalog=\nnotifications=\norders=\npayments=\n"},
+		{[]string{"logs", "orders", "-f", file}, "", "auth\nbff\ncache\ncart\ncatalog\ncatalog-db\nevents\nnotifications\norders-db\norders-migrate\npayments\npayments-db\npayments-reconcile\nusers-db\n"},
+		{[]string{"build", "-f", "/nonexistent/tandem.yaml"}, "", ""},
+		{[]string{"up", "-f", file}, "--ti", "--timeout\n"},
+		{[]string{"check"}, "--o", "--out\n--output\n"},
+		{[]string{"build", "-f"}, "", ""},
+		{[]string{"up", "-f", file, "-v"}, "", "auth\nbff\ncart\ncatalog\nnotifications\norders\npayments\n"},
 	} {
+		t.Setenv(completionWordVar, tt.word)
 		code, stdout, stderr := run(t, append(tt.args, "--generate-bash-completion")...)
 		if code != ExitOK || stdout != tt.want {
-			t.Errorf("completing %v: exit %d, %q (stderr %q), want %q", tt.args, code, stdout, stderr, tt.want)
+			t.Errorf("completing %v at %q: exit %d, %q (stderr %q), want %q", tt.args, tt.word, code, stdout, stderr, tt.want)
 		}
 	}
 	for _, shell := range []string{"bash", "zsh", "fish"} {

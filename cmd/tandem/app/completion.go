@@ -11,8 +11,13 @@ import (
 )
 
 // completionFlag is urfave/cli's: a shell asking what may come next runs
-// tandem with the words typed so far and this flag last.
+// tandem with the words before the cursor and this flag last.
 const completionFlag = "--generate-bash-completion"
+
+// completionWordVar carries the word under the cursor, which the words
+// before it cannot tell apart from a finished word ("-v" being typed, or
+// "-v" then a space).
+const completionWordVar = "TANDEM_COMPLETE_WORD"
 
 // argumentCompletions say what each command's arguments are, read from
 // the catalogue the command would load.
@@ -46,20 +51,26 @@ func unitNames(c *catalogue.Catalogue) []string {
 }
 
 // addCompletion completes the commands' arguments from the catalogue in
-// the current folder (or -f), and their flags after a '-'. A catalogue
-// that does not load completes nothing: a shell is no place for errors.
-// args are the words the shell passed, the completion flag last.
-func addCompletion(streams Streams, commands []*cli.Command, args []string) {
-	partial := ""
-	if len(args) >= 2 && strings.HasPrefix(args[len(args)-2], "-") {
-		partial = args[len(args)-2]
+// the current folder (or -f), their flags when the word under the cursor
+// starts with '-', and nothing after a flag that takes a value, so that
+// the shell completes a file name there. A catalogue that does not load
+// completes nothing: a shell is no place for errors. args are the words
+// before the cursor, the completion flag last; word is the one under it.
+func addCompletion(streams Streams, commands []*cli.Command, args []string, word string) {
+	var previous string
+	if len(args) >= 2 {
+		previous = args[len(args)-2]
 	}
 	for _, cmd := range commands {
 		names, ok := argumentCompletions[cmd.Name]
-		if partial != "" {
+		if strings.HasPrefix(word, "-") {
 			// Flag parsing stops at a partial flag, so urfave/cli's own
-			// completion cannot see it; the raw words can.
-			cmd.BashComplete = func(*cli.Context) { printFlags(streams, cmd, partial) }
+			// completion cannot see it.
+			cmd.BashComplete = func(*cli.Context) { printFlags(streams, cmd, word) }
+			continue
+		}
+		if takesValue(cmd, previous) {
+			cmd.BashComplete = func(*cli.Context) {}
 			continue
 		}
 		if !ok {
@@ -77,6 +88,20 @@ func addCompletion(streams Streams, commands []*cli.Command, args []string) {
 			}
 		}
 	}
+}
+
+// takesValue tells whether arg is a flag of cmd that a value follows.
+func takesValue(cmd *cli.Command, arg string) bool {
+	if !strings.HasPrefix(arg, "-") || strings.Contains(arg, "=") {
+		return false
+	}
+	name := strings.TrimLeft(arg, "-")
+	for _, f := range cmd.Flags {
+		if _, isBool := f.(*cli.BoolFlag); !isBool && slices.Contains(f.Names(), name) {
+			return true
+		}
+	}
+	return false
 }
 
 // printFlags lists the command's flags that start with partial.
@@ -127,12 +152,12 @@ _tandem_complete() {
   local cur words
   COMPREPLY=()
   cur="${COMP_WORDS[COMP_CWORD]}"
-  if [[ "$cur" == -* ]]; then
-    words=$("${COMP_WORDS[@]:0:$COMP_CWORD}" "$cur" ` + completionFlag + ` 2>/dev/null)
-  else
-    words=$("${COMP_WORDS[@]:0:$COMP_CWORD}" ` + completionFlag + ` 2>/dev/null)
-  fi
+  words=$(` + completionWordVar + `="$cur" "${COMP_WORDS[@]:0:$COMP_CWORD}" ` + completionFlag + ` 2>/dev/null)
   COMPREPLY=($(compgen -W "$words" -- "$cur"))
+  # SERVICE= wants its image right after the '='.
+  if [[ ${#COMPREPLY[@]} -eq 1 && "${COMPREPLY[0]}" == *= ]]; then
+    compopt -o nospace
+  fi
 }
 complete -o default -F _tandem_complete tandem
 `,
@@ -141,13 +166,10 @@ complete -o default -F _tandem_complete tandem
 _tandem() {
   local -a words_next
   local cur=${words[CURRENT]}
-  if [[ "$cur" == -* ]]; then
-    words_next=("${(@f)$(${words[@]:0:CURRENT-1} $cur ` + completionFlag + ` 2>/dev/null)}")
-  else
-    words_next=("${(@f)$(${words[@]:0:CURRENT-1} ` + completionFlag + ` 2>/dev/null)}")
-  fi
+  words_next=("${(@f)$(` + completionWordVar + `="$cur" ${words[@]:0:CURRENT-1} ` + completionFlag + ` 2>/dev/null)}")
   if [[ -n "${words_next[1]}" ]]; then
-    compadd -- "${words_next[@]%%:*}"
+    compadd -S '' -- "${(M)words_next[@]:#*=}"
+    compadd -- "${words_next[@]:#*=}"
   else
     _files
   fi
@@ -158,10 +180,11 @@ compdef _tandem tandem
 function __tandem_complete
     set -l words (commandline -opc)
     set -l cur (commandline -ct)
-    if string match -q -- '-*' $cur
-        $words $cur ` + completionFlag + ` 2>/dev/null
+    set -l next (env ` + completionWordVar + `=$cur $words ` + completionFlag + ` 2>/dev/null)
+    if test (count $next) -gt 0
+        printf '%s\n' $next
     else
-        $words ` + completionFlag + ` 2>/dev/null
+        __fish_complete_path $cur
     end
 end
 complete -c tandem -f -a '(__tandem_complete)'

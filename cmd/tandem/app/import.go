@@ -24,7 +24,8 @@ func importCommand(streams Streams) *cli.Command {
 		Usage:     "start a catalogue from an existing Compose file",
 		ArgsUsage: "COMPOSE_FILE",
 		Description: `Reads a Compose file as docker compose does (interpolation, .env,
-env_file, extends, every profile) and writes a catalogue: services keep
+env_file, extends, every profile), but without your shell's environment,
+whose values do not belong in a committed catalogue, and writes one: services keep
 their names, ports, variables, health checks and build or image; depends_on
 becomes uses; postgres, mysql, mariadb, mongo, redis, rabbitmq and nats
 images become resources, owned by their one user where they have one; variables several
@@ -61,7 +62,7 @@ func runImport(c *cli.Context, streams Streams, composeFile, out, name string) e
 		return err
 	}
 	options, err := composecli.NewProjectOptions([]string{composeFile},
-		composecli.WithWorkingDirectory(dir), composecli.WithOsEnv, composecli.WithEnvFiles(), composecli.WithDotEnv,
+		composecli.WithWorkingDirectory(dir), composecli.WithEnvFiles(), composecli.WithDotEnv,
 		composecli.WithProfiles([]string{"*"}))
 	if err != nil {
 		return err
@@ -115,6 +116,22 @@ func writeDevSecrets(streams Streams, dir string, values map[string]string) erro
 	if err != nil && !errors.Is(err, fs.ErrNotExist) {
 		return err
 	}
-	content, _ := compose.AddMissingSecrets(existing, slices.Sorted(maps.Keys(values)), func(name string) string { return compose.QuoteDevValue(values[name]) })
+	var writable []string
+	for _, name := range slices.Sorted(maps.Keys(values)) {
+		if _, ok := compose.QuoteDevValue(values[name]); ok {
+			writable = append(writable, name)
+		} else {
+			fmt.Fprintf(streams.Out, "  %s: its value cannot be written to %s so that both Compose implementations read it back (quotes, backslashes or new lines); add it there yourself\n", name, compose.DevEnvFile)
+		}
+	}
+	content, added := compose.AddMissingSecrets(existing, writable, func(name string) string {
+		quoted, _ := compose.QuoteDevValue(values[name])
+		return quoted
+	})
+	for _, name := range writable {
+		if !slices.Contains(added, name) {
+			fmt.Fprintf(streams.Out, "  %s: %s has a value already, which is kept\n", name, compose.DevEnvFile)
+		}
+	}
 	return render.WriteFileAtomic(envFile, content, 0o600)
 }
