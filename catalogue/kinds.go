@@ -92,6 +92,28 @@ var kinds = map[string]Kind{
 		SettingEnv: map[Setting]string{SettingUser: "RABBITMQ_DEFAULT_USER", SettingPassword: "RABBITMQ_DEFAULT_PASS"}},
 }
 
+// KindOfImage returns the kind that runs from the official image named
+// image (without tag).
+func KindOfImage(image string) (string, bool) {
+	for name, k := range kinds {
+		if k.Image == image {
+			return name, true
+		}
+	}
+	return "", false
+}
+
+// SetupSetting returns the setting an image variable of the kind sets up
+// (POSTGRES_USER: user).
+func (k Kind) SetupSetting(variable string) (Setting, bool) {
+	for setting, v := range k.SettingEnv {
+		if v == variable {
+			return setting, true
+		}
+	}
+	return "", false
+}
+
 // LookupKind returns the kind named name.
 func LookupKind(name string) (Kind, bool) {
 	k, ok := kinds[name]

@@ -11,11 +11,12 @@ import (
 // SchemaID names the JSON Schema of the catalogue.
 const SchemaID = "https://tandem.dev/schema/tandem.schema.json"
 
-// Patterns the decoder and validation enforce on keys, repeated for
-// editors: names are DNS-1123 labels, variables shell-style names.
-const (
+// Patterns validation enforces on keys, given to editors too: names are
+// DNS-1123 labels (apimachinery's, which it does not export), variables
+// shell-style names.
+var (
 	namePattern   = `^[a-z0-9]([-a-z0-9]*[a-z0-9])?$`
-	envVarPattern = `^[A-Za-z_][A-Za-z0-9_]*$`
+	envVarPattern = envVarName.String()
 )
 
 // keyPatterns say what the keys of a map field must look like, by the

@@ -718,6 +718,10 @@ func checkLabel(errs *errorList, p, name string) {
 	}
 }
 
+// IsIdentifier tells whether s may name a database or a user, and an
+// environment variable: letters, digits and '_', not starting with a digit.
+func IsIdentifier(s string) bool { return envVarName.MatchString(s) }
+
 func checkEnvKeys(errs *errorList, p string, env map[string]string) {
 	for _, key := range sortedKeys(env) {
 		if !envVarName.MatchString(key) {

@@ -50,10 +50,6 @@ type Options struct {
 	CatalogueDir string
 }
 
-// kindOfImage maps an official image's name to a resource kind.
-var kindOfImage = map[string]string{"postgres": "postgres", "mysql": "mysql", "mariadb": "mariadb", "redis": "redis",
-	"rabbitmq": "rabbitmq", "nats": "nats", "mongo": "mongo"}
-
 // unsupportedImages are well-known backing services without a resource
 // kind; they are imported as services, and the report says so.
 var unsupportedImages = map[string]bool{"apache/kafka": true, "confluentinc/cp-kafka": true, "bitnami/kafka": true}
@@ -63,9 +59,6 @@ var secretName = regexp.MustCompile(`(?i)(PASSWORD|PASSWD|SECRET|TOKEN|(^|_)PASS
 
 // credentialURL matches a URL that carries a user's password.
 var credentialURL = regexp.MustCompile(`[a-zA-Z][a-zA-Z0-9+.-]*://[^/\s:@]+:[^/\s@]+@`)
-
-// sqlName is what database and user names may be.
-var sqlName = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
 
 type importer struct {
 	project   *types.Project
@@ -138,8 +131,7 @@ func (im *importer) note(format string, args ...any) {
 func resourceKind(image string) (string, bool) {
 	name, _ := splitTag(image)
 	name = strings.TrimPrefix(strings.TrimPrefix(name, "docker.io/"), "library/")
-	kind, ok := kindOfImage[name]
-	return kind, ok
+	return catalogue.KindOfImage(name)
 }
 
 func splitTag(image string) (name, tag string) {
@@ -150,15 +142,10 @@ func splitTag(image string) (name, tag string) {
 	return name, ""
 }
 
-// setupVars are the variables an official image sets itself up with.
-var setupVars = map[string]map[string]string{
-	"postgres": {"POSTGRES_DB": "database", "POSTGRES_USER": "user", "POSTGRES_PASSWORD": "password"},
-	"mysql":    {"MYSQL_DATABASE": "database", "MYSQL_USER": "user", "MYSQL_PASSWORD": "password"},
-	"rabbitmq": {"RABBITMQ_DEFAULT_USER": "user", "RABBITMQ_DEFAULT_PASS": "password"},
-	// mariadb reads the MYSQL_ names too.
-	"mariadb": {"MARIADB_DATABASE": "database", "MARIADB_USER": "user", "MARIADB_PASSWORD": "password",
-		"MYSQL_DATABASE": "database", "MYSQL_USER": "user", "MYSQL_PASSWORD": "password"},
-	"mongo": {"MONGO_INITDB_ROOT_USERNAME": "user", "MONGO_INITDB_ROOT_PASSWORD": "password"},
+// setupAliases are older names an official image also sets itself up
+// with, beside those of its kind's SettingEnv: mariadb reads MYSQL_ ones.
+var setupAliases = map[string]map[string]string{
+	"mariadb": {"MYSQL_DATABASE": "MARIADB_DATABASE", "MYSQL_USER": "MARIADB_USER", "MYSQL_PASSWORD": "MARIADB_PASSWORD"},
 }
 
 func (im *importer) resource(name, kind string, svc types.ServiceConfig) {
@@ -174,14 +161,15 @@ func (im *importer) resource(name, kind string, svc types.ServiceConfig) {
 			im.note("resources.%s: %s=%s is not carried over; tandem sets %s=%s itself", name, key, maskIfSecret(im, key, value), key, fixed)
 			continue
 		}
-		switch setupVars[kind][key] {
-		case "database":
-			if sqlName.MatchString(value) {
+		setting, _ := k.SetupSetting(cmp.Or(setupAliases[kind][key], key))
+		switch setting {
+		case catalogue.SettingDatabase:
+			if catalogue.IsIdentifier(value) {
 				r.database = value
 				continue
 			}
-		case "user":
-			if k.SQL() && sqlName.MatchString(value) {
+		case catalogue.SettingUser:
+			if k.SQL() && catalogue.IsIdentifier(value) {
 				r.user = value
 				continue
 			}
@@ -189,7 +177,7 @@ func (im *importer) resource(name, kind string, svc types.ServiceConfig) {
 				im.note("resources.%s: its user is %q in Compose; tandem names it after the owner (or the resource) and gives it to the services that use it", name, value)
 				continue
 			}
-		case "password":
+		case catalogue.SettingPassword:
 			if value == "" {
 				im.note("resources.%s: %s is empty; tandem render will make up a dev password", name, key)
 				continue
