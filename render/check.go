@@ -30,10 +30,12 @@ type Finding struct {
 
 // Check compares the generated files with what is on disk, checks every
 // platform patch against its overlay, and builds and validates (Validate)
-// every environment. dir,
-// the output folder, prefixes the files findings name.
-func Check(c *catalogue.Catalogue, generated, platform, onDisk manifest.Files, dir string) []Finding {
+// every environment; it returns the findings and the builds, by
+// environment, of those that build. dir, the output folder, prefixes the
+// files findings name.
+func Check(c *catalogue.Catalogue, generated, platform, onDisk manifest.Files, dir string) ([]Finding, map[string][]byte) {
 	var out []Finding
+	builds := map[string][]byte{}
 	out = append(out, drift(generated, onDisk)...)
 	files := generated.Merge(platform)
 	for _, env := range c.DeployEnvironments() {
@@ -52,6 +54,7 @@ func Check(c *catalogue.Catalogue, generated, platform, onDisk manifest.Files, d
 			out = append(out, Finding{Check: "build", Message: err.Error()})
 			continue
 		}
+		builds[env] = built
 		for _, problem := range Validate(built) {
 			out = append(out, Finding{Check: "invalid", Message: fmt.Sprintf("%s: %v", env, problem)})
 		}
@@ -63,7 +66,7 @@ func Check(c *catalogue.Catalogue, generated, platform, onDisk manifest.Files, d
 		}
 		out[i].Diff = strings.ReplaceAll(strings.ReplaceAll(out[i].Diff, "--- a/", "--- a/"+dir+"/"), "+++ b/", "+++ b/"+dir+"/")
 	}
-	return out
+	return out, builds
 }
 
 func drift(generated, onDisk manifest.Files) []Finding {

@@ -86,14 +86,15 @@ func TestCodeOwnersFragment(t *testing.T) {
 func TestCheckFindings(t *testing.T) {
 	t.Parallel()
 	c, files := renderFixture(t, "testdata/minimal.tandem.yaml", nil)
-	if got := Check(c, files, nil, files, "deploy"); len(got) != 0 {
+	if got, _ := Check(c, files, nil, files, "deploy"); len(got) != 0 {
 		t.Fatalf("fresh tree has findings: %+v", got)
 	}
 	onDisk := files.Merge(manifest.Files{"base/services/gone/deployment.yaml": manifest.WithHeader([]byte("x\n"))})
 	delete(onDisk, "compose.yaml")
 	onDisk["overlays/prod/services/worker/deployment-patch.yaml"] = []byte(strings.Replace(string(onDisk["overlays/prod/services/worker/deployment-patch.yaml"]), "replicas: 2", "replicas: 1", 1))
 	var got []string
-	for _, f := range Check(c, files, nil, onDisk, "deploy") {
+	findings, _ := Check(c, files, nil, onDisk, "deploy")
+	for _, f := range findings {
 		got = append(got, f.Check+" "+f.File+": "+f.Message)
 		if !strings.Contains(f.Diff, "--- a/"+f.File) {
 			t.Errorf("%s: diff does not name the file:\n%s", f.File, f.Diff)
@@ -123,7 +124,7 @@ services: {web: {image: web:1.0, config: [obs]}}
 	if err != nil {
 		t.Fatal(err)
 	}
-	got := Check(c, files, nil, files, "deploy")
+	got, _ := Check(c, files, nil, files, "deploy")
 	if len(got) != 1 || got[0].Message != "environments.prod.config.obs.LOG_LEVL: config group obs has no key LOG_LEVL (did you mean LOG_LEVEL?), so prod adds a variable instead of changing one" {
 		t.Errorf("findings: %+v", got)
 	}
@@ -137,7 +138,8 @@ func TestCheckValidatesWhatPlatformPatchesMake(t *testing.T) {
 		"apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: worker\nspec:\n  template:\n    spec:\n      nodeSelecter:\n        pool: batch\n")}
 	c, files := renderFixture(t, "testdata/minimal.tandem.yaml", platform)
 	var got []string
-	for _, f := range Check(c, files, platform, files, "deploy") {
+	findings, _ := Check(c, files, platform, files, "deploy")
+	for _, f := range findings {
 		got = append(got, f.Check+": "+f.Message)
 	}
 	want := []string{`invalid: prod: Deployment worker does not decode strictly as apps/v1 Deployment: error unmarshaling JSON: while decoding JSON: json: unknown field "nodeSelecter"`}

@@ -98,7 +98,7 @@ func runCheck(ctx context.Context, out io.Writer, o checkOptions) error {
 	if err != nil {
 		return err
 	}
-	findings := render.Check(cat, generated, platform, onDisk, filepath.ToSlash(filepath.Clean(o.out)))
+	findings, builds := render.Check(cat, generated, platform, onDisk, filepath.ToSlash(filepath.Clean(o.out)))
 	orphans, err := render.OrphanedPatches(o.out, cat.DeployEnvironments())
 	if err != nil {
 		return err
@@ -115,7 +115,7 @@ func runCheck(ctx context.Context, out io.Writer, o checkOptions) error {
 			Message: fmt.Sprintf("lacks %s; run tandem render to add random values", strings.Join(missing, ", "))})
 	}
 	if server != nil {
-		serverFindings, err := dryRun(ctx, server, cat, generated.Merge(platform), o)
+		serverFindings, err := dryRun(ctx, server, cat, generated.Merge(platform), builds, o)
 		if err != nil {
 			return err
 		}
@@ -161,14 +161,14 @@ func deployEnvironments(cat *catalogue.Catalogue, named []string) ([]string, err
 	return named, nil
 }
 
-// dryRun builds each environment and reports what the server rejects or
-// warns about. Environments that do not build are reported by the checks
-// before; they are skipped here.
-func dryRun(ctx context.Context, server *cluster.Client, cat *catalogue.Catalogue, files manifest.Files, o checkOptions) ([]render.Finding, error) {
+// dryRun reports what the server rejects or warns about in the builds of
+// the environments asked for. Environments that do not build are reported
+// by the checks before; they are skipped here.
+func dryRun(ctx context.Context, server *cluster.Client, cat *catalogue.Catalogue, files manifest.Files, builds map[string][]byte, o checkOptions) ([]render.Finding, error) {
 	var out []render.Finding
 	for _, env := range o.envs {
-		built, err := render.Build(cat, files, env)
-		if err != nil {
+		built, ok := builds[env]
+		if !ok {
 			continue
 		}
 		problems, err := server.DryRun(ctx, built, o.createNamespaces)
