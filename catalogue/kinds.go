@@ -1,6 +1,7 @@
 package catalogue
 
 import (
+	"maps"
 	"sort"
 	"strconv"
 	"strings"
@@ -19,6 +20,9 @@ const (
 	SettingUser     Setting = "user"
 	SettingPassword Setting = "password"
 	SettingURL      Setting = "url"
+	// SettingBrokers is a Kafka client's bootstrap list, host:port pairs
+	// separated by commas.
+	SettingBrokers Setting = "brokers"
 )
 
 // Kind describes one kind of backing resource: how dev runs it and which
@@ -29,7 +33,8 @@ type Kind struct {
 	Image          string
 	DefaultVersion string
 	Port           int
-	// URLScheme starts the connection URL, e.g. postgres://.
+	// URLScheme starts the connection URL, e.g. postgres://, for kinds
+	// whose users get one.
 	URLScheme string
 	Settings  []Setting
 
@@ -41,6 +46,10 @@ type Kind struct {
 	Args       []string
 	SettingEnv map[Setting]string
 	Env        map[string]string
+
+	// NotInCluster says why tandem does not run the kind in a cluster,
+	// where it does not.
+	NotInCluster string
 }
 
 // NATSMonitorPort serves NATS' /healthz, which the nats kind's Args open.
@@ -90,6 +99,45 @@ var kinds = map[string]Kind{
 		Settings:   []Setting{SettingHost, SettingPort, SettingUser, SettingPassword, SettingURL},
 		DataDir:    "/var/lib/rabbitmq",
 		SettingEnv: map[Setting]string{SettingUser: "RABBITMQ_DEFAULT_USER", SettingPassword: "RABBITMQ_DEFAULT_PASS"}},
+	// One node in KRaft mode, broker and controller at once. The image
+	// takes its whole configuration from these variables once any is
+	// set, so every setting a single node needs is here.
+	"kafka": {Name: "kafka", Image: "apache/kafka", DefaultVersion: "3.9.1", Port: 9092,
+		Settings: []Setting{SettingHost, SettingPort, SettingBrokers},
+		DataDir:  "/var/lib/kafka/data",
+		Env: map[string]string{
+			"KAFKA_NODE_ID":                                  "1",
+			"KAFKA_PROCESS_ROLES":                            "broker,controller",
+			"KAFKA_LISTENERS":                                "PLAINTEXT://:9092,CONTROLLER://localhost:9093",
+			"KAFKA_LISTENER_SECURITY_PROTOCOL_MAP":           "CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT",
+			"KAFKA_CONTROLLER_LISTENER_NAMES":                "CONTROLLER",
+			"KAFKA_CONTROLLER_QUORUM_VOTERS":                 "1@localhost:9093",
+			"KAFKA_INTER_BROKER_LISTENER_NAME":               "PLAINTEXT",
+			"KAFKA_LOG_DIRS":                                 "/var/lib/kafka/data",
+			"KAFKA_OFFSETS_TOPIC_REPLICATION_FACTOR":         "1",
+			"KAFKA_TRANSACTION_STATE_LOG_REPLICATION_FACTOR": "1",
+			"KAFKA_TRANSACTION_STATE_LOG_MIN_ISR":            "1",
+			"KAFKA_GROUP_INITIAL_REBALANCE_DELAY_MS":         "0",
+			// Any fixed id will do: each resource has a volume of its own.
+			"CLUSTER_ID": "dGFuZGVtLWRldi1rYWZrYQ",
+		},
+		NotInCluster: "a Kafka cluster needs several brokers, rack awareness and rolling upgrades, which an operator such as Strimzi provides and one StatefulSet does not"},
+}
+
+// ServerEnv is the environment the kind's server runs with when its
+// clients reach it at host: the fixed settings, and those that name the
+// address it tells its clients to use.
+func (k Kind) ServerEnv(host string) map[string]string {
+	env := maps.Clone(k.Env)
+	if env == nil {
+		env = map[string]string{}
+	}
+	if k.Name == "kafka" {
+		// A client asks any broker for the cluster's brokers and then
+		// connects to the addresses they advertise.
+		env["KAFKA_ADVERTISED_LISTENERS"] = "PLAINTEXT://" + host + ":" + strconv.Itoa(k.Port)
+	}
+	return env
 }
 
 // KindOfImage returns the kind that runs from the official image named

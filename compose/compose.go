@@ -284,6 +284,9 @@ func ConnectionValue(c *catalogue.Catalogue, name string, setting catalogue.Sett
 		return password
 	}
 	hostPort := fmt.Sprintf("%s:%d", name, kind.Port)
+	if setting == catalogue.SettingBrokers {
+		return hostPort
+	}
 	switch kind.Name {
 	case "postgres":
 		return fmt.Sprintf("postgres://%s:%s@%s/%s?sslmode=disable", r.UserName(name), password, hostPort, r.DatabaseName(name))
@@ -304,10 +307,7 @@ func ConnectionValue(c *catalogue.Catalogue, name string, setting catalogue.Sett
 func resourceService(name string, r *catalogue.Resource) (types.ServiceConfig, string) {
 	kind := r.KindInfo()
 	volume := name + "-data"
-	env := maps.Clone(kind.Env)
-	if env == nil {
-		env = map[string]string{}
-	}
+	env := kind.ServerEnv(name)
 	setup := map[catalogue.Setting]string{
 		catalogue.SettingDatabase: r.DatabaseName(name),
 		catalogue.SettingUser:     r.UserName(name),
@@ -332,12 +332,19 @@ func resourceService(name string, r *catalogue.Resource) (types.ServiceConfig, s
 		test = []string{"CMD", "healthcheck.sh", "--connect", "--innodb_initialized"}
 	case "mongo":
 		test = []string{"CMD", "mongosh", "--quiet", "--eval", "db.adminCommand('ping')"}
+	case "kafka":
+		test = []string{"CMD", "/opt/kafka/bin/kafka-broker-api-versions.sh", "--bootstrap-server", fmt.Sprintf("localhost:%d", kind.Port)}
 	}
 	svc := types.ServiceConfig{Name: name}
 	svc.Image = kind.Image + ":" + r.Tag()
 	svc.Command = slices.Clone(kind.Args)
 	svc.Environment = types.MappingWithEquals{}
 	svc.HealthCheck = healthCheck(test)
+	if kind.Name == "kafka" {
+		// Its check starts a JVM: not every two seconds, and give it time.
+		interval, timeout, retries := types.Duration(5*time.Second), types.Duration(20*time.Second), uint64(24)
+		svc.HealthCheck.Interval, svc.HealthCheck.Timeout, svc.HealthCheck.Retries = &interval, &timeout, &retries
+	}
 	svc.Volumes = []types.ServiceVolumeConfig{{Type: types.VolumeTypeVolume, Source: volume, Target: kind.DataDir}}
 	for k, v := range env {
 		svc.Environment[k] = &v

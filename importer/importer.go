@@ -50,9 +50,10 @@ type Options struct {
 	CatalogueDir string
 }
 
-// unsupportedImages are well-known backing services without a resource
-// kind; they are imported as services, and the report says so.
-var unsupportedImages = map[string]bool{"apache/kafka": true, "confluentinc/cp-kafka": true, "bitnami/kafka": true}
+// otherDistributions are well-known images of a kind's server that tandem
+// does not run: their variables mean other things than the official
+// image's. They stay services, and the report says how to switch.
+var otherDistributions = map[string]string{"confluentinc/cp-kafka": "kafka", "bitnami/kafka": "kafka"}
 
 // secretName matches variable names whose values are secrets.
 var secretName = regexp.MustCompile(`(?i)(PASSWORD|PASSWD|SECRET|TOKEN|(^|_)PASS($|_)|(^|_)(API_?)?KEY($|_))`)
@@ -155,9 +156,13 @@ func (im *importer) resource(name, kind string, svc types.ServiceConfig) {
 		r.version = tag
 	}
 	k, _ := catalogue.LookupKind(kind)
+	server := k.ServerEnv(name)
 	for _, key := range sortedKeys(svc.Environment) {
 		value := deref(svc.Environment[key])
-		if fixed, ok := k.Env[key]; ok {
+		if fixed, ok := server[key]; ok {
+			if fixed == value {
+				continue
+			}
 			im.note("resources.%s: %s=%s is not carried over; tandem sets %s=%s itself", name, key, maskIfSecret(im, key, value), key, fixed)
 			continue
 		}
@@ -286,8 +291,10 @@ func (im *importer) service(name string, svc types.ServiceConfig) error {
 	default:
 		s.image = svc.Image
 	}
-	if image, _ := splitTag(svc.Image); unsupportedImages[image] {
-		im.note("services.%s: %s has no resource kind in tandem (%s), so it stays a service", name, image, strings.Join(catalogue.KindNames(), ", "))
+	if image, _ := splitTag(svc.Image); otherDistributions[image] != "" {
+		kind, _ := catalogue.LookupKind(otherDistributions[image])
+		im.note("services.%s: %s stays a service; tandem's %s resources run the official image %s, so set image: %s to make it one",
+			name, image, kind.Name, kind.Image, kind.Image)
 	}
 	s.command, s.args = []string(svc.Entrypoint), []string(svc.Command)
 
@@ -606,6 +613,9 @@ func (im *importer) owners() {
 				im.note("services.%s.environment.%s: tandem provides it from uses: %s; the Compose value was %q", sname, key, provided, maskIfSecret(im, key, value))
 				continue
 			}
+			if resource, instead := im.addressOf(s, value); resource != "" {
+				im.note("services.%s.environment.%s: %s is the address of resource %s in dev only; tandem gives it in every environment as %s", sname, key, value, resource, instead)
+			}
 			if im.looksSecret(key, value) {
 				delete(s.env, key)
 				s.secrets = append(s.secrets, key)
@@ -638,6 +648,26 @@ func (im *importer) provided(s *service, key string) string {
 	return ""
 }
 
+// addressOf names the used resource whose host:port value is, and the
+// variables tandem sets that carry it.
+func (im *importer) addressOf(s *service, value string) (resource, variables string) {
+	for _, used := range s.uses {
+		r := im.resources[used]
+		if r == nil {
+			continue
+		}
+		kind, _ := catalogue.LookupKind(r.kind)
+		if value != fmt.Sprintf("%s:%d", used, kind.Port) {
+			continue
+		}
+		if kind.Has(catalogue.SettingBrokers) {
+			return used, catalogue.SettingVar(used, catalogue.SettingBrokers)
+		}
+		return used, catalogue.SettingVar(used, catalogue.SettingHost) + " and " + catalogue.SettingVar(used, catalogue.SettingPort)
+	}
+	return "", ""
+}
+
 // sharedConfig moves variables that two or more services set to one value
 // into a config group.
 func (im *importer) sharedConfig() {
@@ -661,26 +691,22 @@ func (im *importer) sharedConfig() {
 	for k := range conflicting {
 		delete(shared, k)
 	}
-	if len(shared) == 0 {
-		return
-	}
 	// A service joins the group only if it sets every variable of it to
 	// the group's value, so that nobody receives a variable it did not
-	// have; the others keep theirs in env.
-	var members []string
-	for _, name := range sortedKeys(im.services) {
-		s := im.services[name]
-		all := true
-		for k, v := range shared {
-			if got, ok := s.env[k]; !ok || got != v {
-				all = false
+	// have; the others keep theirs in env. Where fewer than two would
+	// join, the variable the fewest services share leaves the group.
+	members := im.membersOf(shared)
+	for len(shared) > 0 && len(members) < 2 {
+		rarest := ""
+		for _, k := range sortedKeys(shared) {
+			if rarest == "" || count[[2]string{k, shared[k]}] < count[[2]string{rarest, shared[rarest]}] {
+				rarest = k
 			}
 		}
-		if all {
-			members = append(members, name)
-		}
+		delete(shared, rarest)
+		members = im.membersOf(shared)
 	}
-	if len(members) < 2 {
+	if len(shared) == 0 {
 		return
 	}
 	for _, name := range members {
@@ -692,6 +718,25 @@ func (im *importer) sharedConfig() {
 	}
 	im.shared = shared
 	im.note("config.%s: %s, set alike by several services, proposed as a config group", SharedGroup, strings.Join(sortedKeys(shared), ", "))
+}
+
+// membersOf lists the services that set every variable of group to its
+// value.
+func (im *importer) membersOf(group map[string]string) []string {
+	var members []string
+	for _, name := range sortedKeys(im.services) {
+		s := im.services[name]
+		all := true
+		for k, v := range group {
+			if got, ok := s.env[k]; !ok || got != v {
+				all = false
+			}
+		}
+		if all {
+			members = append(members, name)
+		}
+	}
+	return members
 }
 
 // keep records an unmapped value of a Compose service.

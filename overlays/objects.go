@@ -195,8 +195,9 @@ func inClusterResource(c *catalogue.Catalogue, name string, r *catalogue.Resourc
 			env = append(env, fromSecret(variable, setting))
 		}
 	}
-	for _, variable := range slices.Sorted(maps.Keys(kind.Env)) {
-		env = append(env, corev1.EnvVar{Name: variable, Value: kind.Env[variable]})
+	server := kind.ServerEnv(name)
+	for _, variable := range slices.Sorted(maps.Keys(server)) {
+		env = append(env, corev1.EnvVar{Name: variable, Value: server[variable]})
 	}
 	// Where the server writes besides its data: an emptyDir each, since
 	// the root filesystem is read-only.

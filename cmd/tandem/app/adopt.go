@@ -158,7 +158,7 @@ environments:
 config:                                  # shared settings, one ConfigMap per group
   observability: {LOG_FORMAT: json, LOG_LEVEL: info}
 
-resources:                               # postgres, mysql, mariadb, mongo, redis, nats, rabbitmq
+resources:                               # postgres, mysql, mariadb, mongo, redis, nats, rabbitmq, kafka
   app-db: {kind: postgres, owner: app}   # owned: only app may use it
 
 services:

@@ -27,8 +27,8 @@ func importCommand(streams Streams) *cli.Command {
 env_file, extends, every profile), but without your shell's environment,
 whose values do not belong in a committed catalogue, and writes one: services keep
 their names, ports, variables, health checks and build or image; depends_on
-becomes uses; postgres, mysql, mariadb, mongo, redis, rabbitmq and nats
-images become resources, owned by their one user where they have one; variables several
+becomes uses; postgres, mysql, mariadb, mongo, redis, rabbitmq, nats and
+apache/kafka images become resources, owned by their one user where they have one; variables several
 services set alike become the config group shared; values that look
 secret (PASSWORD, SECRET, TOKEN, KEY, or holding a database password) move
 to .tandem/dev.env. What has no place in a catalogue is kept under
