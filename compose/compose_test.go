@@ -32,6 +32,32 @@ func TestGolden(t *testing.T) {
 	}
 }
 
+// TestEveryKindIsRunnable keeps the kinds fixture complete: a kind added
+// to the catalogue must show up in the golden file with a volume for its
+// data and a health check that its users' depends_on can wait for.
+func TestEveryKindIsRunnable(t *testing.T) {
+	t.Parallel()
+	c := load(t, "testdata/kinds.tandem.yaml")
+	covered := map[string]string{}
+	for name, r := range c.Resources {
+		covered[r.Kind] = name
+	}
+	for _, kind := range catalogue.KindNames() {
+		name, ok := covered[kind]
+		if !ok {
+			t.Errorf("testdata/kinds.tandem.yaml has no resource of kind %s", kind)
+			continue
+		}
+		svc, volume := resourceService(name, c.Resources[name])
+		if svc.HealthCheck == nil || len(svc.HealthCheck.Test) < 2 {
+			t.Errorf("kind %s: no health check, so its users cannot wait for it", kind)
+		}
+		if len(svc.Volumes) != 1 || svc.Volumes[0].Source != volume || svc.Volumes[0].Target == "" {
+			t.Errorf("kind %s: its data is not on the volume %s: %+v", kind, volume, svc.Volumes)
+		}
+	}
+}
+
 func TestDevSecrets(t *testing.T) {
 	t.Parallel()
 	got := DevSecrets(load(t, "testdata/kinds.tandem.yaml"))
