@@ -8,9 +8,11 @@ package compose
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"maps"
 	"path"
+	"runtime"
 	"slices"
 	"sort"
 	"strconv"
@@ -23,6 +25,7 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/tandemdev/tandem/catalogue"
+	"github.com/tandemdev/tandem/internal/parallel"
 	"github.com/tandemdev/tandem/manifest"
 )
 
@@ -48,6 +51,19 @@ type Options struct {
 // Render returns the Compose file of the dev environment, checked by
 // loading it back with compose-go.
 func Render(c *catalogue.Catalogue, opts Options) ([]byte, error) {
+	project := devProject(c, opts)
+	data, err := marshal(project)
+	if err != nil {
+		return nil, fmt.Errorf("encoding the compose file: %w", err)
+	}
+	if err := checkReferences(project); err != nil {
+		return nil, fmt.Errorf("the rendered compose file does not load: %w", err)
+	}
+	return manifest.WithHeader(data), nil
+}
+
+// devProject is the dev environment as a Compose project.
+func devProject(c *catalogue.Catalogue, opts Options) *types.Project {
 	project := &types.Project{Services: types.Services{}, Volumes: types.Volumes{}}
 	for _, name := range c.ResourceNames() {
 		svc, volume := resourceService(name, c.Resources[name])
@@ -77,15 +93,7 @@ func Render(c *catalogue.Catalogue, opts Options) ([]byte, error) {
 		}
 		project.Services[w.Name] = svc
 	}
-
-	data, err := marshal(project)
-	if err != nil {
-		return nil, fmt.Errorf("encoding the compose file: %w", err)
-	}
-	if err := check(data); err != nil {
-		return nil, fmt.Errorf("the rendered compose file does not load: %w", err)
-	}
-	return manifest.WithHeader(data), nil
+	return project
 }
 
 // DevSecrets lists the variables the dev env file must define: every
@@ -374,27 +382,107 @@ func startPeriod(check *types.HealthCheckConfig, h *catalogue.Health) {
 // passes as the project name instead, and depends_on's required, whose
 // default is the value tandem would write).
 func marshal(p *types.Project) ([]byte, error) {
+	// Encoding is most of a render's time for many services, and in one
+	// piece it would run on one core: each service is encoded alone, on
+	// every core, under the same two keys as in the whole file so that
+	// the emitter indents its lines as it would there.
+	shell := *p
+	shell.Services = types.Services{}
 	var doc yaml.Node
-	if err := doc.Encode(p); err != nil {
+	if err := doc.Encode(&shell); err != nil {
 		return nil, err
 	}
-	root := &doc
-	deleteKey(root, "name")
-	if services := lookup(root, "services"); services != nil {
-		for i := 1; i < len(services.Content); i += 2 {
-			deps := lookup(services.Content[i], "depends_on")
-			if deps == nil {
-				continue
-			}
-			for j := 1; j < len(deps.Content); j += 2 {
-				deleteKey(deps.Content[j], "required")
-			}
+	deleteKey(&doc, "name")
+	names, err := encoderOrder(p.ServiceNames())
+	if err != nil {
+		return nil, err
+	}
+	fragments := make([][]byte, len(names))
+	errs := make([]error, len(names))
+	parallel.For(runtime.GOMAXPROCS(0), len(names), func(i int) {
+		fragments[i], errs[i] = serviceFragment(names[i], p.Services[names[i]])
+	})
+	if err := errors.Join(errs...); err != nil {
+		return nil, err
+	}
+	rest, err := encodeNode(&doc)
+	if err != nil {
+		return nil, err
+	}
+	if err := checkSchema(rest); err != nil {
+		return nil, err
+	}
+	empty := []byte("services: {}\n")
+	if len(names) == 0 || !bytes.HasPrefix(rest, empty) {
+		return nil, fmt.Errorf("encoding the Compose file: services are not its first key")
+	}
+	out := []byte("services:\n")
+	for _, f := range fragments {
+		out = append(out, f...)
+	}
+	return append(out, rest[len(empty):]...), nil
+}
+
+// encoderOrder sorts keys as the YAML encoder sorts a map's keys, which
+// puts svc-9 before svc-10.
+func encoderOrder(keys []string) ([]string, error) {
+	set := make(map[string]bool, len(keys))
+	for _, k := range keys {
+		set[k] = true
+	}
+	var node yaml.Node
+	if err := node.Encode(set); err != nil {
+		return nil, err
+	}
+	sorted := make([]string, 0, len(keys))
+	for i := 0; i < len(node.Content); i += 2 {
+		sorted = append(sorted, node.Content[i].Value)
+	}
+	return sorted, nil
+}
+
+// serviceFragment encodes one service as the lines it takes in the
+// file's services mapping, checked against the Compose Specification's
+// JSON schema (see checkSchema).
+func serviceFragment(name string, svc types.ServiceConfig) ([]byte, error) {
+	var node yaml.Node
+	if err := node.Encode(svc); err != nil {
+		return nil, err
+	}
+	// Compose v1 rejects depends_on's required, which compose-go adds.
+	if deps := lookup(&node, "depends_on"); deps != nil {
+		for j := 1; j < len(deps.Content); j += 2 {
+			deleteKey(deps.Content[j], "required")
 		}
 	}
+	key := func(k string) *yaml.Node { return &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: k} }
+	services := &yaml.Node{Kind: yaml.MappingNode, Content: []*yaml.Node{key(name), &node}}
+	root := &yaml.Node{Kind: yaml.MappingNode, Content: []*yaml.Node{key("services"), services}}
+	// The schema sees what the text will say: the encoder quotes what
+	// would read back as another type.
+	var dict map[string]any
+	if err := root.Decode(&dict); err != nil {
+		return nil, err
+	}
+	if err := schema.Validate(dict); err != nil {
+		return nil, err
+	}
+	out, err := encodeNode(root)
+	if err != nil {
+		return nil, err
+	}
+	fragment, ok := bytes.CutPrefix(out, []byte("services:\n"))
+	if !ok {
+		return nil, fmt.Errorf("encoding service %s: unexpected %q", name, out)
+	}
+	return fragment, nil
+}
+
+func encodeNode(n *yaml.Node) ([]byte, error) {
 	var buf bytes.Buffer
 	enc := yaml.NewEncoder(&buf)
 	enc.SetIndent(2)
-	if err := enc.Encode(&doc); err != nil {
+	if err := enc.Encode(n); err != nil {
 		return nil, err
 	}
 	return buf.Bytes(), enc.Close()
@@ -418,39 +506,17 @@ func deleteKey(m *yaml.Node, key string) {
 	}
 }
 
-// check validates the Compose file against the Compose Specification's
-// JSON schema, as compose-go's loader does, and checks that every
-// depends_on and named volume refers to something the file defines. The
-// whole loader (LoadStrict) runs in tests on every file they render: at
-// run time it took three quarters of a render.
-func check(data []byte) error {
+// checkSchema validates a Compose file, or a piece of one, against the
+// Compose Specification's JSON schema, as compose-go's loader does; the
+// schema relates no part of a file to another (checkReferences does).
+// The whole loader (LoadStrict) runs in tests on every file they render:
+// at run time it took three quarters of a render.
+func checkSchema(data []byte) error {
 	var dict map[string]any
 	if err := yaml.Unmarshal(data, &dict); err != nil {
 		return err
 	}
-	if err := schema.Validate(dict); err != nil {
-		return err
-	}
-	services, _ := dict["services"].(map[string]any)
-	volumes, _ := dict["volumes"].(map[string]any)
-	for _, name := range slices.Sorted(maps.Keys(services)) {
-		svc, _ := services[name].(map[string]any)
-		deps, _ := svc["depends_on"].(map[string]any)
-		for _, dep := range slices.Sorted(maps.Keys(deps)) {
-			if _, ok := services[dep]; !ok {
-				return fmt.Errorf("service %q depends on undefined service %q", name, dep)
-			}
-		}
-		mounts, _ := svc["volumes"].([]any)
-		for _, m := range mounts {
-			mount, _ := m.(map[string]any)
-			source, _ := mount["source"].(string)
-			if _, ok := volumes[source]; mount["type"] == types.VolumeTypeVolume && !ok {
-				return fmt.Errorf("service %q refers to undefined volume %s", name, source)
-			}
-		}
-	}
-	return nil
+	return schema.Validate(dict)
 }
 
 // LoadStrict loads a rendered Compose file with compose-go's whole loader,

@@ -12,8 +12,6 @@ import (
 	"sort"
 	"strconv"
 
-	"go.yaml.in/yaml/v2"
-
 	"github.com/tandemdev/tandem/internal/parallel"
 )
 
@@ -87,7 +85,7 @@ func Encode(objects ...any) ([]byte, error) {
 		// The bytes sigs.k8s.io/yaml.Marshal would give (JSON, then YAML
 		// through the same yaml.v2), without its second JSON encoding and
 		// YAML parse, which cost half of a render.
-		out, err := yaml.Marshal(prune(tree))
+		out, err := printYAML(prune(tree))
 		if err != nil {
 			return nil, fmt.Errorf("encoding %T: %w", obj, err)
 		}
@@ -107,7 +105,7 @@ func YAMLFromJSON(raw []byte) ([]byte, error) {
 	if err := dec.Decode(&tree); err != nil {
 		return nil, err
 	}
-	return yaml.Marshal(typeNumbers(tree))
+	return printYAML(typeNumbers(tree))
 }
 
 // typeNumbers turns JSON numbers into the Go types yaml.v2 resolves their
@@ -137,17 +135,13 @@ func typeNumbers(v any) any {
 	return v
 }
 
-// jsonTree is obj as JSON values, with numbers kept exact for prune.
+// jsonTree is obj as JSON values, numbers typed as in typeNumbers.
 func jsonTree(obj any) (any, error) {
 	raw, err := json.Marshal(obj)
 	if err != nil {
 		return nil, err
 	}
-	dec := json.NewDecoder(bytes.NewReader(raw))
-	dec.UseNumber()
-	var tree any
-	err = dec.Decode(&tree)
-	return tree, err
+	return parseJSON(raw)
 }
 
 // prune drops null values at every depth and types numbers (see
