@@ -225,3 +225,89 @@ func TestResourceNamesFromFilesMatchABuild(t *testing.T) {
 		}
 	}
 }
+
+// TestResourceYAMLMatchesKustomize: each resource a build prints, it
+// prints as kustomize's own AsYAML does, mostly without kustomize's JSON
+// round trip; values that round trip turns into other types (floats,
+// octal and hexadecimal integers) are left to it.
+func TestResourceYAMLMatchesKustomize(t *testing.T) {
+	t.Parallel()
+	tricky := manifest.Files{
+		"overlays/prod/kustomization.yaml": []byte("resources: [tricky.yaml]\n"),
+		"overlays/prod/tricky.yaml": []byte(`apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: tricky
+  labels: &labels {app: tricky}
+  annotations:
+    <<: *labels
+    when: 2001-12-14t21:59:43.10-05:00
+data:
+  quoted: "123"
+  word: yes
+  date: "2001-12-14"
+  empty: ""
+  multi: |
+    two
+    lines
+---
+apiVersion: v1
+kind: ConfigMap
+metadata: {name: plain, annotations: {port: "8080", on: "true", none: ~, n: 8080, b: false, big: 9223372036854775807}}
+data:
+  quoted: "123"
+  word: yes
+  empty: ""
+  unicode: "é 日本 \u2028"
+  multi: |
+    two
+    lines
+  spaces: "  leading and trailing  "
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: numbers, creationTimestamp: null}
+spec:
+  replicas: 007
+  template:
+    spec:
+      terminationGracePeriodSeconds: 0x1F
+      containers: [{name: app, image: "app:1.0", resources: {limits: {cpu: 1.5}}, args: [True, ~, -0, 1e3]}]
+`),
+	}
+	_, shop := renderFixture(t, "../examples/shop/tandem.yaml", nil)
+	_, production := renderFixture(t, "testdata/production.tandem.yaml", nil)
+	fast, total := 0, 0
+	for name, files := range map[string]manifest.Files{"tricky": tricky, "shop": shop, "production": production} {
+		resources, err := buildUnitResources(files, "prod")
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, r := range resources {
+			want, err := r.AsYAML()
+			if err != nil {
+				t.Fatal(err)
+			}
+			got, err := resourceYAML(r)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if diff := cmp.Diff(string(want), string(got)); diff != "" {
+				t.Errorf("%s %s (-AsYAML +resourceYAML):\n%s", name, r.CurId(), diff)
+			}
+			_, ok, _ := manifest.YAMLFromNode(r.YNode())
+			if ok {
+				fast++
+			}
+			// kustomize resolves anchors and merge keys itself; floats
+			// and integers in other bases are the JSON round trip's.
+			if want := map[string]bool{"plain": true, "numbers": false}; name == "tricky" && r.GetName() != "tricky" && ok != want[r.GetName()] {
+				t.Errorf("%s: printed without the JSON round trip: %v, want %v", r.CurId(), ok, !ok)
+			}
+			total++
+		}
+	}
+	if total < 50 || fast < total*9/10 {
+		t.Errorf("printed %d of %d resources without the JSON round trip; want nine in ten of at least 50", fast, total)
+	}
+}
