@@ -2,6 +2,7 @@ package render
 
 import (
 	"fmt"
+	"path"
 	"strings"
 	"testing"
 
@@ -309,5 +310,60 @@ spec:
 	}
 	if total < 50 || fast < total*9/10 {
 		t.Errorf("printed %d of %d resources without the JSON round trip; want nine in ten of at least 50", fast, total)
+	}
+}
+
+// TestGeneratedTargetsMatchParsing: what generatedTargets reads off the
+// lines of every file tandem renders is what parsing it gives, and it
+// reads nearly all of them.
+func TestGeneratedTargetsMatchParsing(t *testing.T) {
+	t.Parallel()
+	_, shop := renderFixture(t, "../examples/shop/tandem.yaml", nil)
+	_, production := renderFixture(t, "testdata/production.tandem.yaml", nil)
+	c, err := catalogue.Parse("tandem.yaml", synth.Catalogue(30))
+	if err != nil {
+		t.Fatal(err)
+	}
+	synthetic, err := Render(Input{Catalogue: c, ProjectDir: "..", Platform: synth.PlatformPatches(30)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	read, total := 0, 0
+	for _, files := range []manifest.Files{shop, production, synthetic} {
+		for _, p := range files.Paths() {
+			if !isManifest(p) || path.Base(p) == manifest.Kustomization {
+				continue
+			}
+			total++
+			want, err := patchTargets(files[p])
+			if err != nil {
+				t.Fatal(err)
+			}
+			got, ok := generatedTargets(files[p])
+			if !ok {
+				continue
+			}
+			read++
+			for i := range want {
+				want[i].Line = 0
+			}
+			if diff := cmp.Diff(want, got); diff != "" {
+				t.Errorf("%s (-parsed +read):\n%s", p, diff)
+			}
+		}
+	}
+	if total < 100 || read < total*9/10 {
+		t.Errorf("read %d of %d files without parsing; want nine in ten of at least 100", read, total)
+	}
+	for _, file := range []string{
+		"apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\n",                                     // no header: someone else's
+		manifest.Header + "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: x}\n",                    // flow style
+		manifest.Header + "kind: ConfigMap\nmetadata:\n  name: \"true\"\n",                            // quoted
+		manifest.Header + "kind: ConfigMap\nmetadata:\n  labels:\n    a: b\nspec:\n  name: x\n",       // no metadata.name
+		manifest.Header + "kind: ConfigMap\nmetadata:\n  name: x\n---\nkind: Service\nmetadata: {}\n", // second without name
+	} {
+		if got, ok := generatedTargets([]byte(file)); ok {
+			t.Errorf("generatedTargets(%q) = %v, want it left to the parser", file, got)
+		}
 	}
 }
