@@ -48,8 +48,9 @@ type Options struct {
 	ProjectDir string
 }
 
-// Render returns the Compose file of the dev environment, checked by
-// loading it back with compose-go.
+// Render returns the Compose file of the dev environment, checked as
+// compose-go's loader checks one: against the Compose Specification's
+// schema, and for references to undefined services and volumes.
 func Render(c *catalogue.Catalogue, opts Options) ([]byte, error) {
 	project := devProject(c, opts)
 	data, err := marshal(project)
@@ -413,8 +414,11 @@ func marshal(p *types.Project) ([]byte, error) {
 		return nil, err
 	}
 	empty := []byte("services: {}\n")
-	if len(names) == 0 || !bytes.HasPrefix(rest, empty) {
-		return nil, fmt.Errorf("encoding the Compose file: services are not its first key")
+	if len(names) == 0 {
+		return rest, nil
+	}
+	if !bytes.HasPrefix(rest, empty) {
+		return nil, fmt.Errorf("services are not the Compose file's first key")
 	}
 	out := []byte("services:\n")
 	for _, f := range fragments {
