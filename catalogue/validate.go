@@ -220,7 +220,7 @@ func (c *Catalogue) validateResource(errs *errorList, name string, r *Resource) 
 	}
 	checkQuantity(errs, p+".storage", r.Storage)
 	if ok && kind.NotInCluster != "" && len(r.InCluster) > 0 {
-		errs.add(p+".inCluster", "tandem does not run %s in a cluster: %s; give the cluster's bootstrap address in endpoints, or leave the connection Secret to the platform team", r.Kind, kind.NotInCluster)
+		errs.add(p+".inCluster", "tandem does not run %s in a cluster: %s; give the cluster's bootstrap host in endpoints, or leave the connection Secret to the platform team", r.Kind, kind.NotInCluster)
 	}
 	for i, env := range r.InCluster {
 		ep := fmt.Sprintf("%s.inCluster[%d]", p, i)

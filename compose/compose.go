@@ -449,19 +449,19 @@ func encoderOrder(keys []string) ([]string, error) {
 // file's services mapping, checked against the Compose Specification's
 // JSON schema (see checkSchema).
 func serviceFragment(name string, svc types.ServiceConfig) ([]byte, error) {
-	var node yaml.Node
-	if err := node.Encode(svc); err != nil {
+	// Encoded as a map, as in the whole project, so that the encoder
+	// quotes names YAML 1.1 reads as booleans ("on", "yes").
+	var services yaml.Node
+	if err := services.Encode(types.Services{name: svc}); err != nil {
 		return nil, err
 	}
 	// Compose v1 rejects depends_on's required, which compose-go adds.
-	if deps := lookup(&node, "depends_on"); deps != nil {
+	if deps := lookup(services.Content[1], "depends_on"); deps != nil {
 		for j := 1; j < len(deps.Content); j += 2 {
 			deleteKey(deps.Content[j], "required")
 		}
 	}
-	key := func(k string) *yaml.Node { return &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: k} }
-	services := &yaml.Node{Kind: yaml.MappingNode, Content: []*yaml.Node{key(name), &node}}
-	root := &yaml.Node{Kind: yaml.MappingNode, Content: []*yaml.Node{key("services"), services}}
+	root := &yaml.Node{Kind: yaml.MappingNode, Content: []*yaml.Node{{Kind: yaml.ScalarNode, Tag: "!!str", Value: "services"}, &services}}
 	// The schema sees what the text will say: the encoder quotes what
 	// would read back as another type.
 	var dict map[string]any

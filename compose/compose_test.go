@@ -139,6 +139,11 @@ func TestCheckRejectsInvalidCompose(t *testing.T) {
 			t.Errorf("compose-go loaded %q", file)
 		}
 	}
+	// What only the loader's decoding catches, LoadStrict does (tests run
+	// it on every file they render).
+	if _, err := LoadStrict("shop", []byte("services:\n  web:\n    image: web\n    healthcheck: {interval: soon}\n")); err == nil {
+		t.Error("compose-go loaded a healthcheck interval of soon")
+	}
 }
 
 // TestDeepDependencyGraphsRender guards against compose-go's cycle
@@ -157,7 +162,8 @@ func TestDeepDependencyGraphsRender(t *testing.T) {
 
 // TestMarshalInPiecesMatchesWhole: the services encoded one by one, on
 // every core, give the bytes of the whole project encoded at once, in
-// the encoder's order of keys (svc-9 before svc-10) and with long values.
+// the encoder's order of keys (svc-9 before svc-10), with its quoting of
+// names and with long values.
 func TestMarshalInPiecesMatchesWhole(t *testing.T) {
 	t.Parallel()
 	long := strings.Repeat("a long argument ", 12)
@@ -166,6 +172,10 @@ func TestMarshalInPiecesMatchesWhole(t *testing.T) {
 		"synth": parse(t, synth.Catalogue(200)),
 		"long": parse(t, []byte("name: long\nservices:\n  app:\n    image: app:1.0\n    command: [sh, -c, '"+long+"']\n"+
 			"    env: {NOTE: '"+long+"', QUOTED: 'it''s \""+long+"\"'}\n")),
+		// YAML 1.1 reads these names as booleans: docker-compose v1 would
+		// not find the service "on" that "yes" depends on.
+		"booleans": parse(t, []byte("name: booleans\nservices:\n  \"on\": {image: on:1.0, ports: [{name: http, port: 80}]}\n"+
+			"  \"yes\": {image: yes:1.0, uses: [\"on\"]}\n  \"n\": {image: n:1.0}\n")),
 	} {
 		project := devProject(c, Options{ProjectDir: ".."})
 		got, err := marshal(project)
@@ -191,6 +201,9 @@ func TestMarshalInPiecesMatchesWhole(t *testing.T) {
 		}
 		if diff := cmp.Diff(string(want), string(got)); diff != "" {
 			t.Errorf("%s: encoded in pieces differs from encoded whole (-whole +pieces):\n%s", name, diff)
+		}
+		if name == "booleans" && !strings.Contains(string(got), "\n  \"on\":\n") {
+			t.Errorf("booleans: the service on is not quoted:\n%s", got)
 		}
 	}
 }

@@ -227,7 +227,12 @@ func (im *importer) resource(name, kind string, svc types.ServiceConfig) {
 		}
 	}
 	for _, v := range svc.Volumes {
-		if v.Type == types.VolumeTypeVolume && v.Source != name+"-data" {
+		switch {
+		case v.Type != types.VolumeTypeVolume || v.Source == name+"-data":
+		case kind == "kafka":
+			// Kafka's data carries the id of the cluster that wrote it.
+			im.note("resources.%s: its data lives in the volume %s-data now, not %s; the topics start afresh, as tandem's cluster id differs", name, name, v.Source)
+		default:
 			im.note("resources.%s: its data lives in the volume %s-data now, not %s: copy the data over if you need it", name, name, v.Source)
 		}
 		if v.Type == types.VolumeTypeBind {
@@ -293,8 +298,8 @@ func (im *importer) service(name string, svc types.ServiceConfig) error {
 	}
 	if image, _ := splitTag(svc.Image); otherDistributions[image] != "" {
 		kind, _ := catalogue.LookupKind(otherDistributions[image])
-		im.note("services.%s: %s stays a service; tandem's %s resources run the official image %s, so set image: %s to make it one",
-			name, image, kind.Name, kind.Image, kind.Image)
+		im.note("services.%s: %s stays a service, as its variables mean other things than those of %s, which tandem's %s resources run; to make it one, declare it under resources as {kind: %s}, or change its image to %s in the Compose file and import again",
+			name, image, kind.Image, kind.Name, kind.Name, kind.Image)
 	}
 	s.command, s.args = []string(svc.Entrypoint), []string(svc.Command)
 

@@ -61,11 +61,18 @@ func nodeTree(node *yaml3.Node) (any, bool) {
 		}
 		return s, true
 	case yaml3.ScalarNode:
+		// A quoted or block scalar tagged as another type, which kustomize
+		// makes when it sets a field of a quoted one, loses that tag in
+		// the round trip and reads back as a string.
+		quoted := yaml3.SingleQuotedStyle | yaml3.DoubleQuotedStyle | yaml3.LiteralStyle | yaml3.FoldedStyle
+		if node.ShortTag() != "!!str" && node.Style&quoted != 0 && node.Style&yaml3.TaggedStyle == 0 {
+			return nil, false
+		}
 		switch node.ShortTag() {
 		case "!!str":
 			return node.Value, utf8.ValidString(node.Value)
 		case "!!null":
-			// kustomize's round trip makes an empty value a string.
+			// An empty value reads back as "" in a flow mapping.
 			return nil, node.Value == "null" || node.Value == "~"
 		case "!!bool":
 			switch node.Value {

@@ -3,6 +3,8 @@ package manifest
 import (
 	"testing"
 
+	"github.com/google/go-cmp/cmp"
+
 	yaml3 "go.yaml.in/yaml/v3"
 	kyaml "sigs.k8s.io/kustomize/kyaml/yaml"
 )
@@ -41,4 +43,43 @@ func FuzzYAMLFromNode(f *testing.F) {
 			t.Errorf("YAMLFromNode(%q) =\n%s\nwant (JSON round trip)\n%s", data, got, want)
 		}
 	})
+}
+
+// TestYAMLFromNodeLeavesRetaggedQuotedScalars: kustomize's replica and
+// field setters tag a quoted scalar as an integer; its round trip keeps
+// the quotes and reads a string, which YAMLFromNode must not guess.
+func TestYAMLFromNodeLeavesRetaggedQuotedScalars(t *testing.T) {
+	t.Parallel()
+	for _, value := range []*yaml3.Node{
+		{Kind: yaml3.ScalarNode, Tag: "!!int", Style: yaml3.DoubleQuotedStyle, Value: "3"},
+		{Kind: yaml3.ScalarNode, Tag: "!!bool", Style: yaml3.SingleQuotedStyle, Value: "true"},
+		{Kind: yaml3.ScalarNode, Tag: "!!null", Style: yaml3.LiteralStyle, Value: "null"},
+	} {
+		node := &yaml3.Node{Kind: yaml3.MappingNode, Content: []*yaml3.Node{{Kind: yaml3.ScalarNode, Tag: "!!str", Value: "replicas"}, value}}
+		j, err := kyaml.NewRNode(node).MarshalJSON()
+		if err != nil {
+			t.Fatal(err)
+		}
+		want, err := YAMLFromJSON(j)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, ok, err := YAMLFromNode(node)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if ok {
+			t.Errorf("%s %q: printed as %q, want it left to the round trip, which prints %q", value.Tag, value.Value, got, want)
+		}
+	}
+	// The same values unquoted keep their type: no reason to leave them.
+	plain := &yaml3.Node{Kind: yaml3.MappingNode, Content: []*yaml3.Node{{Kind: yaml3.ScalarNode, Tag: "!!str", Value: "replicas"},
+		{Kind: yaml3.ScalarNode, Tag: "!!int", Value: "3"}}}
+	got, ok, err := YAMLFromNode(plain)
+	if err != nil || !ok {
+		t.Fatalf("YAMLFromNode(replicas: 3) = %v, %v", ok, err)
+	}
+	if diff := cmp.Diff("replicas: 3\n", string(got)); diff != "" {
+		t.Error(diff)
+	}
 }

@@ -31,9 +31,13 @@ func printYAML(tree any) ([]byte, error) {
 // yaml.v2 breaks a line at a space in a scalar once the line is longer
 // than this, and writes a key longer than simpleKeyMax as a complex key.
 const (
-	lineBreaks   = "\n\r\u0085\u2028\u2029"
-	lineWidth    = 80
-	simpleKeyMax = 100 // yaml.v2 allows 128; shorter keys are certain
+	maxCheckedKeys = 64
+	// Strings longer than this are asked about every time rather than
+	// kept, so that the cache stays small.
+	maxCachedForm = 256
+	lineBreaks    = "\n\r\u0085\u2028\u2029"
+	lineWidth     = 80
+	simpleKeyMax  = 100 // yaml.v2 allows 128; shorter keys are certain
 )
 
 type printer struct {
@@ -203,7 +207,9 @@ func scalarForm(s string) (string, bool) {
 			form = line
 		}
 	}
-	forms.Store(s, form)
+	if len(s) <= maxCachedForm {
+		forms.Store(s, form)
+	}
 	return form, form != ""
 }
 
@@ -240,7 +246,9 @@ func sortKeys(keys []string) bool {
 	slices.SortFunc(keys, compareKeys)
 	for _, k := range keys {
 		if !isASCIIWord(k) {
-			return totallyOrdered(keys)
+			// Checking every pair of a large map would cost more than
+			// yaml.v2's printing it.
+			return len(keys) <= maxCheckedKeys && totallyOrdered(keys)
 		}
 	}
 	return true

@@ -236,6 +236,8 @@ func generatedTargets(data []byte) (targets []target, ok bool) {
 				return nil, false
 			}
 			continue
+		case strings.HasPrefix(line, "..."), strings.HasPrefix(line, "%"):
+			return nil, false // markers tandem's printer does not write
 		}
 		empty = false
 		if line[0] != ' ' {
