@@ -2,8 +2,11 @@ package catalogue
 
 import (
 	"fmt"
+	"runtime"
 	"sort"
 	"strings"
+
+	"github.com/tandemdev/tandem/internal/parallel"
 )
 
 // Defaults for what a service leaves unset; documented in the README.
@@ -247,10 +250,13 @@ func (s *Service) HealthPort() Port {
 // Resolve returns every service's effective settings in env, sorted by
 // name; env "" resolves the environment-neutral base that overlays patch.
 func (c *Catalogue) Resolve(env string) []*Workload {
-	out := make([]*Workload, 0, len(c.Services))
-	for _, name := range c.ServiceNames() {
-		out = append(out, c.resolveService(name, env))
-	}
+	// Render, check and validation resolve every environment, several
+	// times over; services resolve independently, on every core.
+	names := c.ServiceNames()
+	out := make([]*Workload, len(names))
+	parallel.For(runtime.GOMAXPROCS(0), len(names), func(i int) {
+		out[i] = c.resolveService(names[i], env)
+	})
 	return out
 }
 
