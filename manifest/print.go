@@ -29,15 +29,21 @@ func printYAML(tree any) ([]byte, error) {
 }
 
 // yaml.v2 breaks a line at a space in a scalar once the line is longer
-// than this, and writes a key longer than simpleKeyMax as a complex key.
+// than lineWidth, and writes a key longer than simpleKeyMax, or holding
+// a line break, as a complex key.
 const (
+	lineBreaks   = "\n\r\u0085\u2028\u2029"
+	lineWidth    = 80
+	simpleKeyMax = 100 // yaml.v2 allows 128; shorter keys are certain
+)
+
+const (
+	// maxCheckedKeys bounds the maps whose key order is checked pair by
+	// pair (see sortKeys); larger ones with digits in keys go to yaml.v2.
 	maxCheckedKeys = 64
-	// Strings longer than this are asked about every time rather than
-	// kept, so that the cache stays small.
+	// Strings longer than maxCachedForm are asked about every time rather
+	// than kept, so that the cache stays small.
 	maxCachedForm = 256
-	lineBreaks    = "\n\r\u0085\u2028\u2029"
-	lineWidth     = 80
-	simpleKeyMax  = 100 // yaml.v2 allows 128; shorter keys are certain
 )
 
 type printer struct {
