@@ -3,7 +3,9 @@ package catalogue
 import (
 	"errors"
 	"fmt"
+	"maps"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 )
@@ -70,7 +72,7 @@ func (c *Catalogue) Domains() []string {
 			seen[s.Domain] = true
 		}
 	}
-	return sortedKeys(seen)
+	return slices.Sorted(maps.Keys(seen))
 }
 
 // DomainServices lists the services of a domain, sorted.

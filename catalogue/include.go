@@ -2,9 +2,11 @@ package catalogue
 
 import (
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"strings"
 )
 
@@ -189,7 +191,7 @@ func (in *includer) merge(f *Catalogue, positions map[string]Position) {
 }
 
 func mergeEntries[V any](in *includer, field string, into *map[string]V, from map[string]V, positions map[string]Position, taken map[string]bool) {
-	for _, name := range sortedKeys(from) {
+	for _, name := range slices.Sorted(maps.Keys(from)) {
 		p := field + "." + name
 		if _, dup := (*into)[name]; dup {
 			in.errs.at(positions[p], p, "%s is already defined at %s", p, in.describe(in.errs.positions[p]))

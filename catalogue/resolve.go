@@ -2,7 +2,9 @@ package catalogue
 
 import (
 	"fmt"
+	"maps"
 	"runtime"
+	"slices"
 	"sort"
 	"strings"
 
@@ -122,17 +124,17 @@ func (w *Workload) Var(name string) (EnvVar, bool) {
 }
 
 // ServiceNames lists the services, sorted.
-func (c *Catalogue) ServiceNames() []string { return sortedKeys(c.Services) }
+func (c *Catalogue) ServiceNames() []string { return slices.Sorted(maps.Keys(c.Services)) }
 
 // ResourceNames lists the resources, sorted.
-func (c *Catalogue) ResourceNames() []string { return sortedKeys(c.Resources) }
+func (c *Catalogue) ResourceNames() []string { return slices.Sorted(maps.Keys(c.Resources)) }
 
 // ConfigNames lists the config groups, sorted.
-func (c *Catalogue) ConfigNames() []string { return sortedKeys(c.Config) }
+func (c *Catalogue) ConfigNames() []string { return slices.Sorted(maps.Keys(c.Config)) }
 
 // EnvironmentNames lists the declared environments, sorted; dev is
 // included only when declared.
-func (c *Catalogue) EnvironmentNames() []string { return sortedKeys(c.Environments) }
+func (c *Catalogue) EnvironmentNames() []string { return slices.Sorted(maps.Keys(c.Environments)) }
 
 // DeployEnvironments lists the environments that get a kustomize overlay:
 // every declared one but dev.
@@ -309,23 +311,23 @@ func (c *Catalogue) resolveService(name, env string) *Workload {
 		envOverrides = e.Config
 	}
 	for _, group := range s.Config {
-		for _, k := range sortedKeys(c.Config[group]) {
+		for _, k := range slices.Sorted(maps.Keys(c.Config[group])) {
 			set(EnvVar{Name: k, Value: c.Config[group][k], Origin: Origin{Level: LevelConfigGroup, Name: group}})
 		}
-		for _, k := range sortedKeys(envOverrides[group]) {
+		for _, k := range slices.Sorted(maps.Keys(envOverrides[group])) {
 			set(EnvVar{Name: k, Value: envOverrides[group][k], Origin: Origin{Level: LevelConfigGroup, Name: group, Env: env}})
 		}
 	}
-	for _, k := range sortedKeys(s.Env) {
+	for _, k := range slices.Sorted(maps.Keys(s.Env)) {
 		set(EnvVar{Name: k, Value: s.Env[k], Origin: Origin{Level: LevelService}})
 	}
-	for _, k := range sortedKeys(o.Env) {
+	for _, k := range slices.Sorted(maps.Keys(o.Env)) {
 		set(EnvVar{Name: k, Value: o.Env[k], Origin: Origin{Level: LevelOverride, Name: env}})
 	}
 	for _, secret := range s.Secrets {
 		set(EnvVar{Name: secret, Origin: Origin{Level: LevelSecret}, Secret: true})
 	}
-	for _, name := range sortedKeys(vars) {
+	for _, name := range slices.Sorted(maps.Keys(vars)) {
 		w.Vars = append(w.Vars, vars[name])
 	}
 	return w
@@ -434,7 +436,7 @@ func (s *Service) UserID() int64 {
 }
 
 // JobNames lists the service's jobs, sorted.
-func (s *Service) JobNames() []string { return sortedKeys(s.Jobs) }
+func (s *Service) JobNames() []string { return slices.Sorted(maps.Keys(s.Jobs)) }
 
 // JobName is the name of a service's job as a Kubernetes object and a
 // Compose service.

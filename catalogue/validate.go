@@ -2,10 +2,11 @@ package catalogue
 
 import (
 	"fmt"
+	"maps"
 	"math"
 	"path"
 	"regexp"
-	"sort"
+	"slices"
 	"strings"
 
 	"github.com/robfig/cron/v3"
@@ -39,19 +40,19 @@ func (c *Catalogue) validate(errs *errorList) {
 	if len(c.Services) == 0 {
 		errs.add("services", "missing: the catalogue needs at least one service")
 	}
-	for _, name := range sortedKeys(c.Environments) {
+	for _, name := range slices.Sorted(maps.Keys(c.Environments)) {
 		c.validateEnvironment(errs, name, c.Environments[name])
 	}
-	for _, name := range sortedKeys(c.Config) {
+	for _, name := range slices.Sorted(maps.Keys(c.Config)) {
 		p := join("config", name)
 		checkLabel(errs, p, name)
 		checkEnvKeys(errs, p, c.Config[name])
 	}
-	for _, name := range sortedKeys(c.Resources) {
+	for _, name := range slices.Sorted(maps.Keys(c.Resources)) {
 		c.validateResource(errs, name, c.Resources[name])
 	}
 	hostPorts := map[int]string{}
-	for _, name := range sortedKeys(c.Services) {
+	for _, name := range slices.Sorted(maps.Keys(c.Services)) {
 		c.validateService(errs, name, c.Services[name], hostPorts)
 	}
 	c.checkCycles(errs)
@@ -170,10 +171,10 @@ func (c *Catalogue) validateEnvironment(errs *errorList, name string, env *Envir
 	if env.Ingress != nil {
 		validateIngress(errs, p+".ingress", name, env.Ingress)
 	}
-	for _, group := range sortedKeys(env.Config) {
+	for _, group := range slices.Sorted(maps.Keys(env.Config)) {
 		gp := p + ".config." + group
 		if _, ok := c.Config[group]; !ok {
-			errs.add(gp, "unknown config group %q%s", group, suggest(group, sortedKeys(c.Config)))
+			errs.add(gp, "unknown config group %q%s", group, suggest(group, slices.Sorted(maps.Keys(c.Config))))
 			continue
 		}
 		checkEnvKeys(errs, gp, env.Config[group])
@@ -203,7 +204,7 @@ func (c *Catalogue) validateResource(errs *errorList, name string, r *Resource) 
 	}
 	if r.Owner != "" {
 		if _, ok := c.Services[r.Owner]; !ok {
-			errs.add(p+".owner", "unknown service %q%s", r.Owner, suggest(r.Owner, sortedKeys(c.Services)))
+			errs.add(p+".owner", "unknown service %q%s", r.Owner, suggest(r.Owner, slices.Sorted(maps.Keys(c.Services))))
 		}
 	}
 	if ok && !kind.SQL() {
@@ -229,7 +230,7 @@ func (c *Catalogue) validateResource(errs *errorList, name string, r *Resource) 
 			errs.add(ep, "%q is listed twice", env)
 		}
 	}
-	for _, env := range sortedKeys(r.Endpoints) {
+	for _, env := range slices.Sorted(maps.Keys(r.Endpoints)) {
 		ep := p + ".endpoints." + env
 		c.checkDeployEnvironment(errs, ep, env)
 		if contains(r.InCluster, env) {
@@ -320,12 +321,12 @@ func (c *Catalogue) validateService(errs *errorList, name string, s *Service, ho
 	setBy := map[string]string{}
 	for i, group := range s.Config {
 		if _, ok := c.Config[group]; !ok {
-			errs.add(fmt.Sprintf("%s.config[%d]", p, i), "unknown config group %q%s", group, suggest(group, sortedKeys(c.Config)))
+			errs.add(fmt.Sprintf("%s.config[%d]", p, i), "unknown config group %q%s", group, suggest(group, slices.Sorted(maps.Keys(c.Config))))
 			continue
 		}
 		// Two groups setting one variable leave the winner to list order,
 		// which nobody reading the groups can see.
-		for _, key := range sortedKeys(c.Config[group]) {
+		for _, key := range slices.Sorted(maps.Keys(c.Config[group])) {
 			if other, dup := setBy[key]; dup {
 				errs.add(fmt.Sprintf("%s.config[%d]", p, i), "%s is set by both config groups %s and %s; keep it in one, or set it in env, which wins over both", key, other, group)
 			}
@@ -340,10 +341,10 @@ func (c *Catalogue) validateService(errs *errorList, name string, s *Service, ho
 	checkAutoscale(errs, p, s.Autoscale, s.Replicas)
 	c.validateJobs(errs, name, s)
 	validateSecurity(errs, p+".security", s.Security)
-	for _, env := range sortedKeys(s.Overrides) {
+	for _, env := range slices.Sorted(maps.Keys(s.Overrides)) {
 		op := p + ".overrides." + env
 		if _, ok := c.Environments[env]; !ok && env != DevEnvironment {
-			errs.add(op, "environment %q is not declared%s", env, suggest(env, sortedKeys(c.Environments)))
+			errs.add(op, "environment %q is not declared%s", env, suggest(env, slices.Sorted(maps.Keys(c.Environments))))
 			continue
 		}
 		o := s.Overrides[env]
@@ -357,14 +358,14 @@ func (c *Catalogue) validateService(errs *errorList, name string, s *Service, ho
 		checkAutoscale(errs, op, o.Autoscale, o.Replicas)
 		checkResources(errs, op+".resources", o.Resources)
 		checkEnvKeys(errs, op+".env", o.Env)
-		for _, key := range sortedKeys(o.Env) {
+		for _, key := range slices.Sorted(maps.Keys(o.Env)) {
 			if contains(s.Secrets, key) {
 				errs.add(op+".env."+key, "%s is a secret of this service; its value comes from the secret store, not the catalogue", key)
 			}
 		}
 	}
 	if s.Build != "" {
-		for _, env := range sortedKeys(c.Environments) {
+		for _, env := range slices.Sorted(maps.Keys(c.Environments)) {
 			e := c.Environments[env]
 			if env == DevEnvironment || (e != nil && e.Image.Tag != "") {
 				continue
@@ -434,7 +435,7 @@ const maxStartupSeconds = 24 * 60 * 60
 func (c *Catalogue) checkRoutes(errs *errorList) {
 	routes := map[string]string{}
 	clashReported := map[string]bool{}
-	for _, name := range sortedKeys(c.Services) {
+	for _, name := range slices.Sorted(maps.Keys(c.Services)) {
 		s := c.Services[name]
 		if s == nil {
 			continue
@@ -496,7 +497,7 @@ func (c *Catalogue) validateSecrets(errs *errorList, p string, s *Service) {
 			if _, ok := c.Config[group][secret]; ok {
 				errs.add(sp, "%s is both a secret and a value of config group %s; a secret is never a plain value", secret, group)
 			}
-			for _, env := range sortedKeys(c.Environments) {
+			for _, env := range slices.Sorted(maps.Keys(c.Environments)) {
 				if e := c.Environments[env]; e != nil {
 					if _, ok := e.Config[group][secret]; ok {
 						errs.add(fmt.Sprintf("environments.%s.config.%s.%s", env, group, secret),
@@ -532,7 +533,7 @@ func (c *Catalogue) validateUses(errs *errorList, name string, s *Service) {
 		case seen[used]:
 			errs.add(up, "%q is listed twice", used)
 		case !isService && !isResource:
-			errs.add(up, "unknown service or resource %q%s", used, suggest(used, append(sortedKeys(c.Services), sortedKeys(c.Resources)...)))
+			errs.add(up, "unknown service or resource %q%s", used, suggest(used, append(slices.Sorted(maps.Keys(c.Services)), slices.Sorted(maps.Keys(c.Resources))...)))
 		case isResource && r != nil && r.Owner != "" && r.Owner != name && c.Services[r.Owner] != nil:
 			errs.add(up, "resource %s is owned by %s; only its owner uses it (call %s instead, or make the resource shared by removing its owner)", used, r.Owner, r.Owner)
 		}
@@ -567,11 +568,11 @@ func checkAutoscale(errs *errorList, p string, a *Autoscale, replicas *int) {
 // and service a-b's job c are both a-b-c).
 func (c *Catalogue) checkJobNames(errs *errorList) {
 	taken := map[string]string{}
-	for _, service := range sortedKeys(c.Services) {
+	for _, service := range slices.Sorted(maps.Keys(c.Services)) {
 		if c.Services[service] == nil {
 			continue
 		}
-		for _, job := range sortedKeys(c.Services[service].Jobs) {
+		for _, job := range slices.Sorted(maps.Keys(c.Services[service].Jobs)) {
 			jp := fmt.Sprintf("services.%s.jobs.%s", service, job)
 			full := JobName(service, job)
 			if other, ok := taken[full]; ok {
@@ -584,7 +585,7 @@ func (c *Catalogue) checkJobNames(errs *errorList) {
 }
 
 func (c *Catalogue) validateJobs(errs *errorList, service string, s *Service) {
-	for _, name := range sortedKeys(s.Jobs) {
+	for _, name := range slices.Sorted(maps.Keys(s.Jobs)) {
 		jp := fmt.Sprintf("services.%s.jobs.%s", service, name)
 		checkLabel(errs, jp, name)
 		full := JobName(service, name)
@@ -673,7 +674,7 @@ func validateHealth(errs *errorList, p string, h *Health, ports map[string]bool)
 		}
 	}
 	if h.Port != "" && !ports[h.Port] {
-		errs.add(p+".port", "no port named %q%s", h.Port, suggest(h.Port, sortedKeys(ports)))
+		errs.add(p+".port", "no port named %q%s", h.Port, suggest(h.Port, slices.Sorted(maps.Keys(ports))))
 	}
 	if h.Port != "" && h.HTTP == "" {
 		errs.add(p+".port", "port is only for http checks")
@@ -726,7 +727,7 @@ func checkLabel(errs *errorList, p, name string) {
 func IsIdentifier(s string) bool { return envVarName.MatchString(s) }
 
 func checkEnvKeys(errs *errorList, p string, env map[string]string) {
-	for _, key := range sortedKeys(env) {
+	for _, key := range slices.Sorted(maps.Keys(env)) {
 		if !envVarName.MatchString(key) {
 			errs.add(p+"."+key, "%q is not a valid environment variable name (letters, digits, _; not starting with a digit)", key)
 		}
@@ -782,20 +783,11 @@ func (c *Catalogue) checkCycles(errs *errorList) {
 		stack = stack[:len(stack)-1]
 		state[name] = done
 	}
-	for _, name := range sortedKeys(c.Services) {
+	for _, name := range slices.Sorted(maps.Keys(c.Services)) {
 		if state[name] == unvisited {
 			visit(name)
 		}
 	}
-}
-
-func sortedKeys[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
 }
 
 func contains(list []string, s string) bool { return indexOf(list, s) >= 0 }

@@ -157,7 +157,7 @@ func (im *importer) resource(name, kind string, svc types.ServiceConfig) {
 	}
 	k, _ := catalogue.LookupKind(kind)
 	server := k.ServerEnv(name)
-	for _, key := range sortedKeys(svc.Environment) {
+	for _, key := range slices.Sorted(maps.Keys(svc.Environment)) {
 		value := deref(svc.Environment[key])
 		if fixed, ok := server[key]; ok {
 			if fixed == value {
@@ -290,7 +290,7 @@ func (im *importer) service(name string, svc types.ServiceConfig) error {
 		}
 		if len(build) > 0 {
 			im.keepValue(name, "build", build)
-			im.note("services.%s.build: %s kept under x-unmapped; tandem builds the context's Dockerfile as it is", name, strings.Join(sortedKeys(build), ", "))
+			im.note("services.%s.build: %s kept under x-unmapped; tandem builds the context's Dockerfile as it is", name, strings.Join(slices.Sorted(maps.Keys(build)), ", "))
 		}
 		mapped["build"] = true
 	default:
@@ -303,7 +303,7 @@ func (im *importer) service(name string, svc types.ServiceConfig) error {
 	}
 	s.command, s.args = []string(svc.Entrypoint), []string(svc.Command)
 
-	for _, dep := range sortedKeys(svc.DependsOn) {
+	for _, dep := range slices.Sorted(maps.Keys(svc.DependsOn)) {
 		s.uses = append(s.uses, dep)
 		if svc.DependsOn[dep].Condition == types.ServiceConditionCompletedSuccessfully {
 			im.note("services.%s.depends_on.%s: waited for it to complete; in tandem a run-to-completion step is a job (jobs: {NAME: {before: start}}) of the service", name, dep)
@@ -313,7 +313,7 @@ func (im *importer) service(name string, svc types.ServiceConfig) error {
 		for key, value := range svc.Extensions {
 			im.keepValue(name, key, value)
 		}
-		im.note("services.%s: %s kept under x-unmapped", name, strings.Join(sortedKeys(svc.Extensions), ", "))
+		im.note("services.%s: %s kept under x-unmapped", name, strings.Join(slices.Sorted(maps.Keys(svc.Extensions)), ", "))
 	}
 	if len(svc.Profiles) > 0 {
 		im.note("services.%s: it was in profile %s; tandem up runs the services you name and what they use", name, strings.Join(svc.Profiles, ", "))
@@ -322,7 +322,7 @@ func (im *importer) service(name string, svc types.ServiceConfig) error {
 	im.environment(name, s, svc)
 	s.health = im.health(name, s, svc)
 	if nets := svc.Networks; len(nets) > 0 && !onlyDefaultNetwork(nets) {
-		var kept any = sortedKeys(nets)
+		var kept any = slices.Sorted(maps.Keys(nets))
 		if data, err := json.Marshal(nets); err == nil {
 			var full map[string]any
 			if json.Unmarshal(data, &full) == nil {
@@ -387,7 +387,7 @@ func (im *importer) ports(name string, s *service, svc types.ServiceConfig) {
 }
 
 func (im *importer) environment(name string, s *service, svc types.ServiceConfig) {
-	for _, key := range sortedKeys(svc.Environment) {
+	for _, key := range slices.Sorted(maps.Keys(svc.Environment)) {
 		value := svc.Environment[key]
 		if value == nil {
 			im.note("services.%s.environment.%s: no value (taken from the host's environment by Compose); set it in the catalogue", name, key)
@@ -500,7 +500,7 @@ func (im *importer) topLevel() {
 			}
 		}
 		im.top[field] = m
-		im.note("%s: %s kept under x-unmapped; a catalogue has no top-level %s", field, strings.Join(sortedKeys(m), ", "), field)
+		im.note("%s: %s kept under x-unmapped; a catalogue has no top-level %s", field, strings.Join(slices.Sorted(maps.Keys(m)), ", "), field)
 	}
 }
 
@@ -509,7 +509,7 @@ func (im *importer) topLevel() {
 // reference to the variable, which the service then receives: a
 // catalogue is committed, secrets never are.
 func (im *importer) scrub() {
-	names := sortedKeys(im.secrets)
+	names := slices.Sorted(maps.Keys(im.secrets))
 	replace := func(where, value string) (string, []string) {
 		var found []string
 		for _, name := range names {
@@ -522,13 +522,13 @@ func (im *importer) scrub() {
 		}
 		return value, found
 	}
-	for _, sname := range sortedKeys(im.services) {
+	for _, sname := range slices.Sorted(maps.Keys(im.services)) {
 		s := im.services[sname]
 		lists := map[string][]string{"command": s.command, "args": s.args}
 		if s.health != nil {
 			lists["health.command"] = s.health.Command
 		}
-		for _, field := range sortedKeys(lists) {
+		for _, field := range slices.Sorted(maps.Keys(lists)) {
 			for i, v := range lists[field] {
 				clean, found := replace(fmt.Sprintf("services.%s.%s[%d]", sname, field, i), v)
 				lists[field][i] = clean
@@ -547,7 +547,7 @@ func (im *importer) scrub() {
 			clean, _ := replace(where, v)
 			return clean
 		case map[string]any:
-			for _, k := range sortedKeys(v) {
+			for _, k := range slices.Sorted(maps.Keys(v)) {
 				v[k] = walk(where+"."+k, v[k])
 			}
 		case []any:
@@ -557,12 +557,12 @@ func (im *importer) scrub() {
 		}
 		return v
 	}
-	for _, sname := range sortedKeys(im.unmapped) {
-		for _, field := range sortedKeys(im.unmapped[sname]) {
+	for _, sname := range slices.Sorted(maps.Keys(im.unmapped)) {
+		for _, field := range slices.Sorted(maps.Keys(im.unmapped[sname])) {
 			im.unmapped[sname][field] = walk("x-unmapped.services."+sname+"."+field, im.unmapped[sname][field])
 		}
 	}
-	for _, field := range sortedKeys(im.top) {
+	for _, field := range slices.Sorted(maps.Keys(im.top)) {
 		im.top[field] = walk("x-unmapped."+field, im.top[field])
 	}
 }
@@ -571,7 +571,7 @@ func (im *importer) scrub() {
 // outside dev all public ports share one host: /NAME.
 func (im *importer) routes() {
 	taken := false
-	for _, name := range sortedKeys(im.services) {
+	for _, name := range slices.Sorted(maps.Keys(im.services)) {
 		s := im.services[name]
 		public := 0
 		for i, p := range s.ports {
@@ -593,9 +593,9 @@ func (im *importer) routes() {
 
 // owners gives each resource used by exactly one service to that service.
 func (im *importer) owners() {
-	for _, name := range sortedKeys(im.resources) {
+	for _, name := range slices.Sorted(maps.Keys(im.resources)) {
 		var users []string
-		for _, s := range sortedKeys(im.services) {
+		for _, s := range slices.Sorted(maps.Keys(im.services)) {
 			if slices.Contains(im.services[s].uses, name) {
 				users = append(users, s)
 			}
@@ -609,9 +609,9 @@ func (im *importer) owners() {
 	}
 	// Secrets and the variables tandem now provides are settled once
 	// owners are known.
-	for _, sname := range sortedKeys(im.services) {
+	for _, sname := range slices.Sorted(maps.Keys(im.services)) {
 		s := im.services[sname]
-		for _, key := range sortedKeys(s.env) {
+		for _, key := range slices.Sorted(maps.Keys(s.env)) {
 			value := s.env[key]
 			if provided := im.provided(s, key); provided != "" {
 				delete(s.env, key)
@@ -703,7 +703,7 @@ func (im *importer) sharedConfig() {
 	members := im.membersOf(shared)
 	for len(shared) > 0 && len(members) < 2 {
 		rarest := ""
-		for _, k := range sortedKeys(shared) {
+		for _, k := range slices.Sorted(maps.Keys(shared)) {
 			if rarest == "" || count[[2]string{k, shared[k]}] < count[[2]string{rarest, shared[rarest]}] {
 				rarest = k
 			}
@@ -722,14 +722,14 @@ func (im *importer) sharedConfig() {
 		}
 	}
 	im.shared = shared
-	im.note("config.%s: %s, set alike by several services, proposed as a config group", SharedGroup, strings.Join(sortedKeys(shared), ", "))
+	im.note("config.%s: %s, set alike by several services, proposed as a config group", SharedGroup, strings.Join(slices.Sorted(maps.Keys(shared)), ", "))
 }
 
 // membersOf lists the services that set every variable of group to its
 // value.
 func (im *importer) membersOf(group map[string]string) []string {
 	var members []string
-	for _, name := range sortedKeys(im.services) {
+	for _, name := range slices.Sorted(maps.Keys(im.services)) {
 		s := im.services[name]
 		all := true
 		for k, v := range group {
@@ -787,7 +787,7 @@ func (im *importer) keepRest(name string, svc types.ServiceConfig, mapped map[st
 	if err := json.Unmarshal(data, &fields); err != nil {
 		return
 	}
-	for _, field := range sortedKeys(fields) {
+	for _, field := range slices.Sorted(maps.Keys(fields)) {
 		if mapped[field] || field == "name" || empty(fields[field]) {
 			continue
 		}
@@ -825,15 +825,6 @@ func deref(s *string) string {
 		return ""
 	}
 	return *s
-}
-
-func sortedKeys[V any](m map[string]V) []string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	sort.Strings(out)
-	return out
 }
 
 // maskIfSecret keeps a secret's value out of the report, which people

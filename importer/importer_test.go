@@ -3,6 +3,7 @@ package importer
 import (
 	"context"
 	"fmt"
+	"maps"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -127,7 +128,7 @@ func roundTrip(t *testing.T, original *types.Project, rendered []byte, result *R
 		if got, want := published(now), published(was); !slices.Equal(got, want) {
 			t.Errorf("%s: published ports %v, want %v", name, got, want)
 		}
-		if got, want := sortedKeys(now.DependsOn), sortedKeys(was.DependsOn); !slices.Equal(got, want) {
+		if got, want := slices.Sorted(maps.Keys(now.DependsOn)), slices.Sorted(maps.Keys(was.DependsOn)); !slices.Equal(got, want) {
 			t.Errorf("%s: depends_on %v, want %v", name, got, want)
 		}
 		for key, value := range was.Environment {

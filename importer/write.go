@@ -2,6 +2,8 @@ package importer
 
 import (
 	"bytes"
+	"maps"
+	"slices"
 	"strconv"
 
 	"go.yaml.in/yaml/v3"
@@ -27,7 +29,7 @@ func (im *importer) write(name string) []byte {
 	}
 	if len(im.resources) > 0 {
 		resources := mapping(false)
-		for _, rname := range sortedKeys(im.resources) {
+		for _, rname := range slices.Sorted(maps.Keys(im.resources)) {
 			r := im.resources[rname]
 			m := mapping(true)
 			add(m, "kind", str(r.kind))
@@ -40,13 +42,13 @@ func (im *importer) write(name string) []byte {
 		add(root, "resources", resources)
 	}
 	services := mapping(false)
-	for _, sname := range sortedKeys(im.services) {
+	for _, sname := range slices.Sorted(maps.Keys(im.services)) {
 		add(services, sname, im.services[sname].node())
 	}
 	add(root, "services", services)
 	if len(im.unmapped) > 0 || len(im.top) > 0 {
 		unmapped := mapping(false)
-		for _, field := range sortedKeys(im.top) {
+		for _, field := range slices.Sorted(maps.Keys(im.top)) {
 			var n yaml.Node
 			if err := n.Encode(im.top[field]); err == nil {
 				add(unmapped, field, &n)
@@ -54,7 +56,7 @@ func (im *importer) write(name string) []byte {
 		}
 		if len(im.unmapped) > 0 {
 			byService := mapping(false)
-			for _, sname := range sortedKeys(im.unmapped) {
+			for _, sname := range slices.Sorted(maps.Keys(im.unmapped)) {
 				var n yaml.Node
 				if err := n.Encode(im.unmapped[sname]); err == nil {
 					add(byService, sname, &n)
@@ -163,7 +165,7 @@ func list(values []string) *yaml.Node {
 
 func stringMap(values map[string]string, flow bool) *yaml.Node {
 	m := mapping(flow)
-	for _, k := range sortedKeys(values) {
+	for _, k := range slices.Sorted(maps.Keys(values)) {
 		add(m, k, str(values[k]))
 	}
 	return m

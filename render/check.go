@@ -3,10 +3,11 @@ package render
 import (
 	"bytes"
 	"fmt"
+	"maps"
 	"os"
 	"path"
 	"path/filepath"
-	"sort"
+	"slices"
 	"strings"
 
 	"github.com/pmezard/go-difflib/difflib"
@@ -107,12 +108,12 @@ func unknownConfigKeys(c *catalogue.Catalogue) []Finding {
 		if e == nil {
 			continue
 		}
-		for _, group := range sortedKeys(e.Config) {
-			for _, key := range sortedKeys(e.Config[group]) {
+		for _, group := range slices.Sorted(maps.Keys(e.Config)) {
+			for _, key := range slices.Sorted(maps.Keys(e.Config[group])) {
 				if _, ok := c.Config[group][key]; ok {
 					continue
 				}
-				if like, ok := catalogue.Closest(key, sortedKeys(c.Config[group])); ok {
+				if like, ok := catalogue.Closest(key, slices.Sorted(maps.Keys(c.Config[group]))); ok {
 					out = append(out, Finding{Check: "config", Message: fmt.Sprintf(
 						"environments.%s.config.%s.%s: config group %s has no key %s (did you mean %s?), so %s adds a variable instead of changing one",
 						env, group, key, group, key, like, env)})
@@ -120,15 +121,6 @@ func unknownConfigKeys(c *catalogue.Catalogue) []Finding {
 			}
 		}
 	}
-	return out
-}
-
-func sortedKeys[V any](m map[string]V) []string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	sort.Strings(out)
 	return out
 }
 

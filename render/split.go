@@ -3,8 +3,10 @@ package render
 import (
 	"bytes"
 	"fmt"
+	"maps"
 	"path"
 	"runtime"
+	"slices"
 	"sort"
 	"strings"
 
@@ -73,7 +75,7 @@ func planSplit(files manifest.Files, env string) (*splitPlan, string) {
 	if err := yaml.Unmarshal(data, &fields); err != nil {
 		return nil, fmt.Sprintf("its kustomization does not parse: %v", err)
 	}
-	for _, field := range sortedKeys(fields) {
+	for _, field := range slices.Sorted(maps.Keys(fields)) {
 		switch field {
 		case "apiVersion", "kind", "namespace", "resources", "patches":
 		case "components":
@@ -314,7 +316,7 @@ func gather(files manifest.Files, sorted []string, dir string, out manifest.File
 	if err := yaml.Unmarshal(data, &fields); err != nil {
 		return nil, fmt.Sprintf("%s/%s does not parse: %v", dir, manifest.Kustomization, err)
 	}
-	for _, field := range sortedKeys(fields) {
+	for _, field := range slices.Sorted(maps.Keys(fields)) {
 		if !unitFields[field] {
 			return nil, fmt.Sprintf("%s/%s sets %s", dir, manifest.Kustomization, field)
 		}

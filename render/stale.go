@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"slices"
 	"strings"
 
@@ -84,7 +85,7 @@ func StalePatches(c *catalogue.Catalogue, files manifest.Files, env string) ([]S
 		}
 		for _, t := range targets {
 			if t.Kind == "" || t.Name == "" || !have[t.Kind][t.Name] {
-				stale = append(stale, StalePatch{File: p, Line: t.Line, Kind: t.Kind, Name: t.Name, Env: env, Known: sortedKeys(have[t.Kind])})
+				stale = append(stale, StalePatch{File: p, Line: t.Line, Kind: t.Kind, Name: t.Name, Env: env, Known: slices.Sorted(maps.Keys(have[t.Kind]))})
 			}
 		}
 	}
