@@ -92,7 +92,7 @@ func write(d disk, dir string, files manifest.Files) (Result, error) {
 
 	removeStaleStaging(dir)
 	if len(changed) > 0 {
-		if err := stageAndMove(d, dir, files, changed); err != nil {
+		if err := stageAndMove(d, dir, files, changed, tree.movesOf(changed)); err != nil {
 			return Result{}, err
 		}
 	}
@@ -110,9 +110,9 @@ func write(d disk, dir string, files manifest.Files) (Result, error) {
 	return res, nil
 }
 
-// stageAndMove writes the changed files into a staging folder, then renames
+// stageAndMove writes the changed files into a staging folder, then moves
 // them into place; if any write fails, nothing in dir has changed.
-func stageAndMove(d disk, dir string, files manifest.Files, changed []string) error {
+func stageAndMove(d disk, dir string, files manifest.Files, changed []string, moves []move) error {
 	if err := d.MkdirAll(dir, 0o755); err != nil {
 		return err
 	}
@@ -147,30 +147,69 @@ func stageAndMove(d disk, dir string, files manifest.Files, changed []string) er
 	}
 	// Each old file is moved aside before its new one moves in, so that a
 	// failed rename can put every file back as it was.
-	var moved []string
+	var moved []move
 	backup := func(p string) string { return filepath.Join(staging, "old", filepath.FromSlash(p)) }
-	for _, p := range changed {
-		target := filepath.Join(dir, filepath.FromSlash(p))
+	for _, m := range moves {
+		target := filepath.Join(dir, filepath.FromSlash(m.rel))
 		err := mkdirAll(filepath.Dir(target))
 		// Looked at again, not taken from the check: a file that appeared
-		// since is moved aside too, and comes back on a rollback.
-		if _, statErr := os.Lstat(target); err == nil && statErr == nil {
-			if err = mkdirAll(filepath.Dir(backup(p))); err == nil {
-				err = d.Rename(target, backup(p))
+		// since is moved aside too, and comes back on a rollback. A folder
+		// that appeared since with something in it makes its rename fail.
+		if _, statErr := os.Lstat(target); err == nil && statErr == nil && !m.folder {
+			if err = mkdirAll(filepath.Dir(backup(m.rel))); err == nil {
+				err = d.Rename(target, backup(m.rel))
 			}
 		}
 		if err == nil {
-			if err = d.Rename(staged(p), target); err != nil {
-				os.Rename(backup(p), target) // its own file back; the rollback below does the rest
+			if err = d.Rename(staged(m.rel), target); err != nil && !m.folder {
+				os.Rename(backup(m.rel), target) // its own file back; the rollback below does the rest
 			}
 		}
 		if err != nil {
-			rollback(dir, moved, backup)
-			return fmt.Errorf("moving %s into place: %w (the previous files were put back)", p, err)
+			rollback(dir, moved, staged, backup)
+			return fmt.Errorf("moving %s into place: %w (the previous files were put back)", m.rel, err)
 		}
-		moved = append(moved, p)
+		moved = append(moved, m)
 	}
 	return nil
+}
+
+// move is one rename of stageAndMove: a changed file, or a whole folder
+// the tree does not have yet.
+type move struct {
+	rel    string
+	folder bool
+}
+
+// movesOf says how the changed files move into place: each file in a
+// folder the tree does not have moves with the shallowest such folder, in
+// one rename for all of them; creating files and folders is dear on some
+// disks, and a first render would otherwise make each folder twice and
+// rename every file. The check looked at the folders of every changed
+// file, down to the first missing one.
+func (t *treeCheck) movesOf(changed []string) []move {
+	var moves []move
+	folderMoved := map[string]bool{}
+	for _, p := range changed {
+		m := move{rel: p}
+		for i, c := range p {
+			if c != '/' {
+				continue
+			}
+			if exists, known := t.folders[p[:i]]; known && !exists {
+				m = move{rel: p[:i], folder: true}
+				break
+			}
+		}
+		if m.folder {
+			if folderMoved[m.rel] {
+				continue
+			}
+			folderMoved[m.rel] = true
+		}
+		moves = append(moves, m)
+	}
+	return moves
 }
 
 // writeAll writes the changed files into the staging folder, a few at a
@@ -194,18 +233,20 @@ func firstError(errs []error) error {
 	return nil
 }
 
-// rollback undoes the moves of stageAndMove, newest first: the new file
-// goes, the old one comes back. It works on the OS directly: the disk that
-// failed a move is the one a test makes fail.
-func rollback(dir string, moved []string, backup func(string) string) {
+// rollback undoes the moves of stageAndMove, newest first: a new file or
+// folder goes back to the staging folder, an old file comes back. It
+// works on the OS directly: the disk that failed a move is the one a test
+// makes fail.
+func rollback(dir string, moved []move, staged, backup func(string) string) {
 	for i := len(moved) - 1; i >= 0; i-- {
-		target := filepath.Join(dir, filepath.FromSlash(moved[i]))
-		if _, err := os.Lstat(backup(moved[i])); err == nil {
-			os.Rename(backup(moved[i]), target)
-		} else {
-			os.Remove(target)
-			removeEmptyParents(dir, path.Dir(moved[i]))
+		m := moved[i]
+		target := filepath.Join(dir, filepath.FromSlash(m.rel))
+		if _, err := os.Lstat(backup(m.rel)); err == nil && !m.folder {
+			os.Rename(backup(m.rel), target)
+			continue
 		}
+		os.Rename(target, staged(m.rel))
+		removeEmptyParents(dir, path.Dir(m.rel))
 	}
 }
 

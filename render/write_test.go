@@ -4,6 +4,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -156,7 +157,8 @@ func TestFailedWriteLeavesThePreviousTree(t *testing.T) {
 	}
 	before := testfs.Snapshot(t, dir)
 
-	c, err := catalogue.Parse("tandem.yaml", []byte("name: mini\nenvironments: {prod: {namespace: other, image: {tag: \"3.0\"}}}\nservices: {web: {build: ./web, replicas: 4}}\n"))
+	// A new service too: its folders move in whole, and must go again.
+	c, err := catalogue.Parse("tandem.yaml", []byte("name: mini\nenvironments: {prod: {namespace: other, image: {tag: \"3.0\"}}}\nservices: {web: {build: ./web, replicas: 4}, api: {build: ./api}}\n"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -173,7 +175,7 @@ func TestFailedWriteLeavesThePreviousTree(t *testing.T) {
 			t.Errorf("a write failing after %d files changed the tree (-before +after):\n%s", n, diff)
 		}
 	}
-	for _, renames := range []int{0, 1, 2, 5} {
+	for _, renames := range []int{0, 1, 2, 3, 4, 5, 8} {
 		_, err := write(&failingDisk{n: -1, renames: renames}, dir, changed)
 		if err == nil || !strings.Contains(err.Error(), "rename refused") || !strings.Contains(err.Error(), "the previous files were put back") {
 			t.Fatalf("write failing after %d renames: %v", renames, err)
@@ -197,5 +199,76 @@ func TestFailedWriteLeavesThePreviousTree(t *testing.T) {
 	os.Remove(filepath.Join(dir, stagingPrefix+"notes.md"))
 	if leftovers, _ := filepath.Glob(filepath.Join(dir, stagingPrefix+"*")); len(leftovers) > 0 {
 		t.Errorf("staging folders left: %v", leftovers)
+	}
+}
+
+// renameRecorder records where each rename moved something to.
+type renameRecorder struct {
+	osDisk
+	dir string
+	to  []string
+}
+
+func (r *renameRecorder) Rename(from, to string) error {
+	if rel, err := filepath.Rel(r.dir, to); err == nil && !strings.HasPrefix(rel, stagingPrefix) {
+		r.to = append(r.to, filepath.ToSlash(rel))
+	}
+	return r.osDisk.Rename(from, to)
+}
+
+// TestWriteMovesNewFoldersWhole: a folder the tree lacks moves in with
+// one rename, files and all, where each file would cost one.
+func TestWriteMovesNewFoldersWhole(t *testing.T) {
+	t.Parallel()
+	dir := filepath.Join(t.TempDir(), "deploy")
+	_, files := renderFixture(t, "testdata/minimal.tandem.yaml", nil)
+	disk := &renameRecorder{dir: dir}
+	if _, err := write(disk, dir, files); err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff([]string{"base", "compose.yaml", "overlays"}, disk.to); diff != "" {
+		t.Errorf("a first render's moves (-want +got):\n%s", diff)
+	}
+	checkTree(t, dir, files)
+
+	c, err := catalogue.Parse("tandem.yaml", []byte("name: mini\nenvironments: {prod: {namespace: mini, image: {tag: \"2.0\"}}}\nservices: {web: {build: ./web}, api: {build: ./api}}\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	more, err := Render(Input{Catalogue: c, ProjectDir: ".."})
+	if err != nil {
+		t.Fatal(err)
+	}
+	disk.to = nil
+	if _, err := write(disk, dir, more); err != nil {
+		t.Fatal(err)
+	}
+	for _, folder := range []string{"base/services/api", "overlays/prod/services/api"} {
+		if !slices.Contains(disk.to, folder) {
+			t.Errorf("the new service's folder %s did not move in whole: %v", folder, disk.to)
+		}
+	}
+	for _, to := range disk.to {
+		if strings.HasPrefix(to, "base/services/api/") || strings.HasPrefix(to, "overlays/prod/services/api/") {
+			t.Errorf("%s moved alone, though its folder is new", to)
+		}
+	}
+	checkTree(t, dir, more)
+}
+
+// checkTree fails unless the generated files under dir are exactly files.
+func checkTree(t *testing.T, dir string, files manifest.Files) {
+	t.Helper()
+	got, err := generatedFiles(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(files.Paths(), got); diff != "" {
+		t.Errorf("files on disk (-want +got):\n%s", diff)
+	}
+	for _, p := range got {
+		if data, _ := os.ReadFile(filepath.Join(dir, p)); string(data) != string(files[p]) {
+			t.Errorf("%s differs from what was written", p)
+		}
 	}
 }

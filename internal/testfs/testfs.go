@@ -9,20 +9,27 @@ import (
 )
 
 // Snapshot maps every file under dir, by relative path, to its mode and
-// content; two equal snapshots mean nothing changed on disk.
+// content, and every folder below dir to "folder": two equal snapshots
+// mean nothing changed on disk, not even an empty folder left behind.
 func Snapshot(t *testing.T, dir string) map[string]string {
 	t.Helper()
 	out := map[string]string{}
 	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() {
+		if err != nil {
 			return err
+		}
+		rel, _ := filepath.Rel(dir, p)
+		if d.IsDir() {
+			if p != dir {
+				out[rel+string(filepath.Separator)] = "folder"
+			}
+			return nil
 		}
 		info, err := d.Info()
 		if err != nil {
 			return err
 		}
 		data, err := os.ReadFile(p)
-		rel, _ := filepath.Rel(dir, p)
 		out[rel] = info.Mode().String() + " " + string(data)
 		return err
 	})
