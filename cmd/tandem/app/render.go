@@ -59,6 +59,26 @@ func runRender(streams Streams, o renderOptions) error {
 // stale platform patches, and completes the dev env file and the probe.
 func writeRendered(streams Streams, o renderOptions, cat *catalogue.Catalogue, files, platform manifest.Files) error {
 	out := streams.Out
+	// Finding stale platform patches needs only the files in memory; it
+	// runs while Write waits on the disk.
+	type staleResult struct {
+		patches []render.StalePatch
+		err     error
+	}
+	staleDone := make(chan staleResult, 1)
+	go func() {
+		var r staleResult
+		all := files.Merge(platform)
+		for _, env := range cat.DeployEnvironments() {
+			stale, err := render.StalePatches(cat, all, env)
+			if err != nil {
+				r.err = err
+				break
+			}
+			r.patches = append(r.patches, stale...)
+		}
+		staleDone <- r
+	}()
 	res, err := render.Write(resolveOut(o.out), files)
 	if err != nil {
 		return err
@@ -72,14 +92,12 @@ func writeRendered(streams Streams, o renderOptions, cat *catalogue.Catalogue, f
 	for _, folder := range orphans {
 		fmt.Fprintf(streams.Err, "warning: %s: %s\n", folder, orphanMessage(cat, folder))
 	}
-	for _, env := range cat.DeployEnvironments() {
-		stale, err := render.StalePatches(cat, files.Merge(platform), env)
-		if err != nil {
-			return err
-		}
-		for _, s := range stale {
-			fmt.Fprintf(streams.Err, "warning: %s/%s\n", filepath.ToSlash(o.out), s.Error())
-		}
+	stale := <-staleDone
+	if stale.err != nil {
+		return stale.err
+	}
+	for _, s := range stale.patches {
+		fmt.Fprintf(streams.Err, "warning: %s/%s\n", filepath.ToSlash(o.out), s.Error())
 	}
 	added, envFile, err := ensureDevSecrets(cat, streams.Err)
 	if err != nil {
