@@ -26,15 +26,16 @@ type Result struct {
 
 // Write makes dir hold files. Every changed file is first written into a
 // staging folder inside dir; only when all of them are written are they
-// renamed into place, each rename atomic, the old file kept aside until
-// all have moved. A write or a rename that fails leaves the previous tree
-// as it was; only a process killed between two renames can leave a mix of
-// whole old and new files, which the next render repairs. A reader never
-// sees half a file. Files unchanged since the last render are left alone;
-// generated files the render no longer produces are removed last. It
-// checks everything before changing anything, and refuses to overwrite or
-// remove a file without tandem's header. The kyaml filesystem has no
-// rename, so this works on the OS.
+// renamed into place (a folder the tree lacks in one rename), each rename
+// atomic, the old file kept aside until all have moved. A write or a
+// rename that fails leaves the previous tree as it was; only a process
+// killed between two renames can leave a mix of whole old and new files,
+// which the next render repairs. A reader never sees half a file. Files
+// unchanged since the last render are left alone; generated files the
+// render no longer produces are removed last. It checks everything before
+// changing anything, and refuses to overwrite or remove a file without
+// tandem's header. The kyaml filesystem has no rename, so this works on
+// the OS.
 func Write(dir string, files manifest.Files) (Result, error) {
 	return write(osDisk{}, dir, files)
 }
