@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path"
@@ -113,7 +114,17 @@ func write(d disk, dir string, files manifest.Files) (Result, error) {
 
 // stageAndMove writes the changed files into a staging folder, then moves
 // them into place; if any write fails, nothing in dir has changed.
-func stageAndMove(d disk, dir string, files manifest.Files, changed []string, moves []move) error {
+func stageAndMove(d disk, dir string, files manifest.Files, changed []string, moves []move) (err error) {
+	// A first render into a new folder makes it; a failed one takes it
+	// away again, once the staging folder inside it is gone.
+	created := missingFolders(dir)
+	defer func() {
+		if err != nil {
+			for _, folder := range created {
+				os.Remove(folder)
+			}
+		}
+	}()
 	if err := d.MkdirAll(dir, 0o755); err != nil {
 		return err
 	}
@@ -153,12 +164,17 @@ func stageAndMove(d disk, dir string, files manifest.Files, changed []string, mo
 	for _, m := range moves {
 		target := filepath.Join(dir, filepath.FromSlash(m.rel))
 		err := mkdirAll(filepath.Dir(target))
-		// Looked at again, not taken from the check: a file that appeared
-		// since is moved aside too, and comes back on a rollback. A folder
-		// that appeared since with something in it makes its rename fail.
-		if _, statErr := os.Lstat(target); err == nil && statErr == nil && !m.folder {
-			if err = mkdirAll(filepath.Dir(backup(m.rel))); err == nil {
-				err = d.Rename(target, backup(m.rel))
+		// Looked at again, not taken from the check: a file tandem
+		// generated that appeared since is moved aside too, and comes back
+		// on a rollback; anything else that appeared since stops the
+		// render. A folder that appeared since with something in it makes
+		// its rename fail.
+		if err == nil && !m.folder {
+			var inTheWay bool
+			if inTheWay, err = generatedAt(target); err == nil && inTheWay {
+				if err = mkdirAll(filepath.Dir(backup(m.rel))); err == nil {
+					err = d.Rename(target, backup(m.rel))
+				}
 			}
 		}
 		if err == nil {
@@ -235,9 +251,10 @@ func firstError(errs []error) error {
 }
 
 // rollback undoes the moves of stageAndMove, newest first: a new file or
-// folder goes back to the staging folder, an old file comes back. It
-// works on the OS directly: the disk that failed a move is the one a test
-// makes fail.
+// folder goes back to the staging folder, an old file comes back. The
+// folders they moved into were there before (see movesOf), empty or not,
+// and stay. It works on the OS directly: the disk that failed a move is
+// the one a test makes fail.
 func rollback(dir string, moved []move, staged, backup func(string) string) {
 	for i := len(moved) - 1; i >= 0; i-- {
 		m := moved[i]
@@ -247,8 +264,54 @@ func rollback(dir string, moved []move, staged, backup func(string) string) {
 			continue
 		}
 		os.Rename(target, staged(m.rel))
-		removeEmptyParents(dir, path.Dir(m.rel))
 	}
+}
+
+// missingFolders lists dir and those of its parents that do not exist,
+// deepest first.
+func missingFolders(dir string) []string {
+	var out []string
+	for p := filepath.Clean(dir); ; p = filepath.Dir(p) {
+		if _, err := os.Lstat(p); !errors.Is(err, fs.ErrNotExist) {
+			return out
+		}
+		out = append(out, p)
+		if filepath.Dir(p) == p {
+			return out
+		}
+	}
+}
+
+// generatedAt tells whether a file tandem generated is at target; it is
+// an error when something else is.
+func generatedAt(target string) (bool, error) {
+	info, err := os.Lstat(target)
+	if errors.Is(err, fs.ErrNotExist) {
+		return false, nil
+	}
+	if err != nil {
+		return false, err
+	}
+	if !info.Mode().IsRegular() {
+		return false, fmt.Errorf("%s: is not a file tandem generated (it appeared after the check)", target)
+	}
+	generated, err := hasHeader(target)
+	if err == nil && !generated {
+		err = fmt.Errorf("%s: has no %q header (it changed after the check)", target, strings.TrimSpace(manifest.Header))
+	}
+	return generated, err
+}
+
+// hasHeader tells whether the file at p starts with tandem's header.
+func hasHeader(p string) (bool, error) {
+	f, err := os.Open(p)
+	if err != nil {
+		return false, err
+	}
+	defer f.Close()
+	head := make([]byte, len(manifest.Header))
+	n, _ := io.ReadFull(f, head)
+	return manifest.Generated(head[:n]), nil
 }
 
 // removeStaleStaging removes staging folders a killed render left behind.
@@ -281,7 +344,7 @@ func (t *treeCheck) current(p string) ([]byte, bool, error) {
 		exists, known := t.folders[folder]
 		if !known {
 			var err error
-			if exists, err = t.lstat(folder); err != nil {
+			if exists, err = t.lstat(folder, true); err != nil {
 				return nil, false, err
 			}
 			t.folders[folder] = exists
@@ -290,7 +353,7 @@ func (t *treeCheck) current(p string) ([]byte, bool, error) {
 			return nil, false, nil
 		}
 	}
-	exists, err := t.lstat(p)
+	exists, err := t.lstat(p, false)
 	if err != nil || !exists {
 		return nil, false, err
 	}
@@ -305,8 +368,9 @@ func (t *treeCheck) current(p string) ([]byte, bool, error) {
 	return data, true, nil
 }
 
-// lstat tells whether rel exists, refusing a symbolic link.
-func (t *treeCheck) lstat(rel string) (bool, error) {
+// lstat tells whether rel exists, refusing a symbolic link, and a file
+// where a folder is wanted.
+func (t *treeCheck) lstat(rel string, wantFolder bool) (bool, error) {
 	full := filepath.Join(t.dir, filepath.FromSlash(rel))
 	info, err := os.Lstat(full)
 	if errors.Is(err, fs.ErrNotExist) {
@@ -318,6 +382,9 @@ func (t *treeCheck) lstat(rel string) (bool, error) {
 	if info.Mode()&fs.ModeSymlink != 0 {
 		return false, fmt.Errorf("%s: is a symbolic link", full)
 	}
+	if wantFolder && !info.IsDir() {
+		return false, fmt.Errorf("%s: is a file, where the render puts a folder", full)
+	}
 	return true, nil
 }
 
@@ -328,17 +395,11 @@ func generatedFiles(dir string) ([]string, error) {
 		if manifest.PlatformOwned(rel) || strings.HasPrefix(rel, stagingPrefix) {
 			return nil
 		}
-		f, err := os.Open(p)
-		if err != nil {
-			return err
-		}
-		head := make([]byte, len(manifest.Header))
-		n, _ := f.Read(head)
-		f.Close()
-		if manifest.Generated(head[:n]) {
+		generated, err := hasHeader(p)
+		if generated {
 			out = append(out, rel)
 		}
-		return nil
+		return err
 	})
 	sort.Strings(out)
 	return out, err

@@ -272,3 +272,84 @@ func checkTree(t *testing.T, dir string, files manifest.Files) {
 		}
 	}
 }
+
+// TestFailedWriteLeavesFoldersAsTheyWere: the rollback takes away only
+// what the render made, keeping an empty folder that was there, and a
+// failed first render leaves no output folder behind.
+func TestFailedWriteLeavesFoldersAsTheyWere(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	if err := os.MkdirAll(filepath.Join(dir, "overlays", "staging"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	before := testfs.Snapshot(t, dir)
+	files := manifest.Files{
+		"overlays/staging/kustomization.yaml":        gen("kind: Kustomization\n"),
+		"overlays/staging/services/a/resources.yaml": gen("kind: Service\n"),
+	}
+	_, err := write(&failingDisk{n: -1, renames: 1}, dir, files)
+	if err == nil || !strings.Contains(err.Error(), "rename refused") {
+		t.Fatalf("write with its second rename refused: %v", err)
+	}
+	if diff := cmp.Diff(before, testfs.Snapshot(t, dir)); diff != "" {
+		t.Errorf("the rollback changed the tree (-before +after):\n%s", diff)
+	}
+
+	out := filepath.Join(dir, "new", "deploy")
+	if _, err := write(&failingDisk{n: 1, renames: -1}, out, files); err == nil {
+		t.Fatal("a write failing after one file succeeded")
+	}
+	if _, err := os.Stat(filepath.Join(dir, "new")); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("a failed first render left its output folder: %v", err)
+	}
+}
+
+// racingDisk runs race before its first rename: something else changing
+// the tree between the check and the moves.
+type racingDisk struct {
+	osDisk
+	race func()
+}
+
+func (r *racingDisk) Rename(from, to string) error {
+	if r.race != nil {
+		r.race()
+		r.race = nil
+	}
+	return r.osDisk.Rename(from, to)
+}
+
+// TestWriteKeepsAFileThatAppearedAfterTheCheck: a person's file where a
+// changed file is about to move stops the render, and stays.
+func TestWriteKeepsAFileThatAppearedAfterTheCheck(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	old := manifest.Files{"a.yaml": gen("a: 1\n"), "b.yaml": gen("b: 1\n")}
+	if _, err := Write(dir, old); err != nil {
+		t.Fatal(err)
+	}
+	mine := filepath.Join(dir, "b.yaml")
+	disk := &racingDisk{race: func() { writeFile(t, mine, []byte("b: mine\n")) }}
+	_, err := write(disk, dir, manifest.Files{"a.yaml": gen("a: 2\n"), "b.yaml": gen("b: 2\n")})
+	if err == nil || !strings.Contains(err.Error(), "header") {
+		t.Fatalf("write over a file that appeared after the check: %v", err)
+	}
+	if got, _ := os.ReadFile(mine); string(got) != "b: mine\n" {
+		t.Errorf("the person's file became %q", got)
+	}
+	if got, _ := os.ReadFile(filepath.Join(dir, "a.yaml")); string(got) != string(old["a.yaml"]) {
+		t.Errorf("a.yaml was not put back: %q", got)
+	}
+}
+
+// TestWriteNamesAFileWhereAFolderGoes: a file in the way of a folder is
+// named as such, not as a failed lstat.
+func TestWriteNamesAFileWhereAFolderGoes(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	writeFile(t, filepath.Join(dir, "base", "services"), gen("old layout\n"))
+	_, err := Write(dir, manifest.Files{"base/services/web/kustomization.yaml": gen("kind: Kustomization\n")})
+	if err == nil || !strings.Contains(err.Error(), filepath.Join(dir, "base", "services")+": is a file, where the render puts a folder") {
+		t.Fatalf("write with a file where a folder goes: %v", err)
+	}
+}
