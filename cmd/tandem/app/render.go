@@ -68,16 +68,23 @@ func writeRendered(streams Streams, o renderOptions, cat *catalogue.Catalogue, f
 	staleDone := make(chan staleResult, 1)
 	go func() {
 		var r staleResult
+		// kustomize runs here; a panic of its must not end the process
+		// between two of Write's renames.
+		defer func() {
+			if p := recover(); p != nil {
+				r.err = fmt.Errorf("looking for stale platform patches: %v", p)
+			}
+			staleDone <- r
+		}()
 		all := files.Merge(platform)
 		for _, env := range cat.DeployEnvironments() {
 			stale, err := render.StalePatches(cat, all, env)
 			if err != nil {
 				r.err = err
-				break
+				return
 			}
 			r.patches = append(r.patches, stale...)
 		}
-		staleDone <- r
 	}()
 	res, err := render.Write(resolveOut(o.out), files)
 	if err != nil {
@@ -93,11 +100,11 @@ func writeRendered(streams Streams, o renderOptions, cat *catalogue.Catalogue, f
 		fmt.Fprintf(streams.Err, "warning: %s: %s\n", folder, orphanMessage(cat, folder))
 	}
 	stale := <-staleDone
-	if stale.err != nil {
-		return stale.err
-	}
 	for _, s := range stale.patches {
 		fmt.Fprintf(streams.Err, "warning: %s/%s\n", filepath.ToSlash(o.out), s.Error())
+	}
+	if stale.err != nil {
+		return stale.err
 	}
 	added, envFile, err := ensureDevSecrets(cat, streams.Err)
 	if err != nil {
