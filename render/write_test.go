@@ -158,14 +158,7 @@ func TestFailedWriteLeavesThePreviousTree(t *testing.T) {
 	before := testfs.Snapshot(t, dir)
 
 	// A new service too: its folders move in whole, and must go again.
-	c, err := catalogue.Parse("tandem.yaml", []byte("name: mini\nenvironments: {prod: {namespace: other, image: {tag: \"3.0\"}}}\nservices: {web: {build: ./web, replicas: 4}, api: {build: ./api}}\n"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	changed, err := Render(Input{Catalogue: c, ProjectDir: ".."})
-	if err != nil {
-		t.Fatal(err)
-	}
+	changed := renderCatalogue(t, "name: mini\nenvironments: {prod: {namespace: other, image: {tag: \"3.0\"}}}\nservices: {web: {build: ./web, replicas: 4}, api: {build: ./api}}\n")
 	for _, n := range []int{0, 1, 3} {
 		_, err := write(&failingDisk{n: n, renames: -1}, dir, changed)
 		if err == nil || !strings.Contains(err.Error(), "disk full") || !strings.Contains(err.Error(), "nothing in "+dir+" was changed") {
@@ -231,14 +224,7 @@ func TestWriteMovesNewFoldersWhole(t *testing.T) {
 	}
 	checkTree(t, dir, files)
 
-	c, err := catalogue.Parse("tandem.yaml", []byte("name: mini\nenvironments: {prod: {namespace: mini, image: {tag: \"2.0\"}}}\nservices: {web: {build: ./web}, api: {build: ./api}}\n"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	more, err := Render(Input{Catalogue: c, ProjectDir: ".."})
-	if err != nil {
-		t.Fatal(err)
-	}
+	more := renderCatalogue(t, "name: mini\nenvironments: {prod: {namespace: mini, image: {tag: \"2.0\"}}}\nservices: {web: {build: ./web}, api: {build: ./api}}\n")
 	disk.to = nil
 	if _, err := write(disk, dir, more); err != nil {
 		t.Fatal(err)
@@ -352,4 +338,18 @@ func TestWriteNamesAFileWhereAFolderGoes(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), filepath.Join(dir, "base", "services")+": is a file, where the render puts a folder") {
 		t.Fatalf("write with a file where a folder goes: %v", err)
 	}
+}
+
+// renderCatalogue renders a catalogue given as text.
+func renderCatalogue(t *testing.T, text string) manifest.Files {
+	t.Helper()
+	c, err := catalogue.Parse("tandem.yaml", []byte(text))
+	if err != nil {
+		t.Fatal(err)
+	}
+	files, err := Render(Input{Catalogue: c, ProjectDir: ".."})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return files
 }
