@@ -6,10 +6,12 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/tandemdev/tandem/fsys"
 )
 
 func TestSelection(t *testing.T) {
-	c, err := Load("../examples/shop/tandem.yaml")
+	c, err := Load(fsys.OS{}, "../examples/shop/tandem.yaml")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -36,7 +38,7 @@ func TestSelection(t *testing.T) {
 }
 
 func TestSelectionUnknown(t *testing.T) {
-	c, err := Load("../examples/shop/tandem.yaml")
+	c, err := Load(fsys.OS{}, "../examples/shop/tandem.yaml")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -8,6 +8,8 @@ import (
 	"unicode/utf8"
 
 	"go.yaml.in/yaml/v3"
+
+	"github.com/tandemdev/tandem/fsys"
 )
 
 // ErrEdit marks a requested catalogue edit that cannot be made: an unknown
@@ -21,11 +23,12 @@ var ErrEdit = errors.New("cannot edit the catalogue")
 // value change, or the few lines added for it; comments, key order and
 // formatting of everything else stay as written, since the catalogue is
 // the developers' file.
-func SetImage(file string, data []byte, service, env, image string) ([]byte, error) {
+// Files it includes are read from f.
+func SetImage(f fsys.FS, file string, data []byte, service, env, image string) ([]byte, error) {
 	if msgs := imageProblems(image); msgs != "" {
 		return nil, fmt.Errorf("%w: %s", ErrEdit, msgs)
 	}
-	c, err := Parse(file, data)
+	c, err := Parse(f, file, data)
 	if err != nil {
 		return nil, err
 	}
@@ -63,7 +66,7 @@ func SetImage(file string, data []byte, service, env, image string) ([]byte, err
 	}
 
 	// The edit must give a valid catalogue that says what was asked.
-	after, err := Parse(file, out)
+	after, err := Parse(f, file, out)
 	if err != nil {
 		return nil, fmt.Errorf("setting the image would make the catalogue invalid: %w", err)
 	}

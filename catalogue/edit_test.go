@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/tandemdev/tandem/fsys"
 	"github.com/tandemdev/tandem/internal/golden"
 )
 
@@ -27,9 +28,9 @@ func TestSetImageGolden(t *testing.T) {
 		{"orders", "prod", "registry.example.com/shop/orders:1.4.4"},                                 // replace what an edit added
 	}
 	for _, e := range edits {
-		data, err = SetImage("tandem.yaml", data, e.service, e.env, e.image)
+		data, err = SetImage(fsys.OS{}, "tandem.yaml", data, e.service, e.env, e.image)
 		if err != nil {
-			t.Fatalf("SetImage(%s, %s): %v", e.service, e.env, err)
+			t.Fatalf("SetImage(fsys.OS{}, %s, %s): %v", e.service, e.env, err)
 		}
 	}
 	golden.Check(t, "testdata/set-image/commented.golden.yaml", data)
@@ -49,9 +50,9 @@ func TestSetImageErrors(t *testing.T) {
 		{"gateway", "", "Bad Image:1", `cannot edit the catalogue: "Bad Image:1" is not a valid image reference (e.g. registry.example.com/shop/orders:1.4.2)`},
 	}
 	for _, tt := range tests {
-		_, err := SetImage("tandem.yaml", data, tt.service, tt.env, tt.image)
+		_, err := SetImage(fsys.OS{}, "tandem.yaml", data, tt.service, tt.env, tt.image)
 		if !errors.Is(err, ErrEdit) || err.Error() != tt.want {
-			t.Errorf("SetImage(%s, %s, %s): %v\nwant %s", tt.service, tt.env, tt.image, err, tt.want)
+			t.Errorf("SetImage(fsys.OS{}, %s, %s, %s): %v\nwant %s", tt.service, tt.env, tt.image, err, tt.want)
 		}
 	}
 }
@@ -63,7 +64,7 @@ func TestSetImageFillsAnEmptyEnvironment(t *testing.T) {
 		"    overrides:\n      prod: null\n": "    overrides:\n      prod: {image: web:2.0}\n",
 	} {
 		src := "name: shop\nenvironments: {prod: {}}\nservices:\n  web:\n    image: web:1.0\n" + in
-		got, err := SetImage("tandem.yaml", []byte(src), "web", "prod", "web:2.0")
+		got, err := SetImage(fsys.OS{}, "tandem.yaml", []byte(src), "web", "prod", "web:2.0")
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -115,7 +116,7 @@ func TestSetImageTrickyText(t *testing.T) {
 			if tt.err != "" {
 				in = strings.Replace(in, "environments: {prod: {}}", "environments: {prod: {}, staging: {}}", 1)
 			}
-			got, err := SetImage("tandem.yaml", []byte(in), tt.service, tt.env, tt.image)
+			got, err := SetImage(fsys.OS{}, "tandem.yaml", []byte(in), tt.service, tt.env, tt.image)
 			if tt.err != "" {
 				if err == nil || err.Error() != tt.err {
 					t.Errorf("got %v, want %s", err, tt.err)
@@ -139,7 +140,7 @@ func TestSetImageOfAnIncludedService(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, err = SetImage(file, data, "web", "", "web:2.0")
+	_, err = SetImage(fsys.OS{}, file, data, "web", "", "web:2.0")
 	want := "cannot edit the catalogue: web is defined in testdata/valid-include/more/web.yaml, which testdata/valid-include/tandem.yaml includes; set its image there"
 	if err == nil || err.Error() != want {
 		t.Errorf("got %v\nwant %s", err, want)

@@ -5,6 +5,8 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+
+	"github.com/tandemdev/tandem/fsys"
 )
 
 // seedCatalogues adds every catalogue the tests know, good and bad.
@@ -25,7 +27,7 @@ func seedCatalogues(f *testing.F, globs ...string) {
 func FuzzParse(f *testing.F) {
 	seedCatalogues(f, "testdata/*.yaml", "testdata/*/*.yaml", "../examples/*/tandem.yaml")
 	f.Fuzz(func(t *testing.T, data []byte) {
-		c, err := Parse("tandem.yaml", data)
+		c, err := Parse(fsys.OS{}, "tandem.yaml", data)
 		if err != nil {
 			if !errors.Is(err, ErrInvalid) {
 				t.Fatalf("error is not ErrInvalid: %v", err)

@@ -3,11 +3,12 @@ package catalogue
 import (
 	"fmt"
 	"maps"
-	"os"
 	"path/filepath"
 	"reflect"
 	"slices"
 	"strings"
+
+	"github.com/tandemdev/tandem/fsys"
 )
 
 // includer splits a catalogue over several files: `include:` lists files
@@ -16,6 +17,7 @@ import (
 // stays inside the catalogue's folder, is read once, and an entry may be
 // defined in one file only.
 type includer struct {
+	fs   fsys.FS
 	errs *errorList
 	// root is the catalogue's folder with symbolic links resolved.
 	root string
@@ -31,23 +33,23 @@ type includer struct {
 // maxIncludes bounds how many files one catalogue may pull in.
 const maxIncludes = 1000
 
-func (c *Catalogue) loadIncludes(errs *errorList) {
+func (c *Catalogue) loadIncludes(f fsys.FS, errs *errorList) {
 	if len(c.Include) == 0 {
 		return
 	}
 	mainDir := filepath.Dir(c.File)
-	abs, err := filepath.Abs(mainDir)
+	abs, err := f.Abs(mainDir)
 	if err != nil {
 		errs.add("include", "cannot resolve the catalogue's folder: %v", err)
 		return
 	}
-	root, err := filepath.EvalSymlinks(abs)
+	root, err := f.EvalSymlinks(abs)
 	if err != nil {
 		errs.add("include", "cannot resolve the catalogue's folder: %v", err)
 		return
 	}
-	in := &includer{errs: errs, root: root, mainDir: mainDir, stack: []string{c.File}, seen: map[string]string{}, into: c}
-	if real, err := realPath(c.File); err == nil {
+	in := &includer{fs: f, errs: errs, root: root, mainDir: mainDir, stack: []string{c.File}, seen: map[string]string{}, into: c}
+	if real, err := in.realPath(c.File); err == nil {
 		in.seen[real] = c.File
 	}
 	in.includeAll(c.Include, errs.positions, mainDir)
@@ -63,7 +65,7 @@ func (in *includer) includeAll(list []string, positions map[string]Position, dir
 			in.errs.at(pos, p, "%q is an absolute path; include files by their path relative to %s", pattern, in.stack[len(in.stack)-1])
 			continue
 		}
-		matches, err := filepath.Glob(filepath.Join(dir, pattern))
+		matches, err := fsys.Glob(in.fs, filepath.Join(dir, pattern))
 		if err != nil {
 			in.errs.at(pos, p, "%q is not a valid pattern: %v", pattern, err)
 			continue
@@ -93,9 +95,9 @@ func isGlob(matches []string, dir, pattern string) bool {
 
 // onStack tells whether file is being included right now.
 func (in *includer) onStack(file string) bool {
-	real, err := realPath(file)
+	real, err := in.realPath(file)
 	for _, open := range in.stack {
-		if r, err2 := realPath(open); err == nil && err2 == nil && r == real {
+		if r, err2 := in.realPath(open); err == nil && err2 == nil && r == real {
 			return true
 		}
 	}
@@ -103,16 +105,16 @@ func (in *includer) onStack(file string) bool {
 }
 
 // realPath is the absolute path of file with symbolic links resolved.
-func realPath(file string) (string, error) {
-	real, err := filepath.EvalSymlinks(file)
+func (in *includer) realPath(file string) (string, error) {
+	real, err := in.fs.EvalSymlinks(file)
 	if err != nil {
 		return "", err
 	}
-	return filepath.Abs(real)
+	return in.fs.Abs(real)
 }
 
 func (in *includer) include(file, shown string, pos Position, p string) {
-	real, err := realPath(file)
+	real, err := in.realPath(file)
 	if err != nil {
 		in.errs.at(pos, p, "cannot read %s: %v", file, err)
 		return
@@ -122,7 +124,7 @@ func (in *includer) include(file, shown string, pos Position, p string) {
 		return
 	}
 	for i, open := range in.stack {
-		if r, err := realPath(open); err == nil && r == real {
+		if r, err := in.realPath(open); err == nil && r == real {
 			loop := append(append([]string{}, in.stack[i:]...), file)
 			in.errs.at(pos, p, "include loop: %s", strings.Join(loop, " -> "))
 			return
@@ -138,7 +140,7 @@ func (in *includer) include(file, shown string, pos Position, p string) {
 	}
 	in.seen[real] = in.stack[len(in.stack)-1]
 
-	data, err := readCatalogueFile(file)
+	data, err := readCatalogueFile(in.fs, file)
 	if err != nil {
 		in.errs.at(pos, p, "%v", err)
 		return
@@ -225,8 +227,8 @@ func (in *includer) describe(pos Position) string {
 
 // readCatalogueFile reads a catalogue file, refusing sizes no catalogue
 // has, so that a wrong path cannot make tandem read a disk image.
-func readCatalogueFile(path string) ([]byte, error) {
-	info, err := os.Stat(path)
+func readCatalogueFile(f fsys.FS, path string) ([]byte, error) {
+	info, err := f.Stat(path)
 	if err != nil {
 		return nil, err
 	}
@@ -236,7 +238,7 @@ func readCatalogueFile(path string) ([]byte, error) {
 	if info.Size() > maxFileSize {
 		return nil, fmt.Errorf("%s is %d MiB; a catalogue file may be at most %d MiB", path, (info.Size()+1<<20-1)>>20, maxFileSize>>20)
 	}
-	return os.ReadFile(path)
+	return f.ReadFile(path)
 }
 
 const maxFileSize = 32 << 20

@@ -11,23 +11,25 @@ import (
 	"strconv"
 
 	"go.yaml.in/yaml/v3"
+
+	"github.com/tandemdev/tandem/fsys"
 )
 
-// Load reads, decodes and validates the catalogue at path. Every problem in
-// the file is reported at once; the error matches ErrInvalid when the file
-// itself is at fault.
-func Load(path string) (*Catalogue, error) {
-	data, err := ReadFile(path)
+// Load reads, decodes and validates the catalogue at path on f, and the
+// files it includes. Every problem in the file is reported at once; the
+// error matches ErrInvalid when the file itself is at fault.
+func Load(f fsys.FS, path string) (*Catalogue, error) {
+	data, err := ReadFile(f, path)
 	if err != nil {
 		return nil, err
 	}
-	return Parse(path, data)
+	return Parse(f, path, data)
 }
 
 // ReadFile reads the catalogue's text: ErrNotFound, with a hint, when
 // there is none at path; ErrInvalid when path is no catalogue file.
-func ReadFile(path string) ([]byte, error) {
-	data, err := readCatalogueFile(path)
+func ReadFile(f fsys.FS, path string) ([]byte, error) {
+	data, err := readCatalogueFile(f, path)
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil, fmt.Errorf("%w: %s does not exist; run tandem in the catalogue's folder or pass it with -f FILE", ErrNotFound, path)
 	}
@@ -38,8 +40,9 @@ func ReadFile(path string) ([]byte, error) {
 }
 
 // Parse decodes and validates a catalogue held in memory; file names it in
-// error messages.
-func Parse(file string, data []byte) (*Catalogue, error) {
+// error messages, and the files it includes are read from f, relative to
+// file's folder.
+func Parse(f fsys.FS, file string, data []byte) (*Catalogue, error) {
 	c := &Catalogue{File: file, positions: map[string]Position{"": {Line: 1, Column: 1}}}
 	errs := &errorList{file: file, positions: c.positions}
 
@@ -54,7 +57,7 @@ func Parse(file string, data []byte) (*Catalogue, error) {
 	}
 	(&decoder{errs: errs}).decode(root, reflect.ValueOf(c).Elem(), "")
 	if len(errs.errs) == 0 {
-		c.loadIncludes(errs)
+		c.loadIncludes(f, errs)
 	}
 	if err := errs.err(); err != nil {
 		return nil, err

@@ -9,6 +9,8 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/tandemdev/tandem/fsys"
 )
 
 // TestInvalidCatalogues walks testdata/invalid-*.yaml; each file lists the
@@ -46,9 +48,9 @@ func loadFixtureErrors(t *testing.T, path string) (got, want []string) {
 	want = expectedErrors(t, data)
 	var c *Catalogue
 	if file == path {
-		c, err = Parse("tandem.yaml", data)
+		c, err = Parse(fsys.OS{}, "tandem.yaml", data)
 	} else {
-		c, err = Load(file)
+		c, err = Load(fsys.OS{}, file)
 	}
 	if err == nil {
 		t.Fatalf("%s loaded (%d services), want errors:\n%s", path, len(c.Services), strings.Join(want, "\n"))
@@ -83,7 +85,7 @@ func TestValidCatalogues(t *testing.T) {
 	for _, path := range paths {
 		t.Run(filepath.Base(filepath.Dir(path))+"/"+filepath.Base(path), func(t *testing.T) {
 			t.Parallel()
-			if _, err := Load(path); err != nil {
+			if _, err := Load(fsys.OS{}, path); err != nil {
 				t.Fatalf("Load: %v", err)
 			}
 		})
@@ -92,7 +94,7 @@ func TestValidCatalogues(t *testing.T) {
 
 func TestLoadMissingFileIsNotInvalid(t *testing.T) {
 	t.Parallel()
-	_, err := Load(filepath.Join(t.TempDir(), "tandem.yaml"))
+	_, err := Load(fsys.OS{}, filepath.Join(t.TempDir(), "tandem.yaml"))
 	if !errors.Is(err, ErrNotFound) || errors.Is(err, ErrInvalid) || !strings.Contains(err.Error(), "pass it with -f FILE") {
 		t.Fatalf("Load of a missing file: %v; want ErrNotFound with a hint", err)
 	}
@@ -110,7 +112,7 @@ func TestReadmeCatalogueLoads(t *testing.T) {
 	if !ok || !closed {
 		t.Fatal("README has no yaml block")
 	}
-	if _, err := Parse("README.md", []byte(block)); err != nil {
+	if _, err := Parse(fsys.OS{}, "README.md", []byte(block)); err != nil {
 		t.Errorf("the README's catalogue does not load:\n%v", err)
 	}
 }
@@ -119,7 +121,7 @@ func TestReadmeCatalogueLoads(t *testing.T) {
 // replace merged ones, and x- keys at the top hold anchors.
 func TestAnchorsAndMerges(t *testing.T) {
 	t.Parallel()
-	c, err := Load("testdata/valid-anchors.yaml")
+	c, err := Load(fsys.OS{}, "testdata/valid-anchors.yaml")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -147,7 +149,7 @@ func TestAliasBombIsRefused(t *testing.T) {
 		fmt.Fprintf(&b, "  g%d: *values\n", i)
 	}
 	b.WriteString("services:\n  web: {image: web:1}\n")
-	_, err := Parse("tandem.yaml", []byte(b.String()))
+	_, err := Parse(fsys.OS{}, "tandem.yaml", []byte(b.String()))
 	if err == nil || !strings.Contains(err.Error(), "expands to more than 1000000 values") {
 		t.Fatalf("got %v", err)
 	}
@@ -156,7 +158,7 @@ func TestAliasBombIsRefused(t *testing.T) {
 func TestDeepNestingIsRefused(t *testing.T) {
 	t.Parallel()
 	data := "name: shop\nservices: {web: {image: web:1.0, args: " + strings.Repeat("[", 100_000) + strings.Repeat("]", 100_000) + "}}\n"
-	_, err := Parse("tandem.yaml", []byte(data))
+	_, err := Parse(fsys.OS{}, "tandem.yaml", []byte(data))
 	if !errors.Is(err, ErrInvalid) || err.Error() != "tandem.yaml:2:1: invalid YAML: exceeded max depth of 10000" {
 		t.Fatalf("got %v", err)
 	}
@@ -168,7 +170,7 @@ func TestHugeFileIsRefused(t *testing.T) {
 	if err := os.WriteFile(file, make([]byte, maxFileSize+1), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	_, err := Load(file)
+	_, err := Load(fsys.OS{}, file)
 	if !errors.Is(err, ErrInvalid) || !strings.Contains(err.Error(), "is 33 MiB; a catalogue file may be at most 32 MiB") {
 		t.Fatalf("got %v", err)
 	}
@@ -193,12 +195,12 @@ func TestIncludeThroughAbsoluteSymlink(t *testing.T) {
 	}
 	t.Chdir(dir)
 	for _, file := range []string{"tandem.yaml", filepath.Join(dir, "tandem.yaml")} {
-		c, err := Load(file)
+		c, err := Load(fsys.OS{}, file)
 		if err != nil {
-			t.Fatalf("Load(%s): %v", file, err)
+			t.Fatalf("Load(fsys.OS{}, %s): %v", file, err)
 		}
 		if _, ok := c.Services["b"]; !ok {
-			t.Errorf("Load(%s) lacks the included service", file)
+			t.Errorf("Load(fsys.OS{}, %s) lacks the included service", file)
 		}
 	}
 }

@@ -4,11 +4,13 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/tandemdev/tandem/fsys"
 )
 
 func loadFixture(t *testing.T, path string) *Catalogue {
 	t.Helper()
-	c, err := Load(path)
+	c, err := Load(fsys.OS{}, path)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -120,7 +122,7 @@ func TestResolveSettings(t *testing.T) {
 
 func TestUsedServiceURL(t *testing.T) {
 	t.Parallel()
-	c, err := Parse("tandem.yaml", []byte(`name: shop
+	c, err := Parse(fsys.OS{}, "tandem.yaml", []byte(`name: shop
 services:
   bff: {image: bff:1, uses: [catalog, orders, worker], env: {ORDERS_URL: http://orders.internal}}
   catalog: {image: catalog:1, ports: [{name: grpc, port: 9000}, {name: http, port: 8080}]}

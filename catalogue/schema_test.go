@@ -11,6 +11,7 @@ import (
 	"github.com/santhosh-tekuri/jsonschema/v6"
 	"sigs.k8s.io/yaml"
 
+	"github.com/tandemdev/tandem/fsys"
 	"github.com/tandemdev/tandem/internal/golden"
 )
 
@@ -109,7 +110,7 @@ func TestExamplesMatchTheSchema(t *testing.T) {
 
 	// Null means the default to the loader, so the schema takes it too.
 	nulls := "name: shop\nenvironments: {dev: ~, prod: {replicas: ~}}\nservices:\n  web: {image: web:1.0, env: {EMPTY: ~}, health: ~}\n"
-	if _, err := Parse("nulls.yaml", []byte(nulls)); err != nil {
+	if _, err := Parse(fsys.OS{}, "nulls.yaml", []byte(nulls)); err != nil {
 		t.Fatalf("the loader rejects %q: %v", nulls, err)
 	}
 	if err := validateYAML(t, s, []byte(nulls)); err != nil {

@@ -4,10 +4,11 @@ import (
 	"testing"
 
 	"github.com/tandemdev/tandem/catalogue"
+	"github.com/tandemdev/tandem/fsys"
 )
 
 func TestSource(t *testing.T) {
-	c, err := catalogue.Load("../examples/shop/tandem.yaml")
+	c, err := catalogue.Load(fsys.OS{}, "../examples/shop/tandem.yaml")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -9,13 +9,14 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/tandemdev/tandem/catalogue"
+	"github.com/tandemdev/tandem/fsys"
 	"github.com/tandemdev/tandem/internal/golden"
 	"github.com/tandemdev/tandem/internal/synth"
 )
 
 func parse(t *testing.T, data []byte) *catalogue.Catalogue {
 	t.Helper()
-	c, err := catalogue.Parse("tandem.yaml", data)
+	c, err := catalogue.Parse(fsys.OS{}, "tandem.yaml", data)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -24,7 +25,7 @@ func parse(t *testing.T, data []byte) *catalogue.Catalogue {
 
 func load(t *testing.T, file string) *catalogue.Catalogue {
 	t.Helper()
-	c, err := catalogue.Load(file)
+	c, err := catalogue.Load(fsys.OS{}, file)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -151,7 +152,7 @@ func TestCheckRejectsInvalidCompose(t *testing.T) {
 // were it back, this test would not finish.
 func TestDeepDependencyGraphsRender(t *testing.T) {
 	t.Parallel()
-	c, err := catalogue.Parse("tandem.yaml", synth.Catalogue(300))
+	c, err := catalogue.Parse(fsys.OS{}, "tandem.yaml", synth.Catalogue(300))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/tandemdev/tandem/catalogue"
+	"github.com/tandemdev/tandem/fsys"
 )
 
 // apiServerBinaries builds kube-apiserver and etcd once per machine
@@ -187,7 +188,7 @@ func TestCheckServerAgainstKubeAPIServer(t *testing.T) {
 		}
 		dir := shop(t)
 		mustRun(t, dir, tandemBin, "render")
-		c, err := catalogue.Load(filepath.Join(dir, "tandem.yaml"))
+		c, err := catalogue.Load(fsys.OS{}, filepath.Join(dir, "tandem.yaml"))
 		if err != nil {
 			t.Fatal(err)
 		}

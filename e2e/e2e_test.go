@@ -14,6 +14,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/tandemdev/tandem/catalogue"
+	"github.com/tandemdev/tandem/fsys"
 	"github.com/tandemdev/tandem/internal/synth"
 	"github.com/tandemdev/tandem/internal/testfs"
 )
@@ -392,7 +393,7 @@ func TestGraphSVGShowsEveryServiceAndResource(t *testing.T) {
 		t.Fatal("Graphviz's dot is not installed; make tools installs it")
 	}
 	svg := mustRun(t, "", tandemBin, "graph", "-f", "../examples/shop/tandem.yaml", "--format", "svg")
-	c, err := catalogue.Load("../examples/shop/tandem.yaml")
+	c, err := catalogue.Load(fsys.OS{}, "../examples/shop/tandem.yaml")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -15,6 +15,7 @@ import (
 
 	"github.com/tandemdev/tandem/catalogue"
 	"github.com/tandemdev/tandem/compose"
+	"github.com/tandemdev/tandem/fsys"
 	"github.com/tandemdev/tandem/internal/golden"
 )
 
@@ -61,7 +62,7 @@ func TestImport(t *testing.T) {
 			}
 			golden.Check(t, filepath.Join(dir, "tandem.yaml.golden"), result.Catalogue)
 			golden.Check(t, filepath.Join(dir, "report.golden"), []byte(strings.Join(result.Report, "\n")+"\n"))
-			c, err := catalogue.Parse(filepath.Join(abs, "tandem.yaml"), result.Catalogue)
+			c, err := catalogue.Parse(fsys.OS{}, filepath.Join(abs, "tandem.yaml"), result.Catalogue)
 			if err != nil {
 				t.Fatalf("the imported catalogue does not load:\n%v", err)
 			}

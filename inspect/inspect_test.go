@@ -9,12 +9,13 @@ import (
 	"testing"
 
 	"github.com/tandemdev/tandem/catalogue"
+	"github.com/tandemdev/tandem/fsys"
 	"github.com/tandemdev/tandem/internal/golden"
 )
 
 func shop(t *testing.T) *catalogue.Catalogue {
 	t.Helper()
-	c, err := catalogue.Load("../examples/shop/tandem.yaml")
+	c, err := catalogue.Load(fsys.OS{}, "../examples/shop/tandem.yaml")
 	if err != nil {
 		t.Fatal(err)
 	}

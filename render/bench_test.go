@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/tandemdev/tandem/catalogue"
+	"github.com/tandemdev/tandem/fsys"
 	"github.com/tandemdev/tandem/internal/synth"
 	"github.com/tandemdev/tandem/manifest"
 )
@@ -21,7 +22,7 @@ func BenchmarkLoad(b *testing.B) {
 			b.ReportAllocs()
 			before := allocated()
 			for b.Loop() {
-				if _, err := catalogue.Parse("tandem.yaml", data); err != nil {
+				if _, err := catalogue.Parse(fsys.OS{}, "tandem.yaml", data); err != nil {
 					b.Fatal(err)
 				}
 			}
@@ -33,7 +34,7 @@ func BenchmarkLoad(b *testing.B) {
 // BenchmarkRender measures rendering both outputs from a loaded catalogue.
 func BenchmarkRender(b *testing.B) {
 	for _, n := range benchSizes {
-		c, err := catalogue.Parse("tandem.yaml", synth.Catalogue(n))
+		c, err := catalogue.Parse(fsys.OS{}, "tandem.yaml", synth.Catalogue(n))
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -72,7 +73,7 @@ func BenchmarkBuildWhole(b *testing.B) { benchmarkBuild(b, buildWhole, 10, 100, 
 
 func benchmarkBuild(b *testing.B, build func(manifest.Files, string) ([]byte, error), sizes ...int) {
 	for _, n := range sizes {
-		c, err := catalogue.Parse("tandem.yaml", synth.Catalogue(n))
+		c, err := catalogue.Parse(fsys.OS{}, "tandem.yaml", synth.Catalogue(n))
 		if err != nil {
 			b.Fatal(err)
 		}

@@ -9,6 +9,7 @@ import (
 
 	"github.com/tandemdev/tandem/catalogue"
 	"github.com/tandemdev/tandem/compose"
+	"github.com/tandemdev/tandem/fsys"
 	"github.com/tandemdev/tandem/manifest"
 )
 
@@ -30,7 +31,7 @@ func FuzzRender(f *testing.F) {
 // renderAndBuild renders a catalogue that loads and builds every
 // environment; either failing is a bug.
 func renderAndBuild(t *testing.T, data []byte) {
-	c, err := catalogue.Parse("tandem.yaml", data)
+	c, err := catalogue.Parse(fsys.OS{}, "tandem.yaml", data)
 	if err != nil {
 		return
 	}

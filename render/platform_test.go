@@ -8,6 +8,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/tandemdev/tandem/catalogue"
+	"github.com/tandemdev/tandem/fsys"
 	"github.com/tandemdev/tandem/manifest"
 )
 
@@ -63,7 +64,7 @@ func TestComponentsAreListedInEveryOverlay(t *testing.T) {
 
 func TestCodeOwnersFragment(t *testing.T) {
 	t.Parallel()
-	c, err := catalogue.Parse("tandem.yaml", []byte("name: shop\nowners: {generated: ['@org/devs'], platform: ['@org/platform', ops@example.com]}\nservices: {web: {image: web:1.0}}\n"))
+	c, err := catalogue.Parse(fsys.OS{}, "tandem.yaml", []byte("name: shop\nowners: {generated: ['@org/devs'], platform: ['@org/platform', ops@example.com]}\nservices: {web: {image: web:1.0}}\n"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -112,7 +113,7 @@ func TestCheckFindings(t *testing.T) {
 
 func TestCheckReportsConfigKeysAnEnvironmentAdds(t *testing.T) {
 	t.Parallel()
-	c, err := catalogue.Parse("tandem.yaml", []byte(`name: shop
+	c, err := catalogue.Parse(fsys.OS{}, "tandem.yaml", []byte(`name: shop
 environments: {prod: {config: {obs: {LOG_LEVL: warn}}}}
 config: {obs: {LOG_LEVEL: info}}
 services: {web: {image: web:1.0, config: [obs]}}

@@ -9,6 +9,7 @@ import (
 
 	"github.com/tandemdev/tandem/catalogue"
 	"github.com/tandemdev/tandem/compose"
+	"github.com/tandemdev/tandem/fsys"
 	"github.com/tandemdev/tandem/internal/golden"
 	"github.com/tandemdev/tandem/manifest"
 )
@@ -16,7 +17,7 @@ import (
 // renderFixture returns the generated files of a catalogue.
 func renderFixture(t *testing.T, file string, platform manifest.Files) (*catalogue.Catalogue, manifest.Files) {
 	t.Helper()
-	c, err := catalogue.Load(file)
+	c, err := catalogue.Load(fsys.OS{}, file)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -62,7 +63,7 @@ func TestExamples(t *testing.T) {
 		dir := filepath.Join(filepath.Dir(file), "deploy")
 		t.Run(filepath.Base(filepath.Dir(file)), func(t *testing.T) {
 			t.Parallel()
-			c, err := catalogue.Load(file)
+			c, err := catalogue.Load(fsys.OS{}, file)
 			if err != nil {
 				t.Fatal(err)
 			}

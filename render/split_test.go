@@ -9,6 +9,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/tandemdev/tandem/catalogue"
+	"github.com/tandemdev/tandem/fsys"
 	"github.com/tandemdev/tandem/internal/synth"
 	"github.com/tandemdev/tandem/manifest"
 )
@@ -62,7 +63,7 @@ func TestSplitBuildMatchesOneBuild(t *testing.T) {
 		}
 	}
 
-	synthetic, err := catalogue.Parse("tandem.yaml", synth.Catalogue(60))
+	synthetic, err := catalogue.Parse(fsys.OS{}, "tandem.yaml", synth.Catalogue(60))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -194,7 +195,7 @@ func TestLegacySorterMatchesKustomize(t *testing.T) {
 // resources' names from the units' files instead of building; they must
 // be the names a build holds.
 func TestResourceNamesFromFilesMatchABuild(t *testing.T) {
-	synthetic, err := catalogue.Parse("tandem.yaml", synth.Catalogue(40))
+	synthetic, err := catalogue.Parse(fsys.OS{}, "tandem.yaml", synth.Catalogue(40))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -320,7 +321,7 @@ func TestGeneratedTargetsMatchParsing(t *testing.T) {
 	t.Parallel()
 	_, shop := renderFixture(t, "../examples/shop/tandem.yaml", nil)
 	_, production := renderFixture(t, "testdata/production.tandem.yaml", nil)
-	c, err := catalogue.Parse("tandem.yaml", synth.Catalogue(30))
+	c, err := catalogue.Parse(fsys.OS{}, "tandem.yaml", synth.Catalogue(30))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -12,6 +12,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/tandemdev/tandem/catalogue"
+	"github.com/tandemdev/tandem/fsys"
 	"github.com/tandemdev/tandem/internal/testfs"
 	"github.com/tandemdev/tandem/manifest"
 )
@@ -343,7 +344,7 @@ func TestWriteNamesAFileWhereAFolderGoes(t *testing.T) {
 // renderCatalogue renders a catalogue given as text.
 func renderCatalogue(t *testing.T, text string) manifest.Files {
 	t.Helper()
-	c, err := catalogue.Parse("tandem.yaml", []byte(text))
+	c, err := catalogue.Parse(fsys.OS{}, "tandem.yaml", []byte(text))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -8,6 +8,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/tandemdev/tandem/catalogue"
+	"github.com/tandemdev/tandem/fsys"
 )
 
 // psOutput is what `docker ps --format` prints for containers in each
@@ -75,7 +76,7 @@ func TestOneShotUnits(t *testing.T) {
 
 func shopPlan(t *testing.T, names ...string) Plan {
 	t.Helper()
-	c, err := catalogue.Load("../../examples/shop/tandem.yaml")
+	c, err := catalogue.Load(fsys.OS{}, "../../examples/shop/tandem.yaml")
 	if err != nil {
 		t.Fatal(err)
 	}

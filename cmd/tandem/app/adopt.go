@@ -14,6 +14,7 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/tandemdev/tandem/catalogue"
+	"github.com/tandemdev/tandem/fsys"
 	"github.com/tandemdev/tandem/graph"
 	"github.com/tandemdev/tandem/render"
 )
@@ -86,7 +87,7 @@ func runInit(streams Streams, dir, name string) error {
 	starter := strings.ReplaceAll(starterCatalogue, "NAME", name)
 	// The starter must be a catalogue tandem accepts; a --name that is not
 	// a label is reported here, with the field it went into.
-	if _, err := catalogue.Parse("tandem.yaml", []byte(starter)); err != nil {
+	if _, err := catalogue.Parse(fsys.OS{}, "tandem.yaml", []byte(starter)); err != nil {
 		return usageErrorf("--name %q: %v", name, err)
 	}
 	file := filepath.Join(abs, "tandem.yaml")
@@ -196,7 +197,7 @@ Examples:
 			if format != "dot" && format != "mermaid" && format != "svg" {
 				return usageErrorf("--format %s: choose dot, mermaid or svg", format)
 			}
-			cat, err := catalogue.Load(c.String("file"))
+			cat, err := catalogue.Load(fsys.OS{}, c.String("file"))
 			if err != nil {
 				return err
 			}

@@ -16,6 +16,7 @@ import (
 
 	"github.com/tandemdev/tandem/catalogue"
 	"github.com/tandemdev/tandem/compose/probe"
+	"github.com/tandemdev/tandem/fsys"
 	"github.com/tandemdev/tandem/internal/testfs"
 	"github.com/urfave/cli/v2"
 )
@@ -478,7 +479,7 @@ func TestInitStartsACatalogueThatRenders(t *testing.T) {
 	if code != ExitOK || !strings.Contains(stdout, ".gitignore now ignores .tandem/") {
 		t.Fatalf("init: exit %d, %q, %q", code, stdout, stderr)
 	}
-	c, err := catalogue.Load(filepath.Join(dir, "tandem.yaml"))
+	c, err := catalogue.Load(fsys.OS{}, filepath.Join(dir, "tandem.yaml"))
 	if err != nil || c.Name != "my-shop" {
 		t.Fatalf("the starter catalogue: %v, name %q", err, c.Name)
 	}
@@ -601,7 +602,7 @@ func TestImportWritesACatalogueAndTheDevSecrets(t *testing.T) {
 	if code != ExitOK || !strings.Contains(stdout, "services.orders.environment.DATABASE_URL: a secret; its value moved to the dev env file") {
 		t.Fatalf("import: exit %d\n%s%s", code, stdout, stderr)
 	}
-	if _, err := catalogue.Load(out); err != nil {
+	if _, err := catalogue.Load(fsys.OS{}, out); err != nil {
 		t.Fatal(err)
 	}
 	envFile := filepath.Join(dir, ".tandem", "dev.env")

@@ -8,6 +8,7 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/tandemdev/tandem/catalogue"
+	"github.com/tandemdev/tandem/fsys"
 )
 
 // completionFlag is urfave/cli's: a shell asking what may come next runs
@@ -77,7 +78,7 @@ func addCompletion(streams Streams, commands []*cli.Command, args []string, word
 			continue
 		}
 		cmd.BashComplete = func(c *cli.Context) {
-			cat, err := catalogue.Load(c.String("file"))
+			cat, err := catalogue.Load(fsys.OS{}, c.String("file"))
 			if err != nil {
 				return
 			}

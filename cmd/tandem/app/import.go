@@ -14,6 +14,7 @@ import (
 
 	"github.com/tandemdev/tandem/catalogue"
 	"github.com/tandemdev/tandem/compose"
+	"github.com/tandemdev/tandem/fsys"
 	"github.com/tandemdev/tandem/importer"
 	"github.com/tandemdev/tandem/render"
 )
@@ -94,7 +95,7 @@ func runImport(c *cli.Context, streams Streams, composeFile, out, name string) e
 	for _, line := range result.Report {
 		fmt.Fprintf(streams.Out, "  %s\n", line)
 	}
-	if _, err := catalogue.Load(out); err != nil {
+	if _, err := catalogue.Load(fsys.OS{}, out); err != nil {
 		fmt.Fprintf(streams.Out, "the catalogue needs these changes before tandem accepts it:\n%v\n", err)
 		return errFindings
 	}

@@ -9,6 +9,7 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/tandemdev/tandem/catalogue"
+	"github.com/tandemdev/tandem/fsys"
 	"github.com/tandemdev/tandem/inspect"
 	"github.com/tandemdev/tandem/render"
 )
@@ -62,7 +63,7 @@ func runEnv(out io.Writer, o envOptions) error {
 	if err := checkOutput(o.output); err != nil {
 		return err
 	}
-	cat, err := catalogue.Load(o.file)
+	cat, err := catalogue.Load(fsys.OS{}, o.file)
 	if err != nil {
 		return err
 	}
@@ -114,7 +115,7 @@ func runDiff(out io.Writer, o diffOptions) error {
 	if o.rendered {
 		return runRenderedDiff(out, o)
 	}
-	cat, err := catalogue.Load(o.file)
+	cat, err := catalogue.Load(fsys.OS{}, o.file)
 	if err != nil {
 		return err
 	}

@@ -17,6 +17,7 @@ import (
 	"github.com/tandemdev/tandem/catalogue"
 	"github.com/tandemdev/tandem/compose"
 	"github.com/tandemdev/tandem/compose/probe"
+	"github.com/tandemdev/tandem/fsys"
 	"github.com/tandemdev/tandem/manifest"
 	"github.com/tandemdev/tandem/render"
 )
@@ -155,7 +156,7 @@ func renderInMemory(file, out string) (cat *catalogue.Catalogue, generated, plat
 // building their overlays needs.
 func renderInMemoryFor(file, out string, overlays []string) (cat *catalogue.Catalogue, generated, platform manifest.Files, err error) {
 	out = resolveOut(out)
-	cat, err = catalogue.Load(file)
+	cat, err = catalogue.Load(fsys.OS{}, file)
 	if err != nil {
 		return nil, nil, nil, err
 	}

@@ -9,6 +9,7 @@ import (
 
 	"github.com/tandemdev/tandem/catalogue"
 	"github.com/tandemdev/tandem/compose"
+	"github.com/tandemdev/tandem/fsys"
 )
 
 // TestNoSecretLeaks renders the shop with known dev secret values, then
@@ -18,7 +19,7 @@ func TestNoSecretLeaks(t *testing.T) {
 	t.Parallel()
 	dir := project(t)
 	file, out := filepath.Join(dir, "tandem.yaml"), filepath.Join(dir, "deploy")
-	cat, err := catalogue.Load(file)
+	cat, err := catalogue.Load(fsys.OS{}, file)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -96,7 +97,7 @@ func TestWarnsAboutAnExposedDevEnvFile(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(tandemDir, ".gitignore"), []byte("# mine\n*.log\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	cat, err := catalogue.Load(filepath.Join(dir, "tandem.yaml"))
+	cat, err := catalogue.Load(fsys.OS{}, filepath.Join(dir, "tandem.yaml"))
 	if err != nil {
 		t.Fatal(err)
 	}

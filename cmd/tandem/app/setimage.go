@@ -10,6 +10,7 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/tandemdev/tandem/catalogue"
+	"github.com/tandemdev/tandem/fsys"
 	"github.com/tandemdev/tandem/render"
 )
 
@@ -43,7 +44,7 @@ Example:
 }
 
 func runSetImage(out io.Writer, o setImageOptions) error {
-	data, err := catalogue.ReadFile(o.file)
+	data, err := catalogue.ReadFile(fsys.OS{}, o.file)
 	if err != nil {
 		return err
 	}
@@ -57,7 +58,7 @@ func runSetImage(out io.Writer, o setImageOptions) error {
 		if !ok || service == "" || image == "" {
 			return usageErrorf("%q is not SERVICE=IMAGE", a)
 		}
-		data, err = catalogue.SetImage(o.file, data, service, o.env, image)
+		data, err = catalogue.SetImage(fsys.OS{}, o.file, data, service, o.env, image)
 		if err != nil {
 			return fmt.Errorf("%s: %w", o.file, err)
 		}

@@ -18,6 +18,7 @@ import (
 	"github.com/tandemdev/tandem/compose"
 	"github.com/tandemdev/tandem/compose/probe"
 	"github.com/tandemdev/tandem/compose/runner"
+	"github.com/tandemdev/tandem/fsys"
 	"github.com/tandemdev/tandem/manifest"
 	"github.com/tandemdev/tandem/render"
 )
@@ -157,7 +158,7 @@ func installProbe(cat *catalogue.Catalogue, binary []byte, warn io.Writer) error
 // the containers of the last up; the names given must be its services,
 // resources or services' jobs.
 func projectCommand(ctx context.Context, file, out string, names []string) (*catalogue.Catalogue, *runner.Project, error) {
-	cat, err := catalogue.Load(file)
+	cat, err := catalogue.Load(fsys.OS{}, file)
 	if err != nil {
 		return nil, nil, err
 	}

@@ -27,6 +27,7 @@ import (
 
 	"github.com/tandemdev/tandem/catalogue"
 	"github.com/tandemdev/tandem/cmd/tandem/app"
+	"github.com/tandemdev/tandem/fsys"
 	"github.com/tandemdev/tandem/internal/synth"
 )
 
@@ -73,7 +74,7 @@ func runPhase(phase, dir string) error {
 	}
 	switch phase {
 	case "load":
-		_, err := catalogue.Load(file)
+		_, err := catalogue.Load(fsys.OS{}, file)
 		return err
 	case "render":
 		return tandem(io.Discard, "render", "-f", file, "-o", out)
