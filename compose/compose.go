@@ -25,18 +25,10 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/tandemdev/tandem/catalogue"
+	"github.com/tandemdev/tandem/devstate"
 	"github.com/tandemdev/tandem/internal/parallel"
 	"github.com/tandemdev/tandem/manifest"
 )
-
-// DevEnvFile is where dev secret values live, relative to the catalogue's
-// folder. It is git-ignored; the Compose file only names its variables.
-const DevEnvFile = catalogue.DevEnvFileName
-
-// ProbeFile is where the HTTP health probe (cmd/tandem-probe) lives,
-// relative to the catalogue's folder, beside the dev env file; `tandem up`
-// and `tandem render` put it there.
-const ProbeFile = ".tandem/probe"
 
 // probeTarget is where containers see the probe, mounted read-only.
 const probeTarget = "/tandem/probe"
@@ -122,7 +114,7 @@ func DevSecrets(c *catalogue.Catalogue) []string {
 // secretRef interpolates a dev secret; Compose stops with this message when
 // the env file lacks it.
 func secretRef(name string) string {
-	return fmt.Sprintf("${%s:?%s is not set; tandem render adds it to %s}", name, name, DevEnvFile)
+	return fmt.Sprintf("${%s:?%s is not set; tandem render adds it to %s}", name, name, devstate.EnvFile)
 }
 
 // escape protects a literal value from Compose interpolation, so that the
@@ -172,7 +164,7 @@ func appService(c *catalogue.Catalogue, w *catalogue.Workload, opts Options) typ
 		svc.HealthCheck = healthCheck([]string{"CMD", probeTarget, escape(url)})
 		startPeriod(svc.HealthCheck, s.Health)
 		svc.Volumes = append(svc.Volumes, types.ServiceVolumeConfig{
-			Type: types.VolumeTypeBind, Source: path.Join(opts.ProjectDir, ProbeFile), Target: probeTarget, ReadOnly: true,
+			Type: types.VolumeTypeBind, Source: path.Join(opts.ProjectDir, devstate.ProbeFile), Target: probeTarget, ReadOnly: true,
 		})
 	case len(s.Health.Command) > 0:
 		svc.HealthCheck = healthCheck(append([]string{"CMD"}, escapeAll(s.Health.Command)...))

@@ -95,27 +95,6 @@ func TestSecretsNeverLiteral(t *testing.T) {
 	}
 }
 
-func TestAddMissingSecrets(t *testing.T) {
-	t.Parallel()
-	n := 0
-	next := func(string) string { n++; return strings.Repeat("x", n) }
-	tests := []struct {
-		name, existing, want string
-		added                []string
-	}{
-		{"new file", "", "# Dev secrets for `tandem up`; git-ignored, never commit real values.\nA=x\nB=xx\n", []string{"A", "B"}},
-		{"keeps values, comments and exports", "# mine\nexport A=secret\n", "# mine\nexport A=secret\nB=x\n", []string{"B"}},
-		{"complete file unchanged", "A=1\nB = 2", "A=1\nB = 2\n", nil},
-	}
-	for _, tt := range tests {
-		n = 0
-		got, added := AddMissingSecrets([]byte(tt.existing), []string{"A", "B"}, next)
-		if string(got) != tt.want || !cmp.Equal(added, tt.added) {
-			t.Errorf("%s: got %q %v, want %q %v", tt.name, got, added, tt.want, tt.added)
-		}
-	}
-}
-
 func TestCheckRejectsInvalidCompose(t *testing.T) {
 	t.Parallel()
 	for file, want := range map[string]string{

@@ -13,6 +13,7 @@ import (
 
 	"github.com/tandemdev/tandem/catalogue"
 	"github.com/tandemdev/tandem/compose"
+	"github.com/tandemdev/tandem/devstate"
 )
 
 // Mask stands for a secret value.
@@ -85,11 +86,11 @@ func display(c *catalogue.Catalogue, w *catalogue.Workload, v catalogue.EnvVar) 
 	dev := w.Env == catalogue.DevEnvironment
 	switch {
 	case v.Secret && dev:
-		out.Value = Mask + " (from " + compose.DevEnvFile + ")"
+		out.Value = Mask + " (from " + devstate.EnvFile + ")"
 	case v.Secret:
 		out.Value = secretRef(catalogue.ServiceSecretName(w.Name), v.Name)
 	case v.Resource != "" && dev && v.Setting == catalogue.SettingPassword:
-		out.Value = Mask + " (from " + compose.DevEnvFile + ")"
+		out.Value = Mask + " (from " + devstate.EnvFile + ")"
 	case v.Resource != "" && dev:
 		out.Value = compose.ConnectionValue(c, v.Resource, v.Setting, Mask)
 	case v.Resource != "":

@@ -4,9 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"maps"
-	"os"
 	"path"
-	"path/filepath"
 	"slices"
 	"strings"
 
@@ -122,21 +120,4 @@ func unknownConfigKeys(c *catalogue.Catalogue) []Finding {
 		}
 	}
 	return out
-}
-
-// ReadGenerated reads the files under dir that carry tandem's header.
-func ReadGenerated(dir string) (manifest.Files, error) {
-	paths, err := generatedFiles(dir)
-	if err != nil {
-		return nil, err
-	}
-	files := manifest.Files{}
-	for _, p := range paths {
-		data, err := os.ReadFile(filepath.Join(dir, filepath.FromSlash(p)))
-		if err != nil {
-			return nil, err
-		}
-		files[p] = data
-	}
-	return files, nil
 }

@@ -12,6 +12,7 @@ import (
 	"github.com/tandemdev/tandem/fsys"
 	"github.com/tandemdev/tandem/internal/golden"
 	"github.com/tandemdev/tandem/manifest"
+	"github.com/tandemdev/tandem/render/tree"
 )
 
 // renderFixture returns the generated files of a catalogue.
@@ -67,7 +68,7 @@ func TestExamples(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			platform, err := ReadPlatform(dir, c.DeployEnvironments())
+			platform, err := tree.ReadPlatform(fsys.OS{}, dir, c.DeployEnvironments())
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -76,7 +77,7 @@ func TestExamples(t *testing.T) {
 				t.Errorf("compose-go's loader rejects the example's Compose file: %v", err)
 			}
 			if golden.Updating() {
-				if _, err := Write(dir, files); err != nil {
+				if _, err := tree.Write(fsys.OS{}, dir, files); err != nil {
 					t.Fatal(err)
 				}
 				return
@@ -84,11 +85,11 @@ func TestExamples(t *testing.T) {
 			for _, p := range files.Paths() {
 				golden.Check(t, filepath.Join(dir, p), files[p])
 			}
-			onDisk, err := generatedFiles(dir)
+			onDisk, err := tree.ReadGenerated(fsys.OS{}, dir)
 			if err != nil {
 				t.Fatal(err)
 			}
-			for _, p := range onDisk {
+			for p := range onDisk {
 				if _, ok := files[p]; !ok {
 					t.Errorf("%s is on disk but no longer rendered; run with -update", p)
 				}

@@ -13,8 +13,11 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/tandemdev/tandem/catalogue"
+	"github.com/tandemdev/tandem/fsys"
 	"github.com/tandemdev/tandem/inspect"
+	"github.com/tandemdev/tandem/project"
 	"github.com/tandemdev/tandem/render"
+	"github.com/tandemdev/tandem/render/tree"
 )
 
 // Exit codes, the same for every command.
@@ -76,27 +79,31 @@ func Run(ctx context.Context, streams Streams, args []string) int {
 	fmt.Fprintf(streams.Err, "tandem: %v\n", failed.err)
 	if errors.Is(failed.err, catalogue.ErrInvalid) ||
 		errors.Is(failed.err, render.ErrUnknownEnvironment) ||
-		errors.Is(failed.err, render.ErrNotGenerated) ||
+		errors.Is(failed.err, tree.ErrNotGenerated) ||
 		errors.Is(failed.err, render.ErrStalePatch) ||
 		errors.Is(failed.err, catalogue.ErrNotFound) ||
 		errors.Is(failed.err, inspect.ErrUnknown) ||
 		errors.Is(failed.err, catalogue.ErrEdit) ||
 		errors.Is(failed.err, catalogue.ErrUnknownName) ||
-		errors.Is(failed.err, errUsage) {
+		errors.Is(failed.err, project.ErrUsage) {
 		return ExitInput
 	}
 	return ExitFindings
 }
 
-// errUsage marks an action's complaint about its arguments.
-var errUsage = errors.New("usage")
-
 // errFindings is returned by a command that printed findings (a diff, a
 // failed check): exit code 1, nothing more to say.
 var errFindings = errors.New("findings")
 
+// usageErrorf is an action's complaint about its arguments.
 func usageErrorf(format string, args ...any) error {
-	return fmt.Errorf("%w: "+format, append([]any{errUsage}, args...)...)
+	return fmt.Errorf("%w: "+format, append([]any{project.ErrUsage}, args...)...)
+}
+
+// open opens the project of the catalogue and tree the flags name, on the
+// disk: the one filesystem the command line works on.
+func open(c *cli.Context) (*project.Project, error) {
+	return project.Open(fsys.OS{}, project.Options{File: c.String("file"), Out: c.String("out")})
 }
 
 // actionError separates what a command's action returned from what the CLI

@@ -18,6 +18,7 @@ import (
 	"github.com/tandemdev/tandem/compose/probe"
 	"github.com/tandemdev/tandem/fsys"
 	"github.com/tandemdev/tandem/internal/testfs"
+	"github.com/tandemdev/tandem/project"
 	"github.com/urfave/cli/v2"
 )
 
@@ -29,8 +30,8 @@ func run(t *testing.T, args ...string) (code int, stdout, stderr string) {
 	return code, out.String(), errOut.String()
 }
 
-// project copies the shop's catalogue into a fresh folder.
-func project(t *testing.T) string {
+// shopCopy copies the shop's catalogue into a fresh folder.
+func shopCopy(t *testing.T) string {
 	t.Helper()
 	dir := t.TempDir()
 	data, err := os.ReadFile("../../../examples/shop/tandem.yaml")
@@ -45,7 +46,7 @@ func project(t *testing.T) string {
 
 func TestRenderAndBuild(t *testing.T) {
 	t.Parallel()
-	dir := project(t)
+	dir := shopCopy(t)
 	file, out := filepath.Join(dir, "tandem.yaml"), filepath.Join(dir, "deploy")
 	code, stdout, stderr := run(t, "render", "-f", file, "-o", out)
 	if code != ExitOK {
@@ -104,7 +105,7 @@ func TestRenderAndBuild(t *testing.T) {
 
 func TestRenderKeepsDevSecretValues(t *testing.T) {
 	t.Parallel()
-	dir := project(t)
+	dir := shopCopy(t)
 	envFile := filepath.Join(dir, ".tandem", "dev.env")
 	if err := os.MkdirAll(filepath.Dir(envFile), 0o700); err != nil {
 		t.Fatal(err)
@@ -137,7 +138,7 @@ func TestRenderKeepsDevSecretValues(t *testing.T) {
 // position, exits 2 and leaves the previous render as it was.
 func TestInvalidInputChangesNothing(t *testing.T) {
 	t.Parallel()
-	dir := project(t)
+	dir := shopCopy(t)
 	file, out := filepath.Join(dir, "tandem.yaml"), filepath.Join(dir, "deploy")
 	if code, _, stderr := run(t, "render", "-f", file, "-o", out); code != ExitOK {
 		t.Fatal(stderr)
@@ -164,7 +165,7 @@ func TestInvalidInputChangesNothing(t *testing.T) {
 
 func TestRenderRefusesHandWrittenFiles(t *testing.T) {
 	t.Parallel()
-	dir := project(t)
+	dir := shopCopy(t)
 	out := filepath.Join(dir, "deploy")
 	if err := os.MkdirAll(out, 0o755); err != nil {
 		t.Fatal(err)
@@ -184,7 +185,7 @@ func TestRenderRefusesHandWrittenFiles(t *testing.T) {
 
 func TestUsageErrors(t *testing.T) {
 	t.Parallel()
-	dir := project(t)
+	dir := shopCopy(t)
 	file := filepath.Join(dir, "tandem.yaml")
 	tests := []struct {
 		args []string
@@ -249,7 +250,7 @@ func TestFlagsFirst(t *testing.T) {
 
 func TestEnvAndDiffCommands(t *testing.T) {
 	t.Parallel()
-	dir := project(t)
+	dir := shopCopy(t)
 	file := filepath.Join(dir, "tandem.yaml")
 	tests := []struct {
 		args []string
@@ -279,7 +280,7 @@ func TestEnvAndDiffCommands(t *testing.T) {
 
 func TestCheckCommand(t *testing.T) {
 	t.Parallel()
-	dir := project(t)
+	dir := shopCopy(t)
 	file, out := filepath.Join(dir, "tandem.yaml"), filepath.Join(dir, "deploy")
 	if code, _, stderr := run(t, "render", "-f", file, "-o", out); code != ExitOK {
 		t.Fatal(stderr)
@@ -322,7 +323,7 @@ func TestCheckCommand(t *testing.T) {
 
 func TestSetImageCommand(t *testing.T) {
 	t.Parallel()
-	dir := project(t)
+	dir := shopCopy(t)
 	file := filepath.Join(dir, "tandem.yaml")
 	before, _ := os.ReadFile(file)
 
@@ -362,7 +363,7 @@ func TestSetImageCommand(t *testing.T) {
 // gone, a linked patch and a patch that is not YAML are all reported.
 func TestPlatformFilesThatCannotApply(t *testing.T) {
 	t.Parallel()
-	dir := project(t)
+	dir := shopCopy(t)
 	file, out := filepath.Join(dir, "tandem.yaml"), filepath.Join(dir, "deploy")
 	if code, _, stderr := run(t, "render", "-f", file, "-o", out); code != ExitOK {
 		t.Fatal(stderr)
@@ -412,7 +413,7 @@ func TestPlatformFilesThatCannotApply(t *testing.T) {
 
 func TestSymlinkedOutputFolder(t *testing.T) {
 	t.Parallel()
-	dir := project(t)
+	dir := shopCopy(t)
 	real := filepath.Join(dir, "real-deploy")
 	if err := os.Mkdir(real, 0o755); err != nil {
 		t.Fatal(err)
@@ -434,7 +435,7 @@ func TestSymlinkedOutputFolder(t *testing.T) {
 // asked of a cluster, and an unknown context or an unreachable server is
 // explained. (The e2e suite runs --server against a real kube-apiserver.)
 func TestCheckServerUsage(t *testing.T) {
-	dir := project(t)
+	dir := shopCopy(t)
 	kubeconfig := filepath.Join(dir, "kubeconfig")
 	if err := os.WriteFile(kubeconfig, []byte(`apiVersion: v1
 kind: Config
@@ -487,7 +488,7 @@ func TestInitStartsACatalogueThatRenders(t *testing.T) {
 	if !strings.HasPrefix(string(data), "# yaml-language-server: $schema=./tandem.schema.json\n") {
 		t.Errorf("no schema line at the top:\n%s", data)
 	}
-	schema, _ := os.ReadFile(filepath.Join(dir, SchemaFile))
+	schema, _ := os.ReadFile(filepath.Join(dir, project.SchemaFile))
 	if want, _ := catalogue.JSONSchema(); !bytes.Equal(schema, want) {
 		t.Error("the schema beside the catalogue is not tandem schema's")
 	}
@@ -525,7 +526,7 @@ func TestSchemaCommandPrintsTheSchema(t *testing.T) {
 // TestGraphFormats: dot and mermaid print the graph; svg without Graphviz
 // says what to install; an unknown format is a usage error.
 func TestGraphFormats(t *testing.T) {
-	file := filepath.Join(project(t), "tandem.yaml")
+	file := filepath.Join(shopCopy(t), "tandem.yaml")
 	for _, tt := range []struct {
 		format string
 		code   int
@@ -551,7 +552,7 @@ func TestGraphFormats(t *testing.T) {
 // takes a value (the shell completes a file there); the scripts are there
 // for each shell.
 func TestCompletion(t *testing.T) {
-	file := filepath.Join(project(t), "tandem.yaml")
+	file := filepath.Join(shopCopy(t), "tandem.yaml")
 	for _, tt := range []struct {
 		args []string
 		word string // under the cursor

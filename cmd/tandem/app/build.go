@@ -4,14 +4,7 @@ import (
 	"fmt"
 
 	"github.com/urfave/cli/v2"
-
-	"github.com/tandemdev/tandem/render"
 )
-
-type buildOptions struct {
-	env, file, out string
-	verbose        bool
-}
 
 func buildCommand(streams Streams) *cli.Command {
 	return &cli.Command{
@@ -37,23 +30,19 @@ Example:
 			if c.NArg() != 1 {
 				return usageErrorf("build takes one environment, e.g. tandem build prod")
 			}
-			return runBuild(streams, buildOptions{env: c.Args().First(), file: c.String("file"), out: c.String("out"), verbose: c.Bool("verbose")})
+			p, err := open(c)
+			if err != nil {
+				return err
+			}
+			manifests, how, err := p.Build(c.Args().First())
+			if c.Bool("verbose") && how != "" {
+				fmt.Fprintf(streams.Err, "tandem: %s\n", how)
+			}
+			if err != nil {
+				return err
+			}
+			_, err = streams.Out.Write(manifests)
+			return err
 		}),
 	}
-}
-
-func runBuild(streams Streams, o buildOptions) error {
-	cat, generated, platform, err := renderInMemoryFor(o.file, o.out, []string{o.env})
-	if err != nil {
-		return err
-	}
-	manifests, how, err := render.BuildExplained(cat, generated.Merge(platform), o.env)
-	if o.verbose && how != "" {
-		fmt.Fprintf(streams.Err, "tandem: %s\n", how)
-	}
-	if err != nil {
-		return err
-	}
-	_, err = streams.Out.Write(manifests)
-	return err
 }

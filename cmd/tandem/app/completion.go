@@ -8,7 +8,6 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/tandemdev/tandem/catalogue"
-	"github.com/tandemdev/tandem/fsys"
 )
 
 // completionFlag is urfave/cli's: a shell asking what may come next runs
@@ -78,11 +77,11 @@ func addCompletion(streams Streams, commands []*cli.Command, args []string, word
 			continue
 		}
 		cmd.BashComplete = func(c *cli.Context) {
-			cat, err := catalogue.Load(fsys.OS{}, c.String("file"))
+			p, err := open(c)
 			if err != nil {
 				return
 			}
-			for _, name := range names(cat) {
+			for _, name := range names(p.Catalogue) {
 				if !slices.Contains(c.Args().Slice(), name) {
 					fmt.Fprintln(streams.Out, name)
 				}

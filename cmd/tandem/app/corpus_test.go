@@ -17,7 +17,7 @@ import (
 // was.
 func TestErrorCorpus(t *testing.T) {
 	t.Parallel()
-	previous := project(t)
+	previous := shopCopy(t)
 	out := filepath.Join(previous, "deploy")
 	if code, _, stderr := run(t, "render", "-f", filepath.Join(previous, "tandem.yaml"), "-o", out); code != ExitOK {
 		t.Fatal(stderr)

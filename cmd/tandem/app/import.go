@@ -1,22 +1,12 @@
 package app
 
 import (
-	"errors"
 	"fmt"
-	"io/fs"
-	"maps"
-	"os"
-	"path/filepath"
-	"slices"
 
-	composecli "github.com/compose-spec/compose-go/v2/cli"
 	"github.com/urfave/cli/v2"
 
-	"github.com/tandemdev/tandem/catalogue"
-	"github.com/tandemdev/tandem/compose"
 	"github.com/tandemdev/tandem/fsys"
-	"github.com/tandemdev/tandem/importer"
-	"github.com/tandemdev/tandem/render"
+	"github.com/tandemdev/tandem/project"
 )
 
 func importCommand(streams Streams) *cli.Command {
@@ -46,93 +36,30 @@ Examples:
 			if c.NArg() != 1 {
 				return usageErrorf("import takes one Compose file, got %q", c.Args().Slice())
 			}
-			return runImport(c, streams, c.Args().First(), c.String("out"), c.String("name"))
+			return runImport(c, streams, project.ImportOptions{ComposeFile: c.Args().First(), Out: c.String("out"), Name: c.String("name")})
 		}),
 	}
 }
 
-func runImport(c *cli.Context, streams Streams, composeFile, out, name string) error {
-	if _, err := os.Stat(composeFile); err != nil {
-		return usageErrorf("%v", err)
+func runImport(c *cli.Context, streams Streams, o project.ImportOptions) error {
+	report, err := project.Import(c.Context, fsys.OS{}, o)
+	for _, w := range report.Warnings {
+		fmt.Fprintf(streams.Err, "warning: %s\n", w)
 	}
-	if _, err := os.Lstat(out); err == nil {
-		return usageErrorf("%s exists; import never overwrites a catalogue (choose another with -o)", out)
+	for _, note := range report.SecretNotes {
+		fmt.Fprintf(streams.Out, "  %s\n", note)
 	}
-	dir, err := filepath.Abs(filepath.Dir(composeFile))
 	if err != nil {
 		return err
 	}
-	options, err := composecli.NewProjectOptions([]string{composeFile},
-		composecli.WithWorkingDirectory(dir), composecli.WithEnvFiles(), composecli.WithDotEnv,
-		composecli.WithProfiles([]string{"*"}))
-	if err != nil {
-		return err
-	}
-	project, err := options.LoadProject(c.Context)
-	if err != nil {
-		return usageErrorf("%s does not load as Compose: %v", composeFile, err)
-	}
-	outDir, err := filepath.Abs(filepath.Dir(out))
-	if err != nil {
-		return err
-	}
-	result, err := importer.Import(project, importer.Options{Name: name, CatalogueDir: outDir})
-	if err != nil {
-		return err
-	}
-	if err := os.MkdirAll(outDir, 0o755); err != nil {
-		return err
-	}
-	if err := render.WriteFileAtomic(out, result.Catalogue, 0o644); err != nil {
-		return err
-	}
-	if len(result.Secrets) > 0 {
-		if err := writeDevSecrets(streams, outDir, result.Secrets); err != nil {
-			return err
-		}
-	}
-	fmt.Fprintf(streams.Out, "imported %s into %s\n", composeFile, out)
-	for _, line := range result.Report {
+	fmt.Fprintf(streams.Out, "imported %s into %s\n", o.ComposeFile, o.Out)
+	for _, line := range report.Changes {
 		fmt.Fprintf(streams.Out, "  %s\n", line)
 	}
-	if _, err := catalogue.Load(fsys.OS{}, out); err != nil {
-		fmt.Fprintf(streams.Out, "the catalogue needs these changes before tandem accepts it:\n%v\n", err)
+	if report.Invalid != nil {
+		fmt.Fprintf(streams.Out, "the catalogue needs these changes before tandem accepts it:\n%v\n", report.Invalid)
 		return errFindings
 	}
 	fmt.Fprintln(streams.Out, "next: review it, then tandem render, or tandem up to run it")
 	return nil
-}
-
-// writeDevSecrets adds the imported secret values to the dev env file
-// beside the catalogue, keeping any value already there.
-func writeDevSecrets(streams Streams, dir string, values map[string]string) error {
-	envFile := filepath.Join(dir, filepath.FromSlash(compose.DevEnvFile))
-	if err := os.MkdirAll(filepath.Dir(envFile), 0o700); err != nil {
-		return err
-	}
-	if err := ensureStateDir(filepath.Dir(envFile), streams.Err); err != nil {
-		return err
-	}
-	existing, err := os.ReadFile(envFile)
-	if err != nil && !errors.Is(err, fs.ErrNotExist) {
-		return err
-	}
-	var writable []string
-	for _, name := range slices.Sorted(maps.Keys(values)) {
-		if _, ok := compose.QuoteDevValue(values[name]); ok {
-			writable = append(writable, name)
-		} else {
-			fmt.Fprintf(streams.Out, "  %s: its value cannot be written to %s so that both Compose implementations read it back (quotes, backslashes or new lines); add it there yourself\n", name, compose.DevEnvFile)
-		}
-	}
-	content, added := compose.AddMissingSecrets(existing, writable, func(name string) string {
-		quoted, _ := compose.QuoteDevValue(values[name])
-		return quoted
-	})
-	for _, name := range writable {
-		if !slices.Contains(added, name) {
-			fmt.Fprintf(streams.Out, "  %s: %s has a value already, which is kept\n", name, compose.DevEnvFile)
-		}
-	}
-	return render.WriteFileAtomic(envFile, content, 0o600)
 }

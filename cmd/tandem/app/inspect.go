@@ -5,13 +5,10 @@ import (
 	"fmt"
 	"io"
 
-	"github.com/pmezard/go-difflib/difflib"
 	"github.com/urfave/cli/v2"
 
 	"github.com/tandemdev/tandem/catalogue"
-	"github.com/tandemdev/tandem/fsys"
 	"github.com/tandemdev/tandem/inspect"
-	"github.com/tandemdev/tandem/render"
 )
 
 func outputFlag() *cli.StringFlag {
@@ -29,10 +26,6 @@ func writeJSON(out io.Writer, v any) error {
 	enc := json.NewEncoder(out)
 	enc.SetIndent("", "  ")
 	return enc.Encode(v)
-}
-
-type envOptions struct {
-	service, env, file, output string
 }
 
 func envCommand(streams Streams) *cli.Command {
@@ -54,33 +47,29 @@ Example:
 			if c.NArg() != 1 {
 				return usageErrorf("env takes one service, e.g. tandem env orders --env prod")
 			}
-			return runEnv(streams.Out, envOptions{service: c.Args().First(), env: c.String("env"), file: c.String("file"), output: c.String("output")})
+			return runEnv(c, streams.Out)
 		}),
 	}
 }
 
-func runEnv(out io.Writer, o envOptions) error {
-	if err := checkOutput(o.output); err != nil {
+func runEnv(c *cli.Context, out io.Writer) error {
+	if err := checkOutput(c.String("output")); err != nil {
 		return err
 	}
-	cat, err := catalogue.Load(fsys.OS{}, o.file)
+	p, err := open(c)
 	if err != nil {
 		return err
 	}
-	vars, err := inspect.Env(cat, o.service, o.env)
+	service, env := c.Args().First(), c.String("env")
+	vars, err := p.Env(service, env)
 	if err != nil {
 		return err
 	}
-	if o.output == "json" {
+	if c.String("output") == "json" {
 		return writeJSON(out, vars)
 	}
-	fmt.Fprintf(out, "%s in %s\n", o.service, o.env)
+	fmt.Fprintf(out, "%s in %s\n", service, env)
 	return inspect.WriteEnv(out, vars)
-}
-
-type diffOptions struct {
-	from, to, file, out, output string
-	rendered                    bool
 }
 
 func diffCommand(streams Streams) *cli.Command {
@@ -102,66 +91,46 @@ Example:
 			if c.NArg() != 2 {
 				return usageErrorf("diff takes two environments, e.g. tandem diff staging prod")
 			}
-			return runDiff(streams.Out, diffOptions{from: c.Args().Get(0), to: c.Args().Get(1),
-				file: c.String("file"), out: c.String("out"), output: c.String("output"), rendered: c.Bool("rendered")})
+			return runDiff(c, streams.Out, c.Args().Get(0), c.Args().Get(1))
 		}),
 	}
 }
 
-func runDiff(out io.Writer, o diffOptions) error {
-	if err := checkOutput(o.output); err != nil {
+func runDiff(c *cli.Context, out io.Writer, from, to string) error {
+	output := c.String("output")
+	if err := checkOutput(output); err != nil {
 		return err
 	}
-	if o.rendered {
-		return runRenderedDiff(out, o)
+	if c.Bool("rendered") && output != "text" {
+		return usageErrorf("--rendered prints a unified diff; --output json is not supported with it")
 	}
-	cat, err := catalogue.Load(fsys.OS{}, o.file)
+	p, err := open(c)
 	if err != nil {
 		return err
 	}
-	changes, err := inspect.Diff(cat, o.from, o.to)
+	if c.Bool("rendered") {
+		diff, err := p.RenderedDiff(from, to)
+		if err != nil {
+			return err
+		}
+		if diff == "" {
+			fmt.Fprintf(out, "%s and %s build the same manifests\n", from, to)
+			return nil
+		}
+		fmt.Fprint(out, diff)
+		return errFindings
+	}
+	changes, err := p.Diff(from, to)
 	if err != nil {
 		return err
 	}
-	if o.output == "json" {
+	if output == "json" {
 		err = writeJSON(out, changes)
 	} else {
-		err = inspect.WriteDiff(out, o.from, o.to, changes)
+		err = inspect.WriteDiff(out, from, to, changes)
 	}
 	if err == nil && len(changes) > 0 {
 		return errFindings
 	}
 	return err
-}
-
-func runRenderedDiff(out io.Writer, o diffOptions) error {
-	if o.output != "text" {
-		return usageErrorf("--rendered prints a unified diff; --output json is not supported with it")
-	}
-	cat, generated, platform, err := renderInMemoryFor(o.file, o.out, []string{o.from, o.to})
-	if err != nil {
-		return err
-	}
-	files := generated.Merge(platform)
-	built := map[string]string{}
-	for _, env := range []string{o.from, o.to} {
-		manifests, err := render.Build(cat, files, env)
-		if err != nil {
-			return err
-		}
-		built[env] = string(manifests)
-	}
-	diff, err := difflib.GetUnifiedDiffString(difflib.UnifiedDiff{
-		A: difflib.SplitLines(built[o.from]), B: difflib.SplitLines(built[o.to]),
-		FromFile: o.from, ToFile: o.to, Context: 3,
-	})
-	if err != nil {
-		return err
-	}
-	if diff == "" {
-		fmt.Fprintf(out, "%s and %s build the same manifests\n", o.from, o.to)
-		return nil
-	}
-	fmt.Fprint(out, diff)
-	return errFindings
 }

@@ -17,7 +17,7 @@ import (
 // they may appear in the dev env file only.
 func TestNoSecretLeaks(t *testing.T) {
 	t.Parallel()
-	dir := project(t)
+	dir := shopCopy(t)
 	file, out := filepath.Join(dir, "tandem.yaml"), filepath.Join(dir, "deploy")
 	cat, err := catalogue.Load(fsys.OS{}, file)
 	if err != nil {
@@ -89,7 +89,7 @@ func TestNoSecretLeaks(t *testing.T) {
 
 func TestWarnsAboutAnExposedDevEnvFile(t *testing.T) {
 	t.Parallel()
-	dir := project(t)
+	dir := shopCopy(t)
 	tandemDir := filepath.Join(dir, ".tandem")
 	if err := os.MkdirAll(tandemDir, 0o755); err != nil {
 		t.Fatal(err)
@@ -101,8 +101,11 @@ func TestWarnsAboutAnExposedDevEnvFile(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	complete, _ := compose.AddMissingSecrets(nil, compose.DevSecrets(cat), func(string) string { return "x" })
-	if err := os.WriteFile(filepath.Join(tandemDir, "dev.env"), complete, 0o644); err != nil {
+	var complete strings.Builder
+	for _, name := range compose.DevSecrets(cat) {
+		complete.WriteString(name + "=x\n")
+	}
+	if err := os.WriteFile(filepath.Join(tandemDir, "dev.env"), []byte(complete.String()), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	_, _, stderr := run(t, "render", "-f", filepath.Join(dir, "tandem.yaml"), "-o", filepath.Join(dir, "deploy"))

@@ -1,4 +1,4 @@
-package render
+package tree
 
 import (
 	"errors"
@@ -15,6 +15,7 @@ import (
 	"github.com/tandemdev/tandem/fsys"
 	"github.com/tandemdev/tandem/internal/testfs"
 	"github.com/tandemdev/tandem/manifest"
+	"github.com/tandemdev/tandem/render"
 )
 
 func gen(body string) []byte { return manifest.WithHeader([]byte(body)) }
@@ -38,7 +39,7 @@ func TestWriteCreatesUpdatesAndRemovesStale(t *testing.T) {
 	// Copied from a generated patch, header and all: still the platform's.
 	writeFile(t, filepath.Join(dir, "overlays/prod/patches/copied/replicas.yaml"), gen("replicas: 9\n"))
 
-	res, err := Write(dir, manifest.Files{
+	res, err := Write(fsys.OS{}, dir, manifest.Files{
 		"base/kustomization.yaml":           gen("same\n"),
 		"base/services/new/deployment.yaml": gen("new\n"),
 		"overlays/prod/kustomization.yaml":  gen("overlay\n"),
@@ -77,7 +78,7 @@ func TestWriteNeverTouchesFilesItDidNotGenerate(t *testing.T) {
 	writeFile(t, filepath.Join(dir, "notes.md"), []byte("mine\n"))
 	before := testfs.Snapshot(t, dir)
 
-	_, err := Write(dir, manifest.Files{"compose.yaml": gen("new\n"), "base/kustomization.yaml": gen("new\n")})
+	_, err := Write(fsys.OS{}, dir, manifest.Files{"compose.yaml": gen("new\n"), "base/kustomization.yaml": gen("new\n")})
 	if !errors.Is(err, ErrNotGenerated) || !strings.Contains(err.Error(), filepath.Join(dir, "compose.yaml")) {
 		t.Fatalf("got %v, want ErrNotGenerated naming compose.yaml", err)
 	}
@@ -92,10 +93,10 @@ func TestWriteRefusesSymlinksAndEscapes(t *testing.T) {
 	if err := os.Symlink(outside, filepath.Join(dir, "base")); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := Write(dir, manifest.Files{"base/kustomization.yaml": gen("x\n")}); err == nil || !strings.Contains(err.Error(), "symbolic link") {
+	if _, err := Write(fsys.OS{}, dir, manifest.Files{"base/kustomization.yaml": gen("x\n")}); err == nil || !strings.Contains(err.Error(), "symbolic link") {
 		t.Errorf("write through a symlink: got %v", err)
 	}
-	if _, err := Write(dir, manifest.Files{"../escape.yaml": gen("x\n")}); err == nil || !strings.Contains(err.Error(), "outside the output folder") {
+	if _, err := Write(fsys.OS{}, dir, manifest.Files{"../escape.yaml": gen("x\n")}); err == nil || !strings.Contains(err.Error(), "outside the output folder") {
 		t.Errorf("write outside: got %v", err)
 	}
 	if entries, _ := os.ReadDir(outside); len(entries) != 0 {
@@ -106,7 +107,7 @@ func TestWriteRefusesSymlinksAndEscapes(t *testing.T) {
 func TestWriteFileAtomicSetsMode(t *testing.T) {
 	t.Parallel()
 	target := filepath.Join(t.TempDir(), "a", "dev.env")
-	if err := WriteFileAtomic(target, []byte("K=v\n"), 0o600); err != nil {
+	if err := fsys.WriteFileAtomic(fsys.OS{}, target, []byte("K=v\n"), 0o600); err != nil {
 		t.Fatal(err)
 	}
 	info, err := os.Stat(target)
@@ -115,10 +116,10 @@ func TestWriteFileAtomicSetsMode(t *testing.T) {
 	}
 }
 
-// failingDisk fails the write after the first n, or the rename after
-// the first renames. Writes run concurrently, hence the lock.
+// failingDisk fails every write after the first n, or the one rename
+// after the first renames. Writes run concurrently, hence the lock.
 type failingDisk struct {
-	osDisk
+	fsys.OS
 	mu      sync.Mutex
 	n       int
 	renames int
@@ -127,12 +128,13 @@ type failingDisk struct {
 func (f *failingDisk) Rename(from, to string) error {
 	f.mu.Lock()
 	if f.renames == 0 {
+		f.renames = -1 // once: the rollback's renames go through
 		f.mu.Unlock()
 		return errors.New("rename refused")
 	}
 	f.renames--
 	f.mu.Unlock()
-	return f.osDisk.Rename(from, to)
+	return f.OS.Rename(from, to)
 }
 
 func (f *failingDisk) WriteFile(name string, data []byte, perm os.FileMode) error {
@@ -143,7 +145,7 @@ func (f *failingDisk) WriteFile(name string, data []byte, perm os.FileMode) erro
 	}
 	f.n--
 	f.mu.Unlock()
-	return f.osDisk.WriteFile(name, data, perm)
+	return f.OS.WriteFile(name, data, perm)
 }
 
 // TestFailedWriteLeavesThePreviousTree kills a render midway through its
@@ -152,8 +154,8 @@ func (f *failingDisk) WriteFile(name string, data []byte, perm os.FileMode) erro
 func TestFailedWriteLeavesThePreviousTree(t *testing.T) {
 	t.Parallel()
 	dir := t.TempDir()
-	_, files := renderFixture(t, "testdata/minimal.tandem.yaml", nil)
-	if _, err := Write(dir, files); err != nil {
+	files := renderFixture(t, "../testdata/minimal.tandem.yaml")
+	if _, err := Write(fsys.OS{}, dir, files); err != nil {
 		t.Fatal(err)
 	}
 	before := testfs.Snapshot(t, dir)
@@ -161,7 +163,7 @@ func TestFailedWriteLeavesThePreviousTree(t *testing.T) {
 	// A new service too: its folders move in whole, and must go again.
 	changed := renderCatalogue(t, "name: mini\nenvironments: {prod: {namespace: other, image: {tag: \"3.0\"}}}\nservices: {web: {build: ./web, replicas: 4}, api: {build: ./api}}\n")
 	for _, n := range []int{0, 1, 3} {
-		_, err := write(&failingDisk{n: n, renames: -1}, dir, changed)
+		_, err := Write(&failingDisk{n: n, renames: -1}, dir, changed)
 		if err == nil || !strings.Contains(err.Error(), "disk full") || !strings.Contains(err.Error(), "nothing in "+dir+" was changed") {
 			t.Fatalf("write failing after %d files: %v", n, err)
 		}
@@ -170,7 +172,7 @@ func TestFailedWriteLeavesThePreviousTree(t *testing.T) {
 		}
 	}
 	for _, renames := range []int{0, 1, 2, 3, 4, 5, 8} {
-		_, err := write(&failingDisk{n: -1, renames: renames}, dir, changed)
+		_, err := Write(&failingDisk{n: -1, renames: renames}, dir, changed)
 		if err == nil || !strings.Contains(err.Error(), "rename refused") || !strings.Contains(err.Error(), "the previous files were put back") {
 			t.Fatalf("write failing after %d renames: %v", renames, err)
 		}
@@ -184,7 +186,7 @@ func TestFailedWriteLeavesThePreviousTree(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(dir, stagingPrefix+"notes.md"), []byte("mine\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := Write(dir, changed); err != nil {
+	if _, err := Write(fsys.OS{}, dir, changed); err != nil {
 		t.Fatalf("the next render: %v", err)
 	}
 	if _, err := os.Stat(filepath.Join(dir, stagingPrefix+"notes.md")); err != nil {
@@ -198,7 +200,7 @@ func TestFailedWriteLeavesThePreviousTree(t *testing.T) {
 
 // renameRecorder records where each rename moved something to.
 type renameRecorder struct {
-	osDisk
+	fsys.OS
 	dir string
 	to  []string
 }
@@ -207,7 +209,7 @@ func (r *renameRecorder) Rename(from, to string) error {
 	if rel, err := filepath.Rel(r.dir, to); err == nil && !strings.HasPrefix(rel, stagingPrefix) {
 		r.to = append(r.to, filepath.ToSlash(rel))
 	}
-	return r.osDisk.Rename(from, to)
+	return r.OS.Rename(from, to)
 }
 
 // TestWriteMovesNewFoldersWhole: a folder the tree lacks moves in with
@@ -215,9 +217,9 @@ func (r *renameRecorder) Rename(from, to string) error {
 func TestWriteMovesNewFoldersWhole(t *testing.T) {
 	t.Parallel()
 	dir := filepath.Join(t.TempDir(), "deploy")
-	_, files := renderFixture(t, "testdata/minimal.tandem.yaml", nil)
+	files := renderFixture(t, "../testdata/minimal.tandem.yaml")
 	disk := &renameRecorder{dir: dir}
-	if _, err := write(disk, dir, files); err != nil {
+	if _, err := Write(disk, dir, files); err != nil {
 		t.Fatal(err)
 	}
 	if diff := cmp.Diff([]string{"base", "compose.yaml", "overlays"}, disk.to); diff != "" {
@@ -227,7 +229,7 @@ func TestWriteMovesNewFoldersWhole(t *testing.T) {
 
 	more := renderCatalogue(t, "name: mini\nenvironments: {prod: {namespace: mini, image: {tag: \"2.0\"}}}\nservices: {web: {build: ./web}, api: {build: ./api}}\n")
 	disk.to = nil
-	if _, err := write(disk, dir, more); err != nil {
+	if _, err := Write(disk, dir, more); err != nil {
 		t.Fatal(err)
 	}
 	for _, folder := range []string{"base/services/api", "overlays/prod/services/api"} {
@@ -246,7 +248,7 @@ func TestWriteMovesNewFoldersWhole(t *testing.T) {
 // checkTree fails unless the generated files under dir are exactly files.
 func checkTree(t *testing.T, dir string, files manifest.Files) {
 	t.Helper()
-	got, err := generatedFiles(dir)
+	got, err := generatedFiles(fsys.OS{}, dir)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -274,7 +276,7 @@ func TestFailedWriteLeavesFoldersAsTheyWere(t *testing.T) {
 		"overlays/staging/kustomization.yaml":        gen("kind: Kustomization\n"),
 		"overlays/staging/services/a/resources.yaml": gen("kind: Service\n"),
 	}
-	_, err := write(&failingDisk{n: -1, renames: 1}, dir, files)
+	_, err := Write(&failingDisk{n: -1, renames: 1}, dir, files)
 	if err == nil || !strings.Contains(err.Error(), "rename refused") {
 		t.Fatalf("write with its second rename refused: %v", err)
 	}
@@ -283,7 +285,7 @@ func TestFailedWriteLeavesFoldersAsTheyWere(t *testing.T) {
 	}
 
 	out := filepath.Join(dir, "new", "deploy")
-	if _, err := write(&failingDisk{n: 1, renames: -1}, out, files); err == nil {
+	if _, err := Write(&failingDisk{n: 1, renames: -1}, out, files); err == nil {
 		t.Fatal("a write failing after one file succeeded")
 	}
 	if _, err := os.Stat(filepath.Join(dir, "new")); !errors.Is(err, os.ErrNotExist) {
@@ -294,7 +296,7 @@ func TestFailedWriteLeavesFoldersAsTheyWere(t *testing.T) {
 // racingDisk runs race before its first rename: something else changing
 // the tree between the check and the moves.
 type racingDisk struct {
-	osDisk
+	fsys.OS
 	race func()
 }
 
@@ -303,7 +305,7 @@ func (r *racingDisk) Rename(from, to string) error {
 		r.race()
 		r.race = nil
 	}
-	return r.osDisk.Rename(from, to)
+	return r.OS.Rename(from, to)
 }
 
 // TestWriteKeepsAFileThatAppearedAfterTheCheck: a person's file where a
@@ -312,12 +314,12 @@ func TestWriteKeepsAFileThatAppearedAfterTheCheck(t *testing.T) {
 	t.Parallel()
 	dir := t.TempDir()
 	old := manifest.Files{"a.yaml": gen("a: 1\n"), "b.yaml": gen("b: 1\n")}
-	if _, err := Write(dir, old); err != nil {
+	if _, err := Write(fsys.OS{}, dir, old); err != nil {
 		t.Fatal(err)
 	}
 	mine := filepath.Join(dir, "b.yaml")
 	disk := &racingDisk{race: func() { writeFile(t, mine, []byte("b: mine\n")) }}
-	_, err := write(disk, dir, manifest.Files{"a.yaml": gen("a: 2\n"), "b.yaml": gen("b: 2\n")})
+	_, err := Write(disk, dir, manifest.Files{"a.yaml": gen("a: 2\n"), "b.yaml": gen("b: 2\n")})
 	if err == nil || !strings.Contains(err.Error(), "header") {
 		t.Fatalf("write over a file that appeared after the check: %v", err)
 	}
@@ -335,10 +337,20 @@ func TestWriteNamesAFileWhereAFolderGoes(t *testing.T) {
 	t.Parallel()
 	dir := t.TempDir()
 	writeFile(t, filepath.Join(dir, "base", "services"), gen("old layout\n"))
-	_, err := Write(dir, manifest.Files{"base/services/web/kustomization.yaml": gen("kind: Kustomization\n")})
+	_, err := Write(fsys.OS{}, dir, manifest.Files{"base/services/web/kustomization.yaml": gen("kind: Kustomization\n")})
 	if err == nil || !strings.Contains(err.Error(), filepath.Join(dir, "base", "services")+": is a file, where the render puts a folder") {
 		t.Fatalf("write with a file where a folder goes: %v", err)
 	}
+}
+
+// renderFixture renders one of render's catalogue fixtures.
+func renderFixture(t *testing.T, file string) manifest.Files {
+	t.Helper()
+	data, err := os.ReadFile(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return renderCatalogue(t, string(data))
 }
 
 // renderCatalogue renders a catalogue given as text.
@@ -348,7 +360,7 @@ func renderCatalogue(t *testing.T, text string) manifest.Files {
 	if err != nil {
 		t.Fatal(err)
 	}
-	files, err := Render(Input{Catalogue: c, ProjectDir: ".."})
+	files, err := render.Render(render.Input{Catalogue: c, ProjectDir: ".."})
 	if err != nil {
 		t.Fatal(err)
 	}
