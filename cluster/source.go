@@ -4,7 +4,7 @@ import (
 	"strings"
 
 	"github.com/tandemdev/tandem/catalogue"
-	"github.com/tandemdev/tandem/manifest"
+	"github.com/tandemdev/tandem/objects"
 )
 
 // fieldSources maps a field of a pod that an API server names to the
@@ -22,7 +22,7 @@ var fieldSources = []struct{ marker, field string }{
 // from (services.orders, services.orders.jobs.migrate, resources.events),
 // or "" for an object that is not tandem's.
 func Origin(c *catalogue.Catalogue, labels map[string]string) string {
-	name, owner := labels[manifest.LabelName], labels[manifest.LabelService]
+	name, owner := labels[objects.LabelName], labels[objects.LabelService]
 	if service, job, ok := c.JobOf(name); ok && service == owner {
 		return "services." + service + ".jobs." + job
 	}

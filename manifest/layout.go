@@ -3,6 +3,8 @@ package manifest
 import (
 	"path"
 	"strings"
+
+	kusttypes "sigs.k8s.io/kustomize/api/types"
 )
 
 // The layout of the rendered tree. Every service has its own kustomization
@@ -75,4 +77,12 @@ func Rel(from, target string) string {
 		parts = append(parts, "..")
 	}
 	return path.Join(append(parts, t[common:]...)...)
+}
+
+// NewKustomization returns an empty kustomization with its type set.
+func NewKustomization() *kusttypes.Kustomization {
+	return &kusttypes.Kustomization{TypeMeta: kusttypes.TypeMeta{
+		APIVersion: kusttypes.KustomizationVersion,
+		Kind:       kusttypes.KustomizationKind,
+	}}
 }

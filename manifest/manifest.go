@@ -1,7 +1,3 @@
-// Package manifest is what every renderer shares: the Files a render
-// produces, the generated-file header that marks tandem's ownership, the
-// layout of the rendered tree, and Encode, which turns typed Kubernetes
-// objects into stable YAML.
 package manifest
 
 import (

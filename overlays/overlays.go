@@ -1,8 +1,3 @@
-// Package overlays renders one kustomize overlay per deployment
-// environment (Render): the namespace, and per service its image, replicas,
-// resources and environment values as patches over the base. Files under
-// overlays/ENV/patches/ belong to the platform team: Render lists them in
-// the overlay's kustomization and never produces them.
 package overlays
 
 import (
@@ -10,14 +5,11 @@ import (
 	"sort"
 	"strings"
 
-	appsv1 "k8s.io/api/apps/v1"
-	corev1 "k8s.io/api/core/v1"
-	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
-	"k8s.io/utils/ptr"
 	kusttypes "sigs.k8s.io/kustomize/api/types"
 
 	"github.com/tandemdev/tandem/catalogue"
 	"github.com/tandemdev/tandem/manifest"
+	"github.com/tandemdev/tandem/objects"
 )
 
 const (
@@ -88,11 +80,10 @@ func renderConfig(files *manifest.Batch, c *catalogue.Catalogue, env string) str
 		if !ok {
 			continue
 		}
-		patches = append(patches, &corev1.ConfigMap{
-			TypeMeta:   metav1.TypeMeta{APIVersion: "v1", Kind: "ConfigMap"},
-			ObjectMeta: metav1.ObjectMeta{Name: manifest.ConfigMapName(group)},
-			Data:       values,
-		})
+		patch := objects.ConfigMap(c, group, values)
+		// A patch finds its target by name; the labels are the base's.
+		patch.Labels = nil
+		patches = append(patches, patch)
 	}
 	k.Patches = []kusttypes.Patch{{Path: configPatch}}
 	files.Add(path.Join(dir, configPatch), patches...)
@@ -100,6 +91,8 @@ func renderConfig(files *manifest.Batch, c *catalogue.Catalogue, env string) str
 	return dir
 }
 
+// renderService writes the patches of a service in env and the objects
+// only an environment adds to it.
 func renderService(files *manifest.Batch, c *catalogue.Catalogue, base, w *catalogue.Workload) {
 	dir := manifest.OverlayServiceDir(w.Env, w.Name)
 	k := manifest.NewKustomization()
@@ -108,24 +101,7 @@ func renderService(files *manifest.Batch, c *catalogue.Catalogue, base, w *catal
 		k.Images = []kusttypes.Image{imageChange(base.Image, w.Image)}
 	}
 	k.Patches = []kusttypes.Patch{{Path: deploymentPatch}}
-
-	spec := corev1.PodSpec{Containers: []corev1.Container{{
-		Name:      w.Name,
-		Resources: manifest.Requirements(w.Compute),
-		Env:       manifest.ContainerEnv(w.Name, changedEnv(base, w)),
-	}}}
-	if w.Scaled() {
-		spec.TopologySpreadConstraints, spec.Affinity = manifest.Spread(w.Name)
-	}
-	patch := &appsv1.Deployment{
-		TypeMeta:   metav1.TypeMeta{APIVersion: "apps/v1", Kind: "Deployment"},
-		ObjectMeta: metav1.ObjectMeta{Name: w.Name},
-		Spec:       appsv1.DeploymentSpec{Template: corev1.PodTemplateSpec{Spec: spec}},
-	}
-	if w.Autoscale == nil {
-		patch.Spec.Replicas = ptr.To(int32(w.Replicas))
-	}
-	files.Add(path.Join(dir, deploymentPatch), patch)
+	files.Add(path.Join(dir, deploymentPatch), objects.DeploymentPatch(w, changedEnv(base, w)))
 
 	if added := serviceObjects(c, base, w); len(added) > 0 {
 		files.Add(path.Join(dir, resourcesFile), added...)
@@ -172,4 +148,51 @@ func splitImage(ref string) (name, tag, digest string) {
 		name, tag = name[:i], name[i+1:]
 	}
 	return name, tag, digest
+}
+
+// serviceObjects are what an environment adds to a service's base: a
+// disruption budget where more than one pod runs, an autoscaler, the
+// service's jobs, and its public route.
+func serviceObjects(c *catalogue.Catalogue, base, w *catalogue.Workload) []any {
+	var out []any
+	if w.Scaled() {
+		out = append(out, objects.DisruptionBudget(c, w))
+	}
+	if w.Autoscale != nil {
+		out = append(out, objects.Autoscaler(c, w))
+	}
+	for _, name := range w.Service.JobNames() {
+		// The base's image, so that the overlay's image setting rewrites
+		// the job exactly like the Deployment.
+		out = append(out, objects.Job(c, w, name, base.Image))
+	}
+	if e := c.Environments[w.Env]; e != nil && e.Ingress != nil {
+		if public := w.Service.PublicPorts(); len(public) > 0 {
+			out = append(out, objects.Ingress(c, w.Name, e.Ingress, public),
+				objects.IngressControllerPolicy(c, w.Name, e.Ingress.ControllerNamespaceOrDefault(), catalogue.PortNumbers(public)))
+		}
+	}
+	return out
+}
+
+// renderResource writes what env needs of a backing resource and returns
+// its folder, or "" when the resource is a managed service without a
+// declared endpoint: then its users' connection Secret is all there is.
+func renderResource(files *manifest.Batch, c *catalogue.Catalogue, env, name string, users []string) string {
+	r := c.Resources[name]
+	var objs []any
+	switch {
+	case r.RunsInCluster(env):
+		objs = objects.InClusterResource(c, name, users)
+	case r.Endpoints[env] != "":
+		objs = []any{objects.ExternalService(c, name, r.Endpoints[env])}
+	default:
+		return ""
+	}
+	dir := manifest.OverlayResourceDir(env, name)
+	files.Add(path.Join(dir, resourcesFile), objs...)
+	k := manifest.NewKustomization()
+	k.Resources = []string{resourcesFile}
+	files.Add(path.Join(dir, manifest.Kustomization), k)
+	return dir
 }

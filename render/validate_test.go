@@ -13,7 +13,7 @@ import (
 	policyv1 "k8s.io/api/policy/v1"
 
 	"github.com/tandemdev/tandem/catalogue"
-	"github.com/tandemdev/tandem/manifest"
+	"github.com/tandemdev/tandem/objects"
 )
 
 // TestShopIsProductionGrade builds every environment of the shop and
@@ -33,21 +33,21 @@ func TestShopIsProductionGrade(t *testing.T) {
 			for _, err := range Validate(built) {
 				t.Error(err)
 			}
-			objects, err := decodeStrict(built)
+			docs, err := decodeStrict(built)
 			if err != nil {
 				t.Fatal(err)
 			}
-			checkPods(t, objects)
-			checkDisruptionBudgets(t, c, env, objects)
-			checkNetworkPolicies(t, c, env, objects)
+			checkPods(t, docs)
+			checkDisruptionBudgets(t, c, env, docs)
+			checkNetworkPolicies(t, c, env, docs)
 		})
 	}
 }
 
-func checkPods(t *testing.T, objects []decoded) {
+func checkPods(t *testing.T, docs []decoded) {
 	t.Helper()
 	pods := 0
-	for _, o := range objects {
+	for _, o := range docs {
 		var spec corev1.PodSpec
 		switch obj := o.obj.(type) {
 		case *appsv1.Deployment:
@@ -95,12 +95,12 @@ func checkPods(t *testing.T, objects []decoded) {
 	}
 }
 
-func checkDisruptionBudgets(t *testing.T, c *catalogue.Catalogue, env string, objects []decoded) {
+func checkDisruptionBudgets(t *testing.T, c *catalogue.Catalogue, env string, docs []decoded) {
 	t.Helper()
 	budgets := map[string]bool{}
-	for _, o := range objects {
+	for _, o := range docs {
 		if pdb, ok := o.obj.(*policyv1.PodDisruptionBudget); ok {
-			budgets[pdb.Spec.Selector.MatchLabels[manifest.LabelName]] = true
+			budgets[pdb.Spec.Selector.MatchLabels[objects.LabelName]] = true
 		}
 	}
 	for _, w := range c.Resolve(env) {
@@ -112,7 +112,7 @@ func checkDisruptionBudgets(t *testing.T, c *catalogue.Catalogue, env string, ob
 
 // checkNetworkPolicies: one rule per uses edge into a pod in the namespace,
 // nothing else from pods, and the ingress controller only to public ports.
-func checkNetworkPolicies(t *testing.T, c *catalogue.Catalogue, env string, objects []decoded) {
+func checkNetworkPolicies(t *testing.T, c *catalogue.Catalogue, env string, docs []decoded) {
 	t.Helper()
 	want := map[string]int{}
 	for _, name := range c.ServiceNames() {
@@ -125,12 +125,12 @@ func checkNetworkPolicies(t *testing.T, c *catalogue.Catalogue, env string, obje
 	}
 	got := map[string]int{}
 	denyAll := false
-	for _, o := range objects {
+	for _, o := range docs {
 		np, ok := o.obj.(*networkingv1.NetworkPolicy)
 		if !ok {
 			continue
 		}
-		target := np.Spec.PodSelector.MatchLabels[manifest.LabelName]
+		target := np.Spec.PodSelector.MatchLabels[objects.LabelName]
 		if target == "" {
 			denyAll = len(np.Spec.PodSelector.MatchLabels) == 0 && len(np.Spec.PodSelector.MatchExpressions) == 0 && len(np.Spec.Ingress) == 0
 			continue
@@ -139,7 +139,7 @@ func checkNetworkPolicies(t *testing.T, c *catalogue.Catalogue, env string, obje
 			for _, peer := range rule.From {
 				switch {
 				case peer.PodSelector != nil && peer.NamespaceSelector == nil && len(peer.PodSelector.MatchLabels) == 1:
-					got[peer.PodSelector.MatchLabels[manifest.LabelService]+" -> "+target]++
+					got[peer.PodSelector.MatchLabels[objects.LabelService]+" -> "+target]++
 				case peer.NamespaceSelector != nil && peer.PodSelector == nil:
 					got["ingress controller -> "+target]++
 				default:

@@ -1,0 +1,52 @@
+package objects
+
+import (
+	"slices"
+
+	batchv1 "k8s.io/api/batch/v1"
+	corev1 "k8s.io/api/core/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/utils/ptr"
+
+	"github.com/tandemdev/tandem/catalogue"
+)
+
+// Job runs the service's job name with the service's settings and
+// identity, and with image: a Job, or a CronJob when the job has a
+// schedule.
+func Job(c *catalogue.Catalogue, w *catalogue.Workload, name, image string) any {
+	j := w.Service.Jobs[name]
+	full := catalogue.JobName(w.Name, name)
+	ctr := container(w)
+	ctr.Name = full
+	ctr.Image = image
+	// The job runs the service's command unless it names its own.
+	ctr.Args = slices.Clone(j.Args)
+	if len(j.Command) > 0 {
+		ctr.Command = slices.Clone(j.Command)
+	}
+	spec := podSpec(w.Service, w.Name, ctr)
+	spec.RestartPolicy = corev1.RestartPolicyNever
+	template := corev1.PodTemplateSpec{
+		ObjectMeta: metav1.ObjectMeta{Labels: jobLabels(c, w.Name, name)},
+		Spec:       spec,
+	}
+	jobSpec := batchv1.JobSpec{BackoffLimit: ptr.To(int32(3)), Template: template}
+	meta := metav1.ObjectMeta{Name: full, Labels: jobLabels(c, w.Name, name)}
+	if j.Schedule == "" {
+		return &batchv1.Job{TypeMeta: metav1.TypeMeta{APIVersion: "batch/v1", Kind: "Job"}, ObjectMeta: meta, Spec: jobSpec}
+	}
+	return &batchv1.CronJob{
+		TypeMeta:   metav1.TypeMeta{APIVersion: "batch/v1", Kind: "CronJob"},
+		ObjectMeta: meta,
+		Spec: batchv1.CronJobSpec{
+			Schedule: j.Schedule,
+			// A run that could not start within five minutes is skipped,
+			// and runs never overlap: both are what a cleanup or report
+			// job expects and what a missed node or a slow run breaks.
+			StartingDeadlineSeconds: ptr.To(int64(300)),
+			ConcurrencyPolicy:       batchv1.ForbidConcurrent,
+			JobTemplate:             batchv1.JobTemplateSpec{Spec: jobSpec},
+		},
+	}
+}

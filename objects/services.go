@@ -1,0 +1,60 @@
+package objects
+
+import (
+	corev1 "k8s.io/api/core/v1"
+	networkingv1 "k8s.io/api/networking/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/util/intstr"
+	"k8s.io/utils/ptr"
+
+	"github.com/tandemdev/tandem/catalogue"
+)
+
+// Service gives a service with ports a stable name in the cluster, the
+// one its users' URLs name; ports target the container's by name, so that
+// a container port can change without the Service.
+func Service(c *catalogue.Catalogue, w *catalogue.Workload) *corev1.Service {
+	svc := &corev1.Service{
+		TypeMeta:   metav1.TypeMeta{APIVersion: "v1", Kind: "Service"},
+		ObjectMeta: objectMeta(c, w.Name),
+		Spec: corev1.ServiceSpec{
+			Type:     corev1.ServiceTypeClusterIP,
+			Selector: selectorLabels(w.Name),
+		},
+	}
+	for _, p := range w.Service.Ports {
+		svc.Spec.Ports = append(svc.Spec.Ports, corev1.ServicePort{
+			Name: p.Name, Port: int32(p.Port), TargetPort: intstr.FromString(p.Name), Protocol: corev1.ProtocolTCP,
+		})
+	}
+	return svc
+}
+
+// Ingress routes an environment's host and each public port's path to
+// the service.
+func Ingress(c *catalogue.Catalogue, service string, in *catalogue.Ingress, ports []catalogue.Port) *networkingv1.Ingress {
+	rule := networkingv1.HTTPIngressRuleValue{}
+	for _, p := range ports {
+		rule.Paths = append(rule.Paths, networkingv1.HTTPIngressPath{
+			Path:     p.RoutePath(),
+			PathType: ptr.To(networkingv1.PathTypePrefix),
+			Backend: networkingv1.IngressBackend{Service: &networkingv1.IngressServiceBackend{
+				Name: service, Port: networkingv1.ServiceBackendPort{Name: p.Name},
+			}},
+		})
+	}
+	ing := &networkingv1.Ingress{
+		TypeMeta:   metav1.TypeMeta{APIVersion: "networking.k8s.io/v1", Kind: "Ingress"},
+		ObjectMeta: objectMeta(c, service),
+		Spec: networkingv1.IngressSpec{
+			Rules: []networkingv1.IngressRule{{Host: in.Host, IngressRuleValue: networkingv1.IngressRuleValue{HTTP: &rule}}},
+		},
+	}
+	if in.Class != "" {
+		ing.Spec.IngressClassName = ptr.To(in.Class)
+	}
+	if in.TLSSecret != "" {
+		ing.Spec.TLS = []networkingv1.IngressTLS{{Hosts: []string{in.Host}, SecretName: in.TLSSecret}}
+	}
+	return ing
+}

@@ -1,0 +1,253 @@
+package objects
+
+import (
+	"math"
+	"slices"
+
+	appsv1 "k8s.io/api/apps/v1"
+	corev1 "k8s.io/api/core/v1"
+	"k8s.io/apimachinery/pkg/api/resource"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/util/intstr"
+	"k8s.io/utils/ptr"
+
+	"github.com/tandemdev/tandem/catalogue"
+)
+
+// ServiceAccount is the identity a service's pods and jobs run as. It
+// lives with the pod spec because both answer whether the pods get an API
+// token (automountToken).
+func ServiceAccount(c *catalogue.Catalogue, w *catalogue.Workload) *corev1.ServiceAccount {
+	return &corev1.ServiceAccount{
+		TypeMeta:                     metav1.TypeMeta{APIVersion: "v1", Kind: "ServiceAccount"},
+		ObjectMeta:                   objectMeta(c, w.Name),
+		AutomountServiceAccountToken: ptr.To(automountToken(w.Service)),
+	}
+}
+
+// Deployment runs the service. Its replica count is left to the overlays,
+// which set it or hand it to an autoscaler (DeploymentPatch).
+func Deployment(c *catalogue.Catalogue, w *catalogue.Workload) *appsv1.Deployment {
+	s := w.Service
+	ctr := container(w)
+	for _, p := range s.Ports {
+		ctr.Ports = append(ctr.Ports, corev1.ContainerPort{Name: p.Name, ContainerPort: int32(p.Port), Protocol: corev1.ProtocolTCP})
+	}
+	ctr.ReadinessProbe, ctr.LivenessProbe, ctr.StartupProbe = probes(s)
+	return &appsv1.Deployment{
+		TypeMeta:   metav1.TypeMeta{APIVersion: "apps/v1", Kind: "Deployment"},
+		ObjectMeta: objectMeta(c, w.Name),
+		Spec: appsv1.DeploymentSpec{
+			Selector: &metav1.LabelSelector{MatchLabels: selectorLabels(w.Name)},
+			Template: corev1.PodTemplateSpec{
+				ObjectMeta: metav1.ObjectMeta{Labels: podLabels(c, w.Name)},
+				Spec:       podSpec(s, w.Name, ctr),
+			},
+		},
+	}
+}
+
+// DeploymentPatch is what an environment's workload sets over the base
+// Deployment: requests and limits, the env entries given (those that
+// differ from the base), the replica count unless an autoscaler owns it,
+// and, where more than one pod may run, how they spread. It names nothing
+// else, so that a strategic merge leaves the rest of the base as it is.
+func DeploymentPatch(w *catalogue.Workload, env []catalogue.EnvVar) *appsv1.Deployment {
+	spec := corev1.PodSpec{Containers: []corev1.Container{{
+		Name:      w.Name,
+		Resources: requirements(w.Compute),
+		Env:       containerEnv(w.Name, env),
+	}}}
+	if w.Scaled() {
+		spec.TopologySpreadConstraints, spec.Affinity = spread(w.Name)
+	}
+	patch := &appsv1.Deployment{
+		TypeMeta:   metav1.TypeMeta{APIVersion: "apps/v1", Kind: "Deployment"},
+		ObjectMeta: metav1.ObjectMeta{Name: w.Name},
+		Spec:       appsv1.DeploymentSpec{Template: corev1.PodTemplateSpec{Spec: spec}},
+	}
+	if w.Autoscale == nil {
+		patch.Spec.Replicas = ptr.To(int32(w.Replicas))
+	}
+	return patch
+}
+
+// container is the service's container as its workload in one environment
+// runs it: image, settings, requests and limits, and the secure defaults
+// the catalogue did not relax. Probes and ports are the Deployment's.
+func container(w *catalogue.Workload) corev1.Container {
+	s := w.Service
+	return corev1.Container{
+		Name:    w.Name,
+		Image:   w.Image,
+		Command: slices.Clone(s.Command),
+		Args:    slices.Clone(s.Args),
+		Env:     containerEnv(w.Name, envEntries(w)),
+		EnvFrom: envFrom(w.ConfigGroups),
+		// Tags are mutable and pull secrets are checked only on a pull.
+		ImagePullPolicy: corev1.PullAlways,
+		Resources:       requirements(w.Compute),
+		SecurityContext: serviceContainerSecurity(s),
+		// A read-only root filesystem still needs somewhere to write scratch files.
+		VolumeMounts: []corev1.VolumeMount{{Name: "tmp", MountPath: "/tmp"}},
+	}
+}
+
+// envEntries are the variables a container lists itself. Config group
+// values arrive through envFrom, and Kubernetes lets env entries win over
+// envFrom, which is the catalogue's precedence too.
+func envEntries(w *catalogue.Workload) []catalogue.EnvVar {
+	var out []catalogue.EnvVar
+	for _, v := range w.Vars {
+		if v.Origin.Level != catalogue.LevelConfigGroup {
+			out = append(out, v)
+		}
+	}
+	return out
+}
+
+// requirements turns resolved compute into requests and limits.
+func requirements(c catalogue.Compute) corev1.ResourceRequirements {
+	return corev1.ResourceRequirements{
+		Requests: corev1.ResourceList{
+			corev1.ResourceCPU:              resource.MustParse(c.RequestCPU),
+			corev1.ResourceMemory:           resource.MustParse(c.RequestMemory),
+			corev1.ResourceEphemeralStorage: resource.MustParse(c.RequestStorage),
+		},
+		Limits: corev1.ResourceList{
+			corev1.ResourceCPU:              resource.MustParse(c.LimitCPU),
+			corev1.ResourceMemory:           resource.MustParse(c.LimitMemory),
+			corev1.ResourceEphemeralStorage: resource.MustParse(c.LimitStorage),
+		},
+	}
+}
+
+// podSpec runs container as the service's ServiceAccount with the pod
+// security the catalogue asks for.
+func podSpec(s *catalogue.Service, serviceAccount string, container corev1.Container) corev1.PodSpec {
+	return corev1.PodSpec{
+		ServiceAccountName:           serviceAccount,
+		AutomountServiceAccountToken: ptr.To(automountToken(s)),
+		SecurityContext:              podSecurity(s.UserID()),
+		Containers:                   []corev1.Container{container},
+		Volumes: []corev1.Volume{{Name: "tmp", VolumeSource: corev1.VolumeSource{
+			EmptyDir: &corev1.EmptyDirVolumeSource{},
+		}}},
+	}
+}
+
+// automountToken tells whether the service's pods get a Kubernetes API
+// token; services talk to each other, not to the API, unless they say so.
+func automountToken(s *catalogue.Service) bool {
+	return s.Security != nil && s.Security.ServiceAccountToken
+}
+
+// podSecurity runs a pod's processes as user and group id, non-root
+// unless id is 0, with the runtime's default seccomp profile; volumes
+// belong to the group.
+func podSecurity(id int64) *corev1.PodSecurityContext {
+	sc := &corev1.PodSecurityContext{
+		RunAsNonRoot:   ptr.To(id != 0),
+		RunAsUser:      ptr.To(id),
+		RunAsGroup:     ptr.To(id),
+		SeccompProfile: &corev1.SeccompProfile{Type: corev1.SeccompProfileTypeRuntimeDefault},
+	}
+	if id != 0 {
+		sc.FSGroup = ptr.To(id)
+	}
+	return sc
+}
+
+// containerSecurity is what the restricted Pod Security Standard asks of a
+// container, plus a read-only root filesystem.
+func containerSecurity(nonRoot bool) *corev1.SecurityContext {
+	return &corev1.SecurityContext{
+		AllowPrivilegeEscalation: ptr.To(false),
+		ReadOnlyRootFilesystem:   ptr.To(true),
+		RunAsNonRoot:             ptr.To(nonRoot),
+		Capabilities:             &corev1.Capabilities{Drop: []corev1.Capability{"ALL"}},
+	}
+}
+
+// serviceContainerSecurity relaxes the secure defaults only where the
+// service's security block says so.
+func serviceContainerSecurity(s *catalogue.Service) *corev1.SecurityContext {
+	sc := containerSecurity(s.UserID() != 0)
+	if sec := s.Security; sec != nil {
+		sc.ReadOnlyRootFilesystem = ptr.To(!sec.WritableRootFilesystem)
+		for _, c := range sec.Capabilities {
+			sc.Capabilities.Add = append(sc.Capabilities.Add, corev1.Capability(c))
+		}
+	}
+	return sc
+}
+
+// Probe periods, in seconds: readiness reacts fast, liveness slower, so
+// that a pod busy for a moment is taken out of rotation long before it
+// is restarted.
+const (
+	readinessPeriod = 5
+	livenessPeriod  = 10
+	startupPeriod   = 5
+)
+
+// DefaultStartupSeconds is how long a service may take to start before
+// liveness counts, unless its health declaration says otherwise.
+const DefaultStartupSeconds = 60
+
+// probes turns the one health declaration into Kubernetes' three probes.
+// Readiness asks the declared check. Liveness must not be the same
+// question (a dependency's outage would restart every pod): for an HTTP
+// check it asks whether the port still accepts connections; a command
+// check has only itself to ask, so liveness gives it a minute of failures
+// instead of fifteen seconds. The startup probe holds liveness off while
+// the service starts (startupSeconds, default a minute).
+func probes(s *catalogue.Service) (readiness, liveness, startup *corev1.Probe) {
+	h := s.Health
+	if h == nil {
+		return nil, nil, nil
+	}
+	probe := func(period, failures int32) *corev1.Probe {
+		return &corev1.Probe{PeriodSeconds: period, FailureThreshold: failures}
+	}
+	readiness, liveness = probe(readinessPeriod, 3), probe(livenessPeriod, 3)
+	startupSeconds := h.StartupSeconds
+	if startupSeconds == 0 {
+		startupSeconds = DefaultStartupSeconds
+	}
+	startup = probe(startupPeriod, int32(math.Ceil(float64(startupSeconds)/startupPeriod)))
+	if h.HTTP != "" {
+		port := intstr.FromString(s.HealthPort().Name)
+		for _, p := range []*corev1.Probe{readiness, startup} {
+			p.HTTPGet = &corev1.HTTPGetAction{Path: h.HTTP, Port: port}
+		}
+		liveness.TCPSocket = &corev1.TCPSocketAction{Port: port}
+		return readiness, liveness, startup
+	}
+	for _, p := range []*corev1.Probe{readiness, liveness, startup} {
+		p.Exec = &corev1.ExecAction{Command: slices.Clone(h.Command)}
+	}
+	liveness.FailureThreshold = 6
+	return readiness, liveness, startup
+}
+
+// spread keeps the pods of a scaled workload apart: across zones where
+// the cluster has them, and preferably on different nodes. Both are
+// preferences, so a single-zone or small cluster still schedules them.
+func spread(service string) ([]corev1.TopologySpreadConstraint, *corev1.Affinity) {
+	selector := func() *metav1.LabelSelector { return &metav1.LabelSelector{MatchLabels: selectorLabels(service)} }
+	return []corev1.TopologySpreadConstraint{{
+			MaxSkew:           1,
+			TopologyKey:       "topology.kubernetes.io/zone",
+			WhenUnsatisfiable: corev1.ScheduleAnyway,
+			LabelSelector:     selector(),
+		}}, &corev1.Affinity{PodAntiAffinity: &corev1.PodAntiAffinity{
+			PreferredDuringSchedulingIgnoredDuringExecution: []corev1.WeightedPodAffinityTerm{{
+				Weight: 100,
+				PodAffinityTerm: corev1.PodAffinityTerm{
+					LabelSelector: selector(),
+					TopologyKey:   "kubernetes.io/hostname",
+				},
+			}},
+		}}
+}
