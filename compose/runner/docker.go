@@ -18,8 +18,12 @@ import (
 // Errors for what is wrong with the machine rather than the catalogue;
 // each message says what to do.
 var (
-	ErrNoDocker     = errors.New("Docker is not installed")
-	ErrDaemonDown   = errors.New("the Docker daemon is not running")
+	// Docker and Docker Compose are product names, and these messages
+	// start what `tandem up` prints (e2e/up_test.go asserts the first).
+	//lint:ignore ST1005 a product name keeps its capital
+	ErrNoDocker   = errors.New("Docker is not installed")
+	ErrDaemonDown = errors.New("the Docker daemon is not running")
+	//lint:ignore ST1005 a product name keeps its capital
 	ErrNoCompose    = errors.New("Docker Compose is not installed")
 	ErrPortTaken    = errors.New("a port is already taken")
 	ErrBuildFailed  = errors.New("an image failed to build")
