@@ -79,14 +79,21 @@ func Connect(kubeContext string) (*Client, error) {
 	if err != nil {
 		return nil, err
 	}
+	return newClient(name, cfg.Host, dyn, restmapper.NewDeferredDiscoveryRESTMapper(memory.NewMemCacheClient(disc)), w), nil
+}
+
+// newClient is a Client over the API server calls a dry run makes: dyn
+// for the objects, mapper for which resource serves a kind, and w for the
+// Warning headers of dyn's responses. Tests give it client-go's fakes.
+func newClient(kubeContext, server string, dyn dynamic.Interface, mapper meta.RESTMapper, w *warnings) *Client {
 	return &Client{
-		Context:    name,
-		Server:     cfg.Host,
+		Context:    kubeContext,
+		Server:     server,
 		dynamic:    dyn,
-		mapper:     restmapper.NewDeferredDiscoveryRESTMapper(memory.NewMemCacheClient(disc)),
+		mapper:     mapper,
 		namespaces: dyn.Resource(schema.GroupVersionResource{Version: "v1", Resource: "namespaces"}),
 		warnings:   w,
-	}, nil
+	}
 }
 
 // warnings collects the Warning headers of responses. Requests are made

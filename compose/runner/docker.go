@@ -11,7 +11,6 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
-	"os/exec"
 	"path/filepath"
 	"strings"
 )
@@ -19,8 +18,12 @@ import (
 // Errors for what is wrong with the machine rather than the catalogue;
 // each message says what to do.
 var (
-	ErrNoDocker     = errors.New("Docker is not installed")
-	ErrDaemonDown   = errors.New("the Docker daemon is not running")
+	// Docker and Docker Compose are product names, and these messages
+	// start what `tandem up` prints (e2e/up_test.go asserts the first).
+	//lint:ignore ST1005 a product name keeps its capital
+	ErrNoDocker   = errors.New("Docker is not installed")
+	ErrDaemonDown = errors.New("the Docker daemon is not running")
+	//lint:ignore ST1005 a product name keeps its capital
 	ErrNoCompose    = errors.New("Docker Compose is not installed")
 	ErrPortTaken    = errors.New("a port is already taken")
 	ErrBuildFailed  = errors.New("an image failed to build")
@@ -43,19 +46,23 @@ type Engine struct {
 // FindEngine checks that Docker is installed, its daemon answers and a
 // Compose is present.
 func FindEngine(ctx context.Context) (*Engine, error) {
-	if _, err := exec.LookPath("docker"); err != nil {
+	return findEngine(ctx, Exec{})
+}
+
+func findEngine(ctx context.Context, cmd Commander) (*Engine, error) {
+	if _, err := cmd.LookPath("docker"); err != nil {
 		return nil, fmt.Errorf("%w: docker is not on PATH; install Docker Engine (https://docs.docker.com/engine/install/) and run this again", ErrNoDocker)
 	}
-	out, err := output(ctx, "docker", "info", "--format", "{{.Architecture}}")
+	out, err := output(ctx, cmd, "docker", "info", "--format", "{{.Architecture}}")
 	if err != nil {
 		return nil, fmt.Errorf("%w (%s): start it (e.g. sudo systemctl start docker, or open Docker Desktop) or check DOCKER_HOST and your docker context", ErrDaemonDown, lastLine(err.Error()))
 	}
 	engine := &Engine{Arch: goArch(strings.TrimSpace(out))}
 	switch {
-	case exec.CommandContext(ctx, "docker", "compose", "version").Run() == nil:
+	case cmd.Run(ctx, Command{Name: "docker", Args: []string{"compose", "version"}}) == nil:
 		engine.Compose = []string{"docker", "compose"}
 	default:
-		if _, err := exec.LookPath("docker-compose"); err != nil {
+		if _, err := cmd.LookPath("docker-compose"); err != nil {
 			return nil, fmt.Errorf("%w: neither the docker compose plugin nor docker-compose was found; install one (e.g. apt-get install docker-compose-plugin, or docker-compose)", ErrNoCompose)
 		}
 		engine.Compose = []string{"docker-compose"}
@@ -88,16 +95,15 @@ func ProjectName(name, dir string) string {
 }
 
 // output runs a command and returns its standard output; a failure carries
-// what it printed on standard error.
-func output(ctx context.Context, name string, args ...string) (string, error) {
+// the command line and what it printed on standard error.
+func output(ctx context.Context, run Commander, name string, args ...string) (string, error) {
 	var stdout, stderr bytes.Buffer
-	cmd := exec.CommandContext(ctx, name, args...)
-	cmd.Stdout, cmd.Stderr = &stdout, &stderr
-	if err := cmd.Run(); err != nil {
+	cmd := Command{Name: name, Args: args, Stdout: &stdout, Stderr: &stderr}
+	if err := run.Run(ctx, cmd); err != nil {
 		if msg := strings.TrimSpace(stderr.String()); msg != "" {
-			return "", fmt.Errorf("%s %s: %s", name, strings.Join(args, " "), msg)
+			return "", fmt.Errorf("%s: %s", cmd, msg)
 		}
-		return "", fmt.Errorf("%s %s: %w", name, strings.Join(args, " "), err)
+		return "", fmt.Errorf("%s: %w", cmd, err)
 	}
 	return stdout.String(), nil
 }

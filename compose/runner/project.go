@@ -9,7 +9,6 @@ import (
 	"io/fs"
 	"net"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"time"
@@ -28,10 +27,20 @@ type Project struct {
 	PollInterval time.Duration
 	// Verbose passes Compose's own output through.
 	Verbose bool
+	// Commander runs docker and Compose; nil runs them on this machine
+	// (Exec).
+	Commander Commander
+}
+
+func (p *Project) commander() Commander {
+	if p.Commander == nil {
+		return Exec{}
+	}
+	return p.Commander
 }
 
 // command is a Compose command line for this project.
-func (p *Project) command(ctx context.Context, args ...string) *exec.Cmd {
+func (p *Project) command(args ...string) Command {
 	full := append([]string{}, p.Engine.Compose[1:]...)
 	full = append(full, "--project-name", p.Name, "--file", p.File, "--project-directory", filepath.Dir(p.File))
 	if p.EnvFile != "" {
@@ -39,9 +48,7 @@ func (p *Project) command(ctx context.Context, args ...string) *exec.Cmd {
 			full = append(full, "--env-file", p.EnvFile)
 		}
 	}
-	full = append(full, args...)
-	cmd := exec.CommandContext(ctx, p.Engine.Compose[0], full...)
-	cmd.Env = os.Environ()
+	cmd := Command{Name: p.Engine.Compose[0], Args: append(full, args...)}
 	if p.Engine.Compose[0] == "docker-compose" {
 		// docker-compose v1 builds through the docker CLI with BuildKit by
 		// default, which fails where the buildx plugin is missing; its own
@@ -52,7 +59,6 @@ func (p *Project) command(ctx context.Context, args ...string) *exec.Cmd {
 			}
 		}
 	}
-	cmd.WaitDelay = 5 * time.Second
 	return cmd
 }
 
@@ -60,13 +66,13 @@ func (p *Project) command(ctx context.Context, args ...string) *exec.Cmd {
 // Verbose it is also copied to out as it comes.
 func (p *Project) run(ctx context.Context, out io.Writer, args ...string) (string, error) {
 	var buf bytes.Buffer
-	cmd := p.command(ctx, args...)
+	cmd := p.command(args...)
 	var w io.Writer = &buf
 	if p.Verbose {
 		w = io.MultiWriter(&buf, out)
 	}
 	cmd.Stdout, cmd.Stderr = w, w
-	err := cmd.Run()
+	err := p.commander().Run(ctx, cmd)
 	return buf.String(), err
 }
 
@@ -81,7 +87,7 @@ func (p *Project) CheckFile() error {
 // CheckPorts fails when a port the plan publishes is taken on the host by
 // anything but this project's own containers (which a second up keeps).
 func (p *Project) CheckPorts(ctx context.Context, plan Plan) error {
-	running, err := containers(ctx, p.Name)
+	running, err := p.containers(ctx)
 	if err != nil {
 		return err
 	}
@@ -155,13 +161,13 @@ func (p *Project) Up(ctx context.Context, plan Plan, timeout time.Duration, out 
 		case r := <-done:
 			composeDone, composeLog = true, r.log
 			if r.err != nil {
-				states, _ := containers(context.WithoutCancel(ctx), p.Name)
+				states, _ := p.containers(context.WithoutCancel(ctx))
 				progress.update(states)
 				return states, p.startError(ctx, plan, states, r.log, timeout)
 			}
 		case <-time.After(interval):
 		}
-		states, err := containers(context.WithoutCancel(ctx), p.Name)
+		states, err := p.containers(context.WithoutCancel(ctx))
 		if err != nil {
 			return nil, err
 		}
@@ -170,7 +176,7 @@ func (p *Project) Up(ctx context.Context, plan Plan, timeout time.Duration, out 
 			continue
 		}
 		if failed := failedUnit(plan, states); failed != "" {
-			return states, p.notHealthy(failed, states[failed], composeLog)
+			return states, p.notHealthy(ctx, failed, states[failed], composeLog)
 		}
 		switch {
 		case !allReady(plan, states):
@@ -213,7 +219,7 @@ const settle = 2 * time.Second
 // startError explains why up stopped before everything was ready.
 func (p *Project) startError(ctx context.Context, plan Plan, states map[string]Container, log string, timeout time.Duration) error {
 	if failed := failedUnit(plan, states); failed != "" {
-		return p.notHealthy(failed, states[failed], log)
+		return p.notHealthy(ctx, failed, states[failed], log)
 	}
 	if errors.Is(ctx.Err(), context.DeadlineExceeded) {
 		var waiting []string
@@ -236,24 +242,24 @@ func (p *Project) startError(ctx context.Context, plan Plan, states map[string]C
 
 // notHealthy explains a unit that exited or failed its health check, with
 // the last health check output and log lines that usually say why.
-func (p *Project) notHealthy(name string, c Container, composeLog string) error {
+func (p *Project) notHealthy(ctx context.Context, name string, c Container, composeLog string) error {
+	// Up's timeout or an interrupt may have ended ctx; the reason is
+	// worth two more quick docker calls all the same.
+	ctx = context.WithoutCancel(ctx)
 	var detail strings.Builder
 	if c.Health == "unhealthy" {
-		if out, err := output(context.Background(), "docker", "inspect", "--format",
+		if out, err := output(ctx, p.commander(), "docker", "inspect", "--format",
 			`{{with .State.Health}}{{range .Log}}{{.Output}}{{end}}{{end}}`, c.ID); err == nil && strings.TrimSpace(out) != "" {
 			fmt.Fprintf(&detail, "\n  last health check output:\n%s", indent(tail(out, 5)))
 		}
 	}
-	if logs, err := combinedOutput("docker", "logs", "--tail", "10", c.ID); err == nil && strings.TrimSpace(logs) != "" {
-		fmt.Fprintf(&detail, "\n  last log lines:\n%s", indent(logs))
+	var logs bytes.Buffer
+	cmd := Command{Name: "docker", Args: []string{"logs", "--tail", "10", c.ID}, Stdout: &logs, Stderr: &logs}
+	if err := p.commander().Run(ctx, cmd); err == nil && strings.TrimSpace(logs.String()) != "" {
+		fmt.Fprintf(&detail, "\n  last log lines:\n%s", indent(logs.String()))
 	}
 	return fmt.Errorf("%w: %s is %s (%s)%s\nsee `tandem logs %s`; `tandem down` stops the rest",
 		ErrNotHealthy, name, c.Describe(), c.Status, detail.String(), name)
-}
-
-func combinedOutput(name string, args ...string) (string, error) {
-	out, err := exec.Command(name, args...).CombinedOutput()
-	return string(out), err
 }
 
 // Down stops and removes the project's containers and networks; with
@@ -276,7 +282,7 @@ func (p *Project) Down(ctx context.Context, volumes, images bool, out io.Writer)
 
 // Status lists the project's containers by service.
 func (p *Project) Status(ctx context.Context) (map[string]Container, error) {
-	return containers(ctx, p.Name)
+	return p.containers(ctx)
 }
 
 // Logs prints the logs of the named services (all without names), and
@@ -289,9 +295,9 @@ func (p *Project) Logs(ctx context.Context, services []string, follow bool, tail
 	if tailLines != "" {
 		args = append(args, "--tail", tailLines)
 	}
-	cmd := p.command(ctx, append(args, services...)...)
+	cmd := p.command(append(args, services...)...)
 	cmd.Stdout, cmd.Stderr = stdout, stderr
-	if err := cmd.Run(); err != nil && ctx.Err() == nil {
+	if err := p.commander().Run(ctx, cmd); err != nil && ctx.Err() == nil {
 		return fmt.Errorf("docker compose logs: %w", err)
 	}
 	return nil

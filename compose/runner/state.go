@@ -63,9 +63,9 @@ func (c Container) Describe() string {
 
 // containers lists the service containers of a Compose project, by
 // service, from the labels both Compose implementations set.
-func containers(ctx context.Context, project string) (map[string]Container, error) {
-	out, err := output(ctx, "docker", "ps", "--all", "--no-trunc",
-		"--filter", "label=com.docker.compose.project="+project,
+func (p *Project) containers(ctx context.Context) (map[string]Container, error) {
+	out, err := output(ctx, p.commander(), "docker", "ps", "--all", "--no-trunc",
+		"--filter", "label=com.docker.compose.project="+p.Name,
 		"--format", `{{.Label "com.docker.compose.service"}}	{{.ID}}	{{.State}}	{{.Label "com.docker.compose.oneoff"}}	{{.Status}}`)
 	if err != nil {
 		return nil, err
