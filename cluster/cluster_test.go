@@ -20,6 +20,7 @@ import (
 	"sigs.k8s.io/yaml"
 
 	"github.com/tandemdev/tandem/catalogue"
+	"github.com/tandemdev/tandem/fsys"
 )
 
 // shopManifests is what tandem builds for the shop's orders in prod, cut
@@ -166,7 +167,7 @@ func TestDryRun(t *testing.T) {
 	}
 
 	// What the server said names the catalogue field a user changes.
-	c, err := catalogue.Load("../examples/shop/tandem.yaml")
+	c, err := catalogue.Load(fsys.OS{}, "../examples/shop/tandem.yaml")
 	if err != nil {
 		t.Fatal(err)
 	}
