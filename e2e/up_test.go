@@ -113,10 +113,7 @@ func projectObjects(t *testing.T, project string) (containers, networks, volumes
 		if err != nil {
 			t.Fatalf("docker %v: %v", args, err)
 		}
-		var names []string
-		for _, line := range strings.Fields(string(out)) {
-			names = append(names, line)
-		}
+		names := strings.Fields(string(out))
 		sort.Strings(names)
 		return names
 	}
