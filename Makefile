@@ -62,8 +62,13 @@ images:
 	done
 
 # Rewrite golden files after an intended change; review the diff like code.
+# Every package whose tests use internal/golden takes -update, so a new
+# golden test is covered without touching this list.
+GOLDEN := github.com/tandemdev/tandem/internal/golden
 golden:
-	$(GO) test ./render/ ./compose/ -update
+	$(GO) test $$($(GO) list -f \
+		'{{range .TestImports}}{{if eq . "$(GOLDEN)"}}{{$$.ImportPath}} {{end}}{{end}}{{range .XTestImports}}{{if eq . "$(GOLDEN)"}}{{$$.ImportPath}} {{end}}{{end}}' \
+		./...) -update
 
 # In process: load, render and build time and bytes allocated per service,
 # 10 to 3000 synthetic services. Then the README's table: tandem's commands
