@@ -25,11 +25,16 @@ test: tools lint probe apiserver
 	$(GO) test $$($(GO) list ./... | grep -v /e2e)
 	$(GO) test -count=1 -timeout 30m ./e2e/
 
+# staticcheck at a pinned version: go run fetches and builds it on a fresh
+# machine, and the Go caches keep it after that.
+STATICCHECK := honnef.co/go/tools/cmd/staticcheck@v0.8.2
+
 lint:
 	@unformatted=$$(gofmt -l $$(git ls-files '*.go')); \
 	if [ -n "$$unformatted" ]; then echo "gofmt needed: $$unformatted"; exit 1; fi
 	$(GO) vet ./...
-	cd $(EXAMPLE) && $(GO) vet ./...
+	$(GO) run $(STATICCHECK) ./...
+	cd $(EXAMPLE) && $(GO) vet ./... && $(GO) run $(STATICCHECK) ./...
 
 # kubectl comes with the machine; Compose is Debian's docker-compose when
 # the docker compose plugin is absent; Graphviz draws tandem graph --format
