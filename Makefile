@@ -25,11 +25,16 @@ test: tools lint probe apiserver
 	$(GO) test $$($(GO) list ./... | grep -v /e2e)
 	$(GO) test -count=1 -timeout 30m ./e2e/
 
+# staticcheck at a pinned version: go run fetches and builds it on a fresh
+# machine, and the Go caches keep it after that.
+STATICCHECK := honnef.co/go/tools/cmd/staticcheck@v0.8.2
+
 lint:
 	@unformatted=$$(gofmt -l $$(git ls-files '*.go')); \
 	if [ -n "$$unformatted" ]; then echo "gofmt needed: $$unformatted"; exit 1; fi
 	$(GO) vet ./...
-	cd $(EXAMPLE) && $(GO) vet ./...
+	$(GO) run $(STATICCHECK) ./...
+	cd $(EXAMPLE) && $(GO) vet ./... && $(GO) run $(STATICCHECK) ./...
 
 # kubectl comes with the machine; Compose is Debian's docker-compose when
 # the docker compose plugin is absent; Graphviz draws tandem graph --format
@@ -62,8 +67,13 @@ images:
 	done
 
 # Rewrite golden files after an intended change; review the diff like code.
+# Every package whose tests use internal/golden takes -update, so a new
+# golden test is covered without touching this list.
+GOLDEN := github.com/tandemdev/tandem/internal/golden
 golden:
-	$(GO) test ./render/ ./compose/ -update
+	$(GO) test $$($(GO) list -f \
+		'{{range .TestImports}}{{if eq . "$(GOLDEN)"}}{{$$.ImportPath}} {{end}}{{end}}{{range .XTestImports}}{{if eq . "$(GOLDEN)"}}{{$$.ImportPath}} {{end}}{{end}}' \
+		./...) -update
 
 # In process: load, render and build time and bytes allocated per service,
 # 10 to 3000 synthetic services. Then the README's table: tandem's commands

@@ -24,15 +24,30 @@ import (
 	"github.com/tandemdev/tandem/internal/testfs"
 )
 
-// requireDocker skips a test only where no Docker daemon answers; every
-// other missing piece is built or fails the test.
+// skipDockerEnv names the variable that, set to 1, lets the Docker tests
+// skip where Docker is missing. Unset, as in CI, a missing Docker fails
+// them, like every other missing tool (doc.go).
+const skipDockerEnv = "TANDEM_E2E_SKIP_DOCKER"
+
+// noDocker fails the test for want of Docker, or skips it where
+// TANDEM_E2E_SKIP_DOCKER=1 says so on purpose.
+func noDocker(t *testing.T, why string) {
+	t.Helper()
+	if os.Getenv(skipDockerEnv) == "1" {
+		t.Skip(why)
+	}
+	t.Fatalf("%s; the Docker tests need a running Docker Engine (set %s=1 to skip them)", why, skipDockerEnv)
+}
+
+// requireDocker fails a test where no Docker daemon answers; every other
+// missing piece is built or fails the test.
 func requireDocker(t *testing.T) {
 	t.Helper()
 	if _, err := exec.LookPath("docker"); err != nil {
-		t.Skip("no Docker here (docker is not on PATH)")
+		noDocker(t, "no Docker here (docker is not on PATH)")
 	}
 	if out, err := exec.Command("docker", "info", "--format", "{{.ServerVersion}}").CombinedOutput(); err != nil {
-		t.Skipf("no Docker daemon answers: %s", strings.TrimSpace(string(out)))
+		noDocker(t, "no Docker daemon answers: "+strings.TrimSpace(string(out)))
 	}
 	composeCommand(t)
 }
@@ -113,10 +128,7 @@ func projectObjects(t *testing.T, project string) (containers, networks, volumes
 		if err != nil {
 			t.Fatalf("docker %v: %v", args, err)
 		}
-		var names []string
-		for _, line := range strings.Fields(string(out)) {
-			names = append(names, line)
-		}
+		names := strings.Fields(string(out))
 		sort.Strings(names)
 		return names
 	}
@@ -312,7 +324,7 @@ func TestUpWithoutDockerChangesNothing(t *testing.T) {
 	} {
 		t.Run(name, func(t *testing.T) {
 			if _, err := exec.LookPath("docker"); err != nil && name == "daemon down" {
-				t.Skip("no docker CLI here to find the daemon missing")
+				noDocker(t, "no docker CLI here to find the daemon missing")
 			}
 			dir := shop(t)
 			before := testfs.Snapshot(t, dir)

@@ -208,8 +208,10 @@ func scalarForm(s string) (string, bool) {
 	// follows from its resolver and its emitter's analysis of the text.
 	form := ""
 	if out, err := yaml.Marshal(map[string]string{"k": s}); err == nil {
-		line, ok := strings.CutPrefix(string(out), "k: ")
-		if line, ok = strings.CutSuffix(line, "\n"); ok && !strings.Contains(line, "\n") {
+		// yaml.v2 always starts with the key, so its prefix is trimmed
+		// rather than checked.
+		line, ok := strings.CutSuffix(strings.TrimPrefix(string(out), "k: "), "\n")
+		if ok && !strings.Contains(line, "\n") {
 			form = line
 		}
 	}
