@@ -9,10 +9,11 @@ import (
 	"syscall"
 
 	"github.com/tandemdev/tandem/cmd/tandem/app"
+	"github.com/tandemdev/tandem/internal/gctune"
 )
 
 func main() {
-	app.TuneGC()
+	gctune.Tune()
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	code := app.Run(ctx, app.Streams{In: os.Stdin, Out: os.Stdout, Err: os.Stderr}, os.Args)
 	stop()

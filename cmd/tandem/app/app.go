@@ -4,6 +4,7 @@ package app
 
 import (
 	"context"
+	"embed"
 	"errors"
 	"fmt"
 	"io"
@@ -12,12 +13,8 @@ import (
 
 	"github.com/urfave/cli/v2"
 
-	"github.com/tandemdev/tandem/catalogue"
 	"github.com/tandemdev/tandem/fsys"
-	"github.com/tandemdev/tandem/inspect"
 	"github.com/tandemdev/tandem/project"
-	"github.com/tandemdev/tandem/render"
-	"github.com/tandemdev/tandem/render/tree"
 )
 
 // Exit codes, the same for every command.
@@ -77,15 +74,7 @@ func Run(ctx context.Context, streams Streams, args []string) int {
 		return ExitInput
 	}
 	fmt.Fprintf(streams.Err, "tandem: %v\n", failed.err)
-	if errors.Is(failed.err, catalogue.ErrInvalid) ||
-		errors.Is(failed.err, render.ErrUnknownEnvironment) ||
-		errors.Is(failed.err, tree.ErrNotGenerated) ||
-		errors.Is(failed.err, render.ErrStalePatch) ||
-		errors.Is(failed.err, catalogue.ErrNotFound) ||
-		errors.Is(failed.err, inspect.ErrUnknown) ||
-		errors.Is(failed.err, catalogue.ErrEdit) ||
-		errors.Is(failed.err, catalogue.ErrUnknownName) ||
-		errors.Is(failed.err, project.ErrUsage) {
+	if project.IsInputError(failed.err) {
 		return ExitInput
 	}
 	return ExitFindings
@@ -94,6 +83,22 @@ func Run(ctx context.Context, streams Streams, args []string) int {
 // errFindings is returned by a command that printed findings (a diff, a
 // failed check): exit code 1, nothing more to say.
 var errFindings = errors.New("findings")
+
+// help holds each command's description, a text file per command, so
+// that the commands' code reads as flags and calls.
+//
+//go:embed help
+var help embed.FS
+
+// description is the help text of command; every command has one, which
+// the tests check through --help.
+func description(command string) string {
+	data, err := help.ReadFile("help/" + command + ".txt")
+	if err != nil {
+		panic(err) // a missing file is a mistake in this package, found by its tests
+	}
+	return strings.TrimSuffix(string(data), "\n")
+}
 
 // usageErrorf is an action's complaint about its arguments.
 func usageErrorf(format string, args ...any) error {

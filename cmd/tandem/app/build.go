@@ -8,21 +8,10 @@ import (
 
 func buildCommand(streams Streams) *cli.Command {
 	return &cli.Command{
-		Name:      "build",
-		Usage:     "print the manifests of an environment",
-		ArgsUsage: "ENV",
-		Description: `Renders the catalogue in memory, with the platform patches found under
-DIR/overlays/ENV/patches/, and builds the environment's overlay with the
-kustomize API. The output is exactly what 'kubectl kustomize DIR/overlays/ENV'
-prints after 'tandem render'. Nothing is written.
-
-Each service is built alone, on every core, and the results merged in
-kustomize's order, where that gives the same bytes as one build; otherwise
-(components, a patch that spans services, ...) the overlay is built whole.
---verbose says which, and why.
-
-Example:
-   tandem build prod -f tandem.yaml > prod.yaml`,
+		Name:        "build",
+		Usage:       "print the manifests of an environment",
+		ArgsUsage:   "ENV",
+		Description: description("build"),
 		Flags: []cli.Flag{fileFlag(), outFlag(),
 			&cli.BoolFlag{Name: "verbose", Aliases: []string{"v"}, Usage: "say on standard error how the overlay was built"},
 		},

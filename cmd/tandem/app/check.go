@@ -13,30 +13,9 @@ import (
 
 func checkCommand(streams Streams) *cli.Command {
 	return &cli.Command{
-		Name:  "check",
-		Usage: "check that the catalogue is valid and the rendered tree fresh, patched, buildable and valid",
-		Description: `For CI. Checks that the catalogue is valid (exit 2 otherwise), that DIR
-holds exactly what 'tandem render' would write (a unified diff otherwise),
-that every platform patch still matches a resource of its overlay, that
-every environment builds into objects that decode strictly into their
-Kubernetes types and follow the API's offline validation rules (names,
-labels, selectors, probe ports, requests within limits, references within
-the build), that environment config overrides change keys
-their group has, and, where .tandem/dev.env exists, that it defines every
-dev secret. Exits 1 with the findings when any check fails.
-
-With --server, it also sends every object of each environment's build to
-the API server of the kubeconfig's current context (or --context) as a
-server-side dry run: the server decodes, validates and admits each one
-(Pod Security included) and stores nothing. Every rejection and every
-warning is a finding, named with the object and, where tandem knows it,
-the catalogue field that produced it. A namespace that does not exist is
-a finding too, unless --create-namespaces, which creates it.
-
-Examples:
-   tandem check
-   tandem check --output json
-   tandem check --server --context staging-cluster --env staging`,
+		Name:        "check",
+		Usage:       "check that the catalogue is valid and the rendered tree fresh, patched, buildable and valid",
+		Description: description("check"),
 		Flags: []cli.Flag{fileFlag(), outFlag(), outputFlag(),
 			&cli.BoolFlag{Name: "server", Usage: "also dry-run every object against a Kubernetes API server"},
 			&cli.StringFlag{Name: "context", Usage: "kubeconfig `CONTEXT` of that server (default: the current context)"},

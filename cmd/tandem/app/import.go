@@ -11,23 +11,10 @@ import (
 
 func importCommand(streams Streams) *cli.Command {
 	return &cli.Command{
-		Name:      "import",
-		Usage:     "start a catalogue from an existing Compose file",
-		ArgsUsage: "COMPOSE_FILE",
-		Description: `Reads a Compose file as docker compose does (interpolation, .env,
-env_file, extends, every profile), but without your shell's environment,
-whose values do not belong in a committed catalogue, and writes one: services keep
-their names, ports, variables, health checks and build or image; depends_on
-becomes uses; postgres, mysql, mariadb, mongo, redis, rabbitmq, nats and
-apache/kafka images become resources, owned by their one user where they have one; variables several
-services set alike become the config group shared; values that look
-secret (PASSWORD, SECRET, TOKEN, KEY, or holding a database password) move
-to .tandem/dev.env. What has no place in a catalogue is kept under
-x-unmapped, and every change is listed. It never overwrites a catalogue.
-
-Examples:
-   tandem import docker-compose.yml
-   tandem import -o tandem.yaml --name shop compose.yaml`,
+		Name:        "import",
+		Usage:       "start a catalogue from an existing Compose file",
+		ArgsUsage:   "COMPOSE_FILE",
+		Description: description("import"),
 		Flags: []cli.Flag{
 			&cli.StringFlag{Name: "out", Aliases: []string{"o"}, Value: "tandem.yaml", Usage: "the catalogue `FILE` to write"},
 			&cli.StringFlag{Name: "name", Usage: "the system's `NAME`; default: the Compose project's"},

@@ -11,16 +11,9 @@ import (
 
 func schemaCommand(streams Streams) *cli.Command {
 	return &cli.Command{
-		Name:  "schema",
-		Usage: "print the JSON Schema of tandem.yaml, for editors",
-		Description: `Prints the JSON Schema (draft 2020-12) of the catalogue, generated from
-the types tandem loads it into, with a description of every field. Save
-it beside the catalogue and point the YAML language server at it with a
-first line '# yaml-language-server: $schema=./tandem.schema.json' (tandem
-init writes both); editors then complete and check every key.
-
-Example:
-   tandem schema > tandem.schema.json`,
+		Name:        "schema",
+		Usage:       "print the JSON Schema of tandem.yaml, for editors",
+		Description: description("schema"),
 		Action: action(func(c *cli.Context) error {
 			if c.Args().Present() {
 				return usageErrorf("schema takes no arguments, got %q", c.Args().Slice())
@@ -37,18 +30,11 @@ Example:
 
 func initCommand(streams Streams) *cli.Command {
 	return &cli.Command{
-		Name:      "init",
-		Usage:     "start a catalogue: a commented tandem.yaml, its schema and .gitignore lines",
-		ArgsUsage: "[DIR]",
-		Description: `Writes, in DIR (default: the current folder), a commented starter
-tandem.yaml for a system named after the folder (or --name), the JSON
-Schema beside it for editors, and the line that keeps .tandem/ (dev
-secrets) out of git in .gitignore. It never overwrites a catalogue.
-
-Examples:
-   tandem init
-   tandem init --name shop ./shop`,
-		Flags: []cli.Flag{&cli.StringFlag{Name: "name", Usage: "the system's `NAME` (a DNS-1123 label); default: the folder's name"}},
+		Name:        "init",
+		Usage:       "start a catalogue: a commented tandem.yaml, its schema and .gitignore lines",
+		ArgsUsage:   "[DIR]",
+		Description: description("init"),
+		Flags:       []cli.Flag{&cli.StringFlag{Name: "name", Usage: "the system's `NAME` (a DNS-1123 label); default: the folder's name"}},
 		Action: action(func(c *cli.Context) error {
 			if c.NArg() > 1 {
 				return usageErrorf("init takes at most one folder, got %q", c.Args().Slice())

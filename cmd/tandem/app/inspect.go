@@ -30,19 +30,11 @@ func writeJSON(out io.Writer, v any) error {
 
 func envCommand(streams Streams) *cli.Command {
 	return &cli.Command{
-		Name:      "env",
-		Usage:     "list every variable a service gets, its value and where the value came from",
-		ArgsUsage: "SERVICE",
-		Description: `Shows each variable of SERVICE in the environment, its value as that
-environment provides it and its origin: a resource's connection settings
-or a used service's URL, a config group (or an environment's override of
-it), the service's env, an environment override, a secret. Below a value
-come the values it overrides, highest precedence first. Secret values are
-never shown.
-
-Example:
-   tandem env orders --env prod`,
-		Flags: []cli.Flag{fileFlag(), &cli.StringFlag{Name: "env", Value: catalogue.DevEnvironment, Usage: "the `ENV`ironment"}, outputFlag()},
+		Name:        "env",
+		Usage:       "list every variable a service gets, its value and where the value came from",
+		ArgsUsage:   "SERVICE",
+		Description: description("env"),
+		Flags:       []cli.Flag{fileFlag(), &cli.StringFlag{Name: "env", Value: catalogue.DevEnvironment, Usage: "the `ENV`ironment"}, outputFlag()},
 		Action: action(func(c *cli.Context) error {
 			if c.NArg() != 1 {
 				return usageErrorf("env takes one service, e.g. tandem env orders --env prod")
@@ -74,17 +66,10 @@ func runEnv(c *cli.Context, out io.Writer) error {
 
 func diffCommand(streams Streams) *cli.Command {
 	return &cli.Command{
-		Name:      "diff",
-		Usage:     "show what differs between two environments",
-		ArgsUsage: "ENV1 ENV2",
-		Description: `Compares two environments of the catalogue: namespace, and per service
-image, replicas, requests, limits and every env value with its origin.
-Secret values are never shown. With --rendered, a unified diff of the
-built manifests instead. Exits 1 when the environments differ.
-
-Example:
-   tandem diff staging prod
-   tandem diff staging prod --rendered`,
+		Name:        "diff",
+		Usage:       "show what differs between two environments",
+		ArgsUsage:   "ENV1 ENV2",
+		Description: description("diff"),
 		Flags: []cli.Flag{fileFlag(), outFlag(), outputFlag(),
 			&cli.BoolFlag{Name: "rendered", Usage: "diff the built manifests"}},
 		Action: action(func(c *cli.Context) error {

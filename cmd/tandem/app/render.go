@@ -11,17 +11,10 @@ import (
 
 func renderCommand(streams Streams) *cli.Command {
 	return &cli.Command{
-		Name:  "render",
-		Usage: "write the Compose file and the kustomize tree",
-		Description: `Renders the catalogue into DIR: compose.yaml for local development,
-base/ with every service's manifests, and overlays/ENV/ for each
-environment. Files under overlays/ENV/patches/ belong to the platform
-team: they are listed in the overlay, never written. Dev secrets missing
-from .tandem/dev.env are added there with random values.
-
-Example:
-   tandem render -f tandem.yaml -o deploy`,
-		Flags: []cli.Flag{fileFlag(), outFlag()},
+		Name:        "render",
+		Usage:       "write the Compose file and the kustomize tree",
+		Description: description("render"),
+		Flags:       []cli.Flag{fileFlag(), outFlag()},
 		Action: action(func(c *cli.Context) error {
 			if c.Args().Present() {
 				return usageErrorf("render takes no arguments, got %q", c.Args().Slice())

@@ -12,23 +12,10 @@ import (
 
 func upCommand(streams Streams) *cli.Command {
 	return &cli.Command{
-		Name:      "up",
-		Usage:     "run services and everything they use on Docker",
-		ArgsUsage: "[SERVICE...]",
-		Description: `Renders the catalogue (as tandem render does), then starts the services
-named, every service of the domains named, and everything they use,
-transitively, with Docker Compose: images of services with build: are
-built first, and each service starts once what it uses is healthy.
-Without names, everything starts. up waits until every started service
-is healthy and prints where each public port answers on this machine.
-
-Containers belong to a Compose project named after the catalogue and its
-folder, so two checkouts do not share containers. tandem down stops them.
-
-Examples:
-   tandem up orders                # orders, its databases, the services it calls
-   tandem up --domain storefront   # every storefront service and what it uses
-   tandem up                       # everything`,
+		Name:        "up",
+		Usage:       "run services and everything they use on Docker",
+		ArgsUsage:   "[SERVICE...]",
+		Description: description("up"),
 		Flags: []cli.Flag{fileFlag(), outFlag(),
 			&cli.StringSliceFlag{Name: "domain", Aliases: []string{"d"}, Usage: "start every service of `DOMAIN` (repeatable)"},
 			&cli.DurationFlag{Name: "timeout", Value: 5 * time.Minute, Usage: "how long to wait for services to become healthy"},
@@ -85,15 +72,9 @@ func composeProject(c *cli.Context, names []string) (*project.Project, *runner.P
 
 func downCommand(streams Streams) *cli.Command {
 	return &cli.Command{
-		Name:  "down",
-		Usage: "stop and remove what tandem up started",
-		Description: `Stops and removes the containers and networks of the catalogue's Compose
-project. The resources' data volumes are kept for the next up unless
---volumes is given, and the services' built images unless --images is.
-
-Examples:
-   tandem down
-   tandem down --volumes   # also delete the databases' data`,
+		Name:        "down",
+		Usage:       "stop and remove what tandem up started",
+		Description: description("down"),
 		Flags: []cli.Flag{fileFlag(), outFlag(),
 			&cli.BoolFlag{Name: "volumes", Usage: "also remove the data volumes of the resources"},
 			&cli.BoolFlag{Name: "images", Usage: "also remove the images built for the services"},
@@ -129,14 +110,10 @@ Examples:
 
 func psCommand(streams Streams) *cli.Command {
 	return &cli.Command{
-		Name:  "ps",
-		Usage: "show what tandem up started and where it answers",
-		Description: `Lists the services and resources of the catalogue's Compose project that
-have a container, with their state and the URLs of their public ports.
-
-Example:
-   tandem ps`,
-		Flags: []cli.Flag{fileFlag(), outFlag()},
+		Name:        "ps",
+		Usage:       "show what tandem up started and where it answers",
+		Description: description("ps"),
+		Flags:       []cli.Flag{fileFlag(), outFlag()},
 		Action: action(func(c *cli.Context) error {
 			if c.Args().Present() {
 				return usageErrorf("ps takes no arguments")
@@ -164,16 +141,10 @@ Example:
 
 func logsCommand(streams Streams) *cli.Command {
 	return &cli.Command{
-		Name:      "logs",
-		Usage:     "print the logs of services started by tandem up",
-		ArgsUsage: "[SERVICE...]",
-		Description: `Prints the logs of the services named (all without names), through
-Docker Compose.
-
-Examples:
-   tandem logs orders
-   tandem logs orders-migrate        # a job of orders
-   tandem logs -F --tail 20 orders payments`,
+		Name:        "logs",
+		Usage:       "print the logs of services started by tandem up",
+		ArgsUsage:   "[SERVICE...]",
+		Description: description("logs"),
 		Flags: []cli.Flag{fileFlag(), outFlag(),
 			&cli.BoolFlag{Name: "follow", Aliases: []string{"F"}, Usage: "keep printing new lines"},
 			&cli.StringFlag{Name: "tail", Usage: "print only the last `N` lines of each"},

@@ -28,6 +28,7 @@ import (
 	"github.com/tandemdev/tandem/catalogue"
 	"github.com/tandemdev/tandem/cmd/tandem/app"
 	"github.com/tandemdev/tandem/fsys"
+	"github.com/tandemdev/tandem/internal/gctune"
 	"github.com/tandemdev/tandem/internal/synth"
 )
 
@@ -62,7 +63,7 @@ func main() {
 
 // runPhase is one measured phase, in a child process.
 func runPhase(phase, dir string) error {
-	app.TuneGC()
+	gctune.Tune()
 	file := filepath.Join(dir, "tandem.yaml")
 	out := filepath.Join(dir, "deploy")
 	tandem := func(stdout io.Writer, args ...string) error {
