@@ -147,20 +147,14 @@ func (m *Memory) ReadFile(name string) ([]byte, error) {
 	return bytes.Clone(n.data), nil
 }
 
-func (m *Memory) Stat(name string) (fs.FileInfo, error) {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	n, err := m.existing("stat", name, true)
-	if err != nil {
-		return nil, err
-	}
-	return info(filepath.Base(name), n), nil
-}
+func (m *Memory) Stat(name string) (fs.FileInfo, error) { return m.stat("stat", name, true) }
 
-func (m *Memory) Lstat(name string) (fs.FileInfo, error) {
+func (m *Memory) Lstat(name string) (fs.FileInfo, error) { return m.stat("lstat", name, false) }
+
+func (m *Memory) stat(op, name string, follow bool) (fs.FileInfo, error) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	n, err := m.existing("lstat", name, false)
+	n, err := m.existing(op, name, follow)
 	if err != nil {
 		return nil, err
 	}
