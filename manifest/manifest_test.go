@@ -130,3 +130,27 @@ func TestYAMLFromJSONMatchesSigsYAML(t *testing.T) {
 		}
 	}
 }
+
+// TestPlatformFiles: the overlays list, and stale patch detection reads,
+// exactly the YAML files below an environment's patches folder and the
+// components folders that hold a kustomization.
+func TestPlatformFiles(t *testing.T) {
+	t.Parallel()
+	files := Files{
+		"overlays/prod/patches/a.yaml":              nil,
+		"overlays/prod/patches/deep/b.yml":          nil,
+		"overlays/prod/patches/README.md":           nil,
+		"overlays/staging/patches/c.yaml":           nil,
+		"overlays/prod/kustomization.yaml":          nil,
+		"components/pools/kustomization.yaml":       nil,
+		"components/labels/Kustomization":           nil,
+		"components/notes/README.md":                nil,
+		"components/pools/nested/kustomization.yml": nil,
+	}
+	if diff := cmp.Diff([]string{"a.yaml", "deep/b.yml"}, PlatformPatches(files, "prod")); diff != "" {
+		t.Errorf("PlatformPatches (-want +got):\n%s", diff)
+	}
+	if diff := cmp.Diff([]string{"components/labels", "components/pools"}, ComponentDirs(files)); diff != "" {
+		t.Errorf("ComponentDirs (-want +got):\n%s", diff)
+	}
+}

@@ -52,12 +52,12 @@ func Render(in Input) (manifest.Files, error) {
 	if err != nil {
 		return nil, fmt.Errorf("rendering the base: %w", err)
 	}
-	components := componentDirs(in.Platform)
+	components := manifest.ComponentDirs(in.Platform)
 	for _, env := range c.DeployEnvironments() {
 		if kustomizeOnly && !slices.Contains(in.Overlays, env) {
 			continue
 		}
-		overlay, err := overlays.Render(c, env, platformPatches(in.Platform, env), components)
+		overlay, err := overlays.Render(c, env, manifest.PlatformPatches(in.Platform, env), components)
 		if err != nil {
 			return nil, fmt.Errorf("rendering overlay %q: %w", env, err)
 		}
@@ -77,24 +77,6 @@ func Render(in Input) (manifest.Files, error) {
 		files[manifest.CodeOwnersFile] = codeOwners(c.Owners, in.RepoPath)
 	}
 	return files, nil
-}
-
-// componentDirs lists the folders under components/ that hold a
-// kustomization, relative to the output folder.
-func componentDirs(platform manifest.Files) []string {
-	var out []string
-	for _, p := range platform.Paths() {
-		dir, name := path.Split(p)
-		dir = strings.TrimSuffix(dir, "/")
-		if path.Dir(dir) == manifest.ComponentsDir && isKustomization(name) {
-			out = append(out, dir)
-		}
-	}
-	return out
-}
-
-func isKustomization(name string) bool {
-	return name == "kustomization.yaml" || name == "kustomization.yml" || name == "Kustomization"
 }
 
 // codeOwners renders the CODEOWNERS fragment; later rules win in
@@ -117,21 +99,4 @@ func codeOwners(o *catalogue.Owners, repoPath string) []byte {
 		fmt.Fprintf(&b, "%s%s/ %s\n", root, manifest.ComponentsDir, strings.Join(o.Platform, " "))
 	}
 	return []byte(b.String())
-}
-
-// platformPatches lists env's platform files relative to its patches folder.
-func platformPatches(platform manifest.Files, env string) []string {
-	prefix := manifest.PlatformPatchesDir(env) + "/"
-	var out []string
-	for _, p := range platform.Paths() {
-		if rel, ok := strings.CutPrefix(p, prefix); ok && isManifest(rel) {
-			out = append(out, rel)
-		}
-	}
-	return out
-}
-
-func isManifest(name string) bool {
-	ext := path.Ext(name)
-	return ext == ".yaml" || ext == ".yml"
 }

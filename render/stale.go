@@ -60,15 +60,13 @@ func (s StalePatch) Problem() string {
 func StalePatches(c *catalogue.Catalogue, files manifest.Files, env string) ([]StalePatch, error) {
 	prefix := manifest.PlatformPatchesDir(env) + "/"
 	var patches []string
-	for _, p := range files.Paths() {
-		if strings.HasPrefix(p, prefix) && isManifest(p) {
-			patches = append(patches, p)
-		}
+	for _, rel := range manifest.PlatformPatches(files, env) {
+		patches = append(patches, prefix+rel)
 	}
 	if len(patches) == 0 {
 		return nil, nil
 	}
-	bare, err := overlays.Render(c, env, nil, componentDirs(files))
+	bare, err := overlays.Render(c, env, nil, manifest.ComponentDirs(files))
 	if err != nil {
 		return nil, err
 	}
@@ -98,10 +96,8 @@ func StalePatches(c *catalogue.Catalogue, files manifest.Files, env string) ([]S
 func PatchedBy(files manifest.Files, env string) map[string][]string {
 	prefix := manifest.PlatformPatchesDir(env) + "/"
 	out := map[string][]string{}
-	for _, p := range files.Paths() {
-		if !strings.HasPrefix(p, prefix) || !isManifest(p) {
-			continue
-		}
+	for _, rel := range manifest.PlatformPatches(files, env) {
+		p := prefix + rel
 		targets, err := patchTargets(files[p])
 		if err != nil {
 			continue // reported as a stale patch
