@@ -13,6 +13,7 @@ import (
 	"github.com/tandemdev/tandem/internal/golden"
 	"github.com/tandemdev/tandem/manifest"
 	"github.com/tandemdev/tandem/render/tree"
+	"github.com/tandemdev/tandem/render/validate"
 )
 
 // renderFixture returns the generated files of a catalogue.
@@ -30,7 +31,7 @@ func renderFixture(t *testing.T, file string, platform manifest.Files) (*catalog
 }
 
 // TestGolden renders each fixture and builds each of its environments;
-// every build must also pass Validate.
+// every build must also pass validate.Manifests.
 func TestGolden(t *testing.T) {
 	t.Parallel()
 	for _, name := range []string{"minimal", "production"} {
@@ -44,7 +45,7 @@ func TestGolden(t *testing.T) {
 					t.Fatal(err)
 				}
 				golden.Check(t, "testdata/"+name+"."+env+".golden", built)
-				for _, err := range Validate(built) {
+				for _, err := range validate.Manifests(built) {
 					t.Errorf("%s: %v", env, err)
 				}
 			}

@@ -13,6 +13,7 @@ import (
 	"github.com/tandemdev/tandem/catalogue"
 	"github.com/tandemdev/tandem/manifest"
 	"github.com/tandemdev/tandem/render"
+	"github.com/tandemdev/tandem/render/validate"
 )
 
 // Finding is one thing `tandem check` reports.
@@ -55,7 +56,7 @@ func Run(c *catalogue.Catalogue, generated, platform, onDisk manifest.Files, dir
 			continue
 		}
 		builds[env] = built
-		for _, problem := range render.Validate(built) {
+		for _, problem := range validate.Manifests(built) {
 			out = append(out, Finding{Check: "invalid", Message: fmt.Sprintf("%s: %v", env, problem)})
 		}
 	}
