@@ -10,8 +10,8 @@ import (
 	"github.com/tandemdev/tandem/cluster"
 	"github.com/tandemdev/tandem/compose"
 	"github.com/tandemdev/tandem/manifest"
-	"github.com/tandemdev/tandem/render"
 	"github.com/tandemdev/tandem/render/check"
+	"github.com/tandemdev/tandem/render/stale"
 	"github.com/tandemdev/tandem/render/tree"
 )
 
@@ -98,7 +98,7 @@ func (p *Project) dryRun(ctx context.Context, server *cluster.Client, files mani
 		if err != nil {
 			return nil, fmt.Errorf("%s: the API server of context %s: %w", env, server.Context, err)
 		}
-		patchedBy := render.PatchedBy(files, env)
+		patchedBy := stale.PatchedBy(files, env)
 		for _, problem := range problems {
 			what := problem.Object()
 			source := cluster.Source(p.Catalogue, problem)

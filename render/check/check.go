@@ -12,7 +12,8 @@ import (
 
 	"github.com/tandemdev/tandem/catalogue"
 	"github.com/tandemdev/tandem/manifest"
-	"github.com/tandemdev/tandem/render"
+	"github.com/tandemdev/tandem/render/build"
+	"github.com/tandemdev/tandem/render/stale"
 	"github.com/tandemdev/tandem/render/validate"
 )
 
@@ -40,17 +41,19 @@ func Run(c *catalogue.Catalogue, generated, platform, onDisk manifest.Files, dir
 	out = append(out, drift(generated, onDisk)...)
 	files := generated.Merge(platform)
 	for _, env := range c.DeployEnvironments() {
-		stale, err := render.StalePatches(c, files, env)
+		found, err := stale.Patches(c, files, env)
 		if err != nil {
 			out = append(out, Finding{Check: "patch", Message: fmt.Sprintf("%s: %v", env, err)})
 		}
-		for _, s := range stale {
+		for _, s := range found {
 			out = append(out, Finding{Check: "patch", File: s.File, Line: s.Line, Message: s.Problem()})
 		}
-		if len(stale) > 0 {
+		if len(found) > 0 {
 			continue // the build fails on them, and they are reported already
 		}
-		built, err := render.Build(c, files, env)
+		// Stale patches were looked for above, so stale.Explain would
+		// leave a build error as it is.
+		built, err := build.Overlay(c, files, env)
 		if err != nil {
 			out = append(out, Finding{Check: "build", Message: err.Error()})
 			continue

@@ -14,7 +14,7 @@ import (
 
 	"github.com/tandemdev/tandem/catalogue"
 	"github.com/tandemdev/tandem/objects"
-	"github.com/tandemdev/tandem/render"
+	"github.com/tandemdev/tandem/render/build"
 	"github.com/tandemdev/tandem/render/internal/rendertest"
 )
 
@@ -28,7 +28,7 @@ func TestShopIsProductionGrade(t *testing.T) {
 	for _, env := range c.DeployEnvironments() {
 		t.Run(env, func(t *testing.T) {
 			t.Parallel()
-			built, err := render.Build(c, files, env)
+			built, err := build.Overlay(c, files, env)
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -16,7 +16,8 @@ import (
 	"github.com/tandemdev/tandem/fsys"
 	"github.com/tandemdev/tandem/inspect"
 	"github.com/tandemdev/tandem/project"
-	"github.com/tandemdev/tandem/render"
+	"github.com/tandemdev/tandem/render/build"
+	"github.com/tandemdev/tandem/render/stale"
 	"github.com/tandemdev/tandem/render/tree"
 )
 
@@ -78,9 +79,9 @@ func Run(ctx context.Context, streams Streams, args []string) int {
 	}
 	fmt.Fprintf(streams.Err, "tandem: %v\n", failed.err)
 	if errors.Is(failed.err, catalogue.ErrInvalid) ||
-		errors.Is(failed.err, render.ErrUnknownEnvironment) ||
+		errors.Is(failed.err, build.ErrUnknownEnvironment) ||
 		errors.Is(failed.err, tree.ErrNotGenerated) ||
-		errors.Is(failed.err, render.ErrStalePatch) ||
+		errors.Is(failed.err, stale.ErrPatch) ||
 		errors.Is(failed.err, catalogue.ErrNotFound) ||
 		errors.Is(failed.err, inspect.ErrUnknown) ||
 		errors.Is(failed.err, catalogue.ErrEdit) ||

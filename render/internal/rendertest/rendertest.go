@@ -1,8 +1,10 @@
 // Package rendertest gives the tests of render's packages what they build
-// on: Render loads and renders a catalogue.
+// on: Render loads and renders a catalogue, and Allocated and
+// ReportPerService make benchmark figures comparable across sizes.
 package rendertest
 
 import (
+	"runtime"
 	"testing"
 
 	"github.com/tandemdev/tandem/catalogue"
@@ -25,4 +27,20 @@ func Render(t testing.TB, file string, platform manifest.Files) (*catalogue.Cata
 		t.Fatal(err)
 	}
 	return c, files
+}
+
+// Allocated is the number of bytes allocated so far.
+func Allocated() uint64 {
+	var m runtime.MemStats
+	runtime.ReadMemStats(&m)
+	return m.TotalAlloc
+}
+
+// ReportPerService adds time and bytes allocated per service and run,
+// since allocatedBefore (see Allocated), to a benchmark of n services:
+// flat figures across sizes mean linear growth.
+func ReportPerService(b *testing.B, n int, allocatedBefore uint64) {
+	runs := float64(b.N) * float64(n)
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/runs, "ns/service")
+	b.ReportMetric(float64(Allocated()-allocatedBefore)/runs, "B/service")
 }

@@ -1,4 +1,4 @@
-package render
+package build
 
 import (
 	"bytes"
@@ -20,6 +20,7 @@ import (
 
 	"github.com/tandemdev/tandem/internal/parallel"
 	"github.com/tandemdev/tandem/manifest"
+	"github.com/tandemdev/tandem/render/internal/yamldoc"
 )
 
 // kustomize's build is quadratic in the resources of one build: every
@@ -28,8 +29,8 @@ import (
 // patches that each target one of those folders' resources gives the same
 // output when each folder (a unit: one service, or the config) is built
 // alone with that namespace and its patches, and the results are merged in
-// kustomize's legacy order. buildSplit does that, and says why not where a
-// tree is not of that shape; build then runs one whole build.
+// kustomize's legacy order. planSplit plans that, or says why not where a
+// tree is not of that shape, and buildExplained then runs one whole build.
 
 // splitPlan is a split build of one overlay.
 type splitPlan struct {
@@ -133,7 +134,7 @@ func planSplit(files manifest.Files, env string) (*splitPlan, string) {
 		if !ok {
 			return nil, fmt.Sprintf("patch %s does not exist", p.Path)
 		}
-		docs, err := patchDocuments(content)
+		docs, err := yamldoc.Parse(content)
 		if err != nil || len(docs) == 0 {
 			return nil, fmt.Sprintf("patch %s does not parse", p.Path)
 		}
@@ -142,7 +143,7 @@ func planSplit(files manifest.Files, env string) (*splitPlan, string) {
 		var targets []*unit
 		byUnit := map[*unit][]*yaml3.Node{}
 		for _, d := range docs {
-			t := docTarget(d)
+			t := yamldoc.TargetOf(d)
 			u := owner[t.Kind+"/"+t.Name]
 			if u == nil {
 				return nil, fmt.Sprintf("patch %s targets %s %s, which no unit holds", p.Path, t.Kind, t.Name)
@@ -178,7 +179,7 @@ type unitScan struct {
 }
 
 type scannedDoc struct {
-	target
+	yamldoc.Target
 	file string
 }
 
@@ -195,7 +196,7 @@ func scanUnit(files manifest.Files, paths []string, overlay string, u *unit) uni
 		docs, ok := generatedTargets(u.files[p])
 		if !ok {
 			var err error
-			if docs, err = patchTargets(u.files[p]); err != nil {
+			if docs, err = yamldoc.Targets(u.files[p]); err != nil {
 				return unitScan{reason: fmt.Sprintf("%s does not parse: %v", p, err)}
 			}
 		}
@@ -211,11 +212,11 @@ func scanUnit(files manifest.Files, paths []string, overlay string, u *unit) uni
 // at the start of a line, "  name:" in "metadata:"), without parsing the
 // YAML, which was a fifth of a render. ok is false for any other file,
 // and for a document whose lines are not of that shape.
-func generatedTargets(data []byte) (targets []target, ok bool) {
+func generatedTargets(data []byte) (targets []yamldoc.Target, ok bool) {
 	if !manifest.Generated(data) {
 		return nil, false
 	}
-	var t target
+	var t yamldoc.Target
 	inMetadata, empty := false, true
 	finish := func() bool {
 		if empty {
@@ -225,7 +226,7 @@ func generatedTargets(data []byte) (targets []target, ok bool) {
 			return false
 		}
 		targets = append(targets, t)
-		t, inMetadata, empty = target{}, false, true
+		t, inMetadata, empty = yamldoc.Target{}, false, true
 		return true
 	}
 	for line := range strings.Lines(string(data)) {
@@ -297,8 +298,8 @@ func (p *splitPlan) resourceNames() map[string]map[string]bool {
 // gather copies into out every file below dir and, following the
 // resources and components of the kustomizations found there, below the
 // folders they name; it returns the files listed as resources. A file it
-// misses makes the unit's build fail, and build falls back to a whole
-// one: a miss costs time, never correctness.
+// misses makes the unit's build fail, and buildExplained falls back to a
+// whole one: a miss costs time, never correctness.
 func gather(files manifest.Files, sorted []string, dir string, out manifest.Files, seen map[string]bool) ([]string, string) {
 	if seen[dir] {
 		return nil, ""
@@ -361,7 +362,7 @@ type built struct {
 	yaml []byte
 }
 
-// build runs the units on both cores and merges their resources in
+// build runs the units on every core and merges their resources in
 // kustomize's legacy order, as one build would print them.
 func (p *splitPlan) build() ([]byte, error) {
 	results := make([][]built, len(p.units))

@@ -1,4 +1,4 @@
-package render
+package build
 
 import (
 	"fmt"
@@ -12,6 +12,9 @@ import (
 	"github.com/tandemdev/tandem/fsys"
 	"github.com/tandemdev/tandem/internal/synth"
 	"github.com/tandemdev/tandem/manifest"
+	"github.com/tandemdev/tandem/render"
+	"github.com/tandemdev/tandem/render/internal/rendertest"
+	"github.com/tandemdev/tandem/render/internal/yamldoc"
 )
 
 // requireSameAsWhole builds env both ways and fails unless the split
@@ -49,7 +52,7 @@ func TestSplitBuildMatchesOneBuild(t *testing.T) {
 			"---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: http-server-config\ndata:\n  HTTP_READ_TIMEOUT: 9s\n" +
 			"---\napiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: cart\nspec:\n  template:\n    spec:\n      nodeSelector: {pool: big}\n"),
 	}
-	c, files := renderFixture(t, "../examples/shop/tandem.yaml", platform)
+	c, files := rendertest.Render(t, "../../examples/shop/tandem.yaml", platform)
 	for _, env := range c.DeployEnvironments() {
 		requireSameAsWhole(t, files.Merge(platform), env)
 	}
@@ -67,7 +70,7 @@ func TestSplitBuildMatchesOneBuild(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	synthFiles, err := Render(Input{Catalogue: synthetic, ProjectDir: ".."})
+	synthFiles, err := render.Render(render.Input{Catalogue: synthetic, ProjectDir: ".."})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -128,7 +131,7 @@ func TestSplitBuildFallsBack(t *testing.T) {
 		},
 	} {
 		t.Run(name, func(t *testing.T) {
-			_, files := renderFixture(t, "../examples/shop/tandem.yaml", tc.platform)
+			_, files := rendertest.Render(t, "../../examples/shop/tandem.yaml", tc.platform)
 			files = files.Merge(tc.platform)
 			if tc.edit != nil {
 				tc.edit(files)
@@ -199,8 +202,8 @@ func TestResourceNamesFromFilesMatchABuild(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	shop, shopFiles := renderFixture(t, "../examples/shop/tandem.yaml", nil)
-	synthFiles, err := Render(Input{Catalogue: synthetic, ProjectDir: ".."})
+	shop, shopFiles := rendertest.Render(t, "../../examples/shop/tandem.yaml", nil)
+	synthFiles, err := render.Render(render.Input{Catalogue: synthetic, ProjectDir: ".."})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -277,8 +280,8 @@ spec:
       containers: [{name: app, image: "app:1.0", resources: {limits: {cpu: 1.5}}, args: [True, ~, -0, 1e3]}]
 `),
 	}
-	_, shop := renderFixture(t, "../examples/shop/tandem.yaml", nil)
-	_, production := renderFixture(t, "testdata/production.tandem.yaml", nil)
+	_, shop := rendertest.Render(t, "../../examples/shop/tandem.yaml", nil)
+	_, production := rendertest.Render(t, "../testdata/production.tandem.yaml", nil)
 	fast, total := 0, 0
 	for name, files := range map[string]manifest.Files{"tricky": tricky, "shop": shop, "production": production} {
 		resources, err := buildUnitResources(files, "prod")
@@ -319,13 +322,13 @@ spec:
 // reads nearly all of them.
 func TestGeneratedTargetsMatchParsing(t *testing.T) {
 	t.Parallel()
-	_, shop := renderFixture(t, "../examples/shop/tandem.yaml", nil)
-	_, production := renderFixture(t, "testdata/production.tandem.yaml", nil)
+	_, shop := rendertest.Render(t, "../../examples/shop/tandem.yaml", nil)
+	_, production := rendertest.Render(t, "../testdata/production.tandem.yaml", nil)
 	c, err := catalogue.Parse(fsys.OS{}, "tandem.yaml", synth.Catalogue(30))
 	if err != nil {
 		t.Fatal(err)
 	}
-	synthetic, err := Render(Input{Catalogue: c, ProjectDir: "..", Platform: synth.PlatformPatches(30)})
+	synthetic, err := render.Render(render.Input{Catalogue: c, ProjectDir: "..", Platform: synth.PlatformPatches(30)})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -336,7 +339,7 @@ func TestGeneratedTargetsMatchParsing(t *testing.T) {
 				continue
 			}
 			total++
-			want, err := patchTargets(files[p])
+			want, err := yamldoc.Targets(files[p])
 			if err != nil {
 				t.Fatal(err)
 			}
