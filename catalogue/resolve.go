@@ -8,7 +8,9 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/tandemdev/tandem/internal/parallel"
+	"golang.org/x/sync/errgroup"
+
+	"github.com/tandemdev/tandem/internal/safe"
 )
 
 // Defaults for what a service leaves unset; documented in the README.
@@ -256,9 +258,21 @@ func (c *Catalogue) Resolve(env string) []*Workload {
 	// times over; services resolve independently, on every core.
 	names := c.ServiceNames()
 	out := make([]*Workload, len(names))
-	parallel.For(runtime.GOMAXPROCS(0), len(names), func(i int) {
-		out[i] = c.resolveService(names[i], env)
-	})
+	var g errgroup.Group
+	g.SetLimit(runtime.GOMAXPROCS(0))
+	for i, name := range names {
+		safe.Go(&g, func() error {
+			out[i] = c.resolveService(name, env)
+			return nil
+		})
+	}
+	if err := g.Wait(); err != nil {
+		// Resolve has no error to return. A worker's panic is raised
+		// again here, on the caller's goroutine, as if resolving were
+		// serial: a caller running in safe.Go gets it as its error,
+		// where in the worker it would have ended the process.
+		panic(err)
+	}
 	return out
 }
 

@@ -23,10 +23,11 @@ import (
 	"github.com/compose-spec/compose-go/v2/schema"
 	"github.com/compose-spec/compose-go/v2/types"
 	"go.yaml.in/yaml/v3"
+	"golang.org/x/sync/errgroup"
 
 	"github.com/tandemdev/tandem/catalogue"
 	"github.com/tandemdev/tandem/devstate"
-	"github.com/tandemdev/tandem/internal/parallel"
+	"github.com/tandemdev/tandem/internal/safe"
 	"github.com/tandemdev/tandem/manifest"
 )
 
@@ -392,9 +393,17 @@ func marshal(p *types.Project) ([]byte, error) {
 	}
 	fragments := make([][]byte, len(names))
 	errs := make([]error, len(names))
-	parallel.For(runtime.GOMAXPROCS(0), len(names), func(i int) {
-		fragments[i], errs[i] = serviceFragment(names[i], p.Services[names[i]])
-	})
+	var g errgroup.Group
+	g.SetLimit(runtime.GOMAXPROCS(0))
+	for i, name := range names {
+		safe.Go(&g, func() error {
+			fragments[i], errs[i] = serviceFragment(name, p.Services[name])
+			return nil
+		})
+	}
+	if err := g.Wait(); err != nil {
+		return nil, err // a panic
+	}
 	if err := errors.Join(errs...); err != nil {
 		return nil, err
 	}

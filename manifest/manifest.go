@@ -8,7 +8,9 @@ import (
 	"sort"
 	"strconv"
 
-	"github.com/tandemdev/tandem/internal/parallel"
+	"golang.org/x/sync/errgroup"
+
+	"github.com/tandemdev/tandem/internal/safe"
 )
 
 // Header starts every file tandem generates. The writer overwrites or
@@ -182,9 +184,17 @@ func (b *Batch) Add(path string, objects ...any) {
 func (b *Batch) Files() (Files, error) {
 	data := make([][]byte, len(b.paths))
 	errs := make([]error, len(b.paths))
-	parallel.For(runtime.GOMAXPROCS(0), len(b.paths), func(i int) {
-		data[i], errs[i] = Encode(b.objects[i]...)
-	})
+	var g errgroup.Group
+	g.SetLimit(runtime.GOMAXPROCS(0))
+	for i := range b.paths {
+		safe.Go(&g, func() error {
+			data[i], errs[i] = Encode(b.objects[i]...)
+			return nil
+		})
+	}
+	if err := g.Wait(); err != nil {
+		return nil, err // a panic
+	}
 	files := make(Files, len(b.paths))
 	for i, p := range b.paths {
 		if errs[i] != nil {

@@ -2,6 +2,7 @@ package manifest
 
 import (
 	"encoding/json"
+	"errors"
 	"math"
 	"testing"
 
@@ -13,6 +14,8 @@ import (
 	"k8s.io/apimachinery/pkg/util/intstr"
 	"k8s.io/utils/ptr"
 	sigsyaml "sigs.k8s.io/yaml"
+
+	"github.com/tandemdev/tandem/internal/safe"
 )
 
 // referenceEncode is Encode as sigs.k8s.io/yaml does it: JSON, drop
@@ -152,5 +155,24 @@ func TestPlatformFiles(t *testing.T) {
 	}
 	if diff := cmp.Diff([]string{"components/labels", "components/pools"}, ComponentDirs(files)); diff != "" {
 		t.Errorf("ComponentDirs (-want +got):\n%s", diff)
+	}
+}
+
+// panicky panics when it is encoded.
+type panicky struct{}
+
+func (panicky) MarshalJSON() ([]byte, error) { panic("no encoding") }
+
+// TestBatchPanicIsAnError: a panic while encoding one file of a batch, on
+// a worker, is the batch's error instead of the end of the process.
+func TestBatchPanicIsAnError(t *testing.T) {
+	t.Parallel()
+	var b Batch
+	b.Add("a.yaml", map[string]string{"a": "b"})
+	b.Add("b.yaml", panicky{})
+	_, err := b.Files()
+	var panicked *safe.PanicError
+	if !errors.As(err, &panicked) || panicked.Value != "no encoding" {
+		t.Fatalf("Files: %v, want the panic as an error", err)
 	}
 }
