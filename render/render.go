@@ -6,8 +6,11 @@ import (
 	"slices"
 	"strings"
 
+	"golang.org/x/sync/errgroup"
+
 	"github.com/tandemdev/tandem/catalogue"
 	"github.com/tandemdev/tandem/compose"
+	"github.com/tandemdev/tandem/internal/safe"
 	"github.com/tandemdev/tandem/manifest"
 	"github.com/tandemdev/tandem/overlays"
 )
@@ -36,17 +39,14 @@ func Render(in Input) (manifest.Files, error) {
 	c := in.Catalogue
 	// The Compose file is independent of the kustomize tree; rendering it
 	// beside the tree keeps both cores busy.
-	type composeResult struct {
-		data []byte
-		err  error
-	}
-	composed := make(chan composeResult, 1)
+	var composing errgroup.Group
+	var composeFile []byte
 	kustomizeOnly := in.Overlays != nil
 	if !kustomizeOnly {
-		go func() {
-			data, err := compose.Render(c, compose.Options{ProjectDir: in.ProjectDir})
-			composed <- composeResult{data, err}
-		}()
+		safe.Go(&composing, func() (err error) {
+			composeFile, err = compose.Render(c, compose.Options{ProjectDir: in.ProjectDir})
+			return err
+		})
 	}
 	files, err := Base(c)
 	if err != nil {
@@ -68,11 +68,10 @@ func Render(in Input) (manifest.Files, error) {
 	if kustomizeOnly {
 		return files, nil
 	}
-	composeFile := <-composed
-	if composeFile.err != nil {
-		return nil, composeFile.err
+	if err := composing.Wait(); err != nil {
+		return nil, err
 	}
-	files[manifest.ComposeFile] = composeFile.data
+	files[manifest.ComposeFile] = composeFile
 	if c.Owners != nil {
 		files[manifest.CodeOwnersFile] = codeOwners(c.Owners, in.RepoPath)
 	}

@@ -1,6 +1,7 @@
 package build
 
 import (
+	"errors"
 	"fmt"
 	"path"
 	"strings"
@@ -9,6 +10,7 @@ import (
 	"sigs.k8s.io/kustomize/kyaml/filesys"
 
 	"github.com/tandemdev/tandem/catalogue"
+	"github.com/tandemdev/tandem/internal/safe"
 	"github.com/tandemdev/tandem/manifest"
 	"github.com/tandemdev/tandem/render/internal/yamldoc"
 )
@@ -51,13 +53,21 @@ func build(files manifest.Files, env string) ([]byte, error) {
 
 // buildExplained builds env's overlay unit by unit where that gives the
 // same bytes as one build (see planSplit), else in one build; it says
-// which and why.
+// which and why. A unit that fails makes it build whole; a panic is an
+// error.
 func buildExplained(files manifest.Files, env string) ([]byte, string, error) {
-	plan, reason := planSplit(files, env)
+	plan, reason, err := planSplit(files, env)
+	if err != nil {
+		return nil, "", err
+	}
 	if plan != nil {
 		out, err := plan.build()
 		if err == nil {
 			return out, fmt.Sprintf("%s: %d units, each built alone, merged in kustomize's order", env, len(plan.units)), nil
+		}
+		var panicked *safe.PanicError
+		if errors.As(err, &panicked) {
+			return nil, "", err
 		}
 		reason = err.Error()
 	}
@@ -88,7 +98,11 @@ func buildWhole(files manifest.Files, env string) ([]byte, error) {
 // and name, as a build holds them: read from the units' files where the
 // overlay splits (see planSplit), without building, else from one build.
 func ResourceNames(files manifest.Files, env string) (map[string]map[string]bool, error) {
-	if plan, _ := planSplit(files, env); plan != nil {
+	plan, _, err := planSplit(files, env)
+	if err != nil {
+		return nil, err
+	}
+	if plan != nil {
 		return plan.resourceNames(), nil
 	}
 	resources, err := buildWhole(files, env)

@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	yaml3 "go.yaml.in/yaml/v3"
+	"golang.org/x/sync/errgroup"
 	"sigs.k8s.io/kustomize/api/krusty"
 	"sigs.k8s.io/kustomize/api/resource"
 	kusttypes "sigs.k8s.io/kustomize/api/types"
@@ -18,7 +19,7 @@ import (
 	"sigs.k8s.io/kustomize/kyaml/resid"
 	"sigs.k8s.io/yaml"
 
-	"github.com/tandemdev/tandem/internal/parallel"
+	"github.com/tandemdev/tandem/internal/safe"
 	"github.com/tandemdev/tandem/manifest"
 	"github.com/tandemdev/tandem/render/internal/yamldoc"
 )
@@ -65,39 +66,39 @@ var splittableKinds = map[string]bool{
 var unitFields = map[string]bool{"apiVersion": true, "kind": true, "resources": true, "patches": true, "images": true}
 
 // planSplit returns how to build env's overlay unit by unit, or why it
-// must be built whole.
-func planSplit(files manifest.Files, env string) (*splitPlan, string) {
+// must be built whole; its error is a panic of a worker.
+func planSplit(files manifest.Files, env string) (*splitPlan, string, error) {
 	overlay := manifest.OverlayDir(env)
 	data, ok := files[path.Join(overlay, manifest.Kustomization)]
 	if !ok {
-		return nil, "the overlay has no kustomization.yaml"
+		return nil, "the overlay has no kustomization.yaml", nil
 	}
 	var fields map[string]any
 	if err := yaml.Unmarshal(data, &fields); err != nil {
-		return nil, fmt.Sprintf("its kustomization does not parse: %v", err)
+		return nil, fmt.Sprintf("its kustomization does not parse: %v", err), nil
 	}
 	for _, field := range slices.Sorted(maps.Keys(fields)) {
 		switch field {
 		case "apiVersion", "kind", "namespace", "resources", "patches":
 		case "components":
-			return nil, "components apply across services"
+			return nil, "components apply across services", nil
 		default:
-			return nil, fmt.Sprintf("its kustomization sets %s, which applies across services", field)
+			return nil, fmt.Sprintf("its kustomization sets %s, which applies across services", field), nil
 		}
 	}
 	var root kusttypes.Kustomization
 	if err := yaml.UnmarshalStrict(data, &root); err != nil {
-		return nil, fmt.Sprintf("its kustomization does not parse: %v", err)
+		return nil, fmt.Sprintf("its kustomization does not parse: %v", err), nil
 	}
 	if len(root.Resources) < 2 {
-		return nil, "it has fewer than two units"
+		return nil, "it has fewer than two units", nil
 	}
 
 	plan := &splitPlan{env: env}
 	for _, entry := range root.Resources {
 		dir := path.Clean(path.Join(overlay, entry))
 		if _, ok := files[path.Join(dir, manifest.Kustomization)]; !ok {
-			return nil, fmt.Sprintf("resource %s is not a folder with a kustomization.yaml", entry)
+			return nil, fmt.Sprintf("resource %s is not a folder with a kustomization.yaml", entry), nil
 		}
 		plan.units = append(plan.units, &unit{entry: entry, files: manifest.Files{}})
 	}
@@ -105,21 +106,29 @@ func planSplit(files manifest.Files, env string) (*splitPlan, string) {
 	// then judged in the overlay's order, so the reason given is stable.
 	paths := files.Paths()
 	scans := make([]unitScan, len(plan.units))
-	parallel.For(runtime.GOMAXPROCS(0), len(plan.units), func(i int) {
-		scans[i] = scanUnit(files, paths, overlay, plan.units[i])
-	})
+	var g errgroup.Group
+	g.SetLimit(runtime.GOMAXPROCS(0))
+	for i, u := range plan.units {
+		safe.Go(&g, func() error {
+			scans[i] = scanUnit(files, paths, overlay, u)
+			return nil
+		})
+	}
+	if err := g.Wait(); err != nil {
+		return nil, "", err
+	}
 	owner := map[string]*unit{} // "Kind/name" → the unit holding it
 	for i, u := range plan.units {
 		if scans[i].reason != "" {
-			return nil, scans[i].reason
+			return nil, scans[i].reason, nil
 		}
 		for _, d := range scans[i].docs {
 			if !splittableKinds[d.Kind] {
-				return nil, fmt.Sprintf("%s holds a %s, which may refer to objects of other units", d.file, d.Kind)
+				return nil, fmt.Sprintf("%s holds a %s, which may refer to objects of other units", d.file, d.Kind), nil
 			}
 			key := d.Kind + "/" + d.Name
 			if other := owner[key]; other != nil && other != u {
-				return nil, fmt.Sprintf("%s %s is in both %s and %s", d.Kind, d.Name, other.entry, u.entry)
+				return nil, fmt.Sprintf("%s %s is in both %s and %s", d.Kind, d.Name, other.entry, u.entry), nil
 			}
 			owner[key] = u
 		}
@@ -127,16 +136,16 @@ func planSplit(files manifest.Files, env string) (*splitPlan, string) {
 
 	for _, p := range root.Patches {
 		if p.Path == "" || p.Patch != "" || p.Target != nil || p.Options != nil {
-			return nil, "a patch has a target, options or inline content"
+			return nil, "a patch has a target, options or inline content", nil
 		}
 		file := path.Clean(path.Join(overlay, p.Path))
 		content, ok := files[file]
 		if !ok {
-			return nil, fmt.Sprintf("patch %s does not exist", p.Path)
+			return nil, fmt.Sprintf("patch %s does not exist", p.Path), nil
 		}
 		docs, err := yamldoc.Parse(content)
 		if err != nil || len(docs) == 0 {
-			return nil, fmt.Sprintf("patch %s does not parse", p.Path)
+			return nil, fmt.Sprintf("patch %s does not parse", p.Path), nil
 		}
 		// kustomize applies the documents of a patch file one by one, in
 		// order; each unit gets the file with the documents that target it.
@@ -146,7 +155,7 @@ func planSplit(files manifest.Files, env string) (*splitPlan, string) {
 			t := yamldoc.TargetOf(d)
 			u := owner[t.Kind+"/"+t.Name]
 			if u == nil {
-				return nil, fmt.Sprintf("patch %s targets %s %s, which no unit holds", p.Path, t.Kind, t.Name)
+				return nil, fmt.Sprintf("patch %s targets %s %s, which no unit holds", p.Path, t.Kind, t.Name), nil
 			}
 			if byUnit[u] == nil {
 				targets = append(targets, u)
@@ -159,7 +168,7 @@ func planSplit(files manifest.Files, env string) (*splitPlan, string) {
 			if len(targets) > 1 {
 				part, err := encodeDocuments(byUnit[u])
 				if err != nil {
-					return nil, fmt.Sprintf("patch %s: %v", p.Path, err)
+					return nil, fmt.Sprintf("patch %s: %v", p.Path, err), nil
 				}
 				u.files[file] = part
 			}
@@ -168,7 +177,7 @@ func planSplit(files manifest.Files, env string) (*splitPlan, string) {
 
 	plan.namespace = root.Namespace
 	plan.owner = owner
-	return plan, ""
+	return plan, "", nil
 }
 
 // unitScan is what scanUnit read of a unit: its resource documents, or
@@ -367,9 +376,17 @@ type built struct {
 func (p *splitPlan) build() ([]byte, error) {
 	results := make([][]built, len(p.units))
 	errs := make([]error, len(p.units))
-	parallel.For(runtime.GOMAXPROCS(0), len(p.units), func(i int) {
-		results[i], errs[i] = p.buildUnit(p.units[i])
-	})
+	var g errgroup.Group
+	g.SetLimit(runtime.GOMAXPROCS(0))
+	for i, u := range p.units {
+		safe.Go(&g, func() error {
+			results[i], errs[i] = p.buildUnit(u)
+			return nil
+		})
+	}
+	if err := g.Wait(); err != nil {
+		return nil, err
+	}
 
 	var all []built
 	size := 0

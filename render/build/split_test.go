@@ -1,6 +1,7 @@
 package build
 
 import (
+	"errors"
 	"fmt"
 	"path"
 	"strings"
@@ -10,6 +11,7 @@ import (
 
 	"github.com/tandemdev/tandem/catalogue"
 	"github.com/tandemdev/tandem/fsys"
+	"github.com/tandemdev/tandem/internal/safe"
 	"github.com/tandemdev/tandem/internal/synth"
 	"github.com/tandemdev/tandem/manifest"
 	"github.com/tandemdev/tandem/render"
@@ -21,7 +23,10 @@ import (
 // build ran and printed exactly what one kustomize build prints.
 func requireSameAsWhole(t *testing.T, files manifest.Files, env string) {
 	t.Helper()
-	plan, reason := planSplit(files, env)
+	plan, reason, err := planSplit(files, env)
+	if err != nil {
+		t.Fatal(err)
+	}
 	if plan == nil {
 		t.Fatalf("%s was not split: %s", env, reason)
 	}
@@ -136,7 +141,10 @@ func TestSplitBuildFallsBack(t *testing.T) {
 			if tc.edit != nil {
 				tc.edit(files)
 			}
-			plan, reason := planSplit(files, "prod")
+			plan, reason, err := planSplit(files, "prod")
+			if err != nil {
+				t.Fatal(err)
+			}
 			if plan != nil || !strings.Contains(reason, tc.reason) {
 				t.Fatalf("planSplit: split %v, reason %q; want a whole build because %q", plan != nil, reason, tc.reason)
 			}
@@ -212,7 +220,10 @@ func TestResourceNamesFromFilesMatchABuild(t *testing.T) {
 		files manifest.Files
 	}{{shop, shopFiles}, {synthetic, synthFiles}} {
 		for _, env := range tc.c.DeployEnvironments() {
-			plan, reason := planSplit(tc.files, env)
+			plan, reason, err := planSplit(tc.files, env)
+			if err != nil {
+				t.Fatal(err)
+			}
 			if plan == nil {
 				t.Fatalf("%s: not split: %s", env, reason)
 			}
@@ -369,5 +380,17 @@ func TestGeneratedTargetsMatchParsing(t *testing.T) {
 		if got, ok := generatedTargets([]byte(file)); ok {
 			t.Errorf("generatedTargets(%q) = %v, want it left to the parser", file, got)
 		}
+	}
+}
+
+// TestSplitBuildPanicIsAnError: a panic in a unit's build, on a worker,
+// is the build's error instead of the end of the process.
+func TestSplitBuildPanicIsAnError(t *testing.T) {
+	t.Parallel()
+	plan := &splitPlan{env: "x", units: []*unit{nil}}
+	_, err := plan.build()
+	var panicked *safe.PanicError
+	if !errors.As(err, &panicked) {
+		t.Fatalf("build: %v, want the panic as an error", err)
 	}
 }
