@@ -258,11 +258,17 @@ func (c *Catalogue) Resolve(env string) []*Workload {
 	// times over; services resolve independently, on every core.
 	names := c.ServiceNames()
 	out := make([]*Workload, len(names))
+	workers := runtime.GOMAXPROCS(0)
 	var g errgroup.Group
-	g.SetLimit(runtime.GOMAXPROCS(0))
-	for i, name := range names {
+	g.SetLimit(workers)
+	// A goroutine per run of services, not per service: each new goroutine
+	// grows its stack anew, a twentieth of a render.
+	step := max(1, len(names)/(8*workers))
+	for lo := 0; lo < len(names); lo += step {
 		safe.Go(&g, func() error {
-			out[i] = c.resolveService(name, env)
+			for i := lo; i < min(lo+step, len(names)); i++ {
+				out[i] = c.resolveService(names[i], env)
+			}
 			return nil
 		})
 	}

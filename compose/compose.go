@@ -393,11 +393,17 @@ func marshal(p *types.Project) ([]byte, error) {
 	}
 	fragments := make([][]byte, len(names))
 	errs := make([]error, len(names))
+	workers := runtime.GOMAXPROCS(0)
 	var g errgroup.Group
-	g.SetLimit(runtime.GOMAXPROCS(0))
-	for i, name := range names {
+	g.SetLimit(workers)
+	// A goroutine per run of services, not per service: each new goroutine
+	// grows its stack anew, a twentieth of a render.
+	step := max(1, len(names)/(8*workers))
+	for lo := 0; lo < len(names); lo += step {
 		safe.Go(&g, func() error {
-			fragments[i], errs[i] = serviceFragment(name, p.Services[name])
+			for i := lo; i < min(lo+step, len(names)); i++ {
+				fragments[i], errs[i] = serviceFragment(names[i], p.Services[names[i]])
+			}
 			return nil
 		})
 	}

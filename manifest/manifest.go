@@ -184,11 +184,17 @@ func (b *Batch) Add(path string, objects ...any) {
 func (b *Batch) Files() (Files, error) {
 	data := make([][]byte, len(b.paths))
 	errs := make([]error, len(b.paths))
+	workers := runtime.GOMAXPROCS(0)
 	var g errgroup.Group
-	g.SetLimit(runtime.GOMAXPROCS(0))
-	for i := range b.paths {
+	g.SetLimit(workers)
+	// A goroutine per run of files, not per file: each new goroutine
+	// grows its stack anew, a twentieth of a render.
+	step := max(1, len(b.paths)/(8*workers))
+	for lo := 0; lo < len(b.paths); lo += step {
 		safe.Go(&g, func() error {
-			data[i], errs[i] = Encode(b.objects[i]...)
+			for i := lo; i < min(lo+step, len(b.paths)); i++ {
+				data[i], errs[i] = Encode(b.objects[i]...)
+			}
 			return nil
 		})
 	}

@@ -106,11 +106,17 @@ func planSplit(files manifest.Files, env string) (*splitPlan, string, error) {
 	// then judged in the overlay's order, so the reason given is stable.
 	paths := files.Paths()
 	scans := make([]unitScan, len(plan.units))
+	workers := runtime.GOMAXPROCS(0)
 	var g errgroup.Group
-	g.SetLimit(runtime.GOMAXPROCS(0))
-	for i, u := range plan.units {
+	g.SetLimit(workers)
+	// A goroutine per run of units, not per unit: each new goroutine
+	// grows its stack anew.
+	step := max(1, len(plan.units)/(8*workers))
+	for lo := 0; lo < len(plan.units); lo += step {
 		safe.Go(&g, func() error {
-			scans[i] = scanUnit(files, paths, overlay, u)
+			for i := lo; i < min(lo+step, len(plan.units)); i++ {
+				scans[i] = scanUnit(files, paths, overlay, plan.units[i])
+			}
 			return nil
 		})
 	}
