@@ -8,7 +8,9 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/tandemdev/tandem/internal/parallel"
+	"golang.org/x/sync/errgroup"
+
+	"github.com/tandemdev/tandem/internal/safe"
 )
 
 // Defaults for what a service leaves unset; documented in the README.
@@ -256,9 +258,27 @@ func (c *Catalogue) Resolve(env string) []*Workload {
 	// times over; services resolve independently, on every core.
 	names := c.ServiceNames()
 	out := make([]*Workload, len(names))
-	parallel.For(runtime.GOMAXPROCS(0), len(names), func(i int) {
-		out[i] = c.resolveService(names[i], env)
-	})
+	workers := runtime.GOMAXPROCS(0)
+	var g errgroup.Group
+	g.SetLimit(workers)
+	// A goroutine per run of services, not per service: each new goroutine
+	// grows its stack anew, a twentieth of a render.
+	step := max(1, len(names)/(8*workers))
+	for lo := 0; lo < len(names); lo += step {
+		safe.Go(&g, func() error {
+			for i := lo; i < min(lo+step, len(names)); i++ {
+				out[i] = c.resolveService(names[i], env)
+			}
+			return nil
+		})
+	}
+	if err := g.Wait(); err != nil {
+		// Resolve has no error to return. A worker's panic is raised
+		// again here, on the caller's goroutine, as if resolving were
+		// serial: a caller running in safe.Go gets it as its error,
+		// where in the worker it would have ended the process.
+		panic(err)
+	}
 	return out
 }
 

@@ -1,11 +1,13 @@
 package catalogue
 
 import (
+	"errors"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/tandemdev/tandem/fsys"
+	"github.com/tandemdev/tandem/internal/safe"
 )
 
 func loadFixture(t *testing.T, path string) *Catalogue {
@@ -157,4 +159,21 @@ func TestOriginString(t *testing.T) {
 			t.Errorf("%+v: got %q, want %q", o, got, want)
 		}
 	}
+}
+
+// TestResolvePanicsOnTheCallersGoroutine: a panic while resolving a
+// service, on a worker, reaches the caller of Resolve, which has no error
+// to return it as, where a recover (safe.Go's) can see it.
+func TestResolvePanicsOnTheCallersGoroutine(t *testing.T) {
+	t.Parallel()
+	c := &Catalogue{Services: map[string]*Service{"a": {}, "b": nil}}
+	defer func() {
+		err, _ := recover().(error)
+		var panicked *safe.PanicError
+		if !errors.As(err, &panicked) {
+			t.Errorf("recovered %v, want the worker's panic as a *safe.PanicError", err)
+		}
+	}()
+	c.Resolve("prod")
+	t.Error("Resolve did not panic")
 }

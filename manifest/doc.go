@@ -8,7 +8,8 @@
 //     kustomize prints what it built.
 //   - layout.go: the layout of the rendered tree (BaseServiceDir,
 //     OverlayDir, PlatformPatchesDir, ...), Rel between two of its folders,
-//     PlatformOwned for the folders tandem never writes, and
+//     PlatformOwned for the folders tandem never writes, PlatformPatches
+//     and ComponentDirs for the platform's files the overlays list, and
 //     NewKustomization for every kustomization.yaml in it.
 //   - print.go, json.go: the YAML printer behind Encode and the JSON reader
 //     that feeds it, both byte for byte what sigs.k8s.io/yaml would give.

@@ -54,6 +54,44 @@ func OverlayConfigDir(env string) string { return path.Join(OverlayDir(env), "co
 // PlatformPatchesDir holds the platform team's patches for an environment.
 func PlatformPatchesDir(env string) string { return path.Join(OverlayDir(env), PatchesDir) }
 
+// PlatformPatches lists env's platform patches in files: the YAML files
+// below its patches folder, by path relative to that folder, in path
+// order. The overlay lists them; stale patch detection reads them.
+func PlatformPatches(files Files, env string) []string {
+	prefix := PlatformPatchesDir(env) + "/"
+	var out []string
+	for _, p := range files.Paths() {
+		if rel, ok := strings.CutPrefix(p, prefix); ok && isYAML(rel) {
+			out = append(out, rel)
+		}
+	}
+	return out
+}
+
+func isYAML(name string) bool {
+	ext := path.Ext(name)
+	return ext == ".yaml" || ext == ".yml"
+}
+
+// ComponentDirs lists the folders under components/ in files that hold a
+// kustomization, relative to the output folder: the components every
+// overlay includes.
+func ComponentDirs(files Files) []string {
+	var out []string
+	for _, p := range files.Paths() {
+		dir, name := path.Split(p)
+		dir = strings.TrimSuffix(dir, "/")
+		if path.Dir(dir) == ComponentsDir && isKustomization(name) {
+			out = append(out, dir)
+		}
+	}
+	return out
+}
+
+func isKustomization(name string) bool {
+	return name == "kustomization.yaml" || name == "kustomization.yml" || name == "Kustomization"
+}
+
 // PlatformOwned tells whether a path relative to the output folder lies in
 // a platform patches folder or the components folder, which tandem never
 // writes or removes, even when a file there was copied from a generated

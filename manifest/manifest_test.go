@@ -2,6 +2,7 @@ package manifest
 
 import (
 	"encoding/json"
+	"errors"
 	"math"
 	"testing"
 
@@ -13,6 +14,8 @@ import (
 	"k8s.io/apimachinery/pkg/util/intstr"
 	"k8s.io/utils/ptr"
 	sigsyaml "sigs.k8s.io/yaml"
+
+	"github.com/tandemdev/tandem/internal/safe"
 )
 
 // referenceEncode is Encode as sigs.k8s.io/yaml does it: JSON, drop
@@ -128,5 +131,48 @@ func TestYAMLFromJSONMatchesSigsYAML(t *testing.T) {
 		if diff := cmp.Diff(string(want), string(got)); diff != "" {
 			t.Errorf("%s (-JSONToYAML +YAMLFromJSON):\n%s", doc, diff)
 		}
+	}
+}
+
+// TestPlatformFiles: the overlays list, and stale patch detection reads,
+// exactly the YAML files below an environment's patches folder and the
+// components folders that hold a kustomization.
+func TestPlatformFiles(t *testing.T) {
+	t.Parallel()
+	files := Files{
+		"overlays/prod/patches/a.yaml":              nil,
+		"overlays/prod/patches/deep/b.yml":          nil,
+		"overlays/prod/patches/README.md":           nil,
+		"overlays/staging/patches/c.yaml":           nil,
+		"overlays/prod/kustomization.yaml":          nil,
+		"components/pools/kustomization.yaml":       nil,
+		"components/labels/Kustomization":           nil,
+		"components/notes/README.md":                nil,
+		"components/pools/nested/kustomization.yml": nil,
+	}
+	if diff := cmp.Diff([]string{"a.yaml", "deep/b.yml"}, PlatformPatches(files, "prod")); diff != "" {
+		t.Errorf("PlatformPatches (-want +got):\n%s", diff)
+	}
+	if diff := cmp.Diff([]string{"components/labels", "components/pools"}, ComponentDirs(files)); diff != "" {
+		t.Errorf("ComponentDirs (-want +got):\n%s", diff)
+	}
+}
+
+// panicky panics when it is encoded.
+type panicky struct{}
+
+func (panicky) MarshalJSON() ([]byte, error) { panic("no encoding") }
+
+// TestBatchPanicIsAnError: a panic while encoding one file of a batch, on
+// a worker, is the batch's error instead of the end of the process.
+func TestBatchPanicIsAnError(t *testing.T) {
+	t.Parallel()
+	var b Batch
+	b.Add("a.yaml", map[string]string{"a": "b"})
+	b.Add("b.yaml", panicky{})
+	_, err := b.Files()
+	var panicked *safe.PanicError
+	if !errors.As(err, &panicked) || panicked.Value != "no encoding" {
+		t.Fatalf("Files: %v, want the panic as an error", err)
 	}
 }

@@ -3,7 +3,9 @@ package project
 import (
 	"github.com/pmezard/go-difflib/difflib"
 
-	"github.com/tandemdev/tandem/render"
+	"github.com/tandemdev/tandem/manifest"
+	"github.com/tandemdev/tandem/render/build"
+	"github.com/tandemdev/tandem/render/stale"
 )
 
 // Build renders what env's overlay needs in memory, with the platform's
@@ -14,7 +16,18 @@ func (p *Project) Build(env string) (manifests []byte, how string, err error) {
 	if err != nil {
 		return nil, "", err
 	}
-	return render.BuildExplained(p.Catalogue, generated.Merge(platform), env)
+	return p.buildOverlay(generated.Merge(platform), env)
+}
+
+// buildOverlay builds env's overlay from files and, where stale platform
+// patches fail the build, names them instead of passing kustomize's
+// message on.
+func (p *Project) buildOverlay(files manifest.Files, env string) ([]byte, string, error) {
+	manifests, how, err := build.OverlayExplained(p.Catalogue, files, env)
+	if err != nil {
+		return nil, how, stale.Explain(p.Catalogue, files, env, err)
+	}
+	return manifests, how, nil
 }
 
 // RenderedDiff is the unified diff of the built manifests of two
@@ -27,7 +40,7 @@ func (p *Project) RenderedDiff(from, to string) (string, error) {
 	files := generated.Merge(platform)
 	built := map[string]string{}
 	for _, env := range []string{from, to} {
-		manifests, err := render.Build(p.Catalogue, files, env)
+		manifests, _, err := p.buildOverlay(files, env)
 		if err != nil {
 			return "", err
 		}

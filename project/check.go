@@ -10,7 +10,8 @@ import (
 	"github.com/tandemdev/tandem/cluster"
 	"github.com/tandemdev/tandem/compose"
 	"github.com/tandemdev/tandem/manifest"
-	"github.com/tandemdev/tandem/render"
+	"github.com/tandemdev/tandem/render/check"
+	"github.com/tandemdev/tandem/render/stale"
 	"github.com/tandemdev/tandem/render/tree"
 )
 
@@ -26,7 +27,7 @@ type CheckOptions struct {
 
 // CheckReport is what check found.
 type CheckReport struct {
-	Findings []render.Finding
+	Findings []check.Finding
 	// Server is the API server that dry-ran Envs, when one did.
 	Server *cluster.Client
 	Envs   []string
@@ -55,20 +56,20 @@ func (p *Project) Check(ctx context.Context, o CheckOptions) (CheckReport, error
 	if err != nil {
 		return report, err
 	}
-	findings, builds := render.Check(p.Catalogue, generated, platform, onDisk, filepath.ToSlash(filepath.Clean(p.out)))
+	findings, builds := check.Run(p.Catalogue, generated, platform, onDisk, filepath.ToSlash(filepath.Clean(p.out)))
 	orphans, err := p.orphanedPatches()
 	if err != nil {
 		return report, err
 	}
 	for _, folder := range orphans {
-		findings = append(findings, render.Finding{Check: "patch", File: folder, Message: p.orphanMessage(folder)})
+		findings = append(findings, check.Finding{Check: "patch", File: folder, Message: p.orphanMessage(folder)})
 	}
 	missing, err := p.state.MissingSecrets(compose.DevSecrets(p.Catalogue))
 	if err != nil {
 		return report, err
 	}
 	if len(missing) > 0 {
-		findings = append(findings, render.Finding{Check: "dev-secrets", File: filepath.ToSlash(p.state.EnvFile()),
+		findings = append(findings, check.Finding{Check: "dev-secrets", File: filepath.ToSlash(p.state.EnvFile()),
 			Message: fmt.Sprintf("lacks %s; run tandem render to add random values", strings.Join(missing, ", "))})
 	}
 	if server != nil {
@@ -86,8 +87,8 @@ func (p *Project) Check(ctx context.Context, o CheckOptions) (CheckReport, error
 // dryRun reports what the server rejects or warns about in the builds of
 // envs. Environments that do not build are reported by the checks
 // before; they are skipped here.
-func (p *Project) dryRun(ctx context.Context, server *cluster.Client, files manifest.Files, builds map[string][]byte, envs []string, createNamespaces bool) ([]render.Finding, error) {
-	var out []render.Finding
+func (p *Project) dryRun(ctx context.Context, server *cluster.Client, files manifest.Files, builds map[string][]byte, envs []string, createNamespaces bool) ([]check.Finding, error) {
+	var out []check.Finding
 	for _, env := range envs {
 		built, ok := builds[env]
 		if !ok {
@@ -97,7 +98,7 @@ func (p *Project) dryRun(ctx context.Context, server *cluster.Client, files mani
 		if err != nil {
 			return nil, fmt.Errorf("%s: the API server of context %s: %w", env, server.Context, err)
 		}
-		patchedBy := render.PatchedBy(files, env)
+		patchedBy := stale.PatchedBy(files, env)
 		for _, problem := range problems {
 			what := problem.Object()
 			source := cluster.Source(p.Catalogue, problem)
@@ -120,7 +121,7 @@ func (p *Project) dryRun(ctx context.Context, server *cluster.Client, files mani
 			if problem.Warning {
 				message = "warning: " + message
 			}
-			out = append(out, render.Finding{Check: "server", Message: fmt.Sprintf("%s: %s: %s", env, what, message)})
+			out = append(out, check.Finding{Check: "server", Message: fmt.Sprintf("%s: %s: %s", env, what, message)})
 		}
 	}
 	return out, nil

@@ -5,7 +5,8 @@ import (
 
 	"github.com/tandemdev/tandem/catalogue"
 	"github.com/tandemdev/tandem/inspect"
-	"github.com/tandemdev/tandem/render"
+	"github.com/tandemdev/tandem/render/build"
+	"github.com/tandemdev/tandem/render/stale"
 	"github.com/tandemdev/tandem/render/tree"
 )
 
@@ -15,7 +16,7 @@ import (
 var inputErrors = []error{
 	ErrUsage,
 	catalogue.ErrInvalid, catalogue.ErrNotFound, catalogue.ErrEdit, catalogue.ErrUnknownName,
-	render.ErrUnknownEnvironment, render.ErrStalePatch, tree.ErrNotGenerated,
+	build.ErrUnknownEnvironment, stale.ErrPatch, tree.ErrNotGenerated,
 	inspect.ErrUnknown,
 }
 

@@ -14,7 +14,8 @@ import (
 	"github.com/tandemdev/tandem/catalogue"
 	"github.com/tandemdev/tandem/fsys"
 	"github.com/tandemdev/tandem/project"
-	"github.com/tandemdev/tandem/render"
+	"github.com/tandemdev/tandem/render/build"
+	"github.com/tandemdev/tandem/render/check"
 	"github.com/tandemdev/tandem/render/tree"
 )
 
@@ -124,7 +125,7 @@ services:
       prod: {env: {GREETING: welcome}}
 `
 
-func findingsOf(t *testing.T, h *harness) []render.Finding {
+func findingsOf(t *testing.T, h *harness) []check.Finding {
 	t.Helper()
 	report, err := h.open().Check(context.Background(), project.CheckOptions{})
 	if err != nil {
@@ -261,7 +262,7 @@ func TestErrors(t *testing.T) {
 	}
 	h.write("tandem.yaml", small)
 	p := h.open()
-	if _, _, err := p.Build("nope"); !errors.Is(err, render.ErrUnknownEnvironment) {
+	if _, _, err := p.Build("nope"); !errors.Is(err, build.ErrUnknownEnvironment) {
 		t.Errorf("build of an unknown environment: %v", err)
 	}
 	// The environments are checked before any server is asked.

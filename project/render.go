@@ -17,7 +17,7 @@ import (
 	"github.com/tandemdev/tandem/devstate"
 	"github.com/tandemdev/tandem/internal/safe"
 	"github.com/tandemdev/tandem/manifest"
-	"github.com/tandemdev/tandem/render"
+	"github.com/tandemdev/tandem/render/stale"
 	"github.com/tandemdev/tandem/render/tree"
 )
 
@@ -52,16 +52,16 @@ func (p *Project) write(generated, platform manifest.Files) (RenderReport, error
 	// runs while Write waits on the disk. kustomize runs there, and a
 	// panic of its must not end the process between two of Write's
 	// renames: safe.Go makes it an error.
-	var stale []render.StalePatch
+	var stalePatches []stale.Patch
 	var staleCheck errgroup.Group
 	safe.Go(&staleCheck, func() error {
 		all := generated.Merge(platform)
 		for _, env := range p.Catalogue.DeployEnvironments() {
-			found, err := render.StalePatches(p.Catalogue, all, env)
+			found, err := stale.Patches(p.Catalogue, all, env)
 			if err != nil {
 				return err
 			}
-			stale = append(stale, found...)
+			stalePatches = append(stalePatches, found...)
 		}
 		return nil
 	})
@@ -80,7 +80,7 @@ func (p *Project) write(generated, platform manifest.Files) (RenderReport, error
 		report.Warnings = append(report.Warnings, folder+": "+p.orphanMessage(folder))
 	}
 	staleErr := staleCheck.Wait()
-	for _, s := range stale {
+	for _, s := range stalePatches {
 		report.Warnings = append(report.Warnings, filepath.ToSlash(p.out)+"/"+s.Error())
 	}
 	var panicked *safe.PanicError

@@ -1,14 +1,14 @@
-package render
+package render_test
 
 import (
 	"fmt"
-	"runtime"
 	"testing"
 
 	"github.com/tandemdev/tandem/catalogue"
 	"github.com/tandemdev/tandem/fsys"
 	"github.com/tandemdev/tandem/internal/synth"
-	"github.com/tandemdev/tandem/manifest"
+	"github.com/tandemdev/tandem/render"
+	"github.com/tandemdev/tandem/render/internal/rendertest"
 )
 
 var benchSizes = []int{10, 100, 1000, 3000}
@@ -20,13 +20,13 @@ func BenchmarkLoad(b *testing.B) {
 		data := synth.Catalogue(n)
 		b.Run(fmt.Sprintf("services=%d", n), func(b *testing.B) {
 			b.ReportAllocs()
-			before := allocated()
+			before := rendertest.Allocated()
 			for b.Loop() {
 				if _, err := catalogue.Parse(fsys.OS{}, "tandem.yaml", data); err != nil {
 					b.Fatal(err)
 				}
 			}
-			reportPerService(b, n, before)
+			rendertest.ReportPerService(b, n, before)
 		})
 	}
 }
@@ -40,58 +40,13 @@ func BenchmarkRender(b *testing.B) {
 		}
 		b.Run(fmt.Sprintf("services=%d", n), func(b *testing.B) {
 			b.ReportAllocs()
-			before := allocated()
+			before := rendertest.Allocated()
 			for b.Loop() {
-				if _, err := Render(Input{Catalogue: c, ProjectDir: ".."}); err != nil {
+				if _, err := render.Render(render.Input{Catalogue: c, ProjectDir: ".."}); err != nil {
 					b.Fatal(err)
 				}
 			}
-			reportPerService(b, n, before)
-		})
-	}
-}
-
-func allocated() uint64 {
-	var m runtime.MemStats
-	runtime.ReadMemStats(&m)
-	return m.TotalAlloc
-}
-
-// reportPerService adds time and bytes allocated per service and run:
-// flat figures across sizes mean linear growth.
-func reportPerService(b *testing.B, n int, allocatedBefore uint64) {
-	runs := float64(b.N) * float64(n)
-	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/runs, "ns/service")
-	b.ReportMetric(float64(allocated()-allocatedBefore)/runs, "B/service")
-}
-
-// BenchmarkBuild measures `tandem build prod` after rendering: the split
-// build on both cores. BenchmarkBuildWhole is one kustomize build of the
-// same tree, what kubectl kustomize does, for comparison.
-func BenchmarkBuild(b *testing.B)      { benchmarkBuild(b, build, 10, 100, 1000, 3000) }
-func BenchmarkBuildWhole(b *testing.B) { benchmarkBuild(b, buildWhole, 10, 100, 400) }
-
-func benchmarkBuild(b *testing.B, build func(manifest.Files, string) ([]byte, error), sizes ...int) {
-	for _, n := range sizes {
-		c, err := catalogue.Parse(fsys.OS{}, "tandem.yaml", synth.Catalogue(n))
-		if err != nil {
-			b.Fatal(err)
-		}
-		platform := synth.PlatformPatches(n)
-		files, err := Render(Input{Catalogue: c, ProjectDir: "..", Platform: platform})
-		if err != nil {
-			b.Fatal(err)
-		}
-		files = files.Merge(platform)
-		b.Run(fmt.Sprintf("services=%d", n), func(b *testing.B) {
-			b.ReportAllocs()
-			before := allocated()
-			for b.Loop() {
-				if _, err := build(files, "prod"); err != nil {
-					b.Fatal(err)
-				}
-			}
-			reportPerService(b, n, before)
+			rendertest.ReportPerService(b, n, before)
 		})
 	}
 }

@@ -1,7 +1,6 @@
-package render
+package render_test
 
 import (
-	"errors"
 	"strings"
 	"testing"
 
@@ -10,38 +9,10 @@ import (
 	"github.com/tandemdev/tandem/catalogue"
 	"github.com/tandemdev/tandem/fsys"
 	"github.com/tandemdev/tandem/manifest"
+	"github.com/tandemdev/tandem/render"
+	"github.com/tandemdev/tandem/render/build"
+	"github.com/tandemdev/tandem/render/internal/rendertest"
 )
-
-func TestStalePatchesNameFileLineAndTarget(t *testing.T) {
-	t.Parallel()
-	platform := manifest.Files{
-		"overlays/prod/patches/ok.yaml": []byte("apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  replicas: 5\n"),
-		"overlays/prod/patches/two.yaml": []byte("# first document is fine\napiVersion: v1\nkind: Service\nmetadata:\n  name: web\n" +
-			"---\napiVersion: apps/v1\nkind: Deployment\nmetadata:\n  labels: {a: b}\n  name: wbe\n"),
-		"overlays/prod/patches/ops.yaml": []byte("- op: replace\n  path: /spec/replicas\n  value: 3\n"),
-	}
-	c, files := renderFixture(t, "testdata/minimal.tandem.yaml", platform)
-	stale, err := StalePatches(c, files.Merge(platform), "prod")
-	if err != nil {
-		t.Fatal(err)
-	}
-	want := []string{
-		"overlays/prod/patches/ops.yaml:1: not a strategic merge patch (it needs kind and metadata.name), so it cannot say what it patches in prod",
-		"overlays/prod/patches/two.yaml:11: patches Deployment wbe, which prod no longer has; was it renamed or removed from the catalogue? (deployments in prod: web, worker)",
-	}
-	var got []string
-	for _, s := range stale {
-		got = append(got, s.Error())
-	}
-	if diff := cmp.Diff(want, got); diff != "" {
-		t.Errorf("stale patches (-want +got):\n%s", diff)
-	}
-
-	_, err = Build(c, files.Merge(platform), "prod")
-	if !errors.Is(err, ErrStalePatch) || !strings.Contains(err.Error(), want[1]) {
-		t.Errorf("Build with a stale patch: %v", err)
-	}
-}
 
 func TestComponentsAreListedInEveryOverlay(t *testing.T) {
 	t.Parallel()
@@ -49,11 +20,11 @@ func TestComponentsAreListedInEveryOverlay(t *testing.T) {
 		"components/pools/kustomization.yaml": []byte("apiVersion: kustomize.config.k8s.io/v1alpha1\nkind: Component\npatches:\n- target: {kind: Deployment}\n  patch: |-\n    - op: add\n      path: /spec/template/spec/priorityClassName\n      value: shop\n"),
 		"components/README.md":                []byte("platform notes, not a component\n"),
 	}
-	c, files := renderFixture(t, "testdata/minimal.tandem.yaml", platform)
+	c, files := rendertest.Render(t, "testdata/minimal.tandem.yaml", platform)
 	if !strings.Contains(string(files["overlays/prod/kustomization.yaml"]), "components:\n- ../../components/pools\n") {
 		t.Errorf("overlay does not include the component:\n%s", files["overlays/prod/kustomization.yaml"])
 	}
-	built, err := Build(c, files.Merge(platform), "prod")
+	built, err := build.Overlay(c, files.Merge(platform), "prod")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -68,7 +39,7 @@ func TestCodeOwnersFragment(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	files, err := Render(Input{Catalogue: c, ProjectDir: "..", RepoPath: "deploy"})
+	files, err := render.Render(render.Input{Catalogue: c, ProjectDir: "..", RepoPath: "deploy"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -81,70 +52,5 @@ func TestCodeOwnersFragment(t *testing.T) {
 `
 	if diff := cmp.Diff(want, string(files[manifest.CodeOwnersFile])); diff != "" {
 		t.Errorf("CODEOWNERS fragment (-want +got):\n%s", diff)
-	}
-}
-
-func TestCheckFindings(t *testing.T) {
-	t.Parallel()
-	c, files := renderFixture(t, "testdata/minimal.tandem.yaml", nil)
-	if got, _ := Check(c, files, nil, files, "deploy"); len(got) != 0 {
-		t.Fatalf("fresh tree has findings: %+v", got)
-	}
-	onDisk := files.Merge(manifest.Files{"base/services/gone/deployment.yaml": manifest.WithHeader([]byte("x\n"))})
-	delete(onDisk, "compose.yaml")
-	onDisk["overlays/prod/services/worker/deployment-patch.yaml"] = []byte(strings.Replace(string(onDisk["overlays/prod/services/worker/deployment-patch.yaml"]), "replicas: 2", "replicas: 1", 1))
-	var got []string
-	findings, _ := Check(c, files, nil, onDisk, "deploy")
-	for _, f := range findings {
-		got = append(got, f.Check+" "+f.File+": "+f.Message)
-		if !strings.Contains(f.Diff, "--- a/"+f.File) {
-			t.Errorf("%s: diff does not name the file:\n%s", f.File, f.Diff)
-		}
-	}
-	want := []string{
-		"drift deploy/base/services/gone/deployment.yaml: no longer rendered; run tandem render to remove it",
-		"drift deploy/compose.yaml: missing (or lost its generated header); run tandem render",
-		"drift deploy/overlays/prod/services/worker/deployment-patch.yaml: differs from what tandem render writes; run tandem render",
-	}
-	if diff := cmp.Diff(want, got); diff != "" {
-		t.Errorf("findings (-want +got):\n%s", diff)
-	}
-}
-
-func TestCheckReportsConfigKeysAnEnvironmentAdds(t *testing.T) {
-	t.Parallel()
-	c, err := catalogue.Parse(fsys.OS{}, "tandem.yaml", []byte(`name: shop
-environments: {prod: {config: {obs: {LOG_LEVL: warn}}}}
-config: {obs: {LOG_LEVEL: info}}
-services: {web: {image: web:1.0, config: [obs]}}
-`))
-	if err != nil {
-		t.Fatal(err)
-	}
-	files, err := Render(Input{Catalogue: c, ProjectDir: ".."})
-	if err != nil {
-		t.Fatal(err)
-	}
-	got, _ := Check(c, files, nil, files, "deploy")
-	if len(got) != 1 || got[0].Message != "environments.prod.config.obs.LOG_LEVL: config group obs has no key LOG_LEVL (did you mean LOG_LEVEL?), so prod adds a variable instead of changing one" {
-		t.Errorf("findings: %+v", got)
-	}
-}
-
-// TestCheckValidatesWhatPlatformPatchesMake: a platform patch that builds
-// but makes an object the API would reject is a finding of check.
-func TestCheckValidatesWhatPlatformPatchesMake(t *testing.T) {
-	t.Parallel()
-	platform := manifest.Files{"overlays/prod/patches/typo.yaml": []byte(
-		"apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: worker\nspec:\n  template:\n    spec:\n      nodeSelecter:\n        pool: batch\n")}
-	c, files := renderFixture(t, "testdata/minimal.tandem.yaml", platform)
-	var got []string
-	findings, _ := Check(c, files, platform, files, "deploy")
-	for _, f := range findings {
-		got = append(got, f.Check+": "+f.Message)
-	}
-	want := []string{`invalid: prod: Deployment worker does not decode strictly as apps/v1 Deployment: error unmarshaling JSON: while decoding JSON: json: unknown field "nodeSelecter"`}
-	if diff := cmp.Diff(want, got); diff != "" {
-		t.Errorf("findings (-want +got):\n%s", diff)
 	}
 }

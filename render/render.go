@@ -6,8 +6,11 @@ import (
 	"slices"
 	"strings"
 
+	"golang.org/x/sync/errgroup"
+
 	"github.com/tandemdev/tandem/catalogue"
 	"github.com/tandemdev/tandem/compose"
+	"github.com/tandemdev/tandem/internal/safe"
 	"github.com/tandemdev/tandem/manifest"
 	"github.com/tandemdev/tandem/overlays"
 )
@@ -36,28 +39,25 @@ func Render(in Input) (manifest.Files, error) {
 	c := in.Catalogue
 	// The Compose file is independent of the kustomize tree; rendering it
 	// beside the tree keeps both cores busy.
-	type composeResult struct {
-		data []byte
-		err  error
-	}
-	composed := make(chan composeResult, 1)
+	var composing errgroup.Group
+	var composeFile []byte
 	kustomizeOnly := in.Overlays != nil
 	if !kustomizeOnly {
-		go func() {
-			data, err := compose.Render(c, compose.Options{ProjectDir: in.ProjectDir})
-			composed <- composeResult{data, err}
-		}()
+		safe.Go(&composing, func() (err error) {
+			composeFile, err = compose.Render(c, compose.Options{ProjectDir: in.ProjectDir})
+			return err
+		})
 	}
 	files, err := Base(c)
 	if err != nil {
 		return nil, fmt.Errorf("rendering the base: %w", err)
 	}
-	components := componentDirs(in.Platform)
+	components := manifest.ComponentDirs(in.Platform)
 	for _, env := range c.DeployEnvironments() {
 		if kustomizeOnly && !slices.Contains(in.Overlays, env) {
 			continue
 		}
-		overlay, err := overlays.Render(c, env, platformPatches(in.Platform, env), components)
+		overlay, err := overlays.Render(c, env, manifest.PlatformPatches(in.Platform, env), components)
 		if err != nil {
 			return nil, fmt.Errorf("rendering overlay %q: %w", env, err)
 		}
@@ -68,33 +68,14 @@ func Render(in Input) (manifest.Files, error) {
 	if kustomizeOnly {
 		return files, nil
 	}
-	composeFile := <-composed
-	if composeFile.err != nil {
-		return nil, composeFile.err
+	if err := composing.Wait(); err != nil {
+		return nil, err
 	}
-	files[manifest.ComposeFile] = composeFile.data
+	files[manifest.ComposeFile] = composeFile
 	if c.Owners != nil {
 		files[manifest.CodeOwnersFile] = codeOwners(c.Owners, in.RepoPath)
 	}
 	return files, nil
-}
-
-// componentDirs lists the folders under components/ that hold a
-// kustomization, relative to the output folder.
-func componentDirs(platform manifest.Files) []string {
-	var out []string
-	for _, p := range platform.Paths() {
-		dir, name := path.Split(p)
-		dir = strings.TrimSuffix(dir, "/")
-		if path.Dir(dir) == manifest.ComponentsDir && isKustomization(name) {
-			out = append(out, dir)
-		}
-	}
-	return out
-}
-
-func isKustomization(name string) bool {
-	return name == "kustomization.yaml" || name == "kustomization.yml" || name == "Kustomization"
 }
 
 // codeOwners renders the CODEOWNERS fragment; later rules win in
@@ -117,21 +98,4 @@ func codeOwners(o *catalogue.Owners, repoPath string) []byte {
 		fmt.Fprintf(&b, "%s%s/ %s\n", root, manifest.ComponentsDir, strings.Join(o.Platform, " "))
 	}
 	return []byte(b.String())
-}
-
-// platformPatches lists env's platform files relative to its patches folder.
-func platformPatches(platform manifest.Files, env string) []string {
-	prefix := manifest.PlatformPatchesDir(env) + "/"
-	var out []string
-	for _, p := range platform.Paths() {
-		if rel, ok := strings.CutPrefix(p, prefix); ok && isManifest(rel) {
-			out = append(out, rel)
-		}
-	}
-	return out
-}
-
-func isManifest(name string) bool {
-	ext := path.Ext(name)
-	return ext == ".yaml" || ext == ".yml"
 }

@@ -1,8 +1,7 @@
-package render
+package render_test
 
 import (
 	"bytes"
-	"errors"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -12,39 +11,28 @@ import (
 	"github.com/tandemdev/tandem/fsys"
 	"github.com/tandemdev/tandem/internal/golden"
 	"github.com/tandemdev/tandem/manifest"
+	"github.com/tandemdev/tandem/render/build"
+	"github.com/tandemdev/tandem/render/internal/rendertest"
 	"github.com/tandemdev/tandem/render/tree"
+	"github.com/tandemdev/tandem/render/validate"
 )
 
-// renderFixture returns the generated files of a catalogue.
-func renderFixture(t *testing.T, file string, platform manifest.Files) (*catalogue.Catalogue, manifest.Files) {
-	t.Helper()
-	c, err := catalogue.Load(fsys.OS{}, file)
-	if err != nil {
-		t.Fatal(err)
-	}
-	files, err := Render(Input{Catalogue: c, ProjectDir: "..", Platform: platform})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return c, files
-}
-
 // TestGolden renders each fixture and builds each of its environments;
-// every build must also pass Validate.
+// every build must also pass validate.Manifests.
 func TestGolden(t *testing.T) {
 	t.Parallel()
 	for _, name := range []string{"minimal", "production"} {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
-			c, files := renderFixture(t, "testdata/"+name+".tandem.yaml", nil)
+			c, files := rendertest.Render(t, "testdata/"+name+".tandem.yaml", nil)
 			golden.Check(t, "testdata/"+name+".golden", golden.Flatten(files))
 			for _, env := range c.DeployEnvironments() {
-				built, err := Build(c, files, env)
+				built, err := build.Overlay(c, files, env)
 				if err != nil {
 					t.Fatal(err)
 				}
 				golden.Check(t, "testdata/"+name+"."+env+".golden", built)
-				for _, err := range Validate(built) {
+				for _, err := range validate.Manifests(built) {
 					t.Errorf("%s: %v", env, err)
 				}
 			}
@@ -72,7 +60,7 @@ func TestExamples(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			_, files := renderFixture(t, file, platform)
+			_, files := rendertest.Render(t, file, platform)
 			if _, err := compose.LoadStrict(c.Name, files[manifest.ComposeFile]); err != nil {
 				t.Errorf("compose-go's loader rejects the example's Compose file: %v", err)
 			}
@@ -100,9 +88,9 @@ func TestExamples(t *testing.T) {
 
 func TestRenderIsDeterministic(t *testing.T) {
 	t.Parallel()
-	_, first := renderFixture(t, "../examples/shop/tandem.yaml", nil)
+	_, first := rendertest.Render(t, "../examples/shop/tandem.yaml", nil)
 	for range 5 {
-		_, again := renderFixture(t, "../examples/shop/tandem.yaml", nil)
+		_, again := rendertest.Render(t, "../examples/shop/tandem.yaml", nil)
 		if !bytes.Equal(golden.Flatten(first), golden.Flatten(again)) {
 			t.Fatal("two renders of the same catalogue differ")
 		}
@@ -111,7 +99,7 @@ func TestRenderIsDeterministic(t *testing.T) {
 
 func TestEveryGeneratedFileHasTheHeader(t *testing.T) {
 	t.Parallel()
-	_, files := renderFixture(t, "../examples/shop/tandem.yaml", nil)
+	_, files := rendertest.Render(t, "../examples/shop/tandem.yaml", nil)
 	for _, p := range files.Paths() {
 		if !manifest.Generated(files[p]) {
 			t.Errorf("%s lacks the generated header", p)
@@ -123,7 +111,7 @@ func TestEveryGeneratedFileHasTheHeader(t *testing.T) {
 // silently drops an entry of the catalogue.
 func TestEveryServiceAppearsInBothOutputs(t *testing.T) {
 	t.Parallel()
-	c, files := renderFixture(t, "../examples/shop/tandem.yaml", nil)
+	c, files := rendertest.Render(t, "../examples/shop/tandem.yaml", nil)
 	composeFile := string(files[manifest.ComposeFile])
 	for _, name := range append(c.ServiceNames(), c.ResourceNames()...) {
 		if !strings.Contains(composeFile, "\n  "+name+":\n") {
@@ -131,7 +119,7 @@ func TestEveryServiceAppearsInBothOutputs(t *testing.T) {
 		}
 	}
 	for _, env := range c.DeployEnvironments() {
-		built, err := Build(c, files, env)
+		built, err := build.Overlay(c, files, env)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -152,32 +140,18 @@ func TestBuildAppliesPlatformPatches(t *testing.T) {
 	t.Parallel()
 	patch := []byte("apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  template:\n    spec:\n      nodeSelector:\n        pool: frontend\n")
 	platform := manifest.Files{"overlays/prod/patches/web-pool.yaml": patch}
-	c, files := renderFixture(t, "testdata/minimal.tandem.yaml", platform)
+	c, files := rendertest.Render(t, "testdata/minimal.tandem.yaml", platform)
 	if !strings.Contains(string(files["overlays/prod/kustomization.yaml"]), "- path: patches/web-pool.yaml\n") {
 		t.Errorf("overlay does not list the platform patch:\n%s", files["overlays/prod/kustomization.yaml"])
 	}
 	if _, ok := files["overlays/prod/patches/web-pool.yaml"]; ok {
 		t.Error("Render returned the platform's patch as a generated file")
 	}
-	built, err := Build(c, files.Merge(platform), "prod")
+	built, err := build.Overlay(c, files.Merge(platform), "prod")
 	if err != nil {
 		t.Fatal(err)
 	}
 	if !strings.Contains(string(built), "nodeSelector:\n        pool: frontend\n") {
 		t.Errorf("built manifests lack the platform patch:\n%s", built)
-	}
-}
-
-func TestBuildRejectsEnvironmentsWithoutOverlay(t *testing.T) {
-	t.Parallel()
-	c, files := renderFixture(t, "../examples/shop/tandem.yaml", nil)
-	for env, want := range map[string]string{
-		"dev": "unknown environment: dev runs locally from compose.yaml; it has no kustomize overlay (choose one of: prod, staging)",
-		"prd": `unknown environment: "prd" (choose one of: prod, staging)`,
-	} {
-		_, err := Build(c, files, env)
-		if !errors.Is(err, ErrUnknownEnvironment) || err.Error() != want {
-			t.Errorf("Build(%s): got %v, want %q", env, err, want)
-		}
 	}
 }

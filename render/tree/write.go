@@ -10,8 +10,10 @@ import (
 	"sort"
 	"strings"
 
+	"golang.org/x/sync/errgroup"
+
 	"github.com/tandemdev/tandem/fsys"
-	"github.com/tandemdev/tandem/internal/parallel"
+	"github.com/tandemdev/tandem/internal/safe"
 	"github.com/tandemdev/tandem/manifest"
 )
 
@@ -207,14 +209,23 @@ func (t *treeCheck) movesOf(changed []string) []move {
 }
 
 // writeAll writes the changed files into the staging folder, a few at a
-// time; the first failure in path order is the one reported.
+// time; the first failure in path order is the one reported, and a panic
+// before any.
 func writeAll(f fsys.FS, changed []string, staged func(string) string, files manifest.Files) error {
 	errs := make([]error, len(changed))
-	parallel.For(4, len(changed), func(i int) {
-		if err := f.WriteFile(staged(changed[i]), files[changed[i]], 0o644); err != nil {
-			errs[i] = fmt.Errorf("writing %s: %w", changed[i], err)
-		}
-	})
+	var g errgroup.Group
+	g.SetLimit(4)
+	for i, p := range changed {
+		safe.Go(&g, func() error {
+			if err := f.WriteFile(staged(p), files[p], 0o644); err != nil {
+				errs[i] = fmt.Errorf("writing %s: %w", p, err)
+			}
+			return nil
+		})
+	}
+	if err := g.Wait(); err != nil {
+		return err
+	}
 	return firstError(errs)
 }
 

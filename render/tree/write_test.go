@@ -13,6 +13,7 @@ import (
 
 	"github.com/tandemdev/tandem/catalogue"
 	"github.com/tandemdev/tandem/fsys"
+	"github.com/tandemdev/tandem/internal/safe"
 	"github.com/tandemdev/tandem/internal/testfs"
 	"github.com/tandemdev/tandem/manifest"
 	"github.com/tandemdev/tandem/render"
@@ -195,6 +196,46 @@ func TestFailedWriteLeavesThePreviousTree(t *testing.T) {
 	os.Remove(filepath.Join(dir, stagingPrefix+"notes.md"))
 	if leftovers, _ := filepath.Glob(filepath.Join(dir, stagingPrefix+"*")); len(leftovers) > 0 {
 		t.Errorf("staging folders left: %v", leftovers)
+	}
+}
+
+// panickingDisk panics on the write of one file.
+type panickingDisk struct {
+	fsys.OS
+	file string
+}
+
+func (p *panickingDisk) WriteFile(name string, data []byte, perm os.FileMode) error {
+	if filepath.Base(name) == p.file {
+		panic("disk gone")
+	}
+	return p.OS.WriteFile(name, data, perm)
+}
+
+// TestWriteReportsTheFirstFailureAndPanics: of several failed writes, the
+// first in path order is reported, whatever order they ran in; a panic of
+// a write is an error, and the tree stays as it was.
+func TestWriteReportsTheFirstFailureAndPanics(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	files := renderFixture(t, "../testdata/minimal.tandem.yaml")
+	_, err := Write(&failingDisk{n: 0, renames: -1}, dir, files)
+	if want := "writing " + files.Paths()[0] + ": disk full"; err == nil || !strings.HasPrefix(err.Error(), want) {
+		t.Errorf("every write failing: got %v, want %q first", err, want)
+	}
+
+	if _, err := Write(fsys.OS{}, dir, files); err != nil {
+		t.Fatal(err)
+	}
+	before := testfs.Snapshot(t, dir)
+	changed := renderCatalogue(t, "name: mini\nenvironments: {prod: {namespace: other, image: {tag: \"3.0\"}}}\nservices: {web: {build: ./web, replicas: 4}, api: {build: ./api}}\n")
+	_, err = Write(&panickingDisk{file: "deployment.yaml"}, dir, changed)
+	var panicked *safe.PanicError
+	if !errors.As(err, &panicked) || panicked.Value != "disk gone" || !strings.Contains(err.Error(), "nothing in "+dir+" was changed") {
+		t.Fatalf("a write that panics: %v", err)
+	}
+	if diff := cmp.Diff(before, testfs.Snapshot(t, dir)); diff != "" {
+		t.Errorf("a write that panicked changed the tree (-before +after):\n%s", diff)
 	}
 }
 

@@ -8,7 +8,7 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/tandemdev/tandem/project"
-	"github.com/tandemdev/tandem/render"
+	"github.com/tandemdev/tandem/render/check"
 )
 
 func checkCommand(streams Streams) *cli.Command {
@@ -50,7 +50,7 @@ func runCheck(c *cli.Context, out io.Writer, o project.CheckOptions) error {
 	findings := report.Findings
 	if c.String("output") == "json" {
 		if findings == nil {
-			findings = []render.Finding{}
+			findings = []check.Finding{}
 		}
 		if err := writeJSON(out, map[string]any{"ok": len(findings) == 0, "findings": findings}); err != nil {
 			return err
@@ -68,7 +68,7 @@ func runCheck(c *cli.Context, out io.Writer, o project.CheckOptions) error {
 	return nil
 }
 
-func writeFindings(out io.Writer, findings []render.Finding, envs int) {
+func writeFindings(out io.Writer, findings []check.Finding, envs int) {
 	if len(findings) == 0 {
 		fmt.Fprintf(out, "ok: catalogue valid, rendered tree fresh, platform patches match, %d environments build\n", envs)
 		return

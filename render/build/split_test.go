@@ -1,6 +1,7 @@
-package render
+package build
 
 import (
+	"errors"
 	"fmt"
 	"path"
 	"strings"
@@ -10,15 +11,22 @@ import (
 
 	"github.com/tandemdev/tandem/catalogue"
 	"github.com/tandemdev/tandem/fsys"
+	"github.com/tandemdev/tandem/internal/safe"
 	"github.com/tandemdev/tandem/internal/synth"
 	"github.com/tandemdev/tandem/manifest"
+	"github.com/tandemdev/tandem/render"
+	"github.com/tandemdev/tandem/render/internal/rendertest"
+	"github.com/tandemdev/tandem/render/internal/yamldoc"
 )
 
 // requireSameAsWhole builds env both ways and fails unless the split
 // build ran and printed exactly what one kustomize build prints.
 func requireSameAsWhole(t *testing.T, files manifest.Files, env string) {
 	t.Helper()
-	plan, reason := planSplit(files, env)
+	plan, reason, err := planSplit(files, env)
+	if err != nil {
+		t.Fatal(err)
+	}
 	if plan == nil {
 		t.Fatalf("%s was not split: %s", env, reason)
 	}
@@ -49,7 +57,7 @@ func TestSplitBuildMatchesOneBuild(t *testing.T) {
 			"---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: http-server-config\ndata:\n  HTTP_READ_TIMEOUT: 9s\n" +
 			"---\napiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: cart\nspec:\n  template:\n    spec:\n      nodeSelector: {pool: big}\n"),
 	}
-	c, files := renderFixture(t, "../examples/shop/tandem.yaml", platform)
+	c, files := rendertest.Render(t, "../../examples/shop/tandem.yaml", platform)
 	for _, env := range c.DeployEnvironments() {
 		requireSameAsWhole(t, files.Merge(platform), env)
 	}
@@ -67,7 +75,7 @@ func TestSplitBuildMatchesOneBuild(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	synthFiles, err := Render(Input{Catalogue: synthetic, ProjectDir: ".."})
+	synthFiles, err := render.Render(render.Input{Catalogue: synthetic, ProjectDir: ".."})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -128,12 +136,15 @@ func TestSplitBuildFallsBack(t *testing.T) {
 		},
 	} {
 		t.Run(name, func(t *testing.T) {
-			_, files := renderFixture(t, "../examples/shop/tandem.yaml", tc.platform)
+			_, files := rendertest.Render(t, "../../examples/shop/tandem.yaml", tc.platform)
 			files = files.Merge(tc.platform)
 			if tc.edit != nil {
 				tc.edit(files)
 			}
-			plan, reason := planSplit(files, "prod")
+			plan, reason, err := planSplit(files, "prod")
+			if err != nil {
+				t.Fatal(err)
+			}
 			if plan != nil || !strings.Contains(reason, tc.reason) {
 				t.Fatalf("planSplit: split %v, reason %q; want a whole build because %q", plan != nil, reason, tc.reason)
 			}
@@ -199,8 +210,8 @@ func TestResourceNamesFromFilesMatchABuild(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	shop, shopFiles := renderFixture(t, "../examples/shop/tandem.yaml", nil)
-	synthFiles, err := Render(Input{Catalogue: synthetic, ProjectDir: ".."})
+	shop, shopFiles := rendertest.Render(t, "../../examples/shop/tandem.yaml", nil)
+	synthFiles, err := render.Render(render.Input{Catalogue: synthetic, ProjectDir: ".."})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -209,7 +220,10 @@ func TestResourceNamesFromFilesMatchABuild(t *testing.T) {
 		files manifest.Files
 	}{{shop, shopFiles}, {synthetic, synthFiles}} {
 		for _, env := range tc.c.DeployEnvironments() {
-			plan, reason := planSplit(tc.files, env)
+			plan, reason, err := planSplit(tc.files, env)
+			if err != nil {
+				t.Fatal(err)
+			}
 			if plan == nil {
 				t.Fatalf("%s: not split: %s", env, reason)
 			}
@@ -277,8 +291,8 @@ spec:
       containers: [{name: app, image: "app:1.0", resources: {limits: {cpu: 1.5}}, args: [True, ~, -0, 1e3]}]
 `),
 	}
-	_, shop := renderFixture(t, "../examples/shop/tandem.yaml", nil)
-	_, production := renderFixture(t, "testdata/production.tandem.yaml", nil)
+	_, shop := rendertest.Render(t, "../../examples/shop/tandem.yaml", nil)
+	_, production := rendertest.Render(t, "../testdata/production.tandem.yaml", nil)
 	fast, total := 0, 0
 	for name, files := range map[string]manifest.Files{"tricky": tricky, "shop": shop, "production": production} {
 		resources, err := buildUnitResources(files, "prod")
@@ -319,24 +333,24 @@ spec:
 // reads nearly all of them.
 func TestGeneratedTargetsMatchParsing(t *testing.T) {
 	t.Parallel()
-	_, shop := renderFixture(t, "../examples/shop/tandem.yaml", nil)
-	_, production := renderFixture(t, "testdata/production.tandem.yaml", nil)
+	_, shop := rendertest.Render(t, "../../examples/shop/tandem.yaml", nil)
+	_, production := rendertest.Render(t, "../testdata/production.tandem.yaml", nil)
 	c, err := catalogue.Parse(fsys.OS{}, "tandem.yaml", synth.Catalogue(30))
 	if err != nil {
 		t.Fatal(err)
 	}
-	synthetic, err := Render(Input{Catalogue: c, ProjectDir: "..", Platform: synth.PlatformPatches(30)})
+	synthetic, err := render.Render(render.Input{Catalogue: c, ProjectDir: "..", Platform: synth.PlatformPatches(30)})
 	if err != nil {
 		t.Fatal(err)
 	}
 	read, total := 0, 0
 	for _, files := range []manifest.Files{shop, production, synthetic} {
 		for _, p := range files.Paths() {
-			if !isManifest(p) || path.Base(p) == manifest.Kustomization {
+			if ext := path.Ext(p); ext != ".yaml" && ext != ".yml" || path.Base(p) == manifest.Kustomization {
 				continue
 			}
 			total++
-			want, err := patchTargets(files[p])
+			want, err := yamldoc.Targets(files[p])
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -366,5 +380,17 @@ func TestGeneratedTargetsMatchParsing(t *testing.T) {
 		if got, ok := generatedTargets([]byte(file)); ok {
 			t.Errorf("generatedTargets(%q) = %v, want it left to the parser", file, got)
 		}
+	}
+}
+
+// TestSplitBuildPanicIsAnError: a panic in a unit's build, on a worker,
+// is the build's error instead of the end of the process.
+func TestSplitBuildPanicIsAnError(t *testing.T) {
+	t.Parallel()
+	plan := &splitPlan{env: "x", units: []*unit{nil}}
+	_, err := plan.build()
+	var panicked *safe.PanicError
+	if !errors.As(err, &panicked) {
+		t.Fatalf("build: %v, want the panic as an error", err)
 	}
 }

@@ -1,4 +1,4 @@
-package render
+package validate
 
 import (
 	"fmt"
@@ -23,7 +23,7 @@ import (
 	"github.com/tandemdev/tandem/manifest"
 )
 
-// Validate checks the manifests of a build (a YAML stream) the way the API
+// Manifests checks the manifests of a build (a YAML stream) the way the API
 // server would where that can be done offline: each object decodes
 // strictly (no unknown or misspelt field) into its k8s.io/api type; names,
 // labels and selectors follow apimachinery's rules; a workload's selector
@@ -31,7 +31,7 @@ import (
 // not exceed limits; and what an object refers to by name in its namespace
 // (ConfigMaps, ServiceAccounts, Services, scale targets) is in the build.
 // Secrets are the exception: outside dev the platform creates them.
-func Validate(manifests []byte) []error {
+func Manifests(manifests []byte) []error {
 	objects, err := decodeStrict(manifests)
 	if err != nil {
 		return []error{err}

@@ -1,4 +1,4 @@
-package render
+package validate
 
 import (
 	"fmt"
@@ -14,6 +14,8 @@ import (
 
 	"github.com/tandemdev/tandem/catalogue"
 	"github.com/tandemdev/tandem/objects"
+	"github.com/tandemdev/tandem/render/build"
+	"github.com/tandemdev/tandem/render/internal/rendertest"
 )
 
 // TestShopIsProductionGrade builds every environment of the shop and
@@ -22,15 +24,15 @@ import (
 // Deployment, and network access exactly along the catalogue's uses edges.
 func TestShopIsProductionGrade(t *testing.T) {
 	t.Parallel()
-	c, files := renderFixture(t, "../examples/shop/tandem.yaml", nil)
+	c, files := rendertest.Render(t, "../../examples/shop/tandem.yaml", nil)
 	for _, env := range c.DeployEnvironments() {
 		t.Run(env, func(t *testing.T) {
 			t.Parallel()
-			built, err := Build(c, files, env)
+			built, err := build.Overlay(c, files, env)
 			if err != nil {
 				t.Fatal(err)
 			}
-			for _, err := range Validate(built) {
+			for _, err := range Manifests(built) {
 				t.Error(err)
 			}
 			docs, err := decodeStrict(built)
@@ -243,7 +245,7 @@ metadata: {name: api}
 			`Service db: spec.externalName "Not_A_Host"`},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
-			errs := Validate([]byte(tt.manifests))
+			errs := Manifests([]byte(tt.manifests))
 			var got []string
 			for _, err := range errs {
 				got = append(got, err.Error())

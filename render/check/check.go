@@ -1,4 +1,4 @@
-package render
+package check
 
 import (
 	"bytes"
@@ -12,6 +12,9 @@ import (
 
 	"github.com/tandemdev/tandem/catalogue"
 	"github.com/tandemdev/tandem/manifest"
+	"github.com/tandemdev/tandem/render/build"
+	"github.com/tandemdev/tandem/render/stale"
+	"github.com/tandemdev/tandem/render/validate"
 )
 
 // Finding is one thing `tandem check` reports.
@@ -27,34 +30,36 @@ type Finding struct {
 	Diff string `json:"diff,omitempty"`
 }
 
-// Check compares the generated files with what is on disk, checks every
-// platform patch against its overlay, and builds and validates (Validate)
-// every environment; it returns the findings and the builds, by
-// environment, of those that build. dir, the output folder, prefixes the
-// files findings name.
-func Check(c *catalogue.Catalogue, generated, platform, onDisk manifest.Files, dir string) ([]Finding, map[string][]byte) {
+// Run compares the generated files with what is on disk, checks every
+// platform patch against its overlay, and builds and validates every
+// environment; it returns the findings and the builds, by environment, of
+// those that build. dir, the output folder, prefixes the files findings
+// name.
+func Run(c *catalogue.Catalogue, generated, platform, onDisk manifest.Files, dir string) ([]Finding, map[string][]byte) {
 	var out []Finding
 	builds := map[string][]byte{}
 	out = append(out, drift(generated, onDisk)...)
 	files := generated.Merge(platform)
 	for _, env := range c.DeployEnvironments() {
-		stale, err := StalePatches(c, files, env)
+		found, err := stale.Patches(c, files, env)
 		if err != nil {
 			out = append(out, Finding{Check: "patch", Message: fmt.Sprintf("%s: %v", env, err)})
 		}
-		for _, s := range stale {
+		for _, s := range found {
 			out = append(out, Finding{Check: "patch", File: s.File, Line: s.Line, Message: s.Problem()})
 		}
-		if len(stale) > 0 {
+		if len(found) > 0 {
 			continue // the build fails on them, and they are reported already
 		}
-		built, err := Build(c, files, env)
+		// Stale patches were looked for above, so stale.Explain would
+		// leave a build error as it is.
+		built, err := build.Overlay(c, files, env)
 		if err != nil {
 			out = append(out, Finding{Check: "build", Message: err.Error()})
 			continue
 		}
 		builds[env] = built
-		for _, problem := range Validate(built) {
+		for _, problem := range validate.Manifests(built) {
 			out = append(out, Finding{Check: "invalid", Message: fmt.Sprintf("%s: %v", env, problem)})
 		}
 	}

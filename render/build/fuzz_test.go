@@ -1,4 +1,4 @@
-package render
+package build
 
 import (
 	"os"
@@ -11,13 +11,14 @@ import (
 	"github.com/tandemdev/tandem/compose"
 	"github.com/tandemdev/tandem/fsys"
 	"github.com/tandemdev/tandem/manifest"
+	"github.com/tandemdev/tandem/render"
 )
 
 // FuzzRender: every catalogue that loads must render (the Compose file
 // loads with compose-go), and every environment must build with the
 // kustomize API, without error or panic.
 func FuzzRender(f *testing.F) {
-	for _, glob := range []string{"testdata/*.tandem.yaml", "../compose/testdata/*.tandem.yaml", "../catalogue/testdata/valid-*.yaml", "../examples/*/tandem.yaml"} {
+	for _, glob := range []string{"../testdata/*.tandem.yaml", "../../compose/testdata/*.tandem.yaml", "../../catalogue/testdata/valid-*.yaml", "../../examples/*/tandem.yaml"} {
 		paths, _ := filepath.Glob(glob)
 		for _, p := range paths {
 			if data, err := os.ReadFile(p); err == nil {
@@ -35,7 +36,7 @@ func renderAndBuild(t *testing.T, data []byte) {
 	if err != nil {
 		return
 	}
-	files, err := Render(Input{Catalogue: c, ProjectDir: ".."})
+	files, err := render.Render(render.Input{Catalogue: c, ProjectDir: ".."})
 	if err != nil {
 		t.Fatalf("a valid catalogue does not render: %v\n%s", err, data)
 	}
@@ -43,7 +44,7 @@ func renderAndBuild(t *testing.T, data []byte) {
 		t.Fatalf("compose-go's loader rejects the rendered Compose file: %v\n%s", err, data)
 	}
 	for _, env := range c.DeployEnvironments() {
-		got, err := Build(c, files, env)
+		got, err := Overlay(c, files, env)
 		if err != nil {
 			t.Fatalf("a valid catalogue does not build %s: %v\n%s", env, err, data)
 		}

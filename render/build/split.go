@@ -1,4 +1,4 @@
-package render
+package build
 
 import (
 	"bytes"
@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	yaml3 "go.yaml.in/yaml/v3"
+	"golang.org/x/sync/errgroup"
 	"sigs.k8s.io/kustomize/api/krusty"
 	"sigs.k8s.io/kustomize/api/resource"
 	kusttypes "sigs.k8s.io/kustomize/api/types"
@@ -18,8 +19,9 @@ import (
 	"sigs.k8s.io/kustomize/kyaml/resid"
 	"sigs.k8s.io/yaml"
 
-	"github.com/tandemdev/tandem/internal/parallel"
+	"github.com/tandemdev/tandem/internal/safe"
 	"github.com/tandemdev/tandem/manifest"
+	"github.com/tandemdev/tandem/render/internal/yamldoc"
 )
 
 // kustomize's build is quadratic in the resources of one build: every
@@ -28,8 +30,8 @@ import (
 // patches that each target one of those folders' resources gives the same
 // output when each folder (a unit: one service, or the config) is built
 // alone with that namespace and its patches, and the results are merged in
-// kustomize's legacy order. buildSplit does that, and says why not where a
-// tree is not of that shape; build then runs one whole build.
+// kustomize's legacy order. planSplit plans that, or says why not where a
+// tree is not of that shape, and buildExplained then runs one whole build.
 
 // splitPlan is a split build of one overlay.
 type splitPlan struct {
@@ -64,39 +66,39 @@ var splittableKinds = map[string]bool{
 var unitFields = map[string]bool{"apiVersion": true, "kind": true, "resources": true, "patches": true, "images": true}
 
 // planSplit returns how to build env's overlay unit by unit, or why it
-// must be built whole.
-func planSplit(files manifest.Files, env string) (*splitPlan, string) {
+// must be built whole; its error is a panic of a worker.
+func planSplit(files manifest.Files, env string) (*splitPlan, string, error) {
 	overlay := manifest.OverlayDir(env)
 	data, ok := files[path.Join(overlay, manifest.Kustomization)]
 	if !ok {
-		return nil, "the overlay has no kustomization.yaml"
+		return nil, "the overlay has no kustomization.yaml", nil
 	}
 	var fields map[string]any
 	if err := yaml.Unmarshal(data, &fields); err != nil {
-		return nil, fmt.Sprintf("its kustomization does not parse: %v", err)
+		return nil, fmt.Sprintf("its kustomization does not parse: %v", err), nil
 	}
 	for _, field := range slices.Sorted(maps.Keys(fields)) {
 		switch field {
 		case "apiVersion", "kind", "namespace", "resources", "patches":
 		case "components":
-			return nil, "components apply across services"
+			return nil, "components apply across services", nil
 		default:
-			return nil, fmt.Sprintf("its kustomization sets %s, which applies across services", field)
+			return nil, fmt.Sprintf("its kustomization sets %s, which applies across services", field), nil
 		}
 	}
 	var root kusttypes.Kustomization
 	if err := yaml.UnmarshalStrict(data, &root); err != nil {
-		return nil, fmt.Sprintf("its kustomization does not parse: %v", err)
+		return nil, fmt.Sprintf("its kustomization does not parse: %v", err), nil
 	}
 	if len(root.Resources) < 2 {
-		return nil, "it has fewer than two units"
+		return nil, "it has fewer than two units", nil
 	}
 
 	plan := &splitPlan{env: env}
 	for _, entry := range root.Resources {
 		dir := path.Clean(path.Join(overlay, entry))
 		if _, ok := files[path.Join(dir, manifest.Kustomization)]; !ok {
-			return nil, fmt.Sprintf("resource %s is not a folder with a kustomization.yaml", entry)
+			return nil, fmt.Sprintf("resource %s is not a folder with a kustomization.yaml", entry), nil
 		}
 		plan.units = append(plan.units, &unit{entry: entry, files: manifest.Files{}})
 	}
@@ -104,21 +106,35 @@ func planSplit(files manifest.Files, env string) (*splitPlan, string) {
 	// then judged in the overlay's order, so the reason given is stable.
 	paths := files.Paths()
 	scans := make([]unitScan, len(plan.units))
-	parallel.For(runtime.GOMAXPROCS(0), len(plan.units), func(i int) {
-		scans[i] = scanUnit(files, paths, overlay, plan.units[i])
-	})
+	workers := runtime.GOMAXPROCS(0)
+	var g errgroup.Group
+	g.SetLimit(workers)
+	// A goroutine per run of units, not per unit: each new goroutine
+	// grows its stack anew.
+	step := max(1, len(plan.units)/(8*workers))
+	for lo := 0; lo < len(plan.units); lo += step {
+		safe.Go(&g, func() error {
+			for i := lo; i < min(lo+step, len(plan.units)); i++ {
+				scans[i] = scanUnit(files, paths, overlay, plan.units[i])
+			}
+			return nil
+		})
+	}
+	if err := g.Wait(); err != nil {
+		return nil, "", err
+	}
 	owner := map[string]*unit{} // "Kind/name" → the unit holding it
 	for i, u := range plan.units {
 		if scans[i].reason != "" {
-			return nil, scans[i].reason
+			return nil, scans[i].reason, nil
 		}
 		for _, d := range scans[i].docs {
 			if !splittableKinds[d.Kind] {
-				return nil, fmt.Sprintf("%s holds a %s, which may refer to objects of other units", d.file, d.Kind)
+				return nil, fmt.Sprintf("%s holds a %s, which may refer to objects of other units", d.file, d.Kind), nil
 			}
 			key := d.Kind + "/" + d.Name
 			if other := owner[key]; other != nil && other != u {
-				return nil, fmt.Sprintf("%s %s is in both %s and %s", d.Kind, d.Name, other.entry, u.entry)
+				return nil, fmt.Sprintf("%s %s is in both %s and %s", d.Kind, d.Name, other.entry, u.entry), nil
 			}
 			owner[key] = u
 		}
@@ -126,26 +142,26 @@ func planSplit(files manifest.Files, env string) (*splitPlan, string) {
 
 	for _, p := range root.Patches {
 		if p.Path == "" || p.Patch != "" || p.Target != nil || p.Options != nil {
-			return nil, "a patch has a target, options or inline content"
+			return nil, "a patch has a target, options or inline content", nil
 		}
 		file := path.Clean(path.Join(overlay, p.Path))
 		content, ok := files[file]
 		if !ok {
-			return nil, fmt.Sprintf("patch %s does not exist", p.Path)
+			return nil, fmt.Sprintf("patch %s does not exist", p.Path), nil
 		}
-		docs, err := patchDocuments(content)
+		docs, err := yamldoc.Parse(content)
 		if err != nil || len(docs) == 0 {
-			return nil, fmt.Sprintf("patch %s does not parse", p.Path)
+			return nil, fmt.Sprintf("patch %s does not parse", p.Path), nil
 		}
 		// kustomize applies the documents of a patch file one by one, in
 		// order; each unit gets the file with the documents that target it.
 		var targets []*unit
 		byUnit := map[*unit][]*yaml3.Node{}
 		for _, d := range docs {
-			t := docTarget(d)
+			t := yamldoc.TargetOf(d)
 			u := owner[t.Kind+"/"+t.Name]
 			if u == nil {
-				return nil, fmt.Sprintf("patch %s targets %s %s, which no unit holds", p.Path, t.Kind, t.Name)
+				return nil, fmt.Sprintf("patch %s targets %s %s, which no unit holds", p.Path, t.Kind, t.Name), nil
 			}
 			if byUnit[u] == nil {
 				targets = append(targets, u)
@@ -158,7 +174,7 @@ func planSplit(files manifest.Files, env string) (*splitPlan, string) {
 			if len(targets) > 1 {
 				part, err := encodeDocuments(byUnit[u])
 				if err != nil {
-					return nil, fmt.Sprintf("patch %s: %v", p.Path, err)
+					return nil, fmt.Sprintf("patch %s: %v", p.Path, err), nil
 				}
 				u.files[file] = part
 			}
@@ -167,7 +183,7 @@ func planSplit(files manifest.Files, env string) (*splitPlan, string) {
 
 	plan.namespace = root.Namespace
 	plan.owner = owner
-	return plan, ""
+	return plan, "", nil
 }
 
 // unitScan is what scanUnit read of a unit: its resource documents, or
@@ -178,7 +194,7 @@ type unitScan struct {
 }
 
 type scannedDoc struct {
-	target
+	yamldoc.Target
 	file string
 }
 
@@ -195,7 +211,7 @@ func scanUnit(files manifest.Files, paths []string, overlay string, u *unit) uni
 		docs, ok := generatedTargets(u.files[p])
 		if !ok {
 			var err error
-			if docs, err = patchTargets(u.files[p]); err != nil {
+			if docs, err = yamldoc.Targets(u.files[p]); err != nil {
 				return unitScan{reason: fmt.Sprintf("%s does not parse: %v", p, err)}
 			}
 		}
@@ -211,11 +227,11 @@ func scanUnit(files manifest.Files, paths []string, overlay string, u *unit) uni
 // at the start of a line, "  name:" in "metadata:"), without parsing the
 // YAML, which was a fifth of a render. ok is false for any other file,
 // and for a document whose lines are not of that shape.
-func generatedTargets(data []byte) (targets []target, ok bool) {
+func generatedTargets(data []byte) (targets []yamldoc.Target, ok bool) {
 	if !manifest.Generated(data) {
 		return nil, false
 	}
-	var t target
+	var t yamldoc.Target
 	inMetadata, empty := false, true
 	finish := func() bool {
 		if empty {
@@ -225,7 +241,7 @@ func generatedTargets(data []byte) (targets []target, ok bool) {
 			return false
 		}
 		targets = append(targets, t)
-		t, inMetadata, empty = target{}, false, true
+		t, inMetadata, empty = yamldoc.Target{}, false, true
 		return true
 	}
 	for line := range strings.Lines(string(data)) {
@@ -297,8 +313,8 @@ func (p *splitPlan) resourceNames() map[string]map[string]bool {
 // gather copies into out every file below dir and, following the
 // resources and components of the kustomizations found there, below the
 // folders they name; it returns the files listed as resources. A file it
-// misses makes the unit's build fail, and build falls back to a whole
-// one: a miss costs time, never correctness.
+// misses makes the unit's build fail, and buildExplained falls back to a
+// whole one: a miss costs time, never correctness.
 func gather(files manifest.Files, sorted []string, dir string, out manifest.Files, seen map[string]bool) ([]string, string) {
 	if seen[dir] {
 		return nil, ""
@@ -361,14 +377,22 @@ type built struct {
 	yaml []byte
 }
 
-// build runs the units on both cores and merges their resources in
+// build runs the units on every core and merges their resources in
 // kustomize's legacy order, as one build would print them.
 func (p *splitPlan) build() ([]byte, error) {
 	results := make([][]built, len(p.units))
 	errs := make([]error, len(p.units))
-	parallel.For(runtime.GOMAXPROCS(0), len(p.units), func(i int) {
-		results[i], errs[i] = p.buildUnit(p.units[i])
-	})
+	var g errgroup.Group
+	g.SetLimit(runtime.GOMAXPROCS(0))
+	for i, u := range p.units {
+		safe.Go(&g, func() error {
+			results[i], errs[i] = p.buildUnit(u)
+			return nil
+		})
+	}
+	if err := g.Wait(); err != nil {
+		return nil, err
+	}
 
 	var all []built
 	size := 0

@@ -1,6 +1,7 @@
-package render
+package build
 
 import (
+	"errors"
 	"fmt"
 	"path"
 	"strings"
@@ -9,20 +10,22 @@ import (
 	"sigs.k8s.io/kustomize/kyaml/filesys"
 
 	"github.com/tandemdev/tandem/catalogue"
+	"github.com/tandemdev/tandem/internal/safe"
 	"github.com/tandemdev/tandem/manifest"
+	"github.com/tandemdev/tandem/render/internal/yamldoc"
 )
 
-// Build runs kustomize in memory on rendered files and returns the
-// manifests of env's overlay, byte for byte what `kubectl kustomize` prints
-// for the same tree on disk.
-func Build(c *catalogue.Catalogue, files manifest.Files, env string) ([]byte, error) {
-	out, _, err := BuildExplained(c, files, env)
+// Overlay runs kustomize in memory on rendered files and returns the
+// manifests of env's overlay, byte for byte what `kubectl kustomize`
+// prints for the same tree on disk.
+func Overlay(c *catalogue.Catalogue, files manifest.Files, env string) ([]byte, error) {
+	out, _, err := OverlayExplained(c, files, env)
 	return out, err
 }
 
-// BuildExplained is Build, and says how it built: unit by unit, or in one
-// kustomize build and why.
-func BuildExplained(c *catalogue.Catalogue, files manifest.Files, env string) ([]byte, string, error) {
+// OverlayExplained is Overlay, and says how it built: unit by unit, or in
+// one kustomize build and why.
+func OverlayExplained(c *catalogue.Catalogue, files manifest.Files, env string) ([]byte, string, error) {
 	choices := "the catalogue declares no environment besides dev; add one under environments"
 	if deploy := c.DeployEnvironments(); len(deploy) > 0 {
 		choices = "choose one of: " + strings.Join(deploy, ", ")
@@ -35,18 +38,14 @@ func BuildExplained(c *catalogue.Catalogue, files manifest.Files, env string) ([
 		return nil, "", fmt.Errorf("%w: %q (%s)", ErrUnknownEnvironment, env, choices)
 	}
 	out, how, err := buildExplained(files, env)
-	if err == nil {
-		return out, how, nil
+	if err != nil {
+		return nil, how, err
 	}
-	// kustomize names neither the patch file nor the line of a patch whose
-	// target is gone; find them instead of passing its message on.
-	if stale, staleErr := StalePatches(c, files, env); staleErr == nil && len(stale) > 0 {
-		return nil, how, staleError(stale)
-	}
-	return nil, how, err
+	return out, how, nil
 }
 
-// build runs krusty on files in memory, in kubectl's resource order.
+// build is Overlay without its check of env: env's overlay built unit by
+// unit where that gives the same bytes as one build, else in one.
 func build(files manifest.Files, env string) ([]byte, error) {
 	out, _, err := buildExplained(files, env)
 	return out, err
@@ -54,13 +53,21 @@ func build(files manifest.Files, env string) ([]byte, error) {
 
 // buildExplained builds env's overlay unit by unit where that gives the
 // same bytes as one build (see planSplit), else in one build; it says
-// which and why.
+// which and why. A unit that fails makes it build whole; a panic is an
+// error.
 func buildExplained(files manifest.Files, env string) ([]byte, string, error) {
-	plan, reason := planSplit(files, env)
+	plan, reason, err := planSplit(files, env)
+	if err != nil {
+		return nil, "", err
+	}
 	if plan != nil {
 		out, err := plan.build()
 		if err == nil {
 			return out, fmt.Sprintf("%s: %d units, each built alone, merged in kustomize's order", env, len(plan.units)), nil
+		}
+		var panicked *safe.PanicError
+		if errors.As(err, &panicked) {
+			return nil, "", err
 		}
 		reason = err.Error()
 	}
@@ -85,4 +92,38 @@ func buildWhole(files manifest.Files, env string) ([]byte, error) {
 		return nil, fmt.Errorf("building overlay %s: %w", env, err)
 	}
 	return resources.AsYaml()
+}
+
+// ResourceNames indexes the resources of env's overlay in files by kind
+// and name, as a build holds them: read from the units' files where the
+// overlay splits (see planSplit), without building, else from one build.
+func ResourceNames(files manifest.Files, env string) (map[string]map[string]bool, error) {
+	plan, _, err := planSplit(files, env)
+	if err != nil {
+		return nil, err
+	}
+	if plan != nil {
+		return plan.resourceNames(), nil
+	}
+	resources, err := buildWhole(files, env)
+	if err != nil {
+		return nil, err
+	}
+	return resourceNames(resources)
+}
+
+// resourceNames indexes built manifests by kind and name.
+func resourceNames(manifests []byte) (map[string]map[string]bool, error) {
+	targets, err := yamldoc.Targets(manifests)
+	if err != nil {
+		return nil, err
+	}
+	have := map[string]map[string]bool{}
+	for _, t := range targets {
+		if have[t.Kind] == nil {
+			have[t.Kind] = map[string]bool{}
+		}
+		have[t.Kind][t.Name] = true
+	}
+	return have, nil
 }
