@@ -3,12 +3,9 @@ package catalogue
 import (
 	"fmt"
 	"maps"
-	"runtime"
 	"slices"
 	"sort"
 	"strings"
-
-	"golang.org/x/sync/errgroup"
 
 	"github.com/tandemdev/tandem/internal/safe"
 )
@@ -258,21 +255,7 @@ func (c *Catalogue) Resolve(env string) []*Workload {
 	// times over; services resolve independently, on every core.
 	names := c.ServiceNames()
 	out := make([]*Workload, len(names))
-	workers := runtime.GOMAXPROCS(0)
-	var g errgroup.Group
-	g.SetLimit(workers)
-	// A goroutine per run of services, not per service: each new goroutine
-	// grows its stack anew, a twentieth of a render.
-	step := max(1, len(names)/(8*workers))
-	for lo := 0; lo < len(names); lo += step {
-		safe.Go(&g, func() error {
-			for i := lo; i < min(lo+step, len(names)); i++ {
-				out[i] = c.resolveService(names[i], env)
-			}
-			return nil
-		})
-	}
-	if err := g.Wait(); err != nil {
+	if err := safe.Each(len(names), func(i int) { out[i] = c.resolveService(names[i], env) }); err != nil {
 		// Resolve has no error to return. A worker's panic is raised
 		// again here, on the caller's goroutine, as if resolving were
 		// serial: a caller running in safe.Go gets it as its error,

@@ -12,7 +12,6 @@ import (
 	"fmt"
 	"maps"
 	"path"
-	"runtime"
 	"slices"
 	"sort"
 	"strconv"
@@ -23,7 +22,6 @@ import (
 	"github.com/compose-spec/compose-go/v2/schema"
 	"github.com/compose-spec/compose-go/v2/types"
 	"go.yaml.in/yaml/v3"
-	"golang.org/x/sync/errgroup"
 
 	"github.com/tandemdev/tandem/catalogue"
 	"github.com/tandemdev/tandem/devstate"
@@ -393,21 +391,10 @@ func marshal(p *types.Project) ([]byte, error) {
 	}
 	fragments := make([][]byte, len(names))
 	errs := make([]error, len(names))
-	workers := runtime.GOMAXPROCS(0)
-	var g errgroup.Group
-	g.SetLimit(workers)
-	// A goroutine per run of services, not per service: each new goroutine
-	// grows its stack anew, a twentieth of a render.
-	step := max(1, len(names)/(8*workers))
-	for lo := 0; lo < len(names); lo += step {
-		safe.Go(&g, func() error {
-			for i := lo; i < min(lo+step, len(names)); i++ {
-				fragments[i], errs[i] = serviceFragment(names[i], p.Services[names[i]])
-			}
-			return nil
-		})
-	}
-	if err := g.Wait(); err != nil {
+	err = safe.Each(len(names), func(i int) {
+		fragments[i], errs[i] = serviceFragment(names[i], p.Services[names[i]])
+	})
+	if err != nil {
 		return nil, err // a panic
 	}
 	if err := errors.Join(errs...); err != nil {

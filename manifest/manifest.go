@@ -4,11 +4,8 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
-	"runtime"
 	"sort"
 	"strconv"
-
-	"golang.org/x/sync/errgroup"
 
 	"github.com/tandemdev/tandem/internal/safe"
 )
@@ -184,21 +181,8 @@ func (b *Batch) Add(path string, objects ...any) {
 func (b *Batch) Files() (Files, error) {
 	data := make([][]byte, len(b.paths))
 	errs := make([]error, len(b.paths))
-	workers := runtime.GOMAXPROCS(0)
-	var g errgroup.Group
-	g.SetLimit(workers)
-	// A goroutine per run of files, not per file: each new goroutine
-	// grows its stack anew, a twentieth of a render.
-	step := max(1, len(b.paths)/(8*workers))
-	for lo := 0; lo < len(b.paths); lo += step {
-		safe.Go(&g, func() error {
-			for i := lo; i < min(lo+step, len(b.paths)); i++ {
-				data[i], errs[i] = Encode(b.objects[i]...)
-			}
-			return nil
-		})
-	}
-	if err := g.Wait(); err != nil {
+	err := safe.Each(len(b.paths), func(i int) { data[i], errs[i] = Encode(b.objects[i]...) })
+	if err != nil {
 		return nil, err // a panic
 	}
 	files := make(Files, len(b.paths))

@@ -6,6 +6,7 @@ package safe
 
 import (
 	"fmt"
+	"runtime"
 	"runtime/debug"
 
 	"golang.org/x/sync/errgroup"
@@ -30,4 +31,24 @@ func Go(g *errgroup.Group, fn func() error) {
 		}()
 		return fn()
 	})
+}
+
+// Each calls fn(i) for every i below n on every core and returns the
+// first panic as a *PanicError. It starts a goroutine per run of items
+// rather than per item: each new goroutine grows its stack anew, which
+// cost a twentieth of a render when every service had its own.
+func Each(n int, fn func(i int)) error {
+	workers := runtime.GOMAXPROCS(0)
+	var g errgroup.Group
+	g.SetLimit(workers)
+	step := max(1, n/(8*workers))
+	for lo := 0; lo < n; lo += step {
+		Go(&g, func() error {
+			for i := lo; i < min(lo+step, n); i++ {
+				fn(i)
+			}
+			return nil
+		})
+	}
+	return g.Wait()
 }

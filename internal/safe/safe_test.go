@@ -43,3 +43,27 @@ func TestGoPassesErrorsOn(t *testing.T) {
 		t.Errorf("Wait() = %v, want %v", err, want)
 	}
 }
+
+func TestEachCallsEveryIndexOnceAndReportsAPanic(t *testing.T) {
+	t.Parallel()
+	for _, n := range []int{0, 1, 7, 1000} {
+		counts := make([]int, n)
+		if err := Each(n, func(i int) { counts[i]++ }); err != nil {
+			t.Fatalf("Each(%d): %v", n, err)
+		}
+		for i, c := range counts {
+			if c != 1 {
+				t.Fatalf("Each(%d) called fn(%d) %d times", n, i, c)
+			}
+		}
+	}
+	err := Each(100, func(i int) {
+		if i == 42 {
+			panic("at 42")
+		}
+	})
+	var p *PanicError
+	if !errors.As(err, &p) || p.Value != "at 42" {
+		t.Errorf("Each with a panic at 42: %v", err)
+	}
+}

@@ -106,21 +106,8 @@ func planSplit(files manifest.Files, env string) (*splitPlan, string, error) {
 	// then judged in the overlay's order, so the reason given is stable.
 	paths := files.Paths()
 	scans := make([]unitScan, len(plan.units))
-	workers := runtime.GOMAXPROCS(0)
-	var g errgroup.Group
-	g.SetLimit(workers)
-	// A goroutine per run of units, not per unit: each new goroutine
-	// grows its stack anew.
-	step := max(1, len(plan.units)/(8*workers))
-	for lo := 0; lo < len(plan.units); lo += step {
-		safe.Go(&g, func() error {
-			for i := lo; i < min(lo+step, len(plan.units)); i++ {
-				scans[i] = scanUnit(files, paths, overlay, plan.units[i])
-			}
-			return nil
-		})
-	}
-	if err := g.Wait(); err != nil {
+	err := safe.Each(len(plan.units), func(i int) { scans[i] = scanUnit(files, paths, overlay, plan.units[i]) })
+	if err != nil {
 		return nil, "", err
 	}
 	owner := map[string]*unit{} // "Kind/name" → the unit holding it
