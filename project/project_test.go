@@ -16,6 +16,7 @@ import (
 	"github.com/tandemdev/tandem/project"
 	"github.com/tandemdev/tandem/render/build"
 	"github.com/tandemdev/tandem/render/check"
+	"github.com/tandemdev/tandem/render/stale"
 	"github.com/tandemdev/tandem/render/tree"
 )
 
@@ -314,5 +315,19 @@ func TestInit(t *testing.T) {
 	}
 	if _, err := project.Init(h.fs, "shop", ""); !errors.Is(err, project.ErrUsage) {
 		t.Errorf("a second init: %v", err)
+	}
+}
+
+// TestBuildNamesAStalePatch: kustomize's own message names neither the
+// patch file nor its line; the build says which patch is stale.
+func TestBuildNamesAStalePatch(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t, "/repo/app")
+	h.write("tandem.yaml", small)
+	h.render()
+	h.write("deploy/overlays/prod/patches/gone.yaml", "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: gone\nspec:\n  replicas: 1\n")
+	_, _, err := h.open().Build("prod")
+	if !errors.Is(err, stale.ErrPatch) || !strings.Contains(err.Error(), "overlays/prod/patches/gone.yaml:4: patches Deployment gone, which prod no longer has") {
+		t.Errorf("build with a stale patch: %v", err)
 	}
 }
