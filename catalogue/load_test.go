@@ -204,3 +204,17 @@ func TestIncludeThroughAbsoluteSymlink(t *testing.T) {
 		}
 	}
 }
+
+// TestAnnotationsOverKubernetesLimit: annotations past the API server's
+// 256 KiB are refused here, where the catalogue says which ones; a fixture
+// that size would bury the others.
+func TestAnnotationsOverKubernetesLimit(t *testing.T) {
+	t.Parallel()
+	big := strings.Repeat("x", 130*1024)
+	data := "name: shop\nservices:\n  web:\n    image: web:1.0\n    annotations:\n      pod: {example.com/a: " + big + ", example.com/b: " + big + "}\n"
+	_, err := Parse(fsys.OS{}, "tandem.yaml", []byte(data))
+	want := "tandem.yaml:6:7: services.web.annotations.pod: the annotations take more than Kubernetes' limit of 262144 bytes (keys and values together)"
+	if err == nil || err.Error() != want {
+		t.Fatalf("got %v\nwant %s", err, want)
+	}
+}

@@ -23,6 +23,12 @@ const (
 	DefaultUserID = 65532
 	// DefaultResourceStorage sizes the volume of an in-cluster resource.
 	DefaultResourceStorage = "10Gi"
+	// An in-cluster resource's server may burst to a whole core: a
+	// database's start-up and its checkpoints are brief and hungry. Memory
+	// has no burst, since exceeding a limit kills the server.
+	DefaultResourceCPU      = "250m"
+	DefaultResourceCPULimit = "1"
+	DefaultResourceMemory   = "512Mi"
 	// DefaultIngressControllerNamespace is where ingress-nginx installs.
 	DefaultIngressControllerNamespace = "ingress-nginx"
 )
@@ -104,6 +110,9 @@ type Workload struct {
 	// HorizontalPodAutoscaler owns the replica count; never in the base or dev.
 	Autoscale *Autoscale
 	Compute   Compute
+	// TerminationGracePeriodSeconds is nil where the catalogue leaves the
+	// platform's default.
+	TerminationGracePeriodSeconds *int64
 	// ConfigGroups are the groups the service lists, in order.
 	ConfigGroups []string
 	// Vars holds every variable's winning value, sorted by name.
@@ -287,7 +296,12 @@ func (c *Catalogue) resolveService(name, env string) *Workload {
 		w.Autoscale = resolveAutoscale(s, o, w.Replicas)
 	}
 	w.Image = c.image(name, env, o)
-	w.Compute = resolveCompute(s.Resources, o.Resources)
+	w.Compute = resolveCompute(s.Resources, o.Resources, serviceDefaults)
+	for _, g := range []*int{s.TerminationGracePeriodSeconds, o.TerminationGracePeriodSeconds} {
+		if g != nil {
+			w.TerminationGracePeriodSeconds = ptrTo(int64(*g))
+		}
+	}
 
 	vars := map[string]EnvVar{}
 	w.Shadowed = map[string][]EnvVar{}
@@ -363,7 +377,24 @@ func (c *Catalogue) image(name, env string, o Override) string {
 	return ref
 }
 
-func resolveCompute(service, override *Resources) Compute {
+// serviceDefaults are a service's requests, each its own limit.
+var serviceDefaults = Compute{
+	RequestCPU: DefaultCPU, RequestMemory: DefaultMemory, RequestStorage: DefaultStorage,
+	LimitCPU: DefaultCPU, LimitMemory: DefaultMemory, LimitStorage: DefaultStorage,
+}
+
+// resourceDefaults are an in-cluster resource's requests and limits.
+var resourceDefaults = Compute{
+	RequestCPU: DefaultResourceCPU, RequestMemory: DefaultResourceMemory, RequestStorage: DefaultStorage,
+	LimitCPU: DefaultResourceCPULimit, LimitMemory: DefaultResourceMemory, LimitStorage: DefaultStorage,
+}
+
+// resolveCompute lets the override win over the catalogue's value, and
+// that over the default. A limit left unset follows its request when the
+// catalogue sets the request, so that raising a request never puts it
+// above a default limit; only with the default request does the default
+// limit apply.
+func resolveCompute(service, override *Resources, defaults Compute) Compute {
 	var s, o Resources
 	var sl, ol ResourceLimits
 	if service != nil {
@@ -378,20 +409,33 @@ func resolveCompute(service, override *Resources) Compute {
 			ol = *o.Limits
 		}
 	}
-	cpu := first(o.CPU, s.CPU, DefaultCPU)
-	memory := first(o.Memory, s.Memory, DefaultMemory)
-	storage := first(o.Storage, s.Storage, DefaultStorage)
+	cpu := first(o.CPU, s.CPU)
+	memory := first(o.Memory, s.Memory)
+	storage := first(o.Storage, s.Storage)
 	// Validation rejects a resolved limit below its request rather than
 	// raising it quietly.
 	return Compute{
-		RequestCPU:     cpu,
-		RequestMemory:  memory,
-		RequestStorage: storage,
-		LimitCPU:       first(ol.CPU, sl.CPU, cpu),
-		LimitMemory:    first(ol.Memory, sl.Memory, memory),
-		LimitStorage:   first(ol.Storage, sl.Storage, storage),
+		RequestCPU:     first(cpu, defaults.RequestCPU),
+		RequestMemory:  first(memory, defaults.RequestMemory),
+		RequestStorage: first(storage, defaults.RequestStorage),
+		LimitCPU:       first(ol.CPU, sl.CPU, cpu, defaults.LimitCPU),
+		LimitMemory:    first(ol.Memory, sl.Memory, memory, defaults.LimitMemory),
+		LimitStorage:   first(ol.Storage, sl.Storage, storage, defaults.LimitStorage),
 	}
 }
+
+// ResourceCompute is what an in-cluster resource's server requests and
+// may use in env: its override there, else its own, else the defaults.
+func (c *Catalogue) ResourceCompute(name, env string) Compute {
+	r := c.Resources[name]
+	var override *Resources
+	if o := r.Overrides[env]; o != nil {
+		override = o.Resources
+	}
+	return resolveCompute(r.Resources, override, resourceDefaults)
+}
+
+func ptrTo[T any](v T) *T { return &v }
 
 // resolveAutoscale applies the override's choice first: its autoscale, or
 // its fixed replicas, which turn the service's autoscaling off there. The

@@ -177,3 +177,68 @@ func TestResolvePanicsOnTheCallersGoroutine(t *testing.T) {
 	c.Resolve("prod")
 	t.Error("Resolve did not panic")
 }
+
+// TestResolveGracePeriod: unset keeps the platform's default (nil); an
+// environment's override wins over the service's value.
+func TestResolveGracePeriod(t *testing.T) {
+	t.Parallel()
+	c, err := Parse(fsys.OS{}, "tandem.yaml", []byte(`name: shop
+environments: {staging: {}, prod: {}}
+services:
+  api:
+    image: api:1.0
+    terminationGracePeriodSeconds: 45
+    overrides: {prod: {terminationGracePeriodSeconds: 120}}
+  web: {image: web:1.0}
+`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tt := range []struct {
+		service, env string
+		want         *int64
+	}{
+		{"api", "", ptrTo(int64(45))},
+		{"api", "staging", ptrTo(int64(45))},
+		{"api", "prod", ptrTo(int64(120))},
+		{"web", "prod", nil},
+	} {
+		if diff := cmp.Diff(tt.want, workload(t, c, tt.service, tt.env).TerminationGracePeriodSeconds); diff != "" {
+			t.Errorf("%s in %q (-want +got):\n%s", tt.service, tt.env, diff)
+		}
+	}
+}
+
+// TestResourceCompute: an in-cluster resource's requests and limits come
+// from its override, its own resources, then the defaults; a limit left
+// unset follows a request the catalogue sets, else the default limit.
+func TestResourceCompute(t *testing.T) {
+	t.Parallel()
+	c, err := Parse(fsys.OS{}, "tandem.yaml", []byte(`name: shop
+environments: {staging: {}, prod: {}}
+resources:
+  db:
+    kind: postgres
+    inCluster: [staging, prod]
+    resources: {cpu: 500m, limits: {memory: 2Gi}}
+    overrides: {staging: {resources: {cpu: 50m, memory: 128Mi, limits: {memory: 256Mi}}}}
+  cache: {kind: redis, inCluster: [prod]}
+services:
+  api: {image: api:1.0, uses: [db, cache]}
+`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tt := range []struct {
+		resource, env string
+		want          Compute
+	}{
+		{"db", "prod", Compute{"500m", "512Mi", "512Mi", "500m", "2Gi", "512Mi"}},
+		{"db", "staging", Compute{"50m", "128Mi", "512Mi", "50m", "256Mi", "512Mi"}},
+		{"cache", "prod", Compute{"250m", "512Mi", "512Mi", "1", "512Mi", "512Mi"}},
+	} {
+		if diff := cmp.Diff(tt.want, c.ResourceCompute(tt.resource, tt.env)); diff != "" {
+			t.Errorf("%s in %s (-want +got):\n%s", tt.resource, tt.env, diff)
+		}
+	}
+}

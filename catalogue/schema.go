@@ -29,6 +29,7 @@ var keyPatterns = map[string]string{
 	"Environment.Config":     namePattern,
 	"Service.Jobs":           namePattern,
 	"Service.Overrides":      namePattern,
+	"Resource.Overrides":     namePattern,
 	"Catalogue.Config{}":     envVarPattern,
 	"Environment.Config{}":   envVarPattern,
 	"Service.Env":            envVarPattern,

@@ -74,6 +74,16 @@ type Resource struct {
 	InCluster []string          `yaml:"inCluster" doc:"Environments (not dev) where the resource runs in the cluster as a StatefulSet instead of being a managed service."`
 	Endpoints map[string]string `yaml:"endpoints" doc:"Per environment, the host of the managed service; becomes an ExternalName Service named after the resource."`
 	Storage   string            `yaml:"storage" doc:"Volume size when the resource runs in the cluster; default 10Gi."`
+	// Resources size the server where it runs in the cluster; in dev no
+	// container gets limits (services do not either), so that a laptop
+	// runs what the catalogue lists.
+	Resources *Resources                   `yaml:"resources" doc:"CPU and memory requests and limits of the server where it runs in the cluster (inCluster); default 250m CPU (limit 1) and 512Mi memory. storage here is the container's ephemeral storage, not the volume. Not applied in dev, like a service's. E.g. {cpu: 100m, memory: 256Mi}."`
+	Overrides map[string]*ResourceOverride `yaml:"overrides" doc:"Per-environment settings of the resource, for environments where it runs in the cluster, e.g. {staging: {resources: {cpu: 50m, memory: 128Mi}}}."`
+}
+
+// ResourceOverride changes a backing resource in one environment.
+type ResourceOverride struct {
+	Resources *Resources `yaml:"resources" doc:"Requests and limits in this environment, over the resource's own."`
 }
 
 // Service is one application service.
@@ -85,17 +95,37 @@ type Service struct {
 	Domain  string   `yaml:"domain" doc:"Bounded context the service belongs to."`
 	Ports   []Port   `yaml:"ports" doc:"Named ports the service listens on."`
 	// Env holds the service's own variables; they win over config groups.
-	Env       map[string]string    `yaml:"env" doc:"Service environment variables; override config groups."`
-	Config    []string             `yaml:"config" doc:"Config groups whose variables the service receives; two may not set the same variable."`
-	Secrets   []string             `yaml:"secrets" doc:"Names of secret variables: from .tandem/dev.env in dev, from the Secret <service>-secrets elsewhere."`
-	Uses      []string             `yaml:"uses" doc:"Services and resources this service depends on."`
-	Health    *Health              `yaml:"health" doc:"How to tell the service is healthy."`
-	Resources *Resources           `yaml:"resources" doc:"CPU and memory requests and limits."`
-	Replicas  *int                 `yaml:"replicas" doc:"Replicas, over the environment default."`
-	Autoscale *Autoscale           `yaml:"autoscale" doc:"Horizontal autoscaling outside dev; exclusive with replicas."`
-	Jobs      map[string]*Job      `yaml:"jobs" doc:"Jobs of the service, run with its image, settings and uses: before it starts (before: start) or on a schedule."`
-	Security  *Security            `yaml:"security" doc:"Relaxations of the secure defaults; each one is visible here and in review."`
-	Overrides map[string]*Override `yaml:"overrides" doc:"Per-environment overrides, winning over everything else."`
+	Env       map[string]string `yaml:"env" doc:"Service environment variables; override config groups."`
+	Config    []string          `yaml:"config" doc:"Config groups whose variables the service receives; two may not set the same variable."`
+	Secrets   []string          `yaml:"secrets" doc:"Names of secret variables: from .tandem/dev.env in dev, from the Secret <service>-secrets elsewhere."`
+	Uses      []string          `yaml:"uses" doc:"Services and resources this service depends on."`
+	Health    *Health           `yaml:"health" doc:"How to tell the service is healthy."`
+	Resources *Resources        `yaml:"resources" doc:"CPU and memory requests and limits."`
+	Replicas  *int              `yaml:"replicas" doc:"Replicas, over the environment default."`
+	Autoscale *Autoscale        `yaml:"autoscale" doc:"Horizontal autoscaling outside dev; exclusive with replicas."`
+	Jobs      map[string]*Job   `yaml:"jobs" doc:"Jobs of the service, run with its image, settings and uses: before it starts (before: start) or on a schedule."`
+	Security  *Security         `yaml:"security" doc:"Relaxations of the secure defaults; each one is visible here and in review."`
+	// TerminationGracePeriodSeconds is how long a stopping service may
+	// drain before it is killed; unset keeps each platform's own default.
+	TerminationGracePeriodSeconds *int                 `yaml:"terminationGracePeriodSeconds" doc:"Seconds a stopping pod (of the service and its jobs) has between SIGTERM and SIGKILL, 1 to 86400; default Kubernetes' 30. In dev, Compose's stop_grace_period (default 10s there). E.g. 60 for a service that drains long requests."`
+	Annotations                   *Annotations         `yaml:"annotations" doc:"Extra annotations, outside dev only: Compose has no annotations, so dev ignores them."`
+	Labels                        *Labels              `yaml:"labels" doc:"Extra labels of the service's pods and Kubernetes Service. Keys tandem sets (app.kubernetes.io/name, part-of and managed-by, tandem.dev/...) are refused, so selectors never change."`
+	Overrides                     map[string]*Override `yaml:"overrides" doc:"Per-environment overrides, winning over everything else."`
+}
+
+// Annotations are a service's own annotations, by the object that carries
+// them. Keys and values follow Kubernetes' rules for annotations.
+type Annotations struct {
+	Pod     map[string]string `yaml:"pod" doc:"Annotations of the pods of the service and its jobs, e.g. {prometheus.io/scrape: \"true\"}."`
+	Service map[string]string `yaml:"service" doc:"Annotations of the service's Kubernetes Service, e.g. {service.beta.kubernetes.io/aws-load-balancer-internal: \"true\"}."`
+}
+
+// Labels are a service's own labels, by the object that carries them. Keys
+// tandem sets itself (app.kubernetes.io/name, part-of, managed-by and any
+// tandem.dev/ key) are refused, since selectors and policies rely on them.
+type Labels struct {
+	Pod     map[string]string `yaml:"pod" doc:"Labels of the pods of the service and its jobs; in dev, the container's labels. E.g. {team: payments}."`
+	Service map[string]string `yaml:"service" doc:"Labels of the service's Kubernetes Service, e.g. {team: payments}."`
 }
 
 // Autoscale bounds a HorizontalPodAutoscaler.
@@ -169,6 +199,9 @@ type Override struct {
 	Autoscale *Autoscale        `yaml:"autoscale" doc:"Autoscaling in this environment; exclusive with replicas."`
 	Resources *Resources        `yaml:"resources" doc:"Requests and limits in this environment."`
 	Env       map[string]string `yaml:"env" doc:"Environment variables in this environment, winning over all others."`
+	// A pod's grace period can differ per environment: a production pod
+	// behind a load balancer drains longer than a staging one.
+	TerminationGracePeriodSeconds *int `yaml:"terminationGracePeriodSeconds" doc:"Grace period of stopping pods in this environment, over the service's."`
 }
 
 // Owners names who reviews which part of the rendered tree: generated files

@@ -11,6 +11,7 @@ import (
 
 	"github.com/robfig/cron/v3"
 	"k8s.io/apimachinery/pkg/api/resource"
+	apivalidation "k8s.io/apimachinery/pkg/api/validation"
 	"k8s.io/apimachinery/pkg/util/validation"
 )
 
@@ -81,6 +82,17 @@ func (c *Catalogue) validateResolved(errs *errorList) {
 		base[w.Name] = w
 		checkCompute(errs, w, "services."+w.Name+".resources")
 	}
+	for _, name := range c.ResourceNames() {
+		r := c.Resources[name]
+		if r.Resources != nil {
+			checkComputeIn(errs, c.ResourceCompute(name, ""), "", "resources."+name+".resources")
+		}
+		for _, env := range slices.Sorted(maps.Keys(r.Overrides)) {
+			if o := r.Overrides[env]; o != nil && o.Resources != nil {
+				checkComputeIn(errs, c.ResourceCompute(name, env), env, fmt.Sprintf("resources.%s.overrides.%s.resources", name, env))
+			}
+		}
+	}
 	for _, env := range append([]string{DevEnvironment}, c.DeployEnvironments()...) {
 		for _, w := range c.Resolve(env) {
 			if o := w.Service.Overrides[env]; o != nil && o.Resources != nil {
@@ -135,11 +147,17 @@ func originPath(w *Workload, v EnvVar) string {
 }
 
 func checkCompute(errs *errorList, w *Workload, p string) {
+	checkComputeIn(errs, w.Compute, w.Env, p)
+}
+
+// checkComputeIn checks resolved compute of environment env ("" for the
+// base), written at p.
+func checkComputeIn(errs *errorList, compute Compute, env, p string) {
 	where := ""
-	if w.Env != "" {
-		where = " in environment " + w.Env
+	if env != "" {
+		where = " in environment " + env
 	}
-	for _, pair := range [][3]string{{"cpu", w.Compute.RequestCPU, w.Compute.LimitCPU}, {"memory", w.Compute.RequestMemory, w.Compute.LimitMemory}, {"storage", w.Compute.RequestStorage, w.Compute.LimitStorage}} {
+	for _, pair := range [][3]string{{"cpu", compute.RequestCPU, compute.LimitCPU}, {"memory", compute.RequestMemory, compute.LimitMemory}, {"storage", compute.RequestStorage, compute.LimitStorage}} {
 		request, limit := resource.MustParse(pair[1]), resource.MustParse(pair[2])
 		if limit.Cmp(request) < 0 {
 			errs.add(p, "the %s limit %s is below the request %s%s; raise limits.%s or lower %s", pair[0], pair[2], pair[1], where, pair[0], pair[0])
@@ -228,6 +246,27 @@ func (c *Catalogue) validateResource(errs *errorList, name string, r *Resource) 
 		c.checkDeployEnvironment(errs, ep, env)
 		if indexOf(r.InCluster, env) < i {
 			errs.add(ep, "%q is listed twice", env)
+		}
+	}
+	checkResources(errs, p+".resources", r.Resources)
+	if r.Resources != nil && len(r.InCluster) == 0 {
+		errs.add(p+".resources", "resource %s runs in the cluster in no environment (inCluster), so there is no server to size: a managed service is sized where it is managed, and dev sets no limits (for services neither)", name)
+	}
+	for _, env := range slices.Sorted(maps.Keys(r.Overrides)) {
+		op := p + ".overrides." + env
+		_, declared := c.Environments[env]
+		switch {
+		case env == DevEnvironment:
+			errs.add(op, "dev sets no requests or limits (for services neither); name an environment where the resource runs in the cluster")
+			continue
+		case !declared:
+			errs.add(op, "environment %q is not declared%s", env, suggest(env, c.DeployEnvironments()))
+			continue
+		case !contains(r.InCluster, env):
+			errs.add(op, "resource %s is a managed service in %s, so tandem runs no server of it there to size; add %s to inCluster, or remove this override", name, env, env)
+		}
+		if o := r.Overrides[env]; o != nil {
+			checkResources(errs, op+".resources", o.Resources)
 		}
 	}
 	for _, env := range slices.Sorted(maps.Keys(r.Endpoints)) {
@@ -341,6 +380,8 @@ func (c *Catalogue) validateService(errs *errorList, name string, s *Service, ho
 	checkAutoscale(errs, p, s.Autoscale, s.Replicas)
 	c.validateJobs(errs, name, s)
 	validateSecurity(errs, p+".security", s.Security)
+	checkGracePeriod(errs, p+".terminationGracePeriodSeconds", s.TerminationGracePeriodSeconds)
+	validateMetadata(errs, p, s)
 	for _, env := range slices.Sorted(maps.Keys(s.Overrides)) {
 		op := p + ".overrides." + env
 		if _, ok := c.Environments[env]; !ok && env != DevEnvironment {
@@ -357,6 +398,7 @@ func (c *Catalogue) validateService(errs *errorList, name string, s *Service, ho
 		checkReplicas(errs, op+".replicas", o.Replicas)
 		checkAutoscale(errs, op, o.Autoscale, o.Replicas)
 		checkResources(errs, op+".resources", o.Resources)
+		checkGracePeriod(errs, op+".terminationGracePeriodSeconds", o.TerminationGracePeriodSeconds)
 		checkEnvKeys(errs, op+".env", o.Env)
 		for _, key := range slices.Sorted(maps.Keys(o.Env)) {
 			if contains(s.Secrets, key) {
@@ -429,6 +471,102 @@ func (c *Catalogue) validatePorts(errs *errorList, service string, s *Service, h
 
 // maxStartupSeconds bounds startupSeconds to a day.
 const maxStartupSeconds = 24 * 60 * 60
+
+// maxGracePeriodSeconds bounds a grace period to a day too: a pod that
+// needs longer to stop is better drained by its own means.
+const maxGracePeriodSeconds = 24 * 60 * 60
+
+func checkGracePeriod(errs *errorList, p string, seconds *int) {
+	if seconds != nil && (*seconds < 1 || *seconds > maxGracePeriodSeconds) {
+		errs.add(p, "terminationGracePeriodSeconds must be from 1 to %d (a day), got %d", maxGracePeriodSeconds, *seconds)
+	}
+}
+
+// IsReservedLabel tells whether tandem sets the label key itself: the
+// selector, the NetworkPolicies and tandem's own commands find objects by
+// these, so a catalogue's label may not replace them.
+func IsReservedLabel(key string) bool {
+	switch key {
+	case "app.kubernetes.io/name", "app.kubernetes.io/part-of", "app.kubernetes.io/managed-by":
+		return true
+	}
+	return strings.HasPrefix(key, reservedLabelPrefix)
+}
+
+// reservedLabelPrefix is tandem's own label and annotation domain.
+const reservedLabelPrefix = "tandem.dev/"
+
+// composeLabelPrefix marks the labels Compose finds its containers by,
+// which pod labels become in dev.
+const composeLabelPrefix = "com.docker.compose."
+
+// validateMetadata applies the API server's rules for labels and
+// annotations, so that a mistake shows here with its line rather than as
+// a rejected apply.
+func validateMetadata(errs *errorList, p string, s *Service) {
+	var annotations Annotations
+	var labels Labels
+	if s.Annotations != nil {
+		annotations = *s.Annotations
+	}
+	if s.Labels != nil {
+		labels = *s.Labels
+	}
+	for _, m := range []struct {
+		path   string
+		values map[string]string
+		label  bool
+	}{
+		{p + ".annotations.pod", annotations.Pod, false},
+		{p + ".annotations.service", annotations.Service, false},
+		{p + ".labels.pod", labels.Pod, true},
+		{p + ".labels.service", labels.Service, true},
+	} {
+		if len(m.values) > 0 && strings.HasSuffix(m.path, ".service") && len(s.Ports) == 0 {
+			errs.add(m.path, "the service has no ports, so it has no Kubernetes Service to carry these; add ports or remove them")
+			continue
+		}
+		for _, key := range slices.Sorted(maps.Keys(m.values)) {
+			checkMetadataKey(errs, m.path+"."+key, key, m.values[key], m.label, strings.HasSuffix(m.path, ".labels.pod"))
+		}
+		if !m.label {
+			if err := apivalidation.ValidateAnnotationsSize(m.values); err != nil {
+				errs.add(m.path, "the annotations take more than Kubernetes' limit of %d bytes (keys and values together)", apivalidation.TotalAnnotationSizeLimitB)
+			}
+		}
+	}
+}
+
+func checkMetadataKey(errs *errorList, p, key, value string, label, container bool) {
+	what := "annotation"
+	check := key
+	if label {
+		what = "label"
+	} else {
+		// The API server reads annotation keys case-insensitively.
+		check = strings.ToLower(key)
+	}
+	switch msgs := validation.IsQualifiedName(check); {
+	case len(msgs) > 0:
+		errs.add(p, "%q is not a valid %s key: %s", key, what, strings.Join(msgs, "; "))
+		return
+	case label && IsReservedLabel(key):
+		errs.add(p, "tandem sets the label %s itself (selectors, NetworkPolicies and tandem's commands rely on it); choose another key", key)
+		return
+	case !label && strings.HasPrefix(key, reservedLabelPrefix):
+		errs.add(p, "%s keys belong to tandem; choose another key", reservedLabelPrefix)
+		return
+	case container && strings.HasPrefix(key, composeLabelPrefix):
+		errs.add(p, "pod labels are container labels in dev, and Compose finds its containers by the %s ones; choose another key", composeLabelPrefix)
+		return
+	}
+	if !label {
+		return
+	}
+	if msgs := validation.IsValidLabelValue(value); len(msgs) > 0 {
+		errs.add(p, "%q is not a valid label value: %s", value, strings.Join(msgs, "; "))
+	}
+}
 
 // checkRoutes rejects two public ports with one path: they would share a
 // host and path in every environment's ingress.
