@@ -147,6 +147,15 @@ func appService(c *catalogue.Catalogue, w *catalogue.Workload, opts Options) typ
 		value := devValue(c, v)
 		svc.Environment[v.Name] = &value
 	}
+	if g := w.TerminationGracePeriodSeconds; g != nil {
+		d := types.Duration(time.Duration(*g) * time.Second)
+		svc.StopGracePeriod = &d
+	}
+	// A pod's labels are what a container's are in dev; annotations have
+	// no counterpart in Compose.
+	if s.Labels != nil && len(s.Labels.Pod) > 0 {
+		svc.Labels = maps.Clone(types.Labels(s.Labels.Pod))
+	}
 	for _, p := range s.Ports {
 		if p.Public {
 			svc.Ports = append(svc.Ports, types.ServicePortConfig{
@@ -217,6 +226,10 @@ func jobService(c *catalogue.Catalogue, w *catalogue.Workload, svc types.Service
 		job.DependsOn[used] = svc.DependsOn[used]
 	}
 	job.Networks = maps.Clone(svc.Networks)
+	// Like the job's pod in a cluster, it stops and is labelled as the
+	// service's.
+	job.StopGracePeriod = svc.StopGracePeriod
+	job.Labels = maps.Clone(svc.Labels)
 	job.Restart = "no"
 	if j.Schedule != "" {
 		job.Profiles = []string{JobsProfile}

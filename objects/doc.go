@@ -11,7 +11,8 @@
 //     topologySpreadConstraints and affinity of scaled pods); every
 //     service container (image, command, args, imagePullPolicy, ports,
 //     resources, the /tmp volume) and pod spec (serviceAccountName,
-//     automountServiceAccountToken); the securityContext of every pod and
+//     automountServiceAccountToken, terminationGracePeriodSeconds); the
+//     securityContext of every pod and
 //     container, the in-cluster resources' too; readiness, liveness and
 //     startup probes of services.
 //   - config.go: the ConfigMap of each config group; env and envFrom of
@@ -26,8 +27,10 @@
 //   - resources.go: backing resources: the StatefulSet (container, probes,
 //     volumes, volumeClaimTemplates) and headless Service of one that runs
 //     in the cluster, and the ExternalName Service of one that does not.
-//   - labels.go: the labels and selectors of every object, and the label
-//     keys (LabelName, LabelService) others read back.
+//   - labels.go: the labels and selectors of every object, the label
+//     keys (LabelName, LabelService) others read back, and the metadata of
+//     pod templates, where a service's own labels and annotations join
+//     tandem's.
 //
 // The package imports only catalogue, so that both render and overlays
 // can use it without importing each other.

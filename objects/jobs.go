@@ -25,10 +25,10 @@ func Job(c *catalogue.Catalogue, w *catalogue.Workload, name, image string) any 
 	if len(j.Command) > 0 {
 		ctr.Command = slices.Clone(j.Command)
 	}
-	spec := podSpec(w.Service, w.Name, ctr)
+	spec := podSpec(w, ctr)
 	spec.RestartPolicy = corev1.RestartPolicyNever
 	template := corev1.PodTemplateSpec{
-		ObjectMeta: metav1.ObjectMeta{Labels: jobLabels(c, w.Name, name)},
+		ObjectMeta: podMeta(jobLabels(c, w.Name, name), w.Service),
 		Spec:       spec,
 	}
 	jobSpec := batchv1.JobSpec{BackoffLimit: ptr.To(int32(3)), Template: template}

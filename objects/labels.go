@@ -1,6 +1,8 @@
 package objects
 
 import (
+	"maps"
+
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
 	"github.com/tandemdev/tandem/catalogue"
@@ -61,4 +63,18 @@ func jobLabels(c *catalogue.Catalogue, service, job string) map[string]string {
 // objectMeta names an object after the service or resource it belongs to.
 func objectMeta(c *catalogue.Catalogue, name string) metav1.ObjectMeta {
 	return metav1.ObjectMeta{Name: name, Labels: labels(c, name)}
+}
+
+// podMeta is the metadata of a pod template of service s: tandem's labels,
+// plus the catalogue's own pod labels and annotations, which validation
+// keeps off tandem's keys.
+func podMeta(tandem map[string]string, s *catalogue.Service) metav1.ObjectMeta {
+	meta := metav1.ObjectMeta{Labels: tandem}
+	if s.Labels != nil {
+		maps.Copy(meta.Labels, s.Labels.Pod)
+	}
+	if s.Annotations != nil && len(s.Annotations.Pod) > 0 {
+		meta.Annotations = maps.Clone(s.Annotations.Pod)
+	}
+	return meta
 }

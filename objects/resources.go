@@ -31,12 +31,12 @@ func ExternalService(c *catalogue.Catalogue, name, host string) *corev1.Service 
 // Ids below 10000 may collide with a node's own users.
 const resourceUserID = 10001
 
-// InClusterResource runs the backing resource name from its official
-// image as a one-replica StatefulSet behind a headless Service, with a
-// NetworkPolicy that lets only users, the services that use it, in. It
-// takes its credentials from the same connection Secret its users read,
-// so the platform team creates one Secret either way.
-func InClusterResource(c *catalogue.Catalogue, name string, users []string) []any {
+// InClusterResource runs the backing resource name in environment from its
+// official image as a one-replica StatefulSet behind a headless Service,
+// with a NetworkPolicy that lets only users, the services that use it,
+// in. It takes its credentials from the same connection Secret its users
+// read, so the platform team creates one Secret either way.
+func InClusterResource(c *catalogue.Catalogue, environment, name string, users []string) []any {
 	r := c.Resources[name]
 	kind := r.KindInfo()
 	secret := catalogue.ConnectionSecretName(name)
@@ -68,10 +68,9 @@ func InClusterResource(c *catalogue.Catalogue, name string, users []string) []an
 		Env:             env,
 		ImagePullPolicy: corev1.PullAlways,
 		Ports:           []corev1.ContainerPort{{Name: "server", ContainerPort: int32(kind.Port), Protocol: corev1.ProtocolTCP}},
-		Resources: requirements(catalogue.Compute{
-			RequestCPU: "250m", RequestMemory: "512Mi", RequestStorage: catalogue.DefaultStorage,
-			LimitCPU: "1", LimitMemory: "512Mi", LimitStorage: catalogue.DefaultStorage,
-		}),
+		// The StatefulSet exists only in overlays, so it carries the
+		// environment's values itself rather than a patch of them.
+		Resources: requirements(c.ResourceCompute(name, environment)),
 		// Readiness asks the server, as the Compose health check does;
 		// liveness only whether it still accepts connections.
 		ReadinessProbe: &corev1.Probe{ProbeHandler: resourceReadiness(kind), PeriodSeconds: 5, FailureThreshold: 3},

@@ -1,6 +1,8 @@
 package objects
 
 import (
+	"maps"
+
 	corev1 "k8s.io/api/core/v1"
 	networkingv1 "k8s.io/api/networking/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -21,6 +23,12 @@ func Service(c *catalogue.Catalogue, w *catalogue.Workload) *corev1.Service {
 			Type:     corev1.ServiceTypeClusterIP,
 			Selector: selectorLabels(w.Name),
 		},
+	}
+	if l := w.Service.Labels; l != nil {
+		maps.Copy(svc.Labels, l.Service)
+	}
+	if a := w.Service.Annotations; a != nil && len(a.Service) > 0 {
+		svc.Annotations = maps.Clone(a.Service)
 	}
 	for _, p := range w.Service.Ports {
 		svc.Spec.Ports = append(svc.Spec.Ports, corev1.ServicePort{

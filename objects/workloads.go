@@ -40,8 +40,8 @@ func Deployment(c *catalogue.Catalogue, w *catalogue.Workload) *appsv1.Deploymen
 		Spec: appsv1.DeploymentSpec{
 			Selector: &metav1.LabelSelector{MatchLabels: selectorLabels(w.Name)},
 			Template: corev1.PodTemplateSpec{
-				ObjectMeta: metav1.ObjectMeta{Labels: podLabels(c, w.Name)},
-				Spec:       podSpec(s, w.Name, ctr),
+				ObjectMeta: podMeta(podLabels(c, w.Name), s),
+				Spec:       podSpec(w, ctr),
 			},
 		},
 	}
@@ -50,14 +50,18 @@ func Deployment(c *catalogue.Catalogue, w *catalogue.Workload) *appsv1.Deploymen
 // DeploymentPatch is what an environment's workload sets over the base
 // Deployment: requests and limits, the env entries given (those that
 // differ from the base), the replica count unless an autoscaler owns it,
-// and, where more than one pod may run, how they spread. It names nothing
-// else, so that a strategic merge leaves the rest of the base as it is.
+// the grace period where the environment overrides it, and, where more
+// than one pod may run, how they spread. It names nothing else, so that a
+// strategic merge leaves the rest of the base as it is.
 func DeploymentPatch(w *catalogue.Workload, env []catalogue.EnvVar) *appsv1.Deployment {
 	spec := corev1.PodSpec{Containers: []corev1.Container{{
 		Name:      w.Name,
 		Resources: requirements(w.Compute),
 		Env:       containerEnv(w.Name, env),
 	}}}
+	if w.Service != nil && w.Service.Overrides[w.Env] != nil && w.Service.Overrides[w.Env].TerminationGracePeriodSeconds != nil {
+		spec.TerminationGracePeriodSeconds = w.TerminationGracePeriodSeconds
+	}
 	if w.Scaled() {
 		spec.TopologySpreadConstraints, spec.Affinity = spread(w.Name)
 	}
@@ -123,13 +127,15 @@ func requirements(c catalogue.Compute) corev1.ResourceRequirements {
 }
 
 // podSpec runs container as the service's ServiceAccount with the pod
-// security the catalogue asks for.
-func podSpec(s *catalogue.Service, serviceAccount string, container corev1.Container) corev1.PodSpec {
+// security and grace period the catalogue asks for.
+func podSpec(w *catalogue.Workload, container corev1.Container) corev1.PodSpec {
+	s := w.Service
 	return corev1.PodSpec{
-		ServiceAccountName:           serviceAccount,
-		AutomountServiceAccountToken: ptr.To(automountToken(s)),
-		SecurityContext:              podSecurity(s.UserID()),
-		Containers:                   []corev1.Container{container},
+		ServiceAccountName:            w.Name,
+		AutomountServiceAccountToken:  ptr.To(automountToken(s)),
+		SecurityContext:               podSecurity(s.UserID()),
+		TerminationGracePeriodSeconds: w.TerminationGracePeriodSeconds,
+		Containers:                    []corev1.Container{container},
 		Volumes: []corev1.Volume{{Name: "tmp", VolumeSource: corev1.VolumeSource{
 			EmptyDir: &corev1.EmptyDirVolumeSource{},
 		}}},

@@ -183,7 +183,7 @@ func renderResource(files *manifest.Batch, c *catalogue.Catalogue, env, name str
 	var objs []any
 	switch {
 	case r.RunsInCluster(env):
-		objs = objects.InClusterResource(c, name, users)
+		objs = objects.InClusterResource(c, env, name, users)
 	case r.Endpoints[env] != "":
 		objs = []any{objects.ExternalService(c, name, r.Endpoints[env])}
 	default:
