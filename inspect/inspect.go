@@ -154,6 +154,7 @@ func diffWorkload(c *catalogue.Catalogue, a, b *catalogue.Workload) []Change {
 	field("limits.memory", a.Compute.LimitMemory, b.Compute.LimitMemory)
 	field("requests.ephemeral-storage", a.Compute.RequestStorage, b.Compute.RequestStorage)
 	field("limits.ephemeral-storage", a.Compute.LimitStorage, b.Compute.LimitStorage)
+	field("terminationGracePeriodSeconds", gracePeriod(a), gracePeriod(b))
 
 	names := map[string]bool{}
 	for _, v := range append(append([]catalogue.EnvVar{}, a.Vars...), b.Vars...) {
@@ -184,6 +185,15 @@ func image(w *catalogue.Workload) string {
 		return "built from " + w.Service.Build
 	}
 	return w.Image
+}
+
+// gracePeriod names the default where the catalogue sets none, since
+// Kubernetes' (30s) and Compose's (10s) differ.
+func gracePeriod(w *catalogue.Workload) string {
+	if w.TerminationGracePeriodSeconds == nil {
+		return "(default)"
+	}
+	return strconv.FormatInt(*w.TerminationGracePeriodSeconds, 10)
 }
 
 func replicas(w *catalogue.Workload) string {

@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/google/go-cmp/cmp"
+
 	"github.com/tandemdev/tandem/catalogue"
 	"github.com/tandemdev/tandem/fsys"
 	"github.com/tandemdev/tandem/internal/golden"
@@ -97,5 +99,32 @@ func TestUnknownNames(t *testing.T) {
 	}
 	if _, err := Diff(c, "staging", "qa"); !errors.Is(err, ErrUnknown) || !strings.Contains(err.Error(), "(environments: dev, prod, staging)") {
 		t.Errorf("unknown environment: %v", err)
+	}
+}
+
+// TestDiffGracePeriod: a grace period an environment overrides, or leaves
+// to the platform's default, shows as a change.
+func TestDiffGracePeriod(t *testing.T) {
+	t.Parallel()
+	c, err := catalogue.Load(fsys.OS{}, "../render/testdata/podsettings.tandem.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	changes, err := Diff(c, "staging", "prod")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []Change
+	for _, change := range changes {
+		if change.Field == "terminationGracePeriodSeconds" {
+			got = append(got, change)
+		}
+	}
+	want := []Change{
+		{Service: "api", Field: "terminationGracePeriodSeconds", From: "45", To: "120"},
+		{Service: "worker", Field: "terminationGracePeriodSeconds", From: "10", To: "(default)"},
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("grace period changes (-want +got):\n%s", diff)
 	}
 }
