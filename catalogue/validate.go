@@ -516,18 +516,21 @@ func validateMetadata(errs *errorList, p string, s *Service) {
 		path   string
 		values map[string]string
 		label  bool
+		// onService marks what the Kubernetes Service carries;
+		// inCompose, what dev's containers carry too.
+		onService, inCompose bool
 	}{
-		{p + ".annotations.pod", annotations.Pod, false},
-		{p + ".annotations.service", annotations.Service, false},
-		{p + ".labels.pod", labels.Pod, true},
-		{p + ".labels.service", labels.Service, true},
+		{p + ".annotations.pod", annotations.Pod, false, false, false},
+		{p + ".annotations.service", annotations.Service, false, true, false},
+		{p + ".labels.pod", labels.Pod, true, false, true},
+		{p + ".labels.service", labels.Service, true, true, false},
 	} {
-		if len(m.values) > 0 && strings.HasSuffix(m.path, ".service") && len(s.Ports) == 0 {
+		if len(m.values) > 0 && m.onService && len(s.Ports) == 0 {
 			errs.add(m.path, "the service has no ports, so it has no Kubernetes Service to carry these; add ports or remove them")
 			continue
 		}
 		for _, key := range slices.Sorted(maps.Keys(m.values)) {
-			checkMetadataKey(errs, m.path+"."+key, key, m.values[key], m.label, strings.HasSuffix(m.path, ".labels.pod"))
+			checkMetadataKey(errs, m.path+"."+key, key, m.values[key], m.label, m.inCompose)
 		}
 		if !m.label {
 			if err := apivalidation.ValidateAnnotationsSize(m.values); err != nil {
@@ -537,13 +540,14 @@ func validateMetadata(errs *errorList, p string, s *Service) {
 	}
 }
 
-func checkMetadataKey(errs *errorList, p, key, value string, label, container bool) {
+func checkMetadataKey(errs *errorList, p, key, value string, label, inCompose bool) {
 	what := "annotation"
 	check := key
 	if label {
 		what = "label"
 	} else {
-		// The API server reads annotation keys case-insensitively.
+		// The API server checks annotation keys lower-cased, so their
+		// prefix may have capitals, unlike a label's.
 		check = strings.ToLower(key)
 	}
 	switch msgs := validation.IsQualifiedName(check); {
@@ -556,7 +560,7 @@ func checkMetadataKey(errs *errorList, p, key, value string, label, container bo
 	case !label && strings.HasPrefix(key, reservedLabelPrefix):
 		errs.add(p, "%s keys belong to tandem; choose another key", reservedLabelPrefix)
 		return
-	case container && strings.HasPrefix(key, composeLabelPrefix):
+	case inCompose && strings.HasPrefix(key, composeLabelPrefix):
 		errs.add(p, "pod labels are container labels in dev, and Compose finds its containers by the %s ones; choose another key", composeLabelPrefix)
 		return
 	}
