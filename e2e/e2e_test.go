@@ -201,6 +201,38 @@ func TestComposeFileAcceptedByDockerCompose(t *testing.T) {
 	}
 }
 
+// TestPodSettingsAcceptedByDockerCompose: the grace period and the pod
+// labels of the podsettings fixture reach Compose as Compose reads them,
+// on the service and on its jobs.
+func TestPodSettingsAcceptedByDockerCompose(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	data, err := os.ReadFile(filepath.Join("..", "render", "testdata", "podsettings.tandem.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "tandem.yaml"), data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	// Compose checks that a build context exists.
+	if err := os.Mkdir(filepath.Join(dir, "api"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	mustRun(t, dir, tandemBin, "render")
+	compose := composeCommand(t)
+	args := append(compose[1:], "--env-file", filepath.Join(".tandem", "dev.env"), "-p", "podsettings", "-f", filepath.Join("deploy", "compose.yaml"), "config")
+	cfg := mustRun(t, dir, compose[0], args...)
+	// Compose's own rendering: 5s, labels as a mapping, per service.
+	for _, want := range []string{"stop_grace_period: 5s", "team: payments", "tier: backend", "team: ops"} {
+		if !strings.Contains(cfg, want) {
+			t.Errorf("docker compose config lacks %q:\n%s", want, cfg)
+		}
+	}
+	if strings.Contains(cfg, "prometheus.io") {
+		t.Errorf("annotations reached the Compose file:\n%s", cfg)
+	}
+}
+
 func TestMalformedCatalogueExits2AndChangesNothing(t *testing.T) {
 	t.Parallel()
 	dir := shop(t)
