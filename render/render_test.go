@@ -21,7 +21,7 @@ import (
 // every build must also pass validate.Manifests.
 func TestGolden(t *testing.T) {
 	t.Parallel()
-	for _, name := range []string{"minimal", "production"} {
+	for _, name := range []string{"addresses", "minimal", "production"} {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
 			c, files := rendertest.Render(t, "testdata/"+name+".tandem.yaml", nil)
