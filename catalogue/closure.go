@@ -53,7 +53,7 @@ func (c *Catalogue) closure(roots []string) []string {
 		}
 		seen[name] = true
 		if s := c.Services[name]; s != nil {
-			stack = append(stack, s.Uses...)
+			stack = append(stack, s.UsedNames()...)
 		}
 	}
 	out := make([]string, 0, len(seen))
@@ -109,7 +109,7 @@ func (c *Catalogue) JobOf(name string) (service, job string, ok bool) {
 // its jobs wait for.
 func (c *Catalogue) UsedResources(s *Service) []string {
 	var out []string
-	for _, used := range s.Uses {
+	for _, used := range s.UsedNames() {
 		if _, ok := c.Resources[used]; ok {
 			out = append(out, used)
 		}

@@ -53,6 +53,10 @@ func (d *decoder) decode(n *yaml.Node, v reflect.Value, path string) {
 	if n.Kind == yaml.ScalarNode && n.Tag == "!!null" {
 		return // absent and null mean the same: the default
 	}
+	if short, ok := shorthandOf(v); ok && n.Kind == yaml.ScalarNode {
+		short.fromScalar(n.Value)
+		return
+	}
 	switch v.Kind() {
 	case reflect.Pointer:
 		if v.IsNil() {
@@ -93,6 +97,22 @@ func (d *decoder) decode(n *yaml.Node, v reflect.Value, path string) {
 		panic(fmt.Sprintf("catalogue: no decoding for %s", v.Type()))
 	}
 }
+
+// shorthand is a struct that may also be written as one scalar, as a
+// use may be written as just the name of what it uses.
+type shorthand interface{ fromScalar(string) }
+
+var shorthandType = reflect.TypeFor[shorthand]()
+
+func shorthandOf(v reflect.Value) (shorthand, bool) {
+	if v.Kind() != reflect.Struct || !v.CanAddr() {
+		return nil, false
+	}
+	short, ok := v.Addr().Interface().(shorthand)
+	return short, ok
+}
+
+func (u *Use) fromScalar(name string) { *u = Use{Name: name} }
 
 func (d *decoder) expectScalar(n *yaml.Node, path, want string) bool {
 	if n.Kind != yaml.ScalarNode {

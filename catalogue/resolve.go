@@ -229,22 +229,29 @@ func (p Port) PublishedPort() int {
 // ServiceURLVar is the variable that carries the URL of a used service.
 func ServiceURLVar(service string) string { return EnvPrefix(service) + "_URL" }
 
-// ServiceURL is how other services reach a service: its name is a hostname
-// both in Compose and in a namespace. The port is the one named http, else
-// the first; a service without ports has no URL.
-func (c *Catalogue) ServiceURL(name string) (string, bool) {
+// ServiceURL is how other services reach a service in env: its name is a
+// hostname both in Compose and in a namespace; the port is the one named
+// http, else the first: the container's in dev, the Service's elsewhere.
+// A service without ports has no URL, nor one whose port is declared as
+// plain TCP or UDP.
+func (c *Catalogue) ServiceURL(name, env string) (string, bool) {
 	s := c.Services[name]
 	if s == nil || len(s.Ports) == 0 {
 		return "", false
 	}
-	port := s.Ports[0]
-	for _, p := range s.Ports {
-		if p.Name == "http" {
-			port = p
-			break
-		}
+	port := s.portNamed("")
+	if proto := port.AppProtocol(); proto == ProtocolTCP || proto == ProtocolUDP {
+		return "", false
 	}
-	return fmt.Sprintf("http://%s:%d", name, port.Port), true
+	number := port.ClusterPort()
+	if env == DevEnvironment {
+		number = port.Port
+	}
+	scheme := "http"
+	if port.AppProtocol() == ProtocolHTTPS {
+		scheme = "https"
+	}
+	return fmt.Sprintf("%s://%s:%d", scheme, name, number), true
 }
 
 // HealthPort returns the port an HTTP health check probes.
@@ -311,9 +318,13 @@ func (c *Catalogue) resolveService(name, env string) *Workload {
 		}
 		vars[v.Name] = v
 	}
-	for _, used := range s.Uses {
-		if url, ok := c.ServiceURL(used); ok {
+	for _, u := range s.Uses {
+		used := u.Name
+		if url, ok := c.ServiceURL(used, env); ok && len(u.Env) == 0 {
 			set(EnvVar{Name: ServiceURLVar(used), Value: url, Origin: Origin{Level: LevelUses, Name: used}})
+		}
+		for _, k := range slices.Sorted(maps.Keys(u.Env)) {
+			set(EnvVar{Name: k, Value: c.useValue(u, u.Env[k], env), Origin: Origin{Level: LevelUses, Name: used}})
 		}
 		r, ok := c.Resources[used]
 		if !ok {
@@ -500,7 +511,7 @@ func (r *Resource) StorageSize() string { return first(r.Storage, DefaultResourc
 func (c *Catalogue) Users() map[string][]string {
 	out := map[string][]string{}
 	for _, s := range c.ServiceNames() {
-		for _, used := range c.Services[s].Uses {
+		for _, used := range c.Services[s].UsedNames() {
 			out[used] = append(out[used], s)
 		}
 	}
@@ -523,11 +534,15 @@ func (s *Service) PublicPorts() []Port {
 	return out
 }
 
-// PortNumbers lists the container ports of ports.
-func PortNumbers(ports []Port) []int {
-	out := make([]int, 0, len(ports))
-	for _, p := range ports {
-		out = append(out, p.Port)
+// RoutedPorts are the public ports an environment's ingress routes to:
+// those that speak HTTP. Other public ports are reached through the
+// Service's type (a load balancer or node port) where a team asks for it.
+func (s *Service) RoutedPorts() []Port {
+	var out []Port
+	for _, p := range s.PublicPorts() {
+		if p.Routable() {
+			out = append(out, p)
+		}
 	}
 	return out
 }
@@ -542,4 +557,13 @@ func first(values ...string) string {
 		}
 	}
 	return ""
+}
+
+// UsedNames lists what the service uses, in the order written.
+func (s *Service) UsedNames() []string {
+	out := make([]string, len(s.Uses))
+	for i, u := range s.Uses {
+		out[i] = u.Name
+	}
+	return out
 }

@@ -40,6 +40,7 @@ var keyPatterns = map[string]string{
 var enums = map[string]func() []string{
 	"Resource.Kind": KindNames,
 	"Job.Before":    func() []string { return []string{JobBeforeStart} },
+	"Port.Protocol": Protocols,
 }
 
 // JSONSchema returns the JSON Schema (draft 2020-12) of tandem.yaml,
@@ -124,7 +125,11 @@ func schemaOf(t reflect.Type, path string) (map[string]any, error) {
 			s["description"] = doc
 			properties[name] = s
 		}
-		return map[string]any{"type": []string{"object", "null"}, "additionalProperties": false, "properties": properties}, nil
+		object := map[string]any{"type": []string{"object", "null"}, "additionalProperties": false, "properties": properties}
+		if reflect.PointerTo(t).Implements(shorthandType) {
+			return map[string]any{"anyOf": []any{map[string]any{"type": "string"}, object}}, nil
+		}
+		return object, nil
 	}
 	return nil, fmt.Errorf("%s: no JSON Schema for %s", path, t)
 }
@@ -184,7 +189,11 @@ func describeType(t reflect.Type) (string, reflect.Type) {
 		inner, nested := describeType(t.Elem())
 		return "map of name to " + inner, nested
 	case reflect.Struct:
-		return "[" + t.Name() + "](#" + strings.ToLower(t.Name()) + ")", t
+		link := "[" + t.Name() + "](#" + strings.ToLower(t.Name()) + ")"
+		if reflect.PointerTo(t).Implements(shorthandType) {
+			return "name or " + link, t
+		}
+		return link, t
 	case reflect.Int:
 		return "integer", nil
 	case reflect.Bool:

@@ -98,7 +98,7 @@ type Service struct {
 	Env       map[string]string `yaml:"env" doc:"Service environment variables; override config groups."`
 	Config    []string          `yaml:"config" doc:"Config groups whose variables the service receives; two may not set the same variable."`
 	Secrets   []string          `yaml:"secrets" doc:"Names of secret variables: from .tandem/dev.env in dev, from the Secret <service>-secrets elsewhere."`
-	Uses      []string          `yaml:"uses" doc:"Services and resources this service depends on."`
+	Uses      []Use             `yaml:"uses" doc:"Services and resources this service depends on: a name, or a mapping that also says which variables carry the address and in what form."`
 	Health    *Health           `yaml:"health" doc:"How to tell the service is healthy."`
 	Resources *Resources        `yaml:"resources" doc:"CPU and memory requests and limits."`
 	Replicas  *int              `yaml:"replicas" doc:"Replicas, over the environment default."`
@@ -126,6 +126,18 @@ type Annotations struct {
 type Labels struct {
 	Pod     map[string]string `yaml:"pod" doc:"Labels of the pods of the service and its jobs; in dev, the container's labels. E.g. {team: payments}."`
 	Service map[string]string `yaml:"service" doc:"Labels of the service's Kubernetes Service, e.g. {team: payments}."`
+}
+
+// Use is one entry of a service's uses. Written as a bare name it gives
+// the service the target's default variables (NAME_URL of a service, the
+// connection settings of a resource); written as a mapping it can also
+// name the variables the application reads the address from, in the form
+// it expects, since real applications choose their own names and forms.
+type Use struct {
+	Name string `yaml:"name" doc:"The service or resource used."`
+	Port string `yaml:"port" doc:"Port of a used service the address names; default the port named http, else the first."`
+	// Env maps a variable to its form; AddressForms lists the shorthands.
+	Env map[string]string `yaml:"env" doc:"Variables that carry the address, with their form: url, host:port, host, port, or a template over {scheme}, {host}, {port} and {port:NAME}, e.g. PRODUCT_CATALOG_SERVICE_ADDR: host:port. For a used service they replace NAME_URL; a resource's connection settings stay."`
 }
 
 // Autoscale bounds a HorizontalPodAutoscaler.
@@ -164,6 +176,13 @@ type Port struct {
 	Public bool `yaml:"public" doc:"Reachable from outside the system; published on the host in dev."`
 	// HostPort is the published port in dev; it defaults to Port.
 	HostPort int `yaml:"hostPort" doc:"Host port in dev for public ports; defaults to port."`
+	// HostIP narrows where dev publishes the port, e.g. a debugger's
+	// port on the loopback address only.
+	HostIP string `yaml:"hostIP" doc:"Host address a public port is published on in dev, e.g. 127.0.0.1; default every address."`
+	// ServicePort is what other services connect to in a cluster; Compose
+	// has no such indirection, so in dev they reach the container port.
+	ServicePort int    `yaml:"servicePort" doc:"Port of the Kubernetes Service, when it differs from the container port; default port."`
+	Protocol    string `yaml:"protocol" doc:"What the port speaks: http, https, grpc, tcp or udp; default grpc for a port named grpc or grpc-*, https for https or https-*, else http. Only http and https ports become ingress routes."`
 	// Path is the route's prefix under the environment's ingress host.
 	Path string `yaml:"path" doc:"URL path prefix of a public port's route outside dev; default /."`
 }

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"maps"
 	"math"
+	"net"
 	"path"
 	"regexp"
 	"slices"
@@ -52,7 +53,7 @@ func (c *Catalogue) validate(errs *errorList) {
 	for _, name := range slices.Sorted(maps.Keys(c.Resources)) {
 		c.validateResource(errs, name, c.Resources[name])
 	}
-	hostPorts := map[int]string{}
+	hostPorts := map[string]string{}
 	for _, name := range slices.Sorted(maps.Keys(c.Services)) {
 		c.validateService(errs, name, c.Services[name], hostPorts)
 	}
@@ -117,12 +118,95 @@ func (c *Catalogue) validateResolved(errs *errorList) {
 			}
 		}
 	}
+	reported := map[string]bool{}
+	for _, env := range append([]string{"", DevEnvironment}, c.DeployEnvironments()...) {
+		for _, w := range c.Resolve(env) {
+			checkReferences(errs, w, reported)
+		}
+	}
+}
+
+// checkReferences makes sure every $(NAME) means the same in both
+// renderers: it names a variable of the service, from a value that
+// Kubernetes expands (an env entry, not a config group's envFrom), and no
+// variable ends up referring to itself.
+func checkReferences(errs *errorList, w *Workload, reported map[string]bool) {
+	report := func(p, format string, args ...any) {
+		if !reported[p] {
+			reported[p] = true
+			errs.add(p, format, args...)
+		}
+	}
+	for _, v := range w.Vars {
+		refs := References(v.Value)
+		if len(refs) == 0 {
+			continue
+		}
+		if v.Origin.Level == LevelConfigGroup {
+			report(originPath(w, v), "config groups reach the pods through envFrom, where Kubernetes leaves $(%s) as written; set %s in the env of the services that need it, or write $$(%s) for a literal", refs[0], v.Name, refs[0])
+			continue
+		}
+		for _, ref := range refs {
+			if _, ok := w.Var(ref); !ok {
+				report(originPath(w, v), "$(%s) names no variable of service %s, so Kubernetes would pass it on as written%s; write $$(%s) for a literal", ref, w.Name, suggest(ref, varNames(w)), ref)
+			}
+		}
+	}
+	if cycle := referenceCycle(w); cycle != nil {
+		v, _ := w.Var(cycle[0])
+		report(originPath(w, v), "variables of service %s refer to each other: %s; Kubernetes fills in only variables defined before", w.Name, strings.Join(cycle, " -> "))
+	}
+}
+
+func varNames(w *Workload) []string {
+	out := make([]string, len(w.Vars))
+	for i, v := range w.Vars {
+		out[i] = v.Name
+	}
+	return out
+}
+
+// referenceCycle returns a cycle of $(NAME) references among the
+// workload's variables, or nil.
+func referenceCycle(w *Workload) []string {
+	state := map[string]int{} // 1 visiting, 2 done
+	var stack []string
+	var visit func(name string) []string
+	visit = func(name string) []string {
+		state[name] = 1
+		stack = append(stack, name)
+		v, _ := w.Var(name)
+		for _, ref := range References(v.Value) {
+			if _, ok := w.Var(ref); !ok {
+				continue
+			}
+			switch state[ref] {
+			case 0:
+				if cycle := visit(ref); cycle != nil {
+					return cycle
+				}
+			case 1:
+				return append(slices.Clone(stack[indexOf(stack, ref):]), ref)
+			}
+		}
+		stack = stack[:len(stack)-1]
+		state[name] = 2
+		return nil
+	}
+	for _, v := range w.Vars {
+		if state[v.Name] == 0 {
+			if cycle := visit(v.Name); cycle != nil {
+				return cycle
+			}
+		}
+	}
+	return nil
 }
 
 // passwordOf returns the resource whose password variable name is, among
 // those the service uses.
 func (c *Catalogue) passwordOf(s *Service, name string) string {
-	for _, used := range s.Uses {
+	for _, used := range s.UsedNames() {
 		if r := c.Resources[used]; r != nil && r.KindInfo().Has(SettingPassword) && SettingVar(used, SettingPassword) == name {
 			return used
 		}
@@ -137,6 +221,16 @@ func originPath(w *Workload, v EnvVar) string {
 		return fmt.Sprintf("services.%s.env.%s", w.Name, v.Name)
 	case LevelOverride:
 		return fmt.Sprintf("services.%s.overrides.%s.env.%s", w.Name, v.Origin.Name, v.Name)
+	case LevelUses:
+		for i, u := range w.Service.Uses {
+			if u.Name != v.Origin.Name {
+				continue
+			}
+			if _, ok := u.Env[v.Name]; ok {
+				return fmt.Sprintf("services.%s.uses[%d].env.%s", w.Name, i, v.Name)
+			}
+			return fmt.Sprintf("services.%s.uses[%d]", w.Name, i)
+		}
 	case LevelConfigGroup:
 		if v.Origin.Env != "" {
 			return fmt.Sprintf("environments.%s.config.%s.%s", v.Origin.Env, v.Origin.Name, v.Name)
@@ -334,7 +428,7 @@ func checkSubdomain(errs *errorList, p, name string) {
 	}
 }
 
-func (c *Catalogue) validateService(errs *errorList, name string, s *Service, hostPorts map[int]string) {
+func (c *Catalogue) validateService(errs *errorList, name string, s *Service, hostPorts map[string]string) {
 	p := join("services", name)
 	checkLabel(errs, p, name)
 	checkNotReserved(errs, p, name)
@@ -419,10 +513,11 @@ func (c *Catalogue) validateService(errs *errorList, name string, s *Service, ho
 	}
 }
 
-func (c *Catalogue) validatePorts(errs *errorList, service string, s *Service, hostPorts map[int]string) map[string]bool {
+func (c *Catalogue) validatePorts(errs *errorList, service string, s *Service, hostPorts map[string]string) map[string]bool {
 	p := join("services", service)
 	names := map[string]bool{}
-	numbers := map[int]bool{}
+	numbers := map[string]bool{}
+	servicePorts := map[string]bool{}
 	for i, port := range s.Ports {
 		pp := fmt.Sprintf("%s.ports[%d]", p, i)
 		switch {
@@ -439,13 +534,36 @@ func (c *Catalogue) validatePorts(errs *errorList, service string, s *Service, h
 		switch {
 		case port.Port < 1 || port.Port > 65535:
 			errs.add(pp+".port", "port %d out of range (1-65535)", port.Port)
-		case numbers[port.Port]:
+		case numbers[portKey(port.Port, port)]:
 			errs.add(pp+".port", "duplicate port %d", port.Port)
+			continue
 		}
-		numbers[port.Port] = true
+		numbers[portKey(port.Port, port)] = true
+		if port.Protocol != "" && !slices.Contains(Protocols(), port.Protocol) {
+			errs.add(pp+".protocol", "unknown protocol %q: one of %s%s", port.Protocol, strings.Join(Protocols(), ", "), suggest(port.Protocol, Protocols()))
+		}
+		if port.ServicePort != 0 {
+			if port.ServicePort < 1 || port.ServicePort > 65535 {
+				errs.add(pp+".servicePort", "port %d out of range (1-65535)", port.ServicePort)
+			}
+		}
+		if cluster := portKey(port.ClusterPort(), port); servicePorts[cluster] {
+			errs.add(pp, "the Service would have port %s twice; give this port another servicePort", cluster)
+		} else {
+			servicePorts[cluster] = true
+		}
+		if port.HostIP != "" {
+			if !port.Public {
+				errs.add(pp+".hostIP", "only public ports are published; add public: true or remove hostIP")
+			} else if net.ParseIP(port.HostIP) == nil {
+				errs.add(pp+".hostIP", "%q is not an IP address, e.g. 127.0.0.1", port.HostIP)
+			}
+		}
 		if port.Path != "" {
 			if !port.Public {
 				errs.add(pp+".path", "only public ports have a route; add public: true or remove path")
+			} else if !port.Routable() {
+				errs.add(pp+".path", "only HTTP ports have a route; this port speaks %s", port.AppProtocol())
 			} else if problem := routeProblem(port.Path); problem != "" {
 				errs.add(pp+".path", "%q is not a URL path prefix: %s, e.g. /api", port.Path, problem)
 			}
@@ -458,9 +576,9 @@ func (c *Catalogue) validatePorts(errs *errorList, service string, s *Service, h
 			}
 		}
 		if port.Public {
-			host := port.PublishedPort()
+			host := portKey(port.PublishedPort(), port)
 			if other, taken := hostPorts[host]; taken {
-				errs.add(pp, "host port %d is already published by %s; set hostPort to another port", host, other)
+				errs.add(pp, "host port %s is already published by %s; set hostPort to another port", host, other)
 			} else {
 				hostPorts[host] = fmt.Sprintf("services.%s.ports[%d]", service, i)
 			}
@@ -583,7 +701,7 @@ func (c *Catalogue) checkRoutes(errs *errorList) {
 			continue
 		}
 		for i, port := range s.Ports {
-			if !port.Public {
+			if !port.Public || !port.Routable() {
 				continue
 			}
 			pp := fmt.Sprintf("services.%s.ports[%d]", name, i)
@@ -648,7 +766,7 @@ func (c *Catalogue) validateSecrets(errs *errorList, p string, s *Service) {
 				}
 			}
 		}
-		for _, used := range s.Uses {
+		for _, used := range s.UsedNames() {
 			if r := c.Resources[used]; r != nil && strings.HasPrefix(secret, EnvPrefix(used)+"_") {
 				if kind, ok := LookupKind(r.Kind); ok {
 					for _, setting := range kind.Settings {
@@ -665,7 +783,7 @@ func (c *Catalogue) validateSecrets(errs *errorList, p string, s *Service) {
 func (c *Catalogue) validateUses(errs *errorList, name string, s *Service) {
 	p := join("services", name)
 	seen := map[string]bool{}
-	for i, used := range s.Uses {
+	for i, used := range s.UsedNames() {
 		up := fmt.Sprintf("%s.uses[%d]", p, i)
 		_, isService := c.Services[used]
 		r, isResource := c.Resources[used]
@@ -678,8 +796,72 @@ func (c *Catalogue) validateUses(errs *errorList, name string, s *Service) {
 			errs.add(up, "unknown service or resource %q%s", used, suggest(used, append(slices.Sorted(maps.Keys(c.Services)), slices.Sorted(maps.Keys(c.Resources))...)))
 		case isResource && r != nil && r.Owner != "" && r.Owner != name && c.Services[r.Owner] != nil:
 			errs.add(up, "resource %s is owned by %s; only its owner uses it (call %s instead, or make the resource shared by removing its owner)", used, r.Owner, r.Owner)
+		default:
+			c.validateAddress(errs, up, s, s.Uses[i])
 		}
 		seen[used] = true
+	}
+	c.checkAddressVars(errs, p, s)
+}
+
+// validateAddress checks the port and the variables a use names.
+func (c *Catalogue) validateAddress(errs *errorList, up string, s *Service, u Use) {
+	target := c.Services[u.Name]
+	switch {
+	case u.Name == "":
+		errs.add(up+".name", "missing: name the service or resource used")
+		return
+	case target != nil && len(target.Ports) == 0 && (u.Port != "" || len(u.Env) > 0):
+		errs.add(up, "service %s has no ports, so it has no address; declare its ports first", u.Name)
+		return
+	case u.Port != "" && target == nil:
+		errs.add(up+".port", "resource %s has one port; remove port", u.Name)
+	case u.Port != "" && !hasPort(target, u.Port):
+		errs.add(up+".port", "service %s has no port named %q%s", u.Name, u.Port, suggest(u.Port, portNames(target)))
+	}
+	for _, k := range slices.Sorted(maps.Keys(u.Env)) {
+		vp := up + ".env." + k
+		switch {
+		case !envVarName.MatchString(k):
+			errs.add(vp, "%q is not a valid environment variable name (letters, digits, _; not starting with a digit)", k)
+		case u.Env[k] == "":
+			errs.add(vp, "missing: the form of the address, one of %s, or a template such as {host}:{port}", AddressForms)
+		default:
+			if problem := c.addressProblem(u, u.Env[k]); problem != "" {
+				errs.add(vp, "%s", problem)
+			}
+		}
+	}
+}
+
+// checkAddressVars rejects a variable that two uses name, or that a use
+// names and the service also sets: one of the two would be lost silently.
+func (c *Catalogue) checkAddressVars(errs *errorList, p string, s *Service) {
+	namedBy := map[string]string{}
+	for _, u := range s.Uses {
+		if r := c.Resources[u.Name]; r != nil {
+			if kind, ok := LookupKind(r.Kind); ok {
+				for _, setting := range kind.Settings {
+					namedBy[SettingVar(u.Name, setting)] = "resource " + u.Name + "'s connection settings"
+				}
+			}
+		}
+	}
+	for i, u := range s.Uses {
+		for _, k := range slices.Sorted(maps.Keys(u.Env)) {
+			vp := fmt.Sprintf("%s.uses[%d].env.%s", p, i, k)
+			if other, taken := namedBy[k]; taken {
+				errs.add(vp, "%s is already set by %s; choose another name", k, other)
+				continue
+			}
+			namedBy[k] = "uses " + u.Name
+			if _, ok := s.Env[k]; ok {
+				errs.add(vp, "%s is also set in %s.env; remove one of them", k, p)
+			}
+			if contains(s.Secrets, k) {
+				errs.add(vp, "%s is also a secret of the service; remove one of them", k)
+			}
+		}
 	}
 }
 
@@ -908,7 +1090,7 @@ func (c *Catalogue) checkCycles(errs *errorList) {
 		stack = append(stack, name)
 		s := c.Services[name]
 		if s != nil {
-			for i, used := range s.Uses {
+			for i, used := range s.UsedNames() {
 				if _, isService := c.Services[used]; !isService || used == name {
 					continue
 				}
@@ -930,6 +1112,14 @@ func (c *Catalogue) checkCycles(errs *errorList) {
 			visit(name)
 		}
 	}
+}
+
+// portKey names a port number on the port's transport: 8080, or 53/udp.
+func portKey(number int, p Port) string {
+	if p.UDP() {
+		return fmt.Sprintf("%d/udp", number)
+	}
+	return fmt.Sprint(number)
 }
 
 func contains(list []string, s string) bool { return indexOf(list, s) >= 0 }

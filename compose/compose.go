@@ -143,9 +143,8 @@ func appService(c *catalogue.Catalogue, w *catalogue.Workload, opts Options) typ
 	} else {
 		svc.Image = w.Image
 	}
-	for _, v := range w.Vars {
-		value := devValue(c, v)
-		svc.Environment[v.Name] = &value
+	for name, value := range devValues(c, w) {
+		svc.Environment[name] = &value
 	}
 	if g := w.TerminationGracePeriodSeconds; g != nil {
 		d := types.Duration(time.Duration(*g) * time.Second)
@@ -158,8 +157,12 @@ func appService(c *catalogue.Catalogue, w *catalogue.Workload, opts Options) typ
 	}
 	for _, p := range s.Ports {
 		if p.Public {
+			protocol := "tcp"
+			if p.UDP() {
+				protocol = "udp"
+			}
 			svc.Ports = append(svc.Ports, types.ServicePortConfig{
-				Target: uint32(p.Port), Published: strconv.Itoa(p.PublishedPort()), Protocol: "tcp", Mode: "ingress",
+				Target: uint32(p.Port), Published: strconv.Itoa(p.PublishedPort()), HostIP: p.HostIP, Protocol: protocol, Mode: "ingress",
 			})
 		}
 	}
@@ -178,7 +181,7 @@ func appService(c *catalogue.Catalogue, w *catalogue.Workload, opts Options) typ
 		svc.HealthCheck = healthCheck(append([]string{"CMD"}, escapeAll(s.Health.Command)...))
 		startPeriod(svc.HealthCheck, s.Health)
 	}
-	for _, used := range s.Uses {
+	for _, used := range s.UsedNames() {
 		if svc.DependsOn == nil {
 			svc.DependsOn = types.DependsOnConfig{}
 		}
@@ -259,6 +262,37 @@ func NeedsProbe(c *catalogue.Catalogue) bool {
 		}
 	}
 	return false
+}
+
+// devValues are the workload's variables as the Compose file gives them.
+// A $(NAME) reference is filled in here, since Compose would not: with
+// NAME's own Compose value, which may interpolate a dev secret, so that the
+// container sees what Kubernetes would give it. Config group values reach
+// pods through envFrom, which Kubernetes never expands, so neither does
+// this (validation rejects references there).
+func devValues(c *catalogue.Catalogue, w *catalogue.Workload) map[string]string {
+	out := make(map[string]string, len(w.Vars))
+	var value func(v catalogue.EnvVar) string
+	value = func(v catalogue.EnvVar) string {
+		if done, ok := out[v.Name]; ok {
+			return done
+		}
+		out[v.Name] = devValue(c, v) // stands in, should validation have missed a cycle
+		if !v.Secret && v.Resource == "" && v.Origin.Level != catalogue.LevelConfigGroup {
+			out[v.Name] = catalogue.Expand(v.Value, func(name string) (string, bool) {
+				ref, ok := w.Var(name)
+				if !ok {
+					return "", false
+				}
+				return value(ref), true
+			}, escape)
+		}
+		return out[v.Name]
+	}
+	for _, v := range w.Vars {
+		value(v)
+	}
+	return out
 }
 
 // devValue is a variable's value in the Compose file. Connection settings
@@ -468,6 +502,7 @@ func serviceFragment(name string, svc types.ServiceConfig) ([]byte, error) {
 			deleteKey(deps.Content[j], "required")
 		}
 	}
+	shortPortsWithHostIP(services.Content[1])
 	root := &yaml.Node{Kind: yaml.MappingNode, Content: []*yaml.Node{{Kind: yaml.ScalarNode, Tag: "!!str", Value: "services"}, &services}}
 	// The schema sees what the text will say: the encoder quotes what
 	// would read back as another type.
@@ -487,6 +522,28 @@ func serviceFragment(name string, svc types.ServiceConfig) ([]byte, error) {
 		return nil, fmt.Errorf("encoding service %s: unexpected %q", name, out)
 	}
 	return fragment, nil
+}
+
+// shortPortsWithHostIP writes a port published on one host address in
+// the short syntax, HOST_IP:PUBLISHED:TARGET/PROTOCOL: docker-compose
+// v1.29 rejects host_ip in the long one, and both read the short one.
+func shortPortsWithHostIP(service *yaml.Node) {
+	ports := lookup(service, "ports")
+	if ports == nil {
+		return
+	}
+	for i, port := range ports.Content {
+		hostIP := lookup(port, "host_ip")
+		if hostIP == nil {
+			continue
+		}
+		host := hostIP.Value
+		if strings.Contains(host, ":") {
+			host = "[" + host + "]"
+		}
+		short := fmt.Sprintf("%s:%s:%s/%s", host, lookup(port, "published").Value, lookup(port, "target").Value, lookup(port, "protocol").Value)
+		ports.Content[i] = &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: short, Style: yaml.DoubleQuotedStyle}
+	}
 }
 
 func encodeNode(n *yaml.Node) ([]byte, error) {

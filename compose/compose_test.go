@@ -32,15 +32,22 @@ func load(t *testing.T, file string) *catalogue.Catalogue {
 	return c
 }
 
+// TestGolden renders the kinds fixture and the renderers' shared
+// addresses fixture, whose cluster side render's goldens hold.
 func TestGolden(t *testing.T) {
 	t.Parallel()
-	got, err := Render(load(t, "testdata/kinds.tandem.yaml"), Options{ProjectDir: ".."})
-	if err != nil {
-		t.Fatal(err)
-	}
-	golden.Check(t, "testdata/kinds.compose.yaml", got)
-	if _, err := LoadStrict("kinds", got); err != nil {
-		t.Errorf("compose-go's loader rejects the rendered file: %v", err)
+	for name, fixture := range map[string]string{
+		"kinds":     "testdata/kinds.tandem.yaml",
+		"addresses": "../render/testdata/addresses.tandem.yaml",
+	} {
+		got, err := Render(load(t, fixture), Options{ProjectDir: ".."})
+		if err != nil {
+			t.Fatal(err)
+		}
+		golden.Check(t, "testdata/"+name+".compose.yaml", got)
+		if _, err := LoadStrict(name, got); err != nil {
+			t.Errorf("%s: compose-go's loader rejects the rendered file: %v", name, err)
+		}
 	}
 }
 

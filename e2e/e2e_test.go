@@ -12,6 +12,7 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+	"go.yaml.in/yaml/v3"
 
 	"github.com/tandemdev/tandem/catalogue"
 	"github.com/tandemdev/tandem/fsys"
@@ -233,6 +234,73 @@ func TestPodSettingsAcceptedByDockerCompose(t *testing.T) {
 	}
 }
 
+// TestAddressesReachTheContainerAsWritten: what Compose itself makes of
+// the addresses fixture's variables is what the application must read:
+// addresses in its own forms, references filled in (a dev secret's value
+// included), escapes undone.
+func TestAddressesReachTheContainerAsWritten(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	data, err := os.ReadFile(filepath.Join("..", "render", "testdata", "addresses.tandem.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "tandem.yaml"), data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.MkdirAll(filepath.Join(dir, "frontend"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	mustRun(t, dir, tandemBin, "render")
+	env, err := os.ReadFile(filepath.Join(dir, ".tandem", "dev.env"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	password := ""
+	for _, line := range strings.Split(string(env), "\n") {
+		if value, ok := strings.CutPrefix(line, "ORDERS_DB_PASSWORD="); ok {
+			password = strings.Trim(value, "'\"")
+		}
+	}
+	if password == "" {
+		t.Fatalf("no ORDERS_DB_PASSWORD in dev.env:\n%s", env)
+	}
+	compose := composeCommand(t)
+	args := append(compose[1:], "--env-file", filepath.Join(".tandem", "dev.env"), "-p", "addr", "-f", filepath.Join("deploy", "compose.yaml"), "config")
+	var cfg struct {
+		Services map[string]struct {
+			Environment map[string]string `yaml:"environment"`
+		} `yaml:"services"`
+	}
+	if err := yaml.Unmarshal([]byte(mustRun(t, dir, compose[0], args...)), &cfg); err != nil {
+		t.Fatal(err)
+	}
+	for service, want := range map[string]map[string]string{
+		"frontend": {
+			"PRODUCT_CATALOG_SERVICE_ADDR": "productcatalog:3550",
+			"CHECKOUT_SERVICE_ADDR":        "checkout:5050",
+			"CHECKOUT_METRICS_URL":         "http://checkout:9090/metrics",
+			"REDIS_ADDR":                   "cart-db:6379",
+			"ADS_URL":                      "http://ads:9555",
+			"ADS_GREETING_URL":             "http://ads:9555/greeting",
+			"LITERAL":                      "$(NOT_A_REFERENCE)",
+		},
+		"checkout": {
+			"DATABASE_ADDR":    "orders-db:5432",
+			"DSN":              "postgres://checkout:" + password + "@orders-db:5432/checkout?sslmode=disable",
+			"DATABASE_OPTIONS": "sslmode=require&user=checkout",
+		},
+	} {
+		for name, value := range want {
+			// config prints a Compose file, escaping $ again as $$;
+			// the container sees it unescaped.
+			if got := strings.ReplaceAll(cfg.Services[service].Environment[name], "$$", "$"); got != value {
+				t.Errorf("%s: %s = %q, want %q", service, name, got, value)
+			}
+		}
+	}
+}
+
 func TestMalformedCatalogueExits2AndChangesNothing(t *testing.T) {
 	t.Parallel()
 	dir := shop(t)
@@ -389,7 +457,7 @@ func writeFiles[C string | []byte](t *testing.T, dir string, files map[string]C)
 // kubectl kustomize makes of the rendered tree.
 func TestFixtureGoldensMatchKubectl(t *testing.T) {
 	t.Parallel()
-	for _, fixture := range []string{"minimal", "production", "podsettings"} {
+	for _, fixture := range []string{"addresses", "minimal", "podsettings", "production"} {
 		dir := t.TempDir()
 		data, err := os.ReadFile(filepath.Join("..", "render", "testdata", fixture+".tandem.yaml"))
 		if err != nil {

@@ -36,7 +36,7 @@ func layout(c *catalogue.Catalogue) (domains map[string][]node, edges [][2]strin
 		if n.public {
 			public = append(public, name)
 		}
-		for _, used := range s.Uses {
+		for _, used := range s.UsedNames() {
 			edges = append(edges, [2]string{name, used})
 		}
 	}

@@ -39,7 +39,7 @@ func TestEveryNodeAndEdge(t *testing.T) {
 		if s == nil {
 			continue
 		}
-		for _, used := range s.Uses {
+		for _, used := range s.UsedNames() {
 			if n := strings.Count(dot, "\""+name+"\" -> \""+used+"\";"); n != 1 {
 				t.Errorf("edge %s -> %s appears %d times", name, used, n)
 			}

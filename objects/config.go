@@ -37,7 +37,7 @@ func envFrom(groups []string) []corev1.EnvFromSource {
 // tandem knows their names, never their values.
 func containerEnv(service string, vars []catalogue.EnvVar) []corev1.EnvVar {
 	out := make([]corev1.EnvVar, 0, len(vars))
-	for _, v := range vars {
+	for _, v := range catalogue.InReferenceOrder(vars) {
 		switch {
 		case v.Secret:
 			out = append(out, secretEnv(v.Name, catalogue.ServiceSecretName(service), v.Name))

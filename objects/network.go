@@ -26,7 +26,7 @@ func DefaultDeny(c *catalogue.Catalogue) *networkingv1.NetworkPolicy {
 
 // UsersPolicy lets the pods of each user of target, a service or an
 // in-cluster resource, reach its ports: one rule per uses edge, nothing else.
-func UsersPolicy(c *catalogue.Catalogue, target string, users []string, ports []int) *networkingv1.NetworkPolicy {
+func UsersPolicy(c *catalogue.Catalogue, target string, users []string, ports []catalogue.Port) *networkingv1.NetworkPolicy {
 	np := &networkingv1.NetworkPolicy{
 		TypeMeta:   metav1.TypeMeta{APIVersion: "networking.k8s.io/v1", Kind: "NetworkPolicy"},
 		ObjectMeta: objectMeta(c, target),
@@ -47,7 +47,7 @@ func UsersPolicy(c *catalogue.Catalogue, target string, users []string, ports []
 
 // IngressControllerPolicy lets the environment's ingress controller reach
 // a service's public ports.
-func IngressControllerPolicy(c *catalogue.Catalogue, service, controllerNamespace string, ports []int) *networkingv1.NetworkPolicy {
+func IngressControllerPolicy(c *catalogue.Catalogue, service, controllerNamespace string, ports []catalogue.Port) *networkingv1.NetworkPolicy {
 	np := UsersPolicy(c, service, nil, nil)
 	np.Name = service + "-ingress"
 	np.Spec.Ingress = []networkingv1.NetworkPolicyIngressRule{{
@@ -59,11 +59,20 @@ func IngressControllerPolicy(c *catalogue.Catalogue, service, controllerNamespac
 	return np
 }
 
-// policyPorts lists TCP ports for a NetworkPolicy rule.
-func policyPorts(ports []int) []networkingv1.NetworkPolicyPort {
+// policyPorts lists the pods' ports, not the Service's, for a
+// NetworkPolicy rule: policies apply after the Service has translated.
+func policyPorts(ports []catalogue.Port) []networkingv1.NetworkPolicyPort {
 	out := make([]networkingv1.NetworkPolicyPort, 0, len(ports))
 	for _, p := range ports {
-		out = append(out, networkingv1.NetworkPolicyPort{Protocol: ptr.To(corev1.ProtocolTCP), Port: ptr.To(intstr.FromInt32(int32(p)))})
+		out = append(out, networkingv1.NetworkPolicyPort{Protocol: ptr.To(transport(p)), Port: ptr.To(intstr.FromInt32(int32(p.Port)))})
 	}
 	return out
+}
+
+// transport is the port's Kubernetes protocol.
+func transport(p catalogue.Port) corev1.Protocol {
+	if p.UDP() {
+		return corev1.ProtocolUDP
+	}
+	return corev1.ProtocolTCP
 }

@@ -126,7 +126,7 @@ func InClusterResource(c *catalogue.Catalogue, environment, name string, users [
 				Protocol: corev1.ProtocolTCP}},
 		},
 	}
-	return []any{set, headless, UsersPolicy(c, name, users, []int{kind.Port})}
+	return []any{set, headless, UsersPolicy(c, name, users, []catalogue.Port{{Port: kind.Port, Protocol: catalogue.ProtocolTCP}})}
 }
 
 // resourceReadiness asks a resource's server whether it serves, without

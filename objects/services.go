@@ -32,7 +32,7 @@ func Service(c *catalogue.Catalogue, w *catalogue.Workload) *corev1.Service {
 	}
 	for _, p := range w.Service.Ports {
 		svc.Spec.Ports = append(svc.Spec.Ports, corev1.ServicePort{
-			Name: p.Name, Port: int32(p.Port), TargetPort: intstr.FromString(p.Name), Protocol: corev1.ProtocolTCP,
+			Name: p.Name, Port: int32(p.ClusterPort()), TargetPort: intstr.FromString(p.Name), Protocol: transport(p),
 		})
 	}
 	return svc

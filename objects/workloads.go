@@ -31,7 +31,7 @@ func Deployment(c *catalogue.Catalogue, w *catalogue.Workload) *appsv1.Deploymen
 	s := w.Service
 	ctr := container(w)
 	for _, p := range s.Ports {
-		ctr.Ports = append(ctr.Ports, corev1.ContainerPort{Name: p.Name, ContainerPort: int32(p.Port), Protocol: corev1.ProtocolTCP})
+		ctr.Ports = append(ctr.Ports, corev1.ContainerPort{Name: p.Name, ContainerPort: int32(p.Port), Protocol: transport(p)})
 	}
 	ctr.ReadinessProbe, ctr.LivenessProbe, ctr.StartupProbe = probes(s)
 	return &appsv1.Deployment{

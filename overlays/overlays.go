@@ -167,9 +167,9 @@ func serviceObjects(c *catalogue.Catalogue, base, w *catalogue.Workload) []any {
 		out = append(out, objects.Job(c, w, name, base.Image))
 	}
 	if e := c.Environments[w.Env]; e != nil && e.Ingress != nil {
-		if public := w.Service.PublicPorts(); len(public) > 0 {
-			out = append(out, objects.Ingress(c, w.Name, e.Ingress, public),
-				objects.IngressControllerPolicy(c, w.Name, e.Ingress.ControllerNamespaceOrDefault(), catalogue.PortNumbers(public)))
+		if routed := w.Service.RoutedPorts(); len(routed) > 0 {
+			out = append(out, objects.Ingress(c, w.Name, e.Ingress, routed),
+				objects.IngressControllerPolicy(c, w.Name, e.Ingress.ControllerNamespaceOrDefault(), routed))
 		}
 	}
 	return out

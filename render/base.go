@@ -49,7 +49,7 @@ func Base(c *catalogue.Catalogue) (manifest.Files, error) {
 			byFile = append(byFile, fileObject{"service.yaml", objects.Service(c, w)})
 		}
 		if users := users[w.Name]; len(users) > 0 {
-			byFile = append(byFile, fileObject{"networkpolicy.yaml", objects.UsersPolicy(c, w.Name, users, catalogue.PortNumbers(w.Service.Ports))})
+			byFile = append(byFile, fileObject{"networkpolicy.yaml", objects.UsersPolicy(c, w.Name, users, w.Service.Ports)})
 		}
 		for _, o := range byFile {
 			files.Add(path.Join(dir, o.file), o.obj)

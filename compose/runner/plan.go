@@ -105,7 +105,7 @@ func NewPlan(c *catalogue.Catalogue, selection []string) Plan {
 			continue
 		}
 		s := c.Services[name]
-		u := Unit{Name: name, Uses: slices.Clone(s.Uses), Build: s.Build != "", Healthcheck: s.Health != nil}
+		u := Unit{Name: name, Uses: s.UsedNames(), Build: s.Build != "", Healthcheck: s.Health != nil}
 		for _, p := range s.Ports {
 			if p.Public {
 				u.Ports = append(u.Ports, HostPort{Name: p.Name, Port: p.PublishedPort()})

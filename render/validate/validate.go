@@ -20,6 +20,7 @@ import (
 	"k8s.io/apimachinery/pkg/util/validation/field"
 	"sigs.k8s.io/yaml"
 
+	"github.com/tandemdev/tandem/catalogue"
 	"github.com/tandemdev/tandem/manifest"
 )
 
@@ -36,9 +37,16 @@ func Manifests(manifests []byte) []error {
 	if err != nil {
 		return []error{err}
 	}
-	v := validator{present: map[string]bool{}, servicePorts: map[string]map[string]bool{}}
+	v := validator{present: map[string]bool{}, servicePorts: map[string]map[string]bool{}, configKeys: map[string]map[string]bool{}}
 	for _, o := range objects {
 		v.present[o.key()] = true
+		if cm, ok := o.obj.(*corev1.ConfigMap); ok {
+			keys := map[string]bool{}
+			for k := range cm.Data {
+				keys[k] = true
+			}
+			v.configKeys[o.namespace+"/"+o.name] = keys
+		}
 		if svc, ok := o.obj.(*corev1.Service); ok {
 			ports := map[string]bool{}
 			for _, p := range svc.Spec.Ports {
@@ -114,7 +122,9 @@ type validator struct {
 	present map[string]bool
 	// servicePorts holds each Service's port names, by namespace/name.
 	servicePorts map[string]map[string]bool
-	errs         []error
+	// configKeys holds each ConfigMap's keys, by namespace/name.
+	configKeys map[string]map[string]bool
+	errs       []error
 }
 
 func (v *validator) fail(o decoded, format string, args ...any) {
@@ -303,10 +313,27 @@ func (v *validator) pod(o decoded, t corev1.PodTemplateSpec, p *field.Path) {
 				v.fail(o, "%s names port %q, which the container does not declare", cp.Child(name), port)
 			}
 		}
+		// Kubernetes fills in $(NAME) from envFrom and from the env
+		// entries listed before; any other reference reaches the
+		// application as written.
+		defined := map[string]bool{}
+		for _, from := range c.EnvFrom {
+			if from.ConfigMapRef != nil {
+				for k := range v.configKeys[o.namespace+"/"+from.ConfigMapRef.Name] {
+					defined[from.Prefix+k] = true
+				}
+			}
+		}
 		for _, e := range c.Env {
 			for _, msg := range validation.IsEnvVarName(e.Name) {
 				v.fail(o, "%s %s: %s", cp.Child("env"), e.Name, msg)
 			}
+			for _, ref := range catalogue.References(e.Value) {
+				if !defined[ref] {
+					v.fail(o, "%s %s: $(%s) names no variable defined before it, so the container sees it as written", cp.Child("env"), e.Name, ref)
+				}
+			}
+			defined[e.Name] = true
 		}
 		for _, from := range c.EnvFrom {
 			if from.ConfigMapRef != nil && (from.ConfigMapRef.Optional == nil || !*from.ConfigMapRef.Optional) {

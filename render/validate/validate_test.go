@@ -118,7 +118,7 @@ func checkNetworkPolicies(t *testing.T, c *catalogue.Catalogue, env string, docs
 	t.Helper()
 	want := map[string]int{}
 	for _, name := range c.ServiceNames() {
-		for _, used := range c.Services[name].Uses {
+		for _, used := range c.Services[name].UsedNames() {
 			if r := c.Resources[used]; r != nil && !r.RunsInCluster(env) {
 				continue // a managed service, outside the cluster
 			}
@@ -241,6 +241,11 @@ metadata: {name: api}
 			""},
 		{"ingress backend port the Service lacks", deployment("---\napiVersion: v1\nkind: Service\nmetadata: {name: api}\nspec: {ports: [{name: http, port: 80}]}\n---\napiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata: {name: api}\nspec: {rules: [{http: {paths: [{path: /, pathType: Prefix, backend: {service: {name: api, port: {name: admin}}}}]}}]}\n"),
 			`Ingress api: a backend names port "admin", which Service api does not have`},
+		{"env reference defined later", strings.Replace(deployment(""), "image: api:1.0", "image: api:1.0\n        env: [{name: ADDR, value: '$(HOST):80'}, {name: HOST, value: db}]", 1),
+			"Deployment api: spec.template.spec.containers[0].env ADDR: $(HOST) names no variable defined before it"},
+		{"env references defined before, escaped or from envFrom", strings.Replace(deployment("---\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: shared}\ndata: {LEVEL: info}\n"), "image: api:1.0",
+			"image: api:1.0\n        envFrom: [{configMapRef: {name: shared}, prefix: APP_}]\n        env: [{name: HOST, value: db}, {name: ADDR, value: '$(HOST):80 $$(LATER) $(APP_LEVEL)'}, {name: LATER, value: x}]", 1),
+			""},
 		{"bad ExternalName", deployment("---\napiVersion: v1\nkind: Service\nmetadata: {name: db}\nspec: {type: ExternalName, externalName: Not_A_Host}\n"),
 			`Service db: spec.externalName "Not_A_Host"`},
 	} {
