@@ -33,6 +33,26 @@ const (
 	DefaultIngressControllerNamespace = "ingress-nginx"
 )
 
+// The types a service's Kubernetes Service may have.
+const (
+	ServiceTypeClusterIP    = "ClusterIP"
+	ServiceTypeNodePort     = "NodePort"
+	ServiceTypeLoadBalancer = "LoadBalancer"
+)
+
+// ExternalPolicyName is the NetworkPolicy that admits outside clients to
+// a service whose Service is not a ClusterIP.
+func ExternalPolicyName(service string) string { return service + "-external" }
+
+// ServiceTypes lists the Service types a catalogue may ask for.
+func ServiceTypes() []string {
+	return []string{ServiceTypeClusterIP, ServiceTypeNodePort, ServiceTypeLoadBalancer}
+}
+
+// External tells whether the workload's Service takes clients from
+// outside the cluster directly, not through an ingress.
+func (w *Workload) External() bool { return w.ServiceType != ServiceTypeClusterIP }
+
 // Level is a rung of the precedence ladder; a higher level wins.
 type Level int
 
@@ -113,6 +133,8 @@ type Workload struct {
 	// TerminationGracePeriodSeconds is nil where the catalogue leaves the
 	// platform's default.
 	TerminationGracePeriodSeconds *int64
+	// ServiceType is the Kubernetes Service's type; ClusterIP by default.
+	ServiceType string
 	// ConfigGroups are the groups the service lists, in order.
 	ConfigGroups []string
 	// Vars holds every variable's winning value, sorted by name.
@@ -304,6 +326,7 @@ func (c *Catalogue) resolveService(name, env string) *Workload {
 	}
 	w.Image = c.image(name, env, o)
 	w.Compute = resolveCompute(s.Resources, o.Resources, serviceDefaults)
+	w.ServiceType = first(o.ServiceType, s.ServiceType, ServiceTypeClusterIP)
 	for _, g := range []*int{s.TerminationGracePeriodSeconds, o.TerminationGracePeriodSeconds} {
 		if g != nil {
 			w.TerminationGracePeriodSeconds = ptrTo(int64(*g))

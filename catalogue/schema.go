@@ -38,9 +38,11 @@ var keyPatterns = map[string]string{
 
 // enums are the closed sets of values of some string fields.
 var enums = map[string]func() []string{
-	"Resource.Kind": KindNames,
-	"Job.Before":    func() []string { return []string{JobBeforeStart} },
-	"Port.Protocol": Protocols,
+	"Resource.Kind":        KindNames,
+	"Job.Before":           func() []string { return []string{JobBeforeStart} },
+	"Port.Protocol":        Protocols,
+	"Service.ServiceType":  ServiceTypes,
+	"Override.ServiceType": ServiceTypes,
 }
 
 // JSONSchema returns the JSON Schema (draft 2020-12) of tandem.yaml,

@@ -476,6 +476,7 @@ func (c *Catalogue) validateService(errs *errorList, name string, s *Service, ho
 	validateSecurity(errs, p+".security", s.Security)
 	checkGracePeriod(errs, p+".terminationGracePeriodSeconds", s.TerminationGracePeriodSeconds)
 	validateMetadata(errs, p, s)
+	c.checkServiceType(errs, p+".serviceType", name, s.ServiceType)
 	for _, env := range slices.Sorted(maps.Keys(s.Overrides)) {
 		op := p + ".overrides." + env
 		if _, ok := c.Environments[env]; !ok && env != DevEnvironment {
@@ -493,6 +494,11 @@ func (c *Catalogue) validateService(errs *errorList, name string, s *Service, ho
 		checkAutoscale(errs, op, o.Autoscale, o.Replicas)
 		checkResources(errs, op+".resources", o.Resources)
 		checkGracePeriod(errs, op+".terminationGracePeriodSeconds", o.TerminationGracePeriodSeconds)
+		if o.ServiceType != "" && env == DevEnvironment {
+			errs.add(op+".serviceType", "dev has no Kubernetes Service: it publishes public ports on the host; set serviceType for a cluster environment")
+		} else {
+			c.checkServiceType(errs, op+".serviceType", name, o.ServiceType)
+		}
 		checkEnvKeys(errs, op+".env", o.Env)
 		for _, key := range slices.Sorted(maps.Keys(o.Env)) {
 			if contains(s.Secrets, key) {
@@ -1111,6 +1117,27 @@ func (c *Catalogue) checkCycles(errs *errorList) {
 		if state[name] == unvisited {
 			visit(name)
 		}
+	}
+}
+
+// checkServiceType makes sure a Service that takes outside clients has
+// something to offer them: its public ports are what the NetworkPolicy
+// opens to any source.
+func (c *Catalogue) checkServiceType(errs *errorList, p, name, serviceType string) {
+	s := c.Services[name]
+	policy := ExternalPolicyName(name)
+	_, isService := c.Services[policy]
+	_, isResource := c.Resources[policy]
+	switch {
+	case serviceType == "" || serviceType == ServiceTypeClusterIP:
+	case !slices.Contains(ServiceTypes(), serviceType):
+		errs.add(p, "unknown Service type %q: one of %s%s", serviceType, strings.Join(ServiceTypes(), ", "), suggest(serviceType, ServiceTypes()))
+	case len(s.Ports) == 0:
+		errs.add(p, "the service has no ports, so it has no Kubernetes Service")
+	case len(s.PublicPorts()) == 0:
+		errs.add(p, "a %s Service takes clients from outside the cluster; mark the ports they reach public: true", serviceType)
+	case isService || isResource:
+		errs.add(p, "the NetworkPolicy that admits outside clients to %s is named %s, like a service or resource; rename that one", name, policy)
 	}
 }
 

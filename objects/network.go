@@ -59,6 +59,16 @@ func IngressControllerPolicy(c *catalogue.Catalogue, service, controllerNamespac
 	return np
 }
 
+// ExternalPolicy lets clients from anywhere reach a service's public
+// ports, where its Service is a load balancer or node port: such traffic
+// arrives from outside addresses, which the default deny would drop.
+func ExternalPolicy(c *catalogue.Catalogue, service string, ports []catalogue.Port) *networkingv1.NetworkPolicy {
+	np := UsersPolicy(c, service, nil, nil)
+	np.Name = catalogue.ExternalPolicyName(service)
+	np.Spec.Ingress = []networkingv1.NetworkPolicyIngressRule{{Ports: policyPorts(ports)}}
+	return np
+}
+
 // policyPorts lists the pods' ports, not the Service's, for a
 // NetworkPolicy rule: policies apply after the Service has translated.
 func policyPorts(ports []catalogue.Port) []networkingv1.NetworkPolicyPort {

@@ -20,7 +20,7 @@ func Service(c *catalogue.Catalogue, w *catalogue.Workload) *corev1.Service {
 		TypeMeta:   metav1.TypeMeta{APIVersion: "v1", Kind: "Service"},
 		ObjectMeta: objectMeta(c, w.Name),
 		Spec: corev1.ServiceSpec{
-			Type:     corev1.ServiceTypeClusterIP,
+			Type:     corev1.ServiceType(w.ServiceType),
 			Selector: selectorLabels(w.Name),
 		},
 	}
@@ -36,6 +36,16 @@ func Service(c *catalogue.Catalogue, w *catalogue.Workload) *corev1.Service {
 		})
 	}
 	return svc
+}
+
+// ServicePatch changes the type of a service's Service in an environment
+// and names nothing else, so that a strategic merge keeps the base's ports.
+func ServicePatch(w *catalogue.Workload) *corev1.Service {
+	return &corev1.Service{
+		TypeMeta:   metav1.TypeMeta{APIVersion: "v1", Kind: "Service"},
+		ObjectMeta: metav1.ObjectMeta{Name: w.Name},
+		Spec:       corev1.ServiceSpec{Type: corev1.ServiceType(w.ServiceType)},
+	}
 }
 
 // Ingress routes an environment's host and each public port's path to

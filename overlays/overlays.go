@@ -14,6 +14,7 @@ import (
 
 const (
 	deploymentPatch = "deployment-patch.yaml"
+	servicePatch    = "service-patch.yaml"
 	configPatch     = "patch.yaml"
 	// resourcesFile holds the objects an environment adds to a service or
 	// a backing resource, in one file so that a large system does not
@@ -102,6 +103,10 @@ func renderService(files *manifest.Batch, c *catalogue.Catalogue, base, w *catal
 	}
 	k.Patches = []kusttypes.Patch{{Path: deploymentPatch}}
 	files.Add(path.Join(dir, deploymentPatch), objects.DeploymentPatch(w, changedEnv(base, w)))
+	if w.ServiceType != base.ServiceType {
+		k.Patches = append(k.Patches, kusttypes.Patch{Path: servicePatch})
+		files.Add(path.Join(dir, servicePatch), objects.ServicePatch(w))
+	}
 
 	if added := serviceObjects(c, base, w); len(added) > 0 {
 		files.Add(path.Join(dir, resourcesFile), added...)
@@ -165,6 +170,9 @@ func serviceObjects(c *catalogue.Catalogue, base, w *catalogue.Workload) []any {
 		// The base's image, so that the overlay's image setting rewrites
 		// the job exactly like the Deployment.
 		out = append(out, objects.Job(c, w, name, base.Image))
+	}
+	if w.External() {
+		out = append(out, objects.ExternalPolicy(c, w.Name, w.Service.PublicPorts()))
 	}
 	if e := c.Environments[w.Env]; e != nil && e.Ingress != nil {
 		if routed := w.Service.RoutedPorts(); len(routed) > 0 {
