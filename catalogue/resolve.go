@@ -238,10 +238,27 @@ func (c *Catalogue) ServiceURL(name string) (string, bool) {
 	return fmt.Sprintf("http://%s:%d", name, port.Port), true
 }
 
-// HealthPort returns the port an HTTP health check probes.
+// HealthPort returns the port an http, tcp or grpc health check probes:
+// the one it names, else the first.
 func (s *Service) HealthPort() Port {
+	if s.Health == nil {
+		return s.Ports[0]
+	}
+	return s.portNamed(s.Health.Port)
+}
+
+// LivenessPort returns the port of the liveness check: the one
+// health.liveness names, else the readiness check's port.
+func (s *Service) LivenessPort() Port {
+	if s.Health != nil && s.Health.Liveness != nil && s.Health.Liveness.Port != "" {
+		return s.portNamed(s.Health.Liveness.Port)
+	}
+	return s.HealthPort()
+}
+
+func (s *Service) portNamed(name string) Port {
 	for _, p := range s.Ports {
-		if s.Health != nil && p.Name == s.Health.Port {
+		if p.Name == name {
 			return p
 		}
 	}
