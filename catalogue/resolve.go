@@ -239,10 +239,11 @@ func (c *Catalogue) ServiceURL(name string) (string, bool) {
 }
 
 // HealthPort returns the port an http, tcp or grpc health check probes:
-// the one it names, else the first.
+// the one it names, else the first; none for a service without ports,
+// whose check can only be a command.
 func (s *Service) HealthPort() Port {
 	if s.Health == nil {
-		return s.Ports[0]
+		return s.portNamed("")
 	}
 	return s.portNamed(s.Health.Port)
 }
@@ -261,6 +262,9 @@ func (s *Service) portNamed(name string) Port {
 		if p.Name == name {
 			return p
 		}
+	}
+	if len(s.Ports) == 0 {
+		return Port{}
 	}
 	return s.Ports[0]
 }

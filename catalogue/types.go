@@ -154,8 +154,8 @@ type Health struct {
 	// Unset timings keep each renderer's defaults (Kubernetes: every 5s,
 	// 3 failures; Compose: every 2s, 5s timeout, 30 failures), which is
 	// why they are pointers: 0 is an error, not a default.
-	IntervalSeconds  *int `yaml:"intervalSeconds" doc:"Seconds between checks; default 5 in Kubernetes (liveness 10), 2 in Compose."`
-	TimeoutSeconds   *int `yaml:"timeoutSeconds" doc:"Seconds one check may take; default 1 in Kubernetes, 5 in Compose. A derived liveness probe takes the same."`
+	IntervalSeconds  *int `yaml:"intervalSeconds" doc:"Seconds between checks; default 5 in Kubernetes, 2 in Compose. Liveness runs every 10 seconds, or every intervalSeconds if longer."`
+	TimeoutSeconds   *int `yaml:"timeoutSeconds" doc:"Seconds one check may take; default 1 in Kubernetes, 5 in Compose. Liveness takes the same."`
 	FailureThreshold *int `yaml:"failureThreshold" doc:"Failures in a row before unready (liveness: restarted); default 3 in Kubernetes (a derived command liveness 6), 30 in Compose."`
 	// StartupSeconds gives a slow starter time before liveness counts.
 	StartupSeconds int `yaml:"startupSeconds" doc:"How long the service may take to start before liveness counts; default 60 (Compose: start_period, when set)."`

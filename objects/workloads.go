@@ -224,8 +224,10 @@ func probes(s *catalogue.Service) (readiness, liveness, startup *corev1.Probe) {
 	if l == nil {
 		l = &catalogue.Health{}
 	}
+	// A derived liveness check asks no more often than readiness does,
+	// nor more often than every livenessPeriod: it must be slower to act.
 	liveness = &corev1.Probe{
-		PeriodSeconds:    orDefault(l.IntervalSeconds, livenessPeriod),
+		PeriodSeconds:    orDefault(l.IntervalSeconds, max(livenessPeriod, orDefault(h.IntervalSeconds, 0))),
 		FailureThreshold: orDefault(l.FailureThreshold, 3),
 		TimeoutSeconds:   orDefault(l.TimeoutSeconds, timeout),
 	}

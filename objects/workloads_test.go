@@ -50,8 +50,8 @@ func TestProbes(t *testing.T) {
 }
 
 // TestProbeKinds pins each kind's readiness and liveness, and where the
-// timing fields go: readiness takes them all, a derived liveness only the
-// timeout, an explicit liveness its own.
+// timing fields go: readiness takes them all, a derived liveness the
+// timeout and an interval over 10s, an explicit liveness its own.
 func TestProbeKinds(t *testing.T) {
 	t.Parallel()
 	ports := []catalogue.Port{{Name: "http", Port: 8080}, {Name: "grpc", Port: 9090}}
@@ -99,10 +99,10 @@ func TestProbeKinds(t *testing.T) {
 			liveness:  &corev1.Probe{ProbeHandler: tcp("grpc"), PeriodSeconds: 10, TimeoutSeconds: 3, FailureThreshold: 9},
 		},
 		{
-			name:      "command: liveness runs it too, with its own threshold if set",
-			health:    &catalogue.Health{Command: []string{"check"}, Liveness: &catalogue.Health{FailureThreshold: ptr.To(2)}},
-			readiness: &corev1.Probe{ProbeHandler: corev1.ProbeHandler{Exec: &corev1.ExecAction{Command: []string{"check"}}}, PeriodSeconds: 5, FailureThreshold: 3},
-			liveness:  &corev1.Probe{ProbeHandler: corev1.ProbeHandler{Exec: &corev1.ExecAction{Command: []string{"check"}}}, PeriodSeconds: 10, FailureThreshold: 2},
+			name:      "command: liveness runs it too, no more often than readiness, with its own threshold if set",
+			health:    &catalogue.Health{Command: []string{"check"}, IntervalSeconds: ptr.To(30), Liveness: &catalogue.Health{FailureThreshold: ptr.To(2)}},
+			readiness: &corev1.Probe{ProbeHandler: corev1.ProbeHandler{Exec: &corev1.ExecAction{Command: []string{"check"}}}, PeriodSeconds: 30, FailureThreshold: 3},
+			liveness:  &corev1.Probe{ProbeHandler: corev1.ProbeHandler{Exec: &corev1.ExecAction{Command: []string{"check"}}}, PeriodSeconds: 30, FailureThreshold: 2},
 		},
 	}
 	for _, tt := range tests {

@@ -18,14 +18,18 @@ import (
 )
 
 // TestGolden renders each fixture and builds each of its environments;
-// every build must also pass validate.Manifests.
+// every Compose file must load in compose-go's whole loader and every
+// build pass validate.Manifests.
 func TestGolden(t *testing.T) {
 	t.Parallel()
-	for _, name := range []string{"minimal", "production"} {
+	for _, name := range []string{"minimal", "production", "health"} {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
 			c, files := rendertest.Render(t, "testdata/"+name+".tandem.yaml", nil)
 			golden.Check(t, "testdata/"+name+".golden", golden.Flatten(files))
+			if _, err := compose.LoadStrict(c.Name, files[manifest.ComposeFile]); err != nil {
+				t.Errorf("compose-go's loader rejects the rendered file: %v", err)
+			}
 			for _, env := range c.DeployEnvironments() {
 				built, err := build.Overlay(c, files, env)
 				if err != nil {
