@@ -684,14 +684,13 @@ func validateHealth(errs *errorList, p string, h *Health, ports map[string]bool)
 // for liveness, none: the derived check with its own timing), the fields
 // of that kind only, and sane timings.
 func validateCheck(errs *errorList, p string, h *Health, ports map[string]bool, derived string) {
+	set := map[string]bool{HealthHTTP: h.HTTP != "", HealthTCP: h.TCP, HealthGRPC: h.GRPC, HealthCommand: len(h.Command) > 0}
 	var kinds []string
-	for kind, set := range map[string]bool{HealthHTTP: h.HTTP != "", HealthTCP: h.TCP, HealthGRPC: h.GRPC, HealthCommand: len(h.Command) > 0} {
-		if set {
+	for _, kind := range []string{HealthHTTP, HealthTCP, HealthGRPC, HealthCommand} {
+		if set[kind] {
 			kinds = append(kinds, kind)
 		}
 	}
-	order := []string{HealthHTTP, HealthTCP, HealthGRPC, HealthCommand}
-	slices.SortFunc(kinds, func(a, b string) int { return slices.Index(order, a) - slices.Index(order, b) })
 	switch {
 	case len(kinds) == 0 && derived == "":
 		errs.add(p, "missing: set one of http (a path), tcp: true, grpc: true or command")
