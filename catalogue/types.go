@@ -154,14 +154,14 @@ type Health struct {
 	// Unset timings keep each renderer's defaults (Kubernetes: every 5s,
 	// 3 failures; Compose: every 2s, 5s timeout, 30 failures), which is
 	// why they are pointers: 0 is an error, not a default.
-	IntervalSeconds  *int `yaml:"intervalSeconds" doc:"Seconds between checks; default 5 in Kubernetes, 2 in Compose. Liveness runs every 10 seconds, or every intervalSeconds if longer."`
-	TimeoutSeconds   *int `yaml:"timeoutSeconds" doc:"Seconds one check may take; default 1 in Kubernetes, 5 in Compose. Liveness takes the same."`
-	FailureThreshold *int `yaml:"failureThreshold" doc:"Failures in a row before unready (liveness: restarted); default 3 in Kubernetes (a derived command liveness 6), 30 in Compose."`
+	IntervalSeconds  *int `yaml:"intervalSeconds" doc:"Seconds between checks (1-3600); default 5 in Kubernetes, 2 in Compose. Liveness runs every 10 seconds, or every intervalSeconds if longer."`
+	TimeoutSeconds   *int `yaml:"timeoutSeconds" doc:"Seconds one check may take (1-3600); default 1 in Kubernetes, 5 in Compose. Liveness takes the same."`
+	FailureThreshold *int `yaml:"failureThreshold" doc:"Failures in a row (1-1000) before unready, or for liveness restarted; default 3 in Kubernetes (a command check's derived liveness 6), 30 in Compose."`
 	// StartupSeconds gives a slow starter time before liveness counts.
 	StartupSeconds int `yaml:"startupSeconds" doc:"How long the service may take to start before liveness counts; default 60 (Compose: start_period, when set)."`
 	// Liveness replaces the liveness probe derived from the check; it has
 	// no startupSeconds or liveness of its own.
-	Liveness *Health `yaml:"liveness" doc:"Liveness probe in Kubernetes instead of the one derived from the check (TCP on the port for http, tcp and grpc; for command the same command, 6 failures): a check of its own, e.g. {http: /livez}, or only timings for the derived one, e.g. {failureThreshold: 6}. Compose runs the readiness check only."`
+	Liveness *Health `yaml:"liveness" doc:"Liveness probe in Kubernetes instead of the one derived from the check (TCP on the port for http, tcp and grpc; for command the same command, 6 failures): a check of its own, e.g. {http: /livez}, or only timings for the derived one, e.g. {failureThreshold: 6}. It has the fields of health but startupSeconds and liveness. Compose runs the readiness check only."`
 }
 
 // Kind names the kind of a check: "http", "tcp", "grpc", "command", or ""
