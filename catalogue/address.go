@@ -117,20 +117,20 @@ func (c *Catalogue) useValue(u Use, form, env string) string {
 	}
 	s := c.Services[u.Name]
 	port := func(name string) string {
-		p := s.portNamed(first(name, u.Port))
+		p := s.usePort(first(name, u.Port))
 		if env == DevEnvironment {
 			return strconv.Itoa(p.Port)
 		}
 		return strconv.Itoa(p.ClusterPort())
 	}
-	return address{scheme: s.portNamed(u.Port).AppProtocol(), host: u.Name, port: port}.fill(templateOf(form))
+	return address{scheme: s.usePort(u.Port).AppProtocol(), host: u.Name, port: port}.fill(templateOf(form))
 }
 
-// portNamed is the port called name, or the default port a use names:
-// the one named http, else the first. Validation makes sure it exists.
-func (s *Service) portNamed(name string) Port {
+// usePort is the port called name, or the default port a use names: the
+// one named http, else the first. Validation makes sure it exists.
+func (s *Service) usePort(name string) Port {
 	for _, p := range s.Ports {
-		if p.Name == name {
+		if p.Name == name && name != "" {
 			return p
 		}
 	}

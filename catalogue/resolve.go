@@ -261,7 +261,7 @@ func (c *Catalogue) ServiceURL(name, env string) (string, bool) {
 	if s == nil || len(s.Ports) == 0 {
 		return "", false
 	}
-	port := s.portNamed("")
+	port := s.usePort("")
 	if proto := port.AppProtocol(); proto == ProtocolTCP || proto == ProtocolUDP {
 		return "", false
 	}
@@ -276,12 +276,33 @@ func (c *Catalogue) ServiceURL(name, env string) (string, bool) {
 	return fmt.Sprintf("%s://%s:%d", scheme, name, number), true
 }
 
-// HealthPort returns the port an HTTP health check probes.
+// HealthPort returns the port an http, tcp or grpc health check probes:
+// the one it names, else the first; none for a service without ports,
+// whose check can only be a command.
 func (s *Service) HealthPort() Port {
+	if s.Health == nil {
+		return s.portNamed("")
+	}
+	return s.portNamed(s.Health.Port)
+}
+
+// LivenessPort returns the port of the liveness check: the one
+// health.liveness names, else the readiness check's port.
+func (s *Service) LivenessPort() Port {
+	if s.Health != nil && s.Health.Liveness != nil && s.Health.Liveness.Port != "" {
+		return s.portNamed(s.Health.Liveness.Port)
+	}
+	return s.HealthPort()
+}
+
+func (s *Service) portNamed(name string) Port {
 	for _, p := range s.Ports {
-		if s.Health != nil && p.Name == s.Health.Port {
+		if p.Name == name {
 			return p
 		}
+	}
+	if len(s.Ports) == 0 {
+		return Port{}
 	}
 	return s.Ports[0]
 }

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"reflect"
+	"slices"
 	"strings"
 )
 
@@ -17,6 +18,8 @@ const SchemaID = "https://tandem.dev/schema/tandem.schema.json"
 var (
 	namePattern   = `^[a-z0-9]([-a-z0-9]*[a-z0-9])?$`
 	envVarPattern = envVarName.String()
+	// headerPattern is an HTTP header name as Kubernetes accepts it.
+	headerPattern = `^[-A-Za-z0-9]+$`
 )
 
 // keyPatterns say what the keys of a map field must look like, by the
@@ -33,6 +36,7 @@ var keyPatterns = map[string]string{
 	"Catalogue.Config{}":     envVarPattern,
 	"Environment.Config{}":   envVarPattern,
 	"Service.Env":            envVarPattern,
+	"Health.Headers":         headerPattern,
 	"Override.Env":           envVarPattern,
 }
 
@@ -43,6 +47,14 @@ var enums = map[string]func() []string{
 	"Port.Protocol":        Protocols,
 	"Service.ServiceType":  ServiceTypes,
 	"Override.ServiceType": ServiceTypes,
+}
+
+// omitted are the fields a nested use of a struct does not have, by the
+// path of the field that nests it: a liveness check is a Health without a
+// startup time or a liveness of its own (validation says so too), which
+// also ends the schema's recursion.
+var omitted = map[string][]string{
+	"Health.Liveness": {"startupSeconds", "liveness"},
 }
 
 // JSONSchema returns the JSON Schema (draft 2020-12) of tandem.yaml,
@@ -113,7 +125,7 @@ func schemaOf(t reflect.Type, path string) (map[string]any, error) {
 		for i := range t.NumField() {
 			f := t.Field(i)
 			name, _, _ := strings.Cut(f.Tag.Get("yaml"), ",")
-			if name == "" || name == "-" {
+			if name == "" || name == "-" || slices.Contains(omitted[path], name) {
 				continue
 			}
 			doc := f.Tag.Get("doc")

@@ -190,14 +190,70 @@ type Port struct {
 	Path string `yaml:"path" doc:"URL path prefix of a public port's route outside dev; default /."`
 }
 
-// Health declares one check that both renderers translate faithfully.
+// Health declares one check that both renderers translate faithfully:
+// exactly one kind (http, tcp, grpc or command), the port it asks and its
+// timing. Readiness asks it; liveness asks a question a dependency's
+// outage cannot fail (see objects' probes), unless liveness says otherwise.
 type Health struct {
-	HTTP    string   `yaml:"http" doc:"HTTP path that answers 2xx when healthy."`
-	Port    string   `yaml:"port" doc:"Name of the port the HTTP check uses; defaults to the first port."`
-	Command []string `yaml:"command" doc:"Command run in the container; exit 0 means healthy."`
+	HTTP    string            `yaml:"http" doc:"HTTP path that answers 2xx or 3xx when healthy, e.g. /healthz."`
+	Headers map[string]string `yaml:"headers" doc:"Request headers of the http check, e.g. {X-Probe: tandem}."`
+	TCP     bool              `yaml:"tcp" doc:"Healthy when the port accepts a TCP connection: tcp: true."`
+	GRPC    bool              `yaml:"grpc" doc:"Healthy when the standard grpc.health.v1 Check on the port answers SERVING: grpc: true."`
+	// GRPCService is empty for the server as a whole, as in the protocol.
+	GRPCService string   `yaml:"grpcService" doc:"Service name sent in the grpc check, e.g. hipstershop.CartService; default empty, the server as a whole."`
+	Command     []string `yaml:"command" doc:"Command run in the container; exit 0 means healthy, e.g. [pg_isready, -q]."`
+	Port        string   `yaml:"port" doc:"Name of the port the http, tcp or grpc check uses; default the first port."`
+	// Unset timings keep each renderer's defaults (Kubernetes: every 5s,
+	// 3 failures; Compose: every 2s, 5s timeout, 30 failures), which is
+	// why they are pointers: 0 is an error, not a default.
+	IntervalSeconds  *int `yaml:"intervalSeconds" doc:"Seconds between checks (1-3600); default 5 in Kubernetes, 2 in Compose. Liveness runs every 10 seconds, or every intervalSeconds if longer."`
+	TimeoutSeconds   *int `yaml:"timeoutSeconds" doc:"Seconds one check may take (1-3600); default 1 in Kubernetes, 5 in Compose. Liveness takes the same."`
+	FailureThreshold *int `yaml:"failureThreshold" doc:"Failures in a row (1-1000) before unready, or for liveness restarted; default 3 in Kubernetes (a command check's derived liveness 6), 30 in Compose."`
 	// StartupSeconds gives a slow starter time before liveness counts.
 	StartupSeconds int `yaml:"startupSeconds" doc:"How long the service may take to start before liveness counts; default 60 (Compose: start_period, when set)."`
+	// Liveness replaces the liveness probe derived from the check; it has
+	// no startupSeconds or liveness of its own.
+	Liveness *Health `yaml:"liveness" doc:"Liveness probe in Kubernetes instead of the one derived from the check (TCP on the port for http, tcp and grpc; for command the same command, 6 failures): a check of its own, e.g. {http: /livez}, or only timings for the derived one, e.g. {failureThreshold: 6}. It has the fields of health but startupSeconds and liveness. Compose runs the readiness check only."`
 }
+
+// Kind names the kind of a check: "http", "tcp", "grpc", "command", or ""
+// when none is set.
+func (h *Health) Kind() string {
+	switch {
+	case h.HTTP != "":
+		return HealthHTTP
+	case h.TCP:
+		return HealthTCP
+	case h.GRPC:
+		return HealthGRPC
+	case len(h.Command) > 0:
+		return HealthCommand
+	}
+	return ""
+}
+
+// DerivedLivenessKind is the kind of the liveness check when health sets
+// none: a question a dependency's outage cannot fail. HTTP and gRPC
+// checks may well ask about dependencies, so liveness asks whether the
+// port still accepts connections; a TCP check already asks only that; a
+// command has only itself to ask.
+func (h *Health) DerivedLivenessKind() string {
+	switch h.Kind() {
+	case HealthCommand:
+		return HealthCommand
+	case "":
+		return ""
+	}
+	return HealthTCP
+}
+
+// The kinds of health check.
+const (
+	HealthHTTP    = "http"
+	HealthTCP     = "tcp"
+	HealthGRPC    = "grpc"
+	HealthCommand = "command"
+)
 
 // Resources are compute requests; limits default to the requests.
 type Resources struct {

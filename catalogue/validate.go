@@ -983,6 +983,13 @@ func validateSecurity(errs *errorList, p string, sec *Security) {
 	}
 }
 
+// Bounds of a check's timing: beyond them a value is a typo more often
+// than an intent, and Kubernetes would hold it as written.
+const (
+	maxCheckSeconds     = 60 * 60
+	maxFailureThreshold = 1000
+)
+
 func validateHealth(errs *errorList, p string, h *Health, ports map[string]bool) {
 	if h == nil {
 		return
@@ -990,25 +997,86 @@ func validateHealth(errs *errorList, p string, h *Health, ports map[string]bool)
 	if h.StartupSeconds < 0 || h.StartupSeconds > maxStartupSeconds {
 		errs.add(p+".startupSeconds", "startupSeconds must be from 0 to %d (a day), got %d", maxStartupSeconds, h.StartupSeconds)
 	}
+	validateCheck(errs, p, h, ports, "")
+	if l := h.Liveness; l != nil {
+		lp := p + ".liveness"
+		if l.Liveness != nil {
+			errs.add(lp+".liveness", "a liveness check has no liveness of its own; set its fields in %s", lp)
+		}
+		if l.StartupSeconds != 0 {
+			errs.add(lp+".startupSeconds", "startupSeconds belongs to %s (the startup probe holds liveness off); move it there", p)
+		}
+		validateCheck(errs, lp, l, ports, h.DerivedLivenessKind())
+	}
+}
+
+// validateCheck checks one check, readiness or liveness: one kind (or,
+// for liveness, none: the derived check with its own timing), the fields
+// of that kind only, and sane timings.
+func validateCheck(errs *errorList, p string, h *Health, ports map[string]bool, derived string) {
+	set := map[string]bool{HealthHTTP: h.HTTP != "", HealthTCP: h.TCP, HealthGRPC: h.GRPC, HealthCommand: len(h.Command) > 0}
+	var kinds []string
+	for _, kind := range []string{HealthHTTP, HealthTCP, HealthGRPC, HealthCommand} {
+		if set[kind] {
+			kinds = append(kinds, kind)
+		}
+	}
 	switch {
-	case h.HTTP == "" && len(h.Command) == 0:
-		errs.add(p, "missing: set http (a path) or command")
-	case h.HTTP != "" && len(h.Command) > 0:
-		errs.add(p+".command", "set http or command, not both")
-	case h.HTTP != "":
-		if !strings.HasPrefix(h.HTTP, "/") {
-			errs.add(p+".http", "%q must be a path starting with /", h.HTTP)
+	case len(kinds) == 0 && derived == "":
+		errs.add(p, "missing: set one of http (a path), tcp: true, grpc: true or command")
+	case len(kinds) == 0:
+		kinds = []string{derived}
+	case len(kinds) > 1:
+		errs.add(p+"."+kinds[1], "set one of http, tcp, grpc or command, not both %s and %s", kinds[0], kinds[1])
+	}
+	if h.HTTP != "" && !strings.HasPrefix(h.HTTP, "/") {
+		errs.add(p+".http", "%q must be a path starting with /", h.HTTP)
+	}
+	for _, kind := range kinds {
+		if check, ok := portChecks[kind]; ok && len(ports) == 0 && kind != derived {
+			errs.add(p+"."+kind, "%s check needs a port; add one under ports", check)
 		}
-		if len(ports) == 0 {
-			errs.add(p+".http", "an HTTP check needs a port; add one under ports")
+	}
+	if len(h.Headers) > 0 && h.HTTP == "" {
+		errs.add(p+".headers", "headers are only for http checks; set http or drop headers")
+	}
+	for _, name := range slices.Sorted(maps.Keys(h.Headers)) {
+		hp := p + ".headers." + name
+		// Kubernetes accepts fewer names than HTTP does.
+		if len(validation.IsHTTPHeaderName(name)) > 0 {
+			errs.add(hp, "%q is not a header name Kubernetes accepts: letters, digits and '-' only, e.g. X-Probe", name)
 		}
+		if strings.ContainsAny(h.Headers[name], "\r\n\x00") {
+			errs.add(hp, "a header value is one line of text; remove the line break")
+		}
+	}
+	if h.GRPCService != "" && !h.GRPC {
+		errs.add(p+".grpcService", "grpcService is only for grpc checks; set grpc: true or drop grpcService")
 	}
 	if h.Port != "" && !ports[h.Port] {
 		errs.add(p+".port", "no port named %q%s", h.Port, suggest(h.Port, slices.Sorted(maps.Keys(ports))))
 	}
-	if h.Port != "" && h.HTTP == "" {
-		errs.add(p+".port", "port is only for http checks")
+	if h.Port != "" && len(kinds) == 1 && kinds[0] == HealthCommand {
+		errs.add(p+".port", "port is only for http, tcp and grpc checks; a command finds its own port")
 	}
+	checkTiming(errs, p+".intervalSeconds", h.IntervalSeconds, maxCheckSeconds, "an hour")
+	checkTiming(errs, p+".timeoutSeconds", h.TimeoutSeconds, maxCheckSeconds, "an hour")
+	checkTiming(errs, p+".failureThreshold", h.FailureThreshold, maxFailureThreshold, "")
+}
+
+// portChecks are the kinds of check that connect to a port, as the
+// messages name them.
+var portChecks = map[string]string{HealthHTTP: "an HTTP", HealthTCP: "a TCP", HealthGRPC: "a gRPC"}
+
+func checkTiming(errs *errorList, p string, value *int, most int, what string) {
+	if value == nil || (*value >= 1 && *value <= most) {
+		return
+	}
+	if what != "" {
+		what = " (" + what + ")"
+	}
+	field := p[strings.LastIndex(p, ".")+1:]
+	errs.add(p, "%s must be from 1 to %d%s, got %d; leave it out for the default", field, most, what, *value)
 }
 
 func checkResources(errs *errorList, p string, r *Resources) {

@@ -11,6 +11,7 @@ import (
 	"errors"
 	"fmt"
 	"maps"
+	"net"
 	"path"
 	"slices"
 	"sort"
@@ -166,20 +167,13 @@ func appService(c *catalogue.Catalogue, w *catalogue.Workload, opts Options) typ
 			})
 		}
 	}
-	switch {
-	case s.Health == nil:
-	case s.Health.HTTP != "":
-		// Inside the container's network namespace the service answers on
-		// its own port, whatever is published on the host.
-		url := fmt.Sprintf("http://127.0.0.1:%d%s", s.HealthPort().Port, s.Health.HTTP)
-		svc.HealthCheck = healthCheck([]string{"CMD", probeTarget, escape(url)})
-		startPeriod(svc.HealthCheck, s.Health)
-		svc.Volumes = append(svc.Volumes, types.ServiceVolumeConfig{
-			Type: types.VolumeTypeBind, Source: path.Join(opts.ProjectDir, devstate.ProbeFile), Target: probeTarget, ReadOnly: true,
-		})
-	case len(s.Health.Command) > 0:
-		svc.HealthCheck = healthCheck(append([]string{"CMD"}, escapeAll(s.Health.Command)...))
-		startPeriod(svc.HealthCheck, s.Health)
+	if s.Health != nil {
+		svc.HealthCheck = appHealthCheck(s)
+		if usesProbe(s.Health) {
+			svc.Volumes = append(svc.Volumes, types.ServiceVolumeConfig{
+				Type: types.VolumeTypeBind, Source: path.Join(opts.ProjectDir, devstate.ProbeFile), Target: probeTarget, ReadOnly: true,
+			})
+		}
 	}
 	for _, used := range s.UsedNames() {
 		if svc.DependsOn == nil {
@@ -251,13 +245,13 @@ func hasHealthCheck(c *catalogue.Catalogue, name string) bool {
 		return true
 	}
 	s := c.Services[name]
-	return s != nil && s.Health != nil && (s.Health.HTTP != "" || len(s.Health.Command) > 0)
+	return s != nil && s.Health != nil && s.Health.Kind() != ""
 }
 
-// NeedsProbe tells whether the Compose file mounts the HTTP health probe.
+// NeedsProbe tells whether the Compose file mounts tandem's health probe.
 func NeedsProbe(c *catalogue.Catalogue) bool {
 	for _, s := range c.Services {
-		if s.Health != nil && s.Health.HTTP != "" {
+		if s.Health != nil && usesProbe(s.Health) {
 			return true
 		}
 	}
@@ -293,6 +287,60 @@ func devValues(c *catalogue.Catalogue, w *catalogue.Workload) map[string]string 
 		value(v)
 	}
 	return out
+}
+
+// usesProbe tells whether a check runs tandem's probe: every kind but a
+// command, which the image brings.
+func usesProbe(h *catalogue.Health) bool {
+	return h.Kind() != "" && h.Kind() != catalogue.HealthCommand
+}
+
+// appHealthCheck is a service's one Compose healthcheck: its readiness
+// check (Compose has no liveness; it only reports health), with the
+// check's timing where set. http, tcp and grpc checks run tandem's probe
+// inside the container's network namespace, where the service answers on
+// its own port, whatever is published on the host.
+func appHealthCheck(s *catalogue.Service) *types.HealthCheckConfig {
+	h := s.Health
+	var probe []string
+	if h.TimeoutSeconds != nil {
+		// The probe's own deadline, so that it, not Docker, says why.
+		probe = append(probe, "-timeout", fmt.Sprintf("%ds", *h.TimeoutSeconds))
+	}
+	addr := net.JoinHostPort("127.0.0.1", strconv.Itoa(s.HealthPort().Port))
+	var test []string
+	switch h.Kind() {
+	case catalogue.HealthHTTP:
+		for _, name := range slices.Sorted(maps.Keys(h.Headers)) {
+			probe = append(probe, "-header", name+": "+h.Headers[name])
+		}
+		test = append([]string{"CMD", probeTarget}, append(probe, "http://"+addr+h.HTTP)...)
+	case catalogue.HealthTCP:
+		test = append([]string{"CMD", probeTarget}, append(probe, "tcp", addr)...)
+	case catalogue.HealthGRPC:
+		probe = append(probe, "grpc", addr)
+		if h.GRPCService != "" {
+			probe = append(probe, h.GRPCService)
+		}
+		test = append([]string{"CMD", probeTarget}, probe...)
+	default:
+		test = append([]string{"CMD"}, h.Command...)
+	}
+	check := healthCheck(escapeAll(test))
+	if h.IntervalSeconds != nil {
+		d := types.Duration(time.Duration(*h.IntervalSeconds) * time.Second)
+		check.Interval = &d
+	}
+	if h.TimeoutSeconds != nil {
+		d := types.Duration(time.Duration(*h.TimeoutSeconds) * time.Second)
+		check.Timeout = &d
+	}
+	if h.FailureThreshold != nil {
+		retries := uint64(*h.FailureThreshold)
+		check.Retries = &retries
+	}
+	startPeriod(check, h)
+	return check
 }
 
 // devValue is a variable's value in the Compose file. Connection settings

@@ -194,3 +194,43 @@ func TestMarshalInPiecesMatchesWhole(t *testing.T) {
 		}
 	}
 }
+
+// TestProbeAndHealthForEveryKind: every kind of check reports health, so
+// those who use the service wait for it, and all but a command run
+// tandem's probe, which must then be mounted.
+func TestProbeAndHealthForEveryKind(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		health               string
+		wantProbe, wantCheck bool
+	}{
+		{"{http: /healthz}", true, true},
+		{"{tcp: true}", true, true},
+		{"{grpc: true, grpcService: shop.Cart}", true, true},
+		{"{command: [app, ping]}", false, true},
+		{"", false, false},
+	}
+	for _, tt := range tests {
+		health := ""
+		if tt.health != "" {
+			health = "\n    health: " + tt.health
+		}
+		c := parse(t, []byte("name: kinds\nservices:\n  app:\n    image: app:1.0\n    ports: [{name: grpc, port: 9090}]"+health+
+			"\n  user: {image: user:1.0, uses: [app]}\n"))
+		if got := NeedsProbe(c); got != tt.wantProbe {
+			t.Errorf("%q: NeedsProbe = %v, want %v", tt.health, got, tt.wantProbe)
+		}
+		if got := hasHealthCheck(c, "app"); got != tt.wantCheck {
+			t.Errorf("%q: hasHealthCheck = %v, want %v", tt.health, got, tt.wantCheck)
+		}
+		project := devProject(c, Options{ProjectDir: ".."})
+		app, user := project.Services["app"], project.Services["user"]
+		mounted := len(app.Volumes) == 1 && app.Volumes[0].Target == probeTarget && app.Volumes[0].ReadOnly
+		if mounted != tt.wantProbe {
+			t.Errorf("%q: probe mounted %v, want %v: %+v", tt.health, mounted, tt.wantProbe, app.Volumes)
+		}
+		if healthy := user.DependsOn["app"].Condition == types.ServiceConditionHealthy; healthy != tt.wantCheck {
+			t.Errorf("%q: user waits for app's health: %v, want %v", tt.health, healthy, tt.wantCheck)
+		}
+	}
+}

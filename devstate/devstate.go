@@ -12,6 +12,7 @@ import (
 	"io/fs"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 
 	"github.com/compose-spec/compose-go/v2/dotenv"
@@ -133,10 +134,15 @@ func (s Folder) AddSecrets(required []string, value func(name string) string) (a
 	return added, warnings, fsys.WriteFileAtomic(s.fs, s.EnvFile(), content, 0o600)
 }
 
-// HasProbe tells whether something is where the probe goes.
-func (s Folder) HasProbe() bool {
-	_, err := s.fs.Stat(s.ProbeFile())
-	return err == nil
+// HasProbe tells whether one of binaries is where the probe goes, or,
+// given none, whether anything is.
+func (s Folder) HasProbe(binaries ...[]byte) bool {
+	if len(binaries) == 0 {
+		_, err := s.fs.Stat(s.ProbeFile())
+		return err == nil
+	}
+	have, err := s.fs.ReadFile(s.ProbeFile())
+	return err == nil && slices.ContainsFunc(binaries, func(b []byte) bool { return bytes.Equal(have, b) })
 }
 
 // InstallProbe puts the health probe where the Compose file mounts it

@@ -136,6 +136,9 @@ func TestInstallProbe(t *testing.T) {
 	if !state.HasProbe() {
 		t.Error("HasProbe after an install")
 	}
+	if !state.HasProbe([]byte("v1"), []byte("v2")) || state.HasProbe([]byte("v1")) {
+		t.Error("HasProbe does not tell which probe is there")
+	}
 }
 
 func TestIgnoreInGit(t *testing.T) {

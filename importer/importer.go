@@ -12,6 +12,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"maps"
+	"math"
 	"path/filepath"
 	"regexp"
 	"slices"
@@ -411,6 +412,48 @@ func (im *importer) looksSecret(key, value string) bool {
 	return false
 }
 
+// grpcCheck is grpc_health_probe against the service's own port, with
+// an optional service name; tcpCheck is nc -z against it.
+var (
+	grpcCheck = regexp.MustCompile(`^(?:\S*/)?grpc_health_probe\s+-addr[= ]["']?(?:localhost|127\.0\.0\.1)?:(\d+)["']?(?:\s+-service[= ]["']?([\w.-]+)["']?)?(?:\s*\|\|\s*exit\s+1)?$`)
+	tcpCheck  = regexp.MustCompile(`^nc\s+-z(?:\s+-w\s*\d+)?\s+(?:localhost|127\.0\.0\.1)\s+(\d+)(?:\s*\|\|\s*exit\s+1)?$`)
+)
+
+// portName is the catalogue's name for the service's port number, "" for
+// its first port, which health checks default to; number "" means def.
+func (s *service) portName(number string, def int) (string, bool) {
+	port := def
+	if number != "" {
+		port, _ = strconv.Atoi(number)
+	}
+	for i, p := range s.ports {
+		if p.Port == port {
+			if i == 0 {
+				return "", true
+			}
+			return p.Name, true
+		}
+	}
+	return "", false
+}
+
+// checkSeconds keeps a health check's interval or timeout in whole
+// seconds, rounded up, where the catalogue allows it.
+func (im *importer) checkSeconds(name, field string, d *types.Duration) *int {
+	if d == nil {
+		return nil
+	}
+	seconds := int(math.Ceil(time.Duration(*d).Seconds()))
+	if seconds < 1 || seconds > 3600 {
+		im.note("services.%s.healthcheck: %s %s is not kept; tandem allows 1s to 1h", name, field, time.Duration(*d))
+		return nil
+	}
+	if time.Duration(seconds)*time.Second != time.Duration(*d) {
+		im.note("services.%s.healthcheck: %s %s is rounded up to %ds; tandem counts whole seconds", name, field, time.Duration(*d), seconds)
+	}
+	return &seconds
+}
+
 var httpCheck = regexp.MustCompile(`^(?:curl\s+(?:-[a-zA-Z]+\s+)*|wget\s+(?:-[a-zA-Z-]+\s+)*)(?:-O\s*-?\s+)?["']?http://(?:localhost|127\.0\.0\.1)(?::(\d+))?(/[^\s"']*)?["']?(?:\s*\|\|\s*exit\s+1)?$`)
 
 func (im *importer) health(name string, s *service, svc types.ServiceConfig) *catalogue.Health {
@@ -419,8 +462,15 @@ func (im *importer) health(name string, s *service, svc types.ServiceConfig) *ca
 		return nil
 	}
 	h := &catalogue.Health{}
-	if hc.Interval != nil || hc.Timeout != nil || hc.Retries != nil {
-		im.note("services.%s.healthcheck: its interval, timeout and retries are not kept; tandem checks every 2s, for 30 tries in dev, and sets Kubernetes' probes itself", name)
+	h.IntervalSeconds = im.checkSeconds(name, "interval", hc.Interval)
+	h.TimeoutSeconds = im.checkSeconds(name, "timeout", hc.Timeout)
+	if hc.Retries != nil {
+		if *hc.Retries >= 1 && *hc.Retries <= 1000 {
+			retries := int(*hc.Retries)
+			h.FailureThreshold = &retries
+		} else {
+			im.note("services.%s.healthcheck: retries %d is not kept; tandem allows 1 to 1000", name, *hc.Retries)
+		}
 	}
 	if hc.StartPeriod != nil {
 		h.StartupSeconds = int(time.Duration(*hc.StartPeriod).Seconds())
@@ -429,29 +479,34 @@ func (im *importer) health(name string, s *service, svc types.ServiceConfig) *ca
 	switch hc.Test[0] {
 	case "CMD", "CMD-SHELL":
 		// curl or wget against the service's own port is an HTTP check,
-		// which tandem probes without either in the image.
+		// grpc_health_probe a gRPC one, nc -z a TCP one: tandem probes
+		// them all without any of these tools in the image.
 		shell := strings.Join(hc.Test[1:], " ")
 		if hc.Test[0] == "CMD" {
 			command = hc.Test[1:]
 		} else {
 			command = []string{"sh", "-c", shell}
 		}
-		if m := httpCheck.FindStringSubmatch(strings.TrimSpace(shell)); m != nil {
-			port := 80
-			if m[1] != "" {
-				port, _ = strconv.Atoi(m[1])
-			}
-			for _, p := range s.ports {
-				if p.Port == port {
-					h.HTTP, h.Port = "/", p.Name
-					if m[2] != "" {
-						h.HTTP = m[2]
-					}
-					if p.Name == s.ports[0].Name {
-						h.Port = ""
-					}
-					return h
+		shell = strings.TrimSpace(shell)
+		if m := httpCheck.FindStringSubmatch(shell); m != nil {
+			if port, ok := s.portName(m[1], 80); ok {
+				h.HTTP, h.Port = "/", port
+				if m[2] != "" {
+					h.HTTP = m[2]
 				}
+				return h
+			}
+		}
+		if m := grpcCheck.FindStringSubmatch(shell); m != nil {
+			if port, ok := s.portName(m[1], 0); ok {
+				h.GRPC, h.Port, h.GRPCService = true, port, m[2]
+				return h
+			}
+		}
+		if m := tcpCheck.FindStringSubmatch(shell); m != nil {
+			if port, ok := s.portName(m[1], 0); ok {
+				h.TCP, h.Port = true, port
+				return h
 			}
 		}
 	default:

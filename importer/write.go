@@ -119,9 +119,24 @@ func (s *service) node() *yaml.Node {
 	if h := s.health; h != nil {
 		hm := mapping(true)
 		addIf(hm, "http", h.HTTP)
+		if h.TCP {
+			add(hm, "tcp", &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!bool", Value: "true"})
+		}
+		if h.GRPC {
+			add(hm, "grpc", &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!bool", Value: "true"})
+		}
+		addIf(hm, "grpcService", h.GRPCService)
 		addIf(hm, "port", h.Port)
 		if len(h.Command) > 0 {
 			add(hm, "command", list(h.Command))
+		}
+		for _, timing := range []struct {
+			key   string
+			value *int
+		}{{"intervalSeconds", h.IntervalSeconds}, {"timeoutSeconds", h.TimeoutSeconds}, {"failureThreshold", h.FailureThreshold}} {
+			if timing.value != nil {
+				add(hm, timing.key, num(*timing.value))
+			}
 		}
 		if h.StartupSeconds > 0 {
 			add(hm, "startupSeconds", num(h.StartupSeconds))

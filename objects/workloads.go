@@ -1,6 +1,7 @@
 package objects
 
 import (
+	"maps"
 	"math"
 	"slices"
 
@@ -203,38 +204,91 @@ const DefaultStartupSeconds = 60
 
 // probes turns the one health declaration into Kubernetes' three probes.
 // Readiness asks the declared check. Liveness must not be the same
-// question (a dependency's outage would restart every pod): for an HTTP
-// check it asks whether the port still accepts connections; a command
-// check has only itself to ask, so liveness gives it a minute of failures
-// instead of fifteen seconds. The startup probe holds liveness off while
+// question where a dependency's outage could fail it (every pod would be
+// restarted): unless health.liveness names its own check, an HTTP or gRPC
+// check's liveness asks whether the port still accepts connections, a TCP
+// check's asks just that already, and a command check, having only itself
+// to ask, gets a minute of failures instead of fifteen seconds. The
+// startup probe asks the readiness question and holds liveness off while
 // the service starts (startupSeconds, default a minute).
 func probes(s *catalogue.Service) (readiness, liveness, startup *corev1.Probe) {
 	h := s.Health
 	if h == nil {
 		return nil, nil, nil
 	}
-	probe := func(period, failures int32) *corev1.Probe {
-		return &corev1.Probe{PeriodSeconds: period, FailureThreshold: failures}
+	readiness = &corev1.Probe{
+		ProbeHandler:     handler(h, s.HealthPort()),
+		PeriodSeconds:    orDefault(h.IntervalSeconds, readinessPeriod),
+		FailureThreshold: orDefault(h.FailureThreshold, 3),
 	}
-	readiness, liveness = probe(readinessPeriod, 3), probe(livenessPeriod, 3)
+	// An unset timeout leaves Kubernetes' default of a second, as tandem
+	// has always rendered it.
+	timeout := orDefault(h.TimeoutSeconds, 0)
+	readiness.TimeoutSeconds = timeout
+
+	l := h.Liveness
+	if l == nil {
+		l = &catalogue.Health{}
+	}
+	// A derived liveness check asks no more often than readiness does,
+	// nor more often than every livenessPeriod: it must be slower to act.
+	liveness = &corev1.Probe{
+		PeriodSeconds:    orDefault(l.IntervalSeconds, max(livenessPeriod, orDefault(h.IntervalSeconds, 0))),
+		FailureThreshold: orDefault(l.FailureThreshold, 3),
+		TimeoutSeconds:   orDefault(l.TimeoutSeconds, timeout),
+	}
+	switch kind := h.DerivedLivenessKind(); {
+	case l.Kind() != "":
+		liveness.ProbeHandler = handler(l, s.LivenessPort())
+	case kind == catalogue.HealthCommand:
+		liveness.ProbeHandler = handler(h, s.HealthPort())
+		liveness.FailureThreshold = orDefault(l.FailureThreshold, 6)
+	default:
+		liveness.TCPSocket = &corev1.TCPSocketAction{Port: intstr.FromString(s.LivenessPort().Name)}
+	}
+
 	startupSeconds := h.StartupSeconds
 	if startupSeconds == 0 {
 		startupSeconds = DefaultStartupSeconds
 	}
-	startup = probe(startupPeriod, int32(math.Ceil(float64(startupSeconds)/startupPeriod)))
-	if h.HTTP != "" {
-		port := intstr.FromString(s.HealthPort().Name)
-		for _, p := range []*corev1.Probe{readiness, startup} {
-			p.HTTPGet = &corev1.HTTPGetAction{Path: h.HTTP, Port: port}
-		}
-		liveness.TCPSocket = &corev1.TCPSocketAction{Port: port}
-		return readiness, liveness, startup
+	startup = &corev1.Probe{
+		ProbeHandler:     handler(h, s.HealthPort()),
+		PeriodSeconds:    startupPeriod,
+		FailureThreshold: int32(math.Ceil(float64(startupSeconds) / startupPeriod)),
+		TimeoutSeconds:   timeout,
 	}
-	for _, p := range []*corev1.Probe{readiness, liveness, startup} {
-		p.Exec = &corev1.ExecAction{Command: slices.Clone(h.Command)}
-	}
-	liveness.FailureThreshold = 6
 	return readiness, liveness, startup
+}
+
+// handler is the Kubernetes form of one check of kind http, tcp, grpc or
+// command, on port.
+func handler(h *catalogue.Health, port catalogue.Port) corev1.ProbeHandler {
+	switch h.Kind() {
+	case catalogue.HealthHTTP:
+		get := &corev1.HTTPGetAction{Path: h.HTTP, Port: intstr.FromString(port.Name)}
+		for _, name := range slices.Sorted(maps.Keys(h.Headers)) {
+			get.HTTPHeaders = append(get.HTTPHeaders, corev1.HTTPHeader{Name: name, Value: h.Headers[name]})
+		}
+		return corev1.ProbeHandler{HTTPGet: get}
+	case catalogue.HealthTCP:
+		return corev1.ProbeHandler{TCPSocket: &corev1.TCPSocketAction{Port: intstr.FromString(port.Name)}}
+	case catalogue.HealthGRPC:
+		// A gRPC probe takes a port number: the API has no named form.
+		grpc := &corev1.GRPCAction{Port: int32(port.Port)}
+		if h.GRPCService != "" {
+			grpc.Service = ptr.To(h.GRPCService)
+		}
+		return corev1.ProbeHandler{GRPC: grpc}
+	}
+	return corev1.ProbeHandler{Exec: &corev1.ExecAction{Command: slices.Clone(h.Command)}}
+}
+
+// seconds is a timing the catalogue may leave unset, as Kubernetes takes it.
+func orDefault(v *int, def int32) int32 {
+	if v == nil {
+		return def
+	}
+	return int32(*v)
 }
 
 // spread keeps the pods of a scaled workload apart: across zones where

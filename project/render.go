@@ -103,16 +103,26 @@ func (p *Project) write(generated, platform manifest.Files) (RenderReport, error
 }
 
 // ensureProbe puts the health probe the Compose file mounts in place for
-// this machine's architecture, unless one is there (tandem up replaces it
-// with the Docker engine's), so the rendered file also works with plain
-// docker compose.
+// this machine's architecture, unless one of this tandem's is there
+// (tandem up replaces it with the Docker engine's), so the rendered file
+// also works with plain docker compose. An older tandem's probe is
+// replaced: it may not know every kind of check the file asks of it.
 func (p *Project) ensureProbe() ([]string, error) {
-	if !compose.NeedsProbe(p.Catalogue) || p.state.HasProbe() {
+	if !compose.NeedsProbe(p.Catalogue) {
+		return nil, nil
+	}
+	var ours [][]byte
+	for _, arch := range probe.Arches {
+		if binary, err := probe.Binary(arch); err == nil {
+			ours = append(ours, binary)
+		}
+	}
+	if p.state.HasProbe(ours...) {
 		return nil, nil
 	}
 	binary, err := probe.Binary(runtime.GOARCH)
 	if err != nil {
-		return []string{fmt.Sprintf("the HTTP health checks in %s need %s: %v", manifest.ComposeFile, devstate.ProbeFile, err)}, nil
+		return []string{fmt.Sprintf("the health checks in %s need %s: %v", manifest.ComposeFile, devstate.ProbeFile, err)}, nil
 	}
 	return p.state.InstallProbe(binary)
 }

@@ -1,6 +1,6 @@
 // Package probe carries the static Linux builds of cmd/tandem-probe inside
-// tandem, so `tandem up` can mount an HTTP health check into containers
-// that have no tools of their own. The binaries are built by go generate
+// tandem, so `tandem up` can mount an http, tcp or grpc health check into
+// containers that have no tools of their own. The binaries are built by go generate
 // (make probe) before tandem itself; a tandem built without them says so
 // when a service needs one, instead of rendering a check that cannot run.
 package probe

@@ -282,7 +282,9 @@ func (v *validator) pod(o decoded, t corev1.PodTemplateSpec, p *field.Path) {
 			v.fail(o, "%s: required", cp.Child("image"))
 		}
 		ports := map[string]bool{}
+		numbers := map[int32]bool{}
 		for _, port := range c.Ports {
+			numbers[port.ContainerPort] = true
 			if port.Name == "" {
 				continue
 			}
@@ -308,6 +310,10 @@ func (v *validator) pod(o decoded, t corev1.PodTemplateSpec, p *field.Path) {
 				port = probe.HTTPGet.Port.StrVal
 			case probe.TCPSocket != nil:
 				port = probe.TCPSocket.Port.StrVal
+			case probe.GRPC != nil && !numbers[probe.GRPC.Port]:
+				// A gRPC probe has no named form: its number must still
+				// be one the container declares.
+				v.fail(o, "%s asks port %d, which the container does not declare", cp.Child(name), probe.GRPC.Port)
 			}
 			if port != "" && !ports[port] {
 				v.fail(o, "%s names port %q, which the container does not declare", cp.Child(name), port)

@@ -223,6 +223,8 @@ metadata: {name: api}
 			"Deployment api: spec.selector does not select the pods of spec.template"},
 		{"probe names an undeclared port", strings.Replace(deployment(""), "port: http}", "port: admin}", 1),
 			`Deployment api: spec.template.spec.containers[0].readinessProbe names port "admin", which the container does not declare`},
+		{"gRPC probe asks an undeclared port", strings.Replace(deployment(""), "readinessProbe: {httpGet: {path: /healthz, port: http}}", "readinessProbe: {grpc: {port: 9090}}", 1),
+			`Deployment api: spec.template.spec.containers[0].readinessProbe asks port 9090, which the container does not declare`},
 		{"request above limit", strings.Replace(deployment(""), "limits: {cpu: 200m}", "limits: {cpu: 50m}", 1),
 			"Deployment api: spec.template.spec.containers[0].resources: the cpu request 100m exceeds its limit 50m"},
 		{"bad label value", strings.Replace(deployment(""), "metadata: {name: api, labels: {app: api}}", "metadata: {name: api, labels: {app: -api}}", 1),

@@ -62,9 +62,10 @@ func TestRenderAndBuild(t *testing.T) {
 	if ignore, err := os.ReadFile(filepath.Join(dir, ".tandem", ".gitignore")); err != nil || !strings.Contains(string(ignore), "\n*\n") {
 		t.Errorf(".tandem/.gitignore does not ignore the folder: %q, %v", ignore, err)
 	}
-	// The Compose file's HTTP health checks run the probe from .tandem.
+	// The Compose file's http, tcp and grpc checks run the probe from .tandem.
+	var probeWant []byte
 	if want, err := probe.Binary(runtime.GOARCH); errors.Is(err, probe.ErrMissing) {
-		if !strings.Contains(stderr, "warning: the HTTP health checks in compose.yaml need .tandem/probe: this tandem was built without its health probe") {
+		if !strings.Contains(stderr, "warning: the health checks in compose.yaml need .tandem/probe: this tandem was built without its health probe") {
 			t.Errorf("a tandem without its probe rendered without saying so: %q", stderr)
 		}
 	} else {
@@ -73,11 +74,20 @@ func TestRenderAndBuild(t *testing.T) {
 		if err != nil || statErr != nil || !bytes.Equal(got, want) || info.Mode().Perm() != 0o755 {
 			t.Errorf("the probe was not installed as an executable: %v, %v", err, statErr)
 		}
+		// An older tandem's probe may not know every kind of check: the
+		// next render replaces it.
+		if err := os.WriteFile(filepath.Join(dir, ".tandem", "probe"), []byte("an older probe"), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		probeWant = want
 	}
 
 	code, stdout, _ = run(t, "render", "-f", file, "-o", out)
 	if code != ExitOK || !strings.Contains(stdout, "0 written, 100 unchanged, 0 removed") || strings.Contains(stdout, "added") {
 		t.Errorf("second render: exit %d, %q", code, stdout)
+	}
+	if got, err := os.ReadFile(filepath.Join(dir, ".tandem", "probe")); probeWant != nil && (err != nil || !bytes.Equal(got, probeWant)) {
+		t.Errorf("render kept an older tandem's probe: %v", err)
 	}
 
 	code, stdout, stderr = run(t, "build", "prod", "-f", file, "-o", out)
