@@ -107,9 +107,9 @@ type Service struct {
 	Security  *Security         `yaml:"security" doc:"Relaxations of the secure defaults; each one is visible here and in review."`
 	// TerminationGracePeriodSeconds is how long a stopping service may
 	// drain before it is killed; unset keeps each platform's own default.
-	TerminationGracePeriodSeconds *int                 `yaml:"terminationGracePeriodSeconds" doc:"Seconds a stopping pod (of the service and its jobs) has between SIGTERM and SIGKILL, 1 to 86400; default Kubernetes' 30. In dev, Compose's stop_grace_period (default 10s there). E.g. 60 for a service that drains long requests."`
-	Annotations                   *Annotations         `yaml:"annotations" doc:"Extra annotations, outside dev only: Compose has no annotations, so dev ignores them."`
-	Labels                        *Labels              `yaml:"labels" doc:"Extra labels of the service's pods and Kubernetes Service. Keys tandem sets (app.kubernetes.io/name, part-of and managed-by, tandem.dev/...) are refused, so selectors never change."`
+	TerminationGracePeriodSeconds *int         `yaml:"terminationGracePeriodSeconds" doc:"Seconds a stopping pod (of the service and its jobs) has between SIGTERM and SIGKILL, 1 to 86400; default Kubernetes' 30. In dev, Compose's stop_grace_period (default 10s there). E.g. 60 for a service that drains long requests."`
+	Annotations                   *Annotations `yaml:"annotations" doc:"Extra annotations, outside dev only: Compose has no annotations, so dev ignores them."`
+	Labels                        *Labels      `yaml:"labels" doc:"Extra labels of the service's pods and Kubernetes Service. Keys tandem sets (app.kubernetes.io/name, part-of and managed-by, tandem.dev/...) are refused, so selectors never change."`
 	// ServiceType exposes the Service outside the cluster where a team
 	// has no ingress for a port, or no HTTP to route.
 	ServiceType string               `yaml:"serviceType" doc:"Type of the Kubernetes Service outside dev: ClusterIP (default), NodePort or LoadBalancer; the latter two admit outside clients to the public ports through the NetworkPolicy."`
@@ -279,7 +279,7 @@ type Override struct {
 	Env       map[string]string `yaml:"env" doc:"Environment variables in this environment, winning over all others."`
 	// A pod's grace period can differ per environment: a production pod
 	// behind a load balancer drains longer than a staging one.
-	TerminationGracePeriodSeconds *int `yaml:"terminationGracePeriodSeconds" doc:"Grace period of stopping pods in this environment, over the service's."`
+	TerminationGracePeriodSeconds *int   `yaml:"terminationGracePeriodSeconds" doc:"Grace period of stopping pods in this environment, over the service's."`
 	ServiceType                   string `yaml:"serviceType" doc:"Type of the Kubernetes Service in this environment, e.g. LoadBalancer in prod only."`
 }
 
