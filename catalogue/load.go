@@ -63,6 +63,9 @@ func Parse(f fsys.FS, file string, data []byte) (*Catalogue, error) {
 		return nil, err
 	}
 	c.validate(errs)
+	if len(errs.errs) == 0 {
+		c.loadVolumeFiles(f, errs)
+	}
 	if err := errs.err(); err != nil {
 		return nil, err
 	}

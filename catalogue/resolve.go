@@ -333,7 +333,9 @@ func (c *Catalogue) resolveService(name, env string) *Workload {
 	w := &Workload{Name: name, Service: s, Env: env, ConfigGroups: s.Config}
 
 	w.Replicas = DefaultReplicas
-	if e := c.Environments[env]; env != "" && e != nil && e.Replicas != nil {
+	// Persistent data has one writer, whatever the environment's default
+	// (validation rejects the service's own replicas above one).
+	if e := c.Environments[env]; env != "" && e != nil && e.Replicas != nil && !s.Persistent() {
 		w.Replicas = *e.Replicas
 	}
 	for _, r := range []*int{s.Replicas, o.Replicas} {

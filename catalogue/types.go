@@ -105,6 +105,7 @@ type Service struct {
 	Autoscale *Autoscale        `yaml:"autoscale" doc:"Horizontal autoscaling outside dev; exclusive with replicas."`
 	Jobs      map[string]*Job   `yaml:"jobs" doc:"Jobs of the service, run with its image, settings and uses: before it starts (before: start) or on a schedule."`
 	Security  *Security         `yaml:"security" doc:"Relaxations of the secure defaults; each one is visible here and in review."`
+	Volumes   []Volume          `yaml:"volumes" doc:"Folders and files the container mounts: persistent data, read-only config files from the repository, scratch space, and dev-only source folders."`
 	// TerminationGracePeriodSeconds is how long a stopping service may
 	// drain before it is killed; unset keeps each platform's own default.
 	TerminationGracePeriodSeconds *int         `yaml:"terminationGracePeriodSeconds" doc:"Seconds a stopping pod (of the service and its jobs) has between SIGTERM and SIGKILL, 1 to 86400; default Kubernetes' 30. In dev, Compose's stop_grace_period (default 10s there). E.g. 60 for a service that drains long requests."`
@@ -141,6 +142,23 @@ type Use struct {
 	Port string `yaml:"port" doc:"Port of a used service the address names; default the port named http, else the first."`
 	// Env maps a variable to its form; AddressForms lists the shorthands.
 	Env map[string]string `yaml:"env" doc:"Variables that carry the address, with their form: url, host:port, host, port, or a template over {scheme}, {host}, {port} and {port:NAME}, e.g. PRODUCT_CATALOG_SERVICE_ADDR: host:port. For a used service they replace NAME_URL; a resource's connection settings stay."`
+}
+
+// Volume is a folder or file a service's container mounts, of one of four
+// kinds that mean the same in dev and in clusters.
+type Volume struct {
+	Path string `yaml:"path" doc:"Absolute path in the container, e.g. /data."`
+	Name string `yaml:"name" doc:"Name of the volume (DNS-1123 label); default made from path, e.g. var-lib-app for /var/lib/app."`
+	// Persistent data outlives pods; one pod writes it at a time.
+	Persistent string `yaml:"persistent" doc:"Persistent data of this size, e.g. 10Gi: a PersistentVolumeClaim in clusters, where the service then runs one pod that is replaced, never rolled (one writer); a named volume in dev."`
+	Config     string `yaml:"config" doc:"A file or folder of files in the repository, relative to the catalogue, mounted read-only: a ConfigMap in clusters (a change restarts the pods), a read-only bind mount in dev. E.g. ./config/nginx.conf."`
+	Scratch    string `yaml:"scratch" doc:"Scratch space that lives as long as the pod, with its size limit, e.g. 1Gi, or true for none: emptyDir in clusters, tmpfs in dev. A read-only root filesystem needs it wherever the app writes."`
+	Source     string `yaml:"source" doc:"A folder in the repository, relative to the catalogue, bind-mounted writable in dev only, for live reload; clusters run the image's own files."`
+
+	// files holds a config volume's files by name, read when the
+	// catalogue is loaded, so that rendering stays pure.
+	files        map[string]string
+	configIsFile bool
 }
 
 // Autoscale bounds a HorizontalPodAutoscaler.

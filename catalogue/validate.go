@@ -476,6 +476,7 @@ func (c *Catalogue) validateService(errs *errorList, name string, s *Service, ho
 	validateSecurity(errs, p+".security", s.Security)
 	checkGracePeriod(errs, p+".terminationGracePeriodSeconds", s.TerminationGracePeriodSeconds)
 	validateMetadata(errs, p, s)
+	c.validateVolumes(errs, name, s)
 	c.checkServiceType(errs, p+".serviceType", name, s.ServiceType)
 	for _, env := range slices.Sorted(maps.Keys(s.Overrides)) {
 		op := p + ".overrides." + env

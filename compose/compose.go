@@ -23,6 +23,7 @@ import (
 	"github.com/compose-spec/compose-go/v2/schema"
 	"github.com/compose-spec/compose-go/v2/types"
 	"go.yaml.in/yaml/v3"
+	"k8s.io/apimachinery/pkg/api/resource"
 
 	"github.com/tandemdev/tandem/catalogue"
 	"github.com/tandemdev/tandem/devstate"
@@ -85,8 +86,38 @@ func devProject(c *catalogue.Catalogue, opts Options) *types.Project {
 			project.Services[job.Name] = job
 		}
 		project.Services[w.Name] = svc
+		for _, v := range w.Service.Volumes {
+			if v.Kind() == catalogue.VolumePersistent {
+				project.Volumes[catalogue.VolumeObjectName(w.Name, v)] = types.VolumeConfig{}
+			}
+		}
 	}
 	return project
+}
+
+// devVolumes are a service's volumes as dev mounts them: persistent data
+// in a named volume, config files and source folders from the
+// repository (config read-only), scratch space in memory.
+func devVolumes(service string, volumes []catalogue.Volume, projectDir string) []types.ServiceVolumeConfig {
+	var out []types.ServiceVolumeConfig
+	for _, v := range volumes {
+		switch v.Kind() {
+		case catalogue.VolumePersistent:
+			out = append(out, types.ServiceVolumeConfig{Type: types.VolumeTypeVolume, Source: catalogue.VolumeObjectName(service, v), Target: v.Path})
+		case catalogue.VolumeConfig:
+			out = append(out, types.ServiceVolumeConfig{Type: types.VolumeTypeBind, Source: escape(path.Join(projectDir, v.Config)), Target: v.Path, ReadOnly: true})
+		case catalogue.VolumeSource:
+			out = append(out, types.ServiceVolumeConfig{Type: types.VolumeTypeBind, Source: escape(path.Join(projectDir, v.Source)), Target: v.Path})
+		case catalogue.VolumeScratch:
+			tmpfs := types.ServiceVolumeConfig{Type: types.VolumeTypeTmpfs, Target: v.Path}
+			if limit := v.ScratchLimit(); limit != "" {
+				q := resource.MustParse(limit)
+				tmpfs.Tmpfs = &types.ServiceVolumeTmpfs{Size: types.UnitBytes(q.Value())}
+			}
+			out = append(out, tmpfs)
+		}
+	}
+	return out
 }
 
 // DevSecrets lists the variables the dev env file must define: every
@@ -175,6 +206,7 @@ func appService(c *catalogue.Catalogue, w *catalogue.Workload, opts Options) typ
 			})
 		}
 	}
+	svc.Volumes = append(svc.Volumes, devVolumes(w.Name, s.Volumes, opts.ProjectDir)...)
 	for _, used := range s.UsedNames() {
 		if svc.DependsOn == nil {
 			svc.DependsOn = types.DependsOnConfig{}
@@ -216,6 +248,13 @@ func jobService(c *catalogue.Catalogue, w *catalogue.Workload, svc types.Service
 		job.Entrypoint = escapeAll(j.Command)
 	}
 	job.Environment = maps.Clone(svc.Environment)
+	// The service's files and scratch space, but not its persistent data,
+	// which its pod in a cluster alone may attach; nor the health probe.
+	for _, v := range svc.Volumes {
+		if v.Type != types.VolumeTypeVolume && v.Target != probeTarget {
+			job.Volumes = append(job.Volumes, v)
+		}
+	}
 	for _, used := range c.UsedResources(w.Service) {
 		if job.DependsOn == nil {
 			job.DependsOn = types.DependsOnConfig{}

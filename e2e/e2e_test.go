@@ -301,6 +301,52 @@ func TestAddressesReachTheContainerAsWritten(t *testing.T) {
 	}
 }
 
+// TestVolumesAcceptedByDockerCompose: Compose itself reads the volumes
+// fixture's mounts as tandem means them: data in a named volume, config
+// read-only from the repository, scratch in memory with its limit.
+func TestVolumesAcceptedByDockerCompose(t *testing.T) {
+	t.Parallel()
+	dir := fixtureDir(t, "volumes")
+	// Compose checks that a build context exists.
+	if err := os.MkdirAll(filepath.Join(dir, "web", "public"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	mustRun(t, dir, tandemBin, "render")
+	compose := composeCommand(t)
+	args := append(compose[1:], "-p", "vol", "-f", filepath.Join("deploy", "compose.yaml"), "config")
+	var cfg struct {
+		Services map[string]struct {
+			Volumes []struct {
+				Type, Source, Target string
+				ReadOnly             bool `yaml:"read_only"`
+				Tmpfs                struct{ Size any }
+			}
+		}
+	}
+	if err := yaml.Unmarshal([]byte(mustRun(t, dir, compose[0], args...)), &cfg); err != nil {
+		t.Fatal(err)
+	}
+	mounts := map[string]string{}
+	for name, svc := range cfg.Services {
+		for _, v := range svc.Volumes {
+			mounts[name+" "+v.Target] = fmt.Sprintf("%s %s ro=%t size=%v", v.Type, filepath.Base(v.Source), v.ReadOnly, v.Tmpfs.Size)
+		}
+	}
+	for mount, want := range map[string]string{
+		"wiki /data":                 "volume wiki-data ro=false size=<nil>",
+		"wiki /var/cache/wiki":       "tmpfs . ro=false size=268435456",
+		"web /etc/nginx/nginx.conf":  "bind nginx.conf ro=true size=<nil>",
+		"web /etc/nginx/conf.d":      "bind conf.d ro=true size=<nil>",
+		"web /usr/share/nginx/html":  "bind public ro=false size=<nil>",
+		"web-warm /etc/nginx/conf.d": "bind conf.d ro=true size=<nil>",
+		"web-warm /var/run/nginx":    "tmpfs . ro=false size=<nil>",
+	} {
+		if got := mounts[mount]; got != want {
+			t.Errorf("%s: %q, want %q", mount, got, want)
+		}
+	}
+}
+
 func TestMalformedCatalogueExits2AndChangesNothing(t *testing.T) {
 	t.Parallel()
 	dir := shop(t)
@@ -452,20 +498,50 @@ func writeFiles[C string | []byte](t *testing.T, dir string, files map[string]C)
 	}
 }
 
+// fixtureDir is a folder holding render's fixture as tandem.yaml, with
+// the files of its folder <fixture>-config, which it mounts, if any.
+func fixtureDir(t *testing.T, fixture string) string {
+	t.Helper()
+	dir := t.TempDir()
+	testdata := filepath.Join("..", "render", "testdata")
+	data, err := os.ReadFile(filepath.Join(testdata, fixture+".tandem.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "tandem.yaml"), data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	files := filepath.Join(testdata, fixture+"-config")
+	if _, err := os.Stat(files); err != nil {
+		return dir
+	}
+	err = filepath.WalkDir(files, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel(testdata, p)
+		if d.IsDir() {
+			return os.MkdirAll(filepath.Join(dir, rel), 0o755)
+		}
+		data, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		return os.WriteFile(filepath.Join(dir, rel), data, 0o644)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return dir
+}
+
 // TestFixtureGoldensMatchKubectl: the builds that render's golden tests
 // pin, for the fixtures that exercise what the shop does not, are what
 // kubectl kustomize makes of the rendered tree.
 func TestFixtureGoldensMatchKubectl(t *testing.T) {
 	t.Parallel()
-	for _, fixture := range []string{"addresses", "health", "minimal", "podsettings", "production"} {
-		dir := t.TempDir()
-		data, err := os.ReadFile(filepath.Join("..", "render", "testdata", fixture+".tandem.yaml"))
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(filepath.Join(dir, "tandem.yaml"), data, 0o644); err != nil {
-			t.Fatal(err)
-		}
+	for _, fixture := range []string{"addresses", "health", "minimal", "podsettings", "production", "volumes"} {
+		dir := fixtureDir(t, fixture)
 		mustRun(t, dir, tandemBin, "render")
 		goldens, _ := filepath.Glob(filepath.Join("..", "render", "testdata", fixture+".*.golden"))
 		if len(goldens) == 0 {

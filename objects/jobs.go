@@ -25,7 +25,7 @@ func Job(c *catalogue.Catalogue, w *catalogue.Workload, name, image string) any 
 	if len(j.Command) > 0 {
 		ctr.Command = slices.Clone(j.Command)
 	}
-	spec := podSpec(w, ctr)
+	spec := podSpec(w, ctr, true)
 	spec.RestartPolicy = corev1.RestartPolicyNever
 	template := corev1.PodTemplateSpec{
 		ObjectMeta: podMeta(jobLabels(c, w.Name, name), w.Service),

@@ -76,5 +76,11 @@ func podMeta(tandem map[string]string, s *catalogue.Service) metav1.ObjectMeta {
 	if s.Annotations != nil && len(s.Annotations.Pod) > 0 {
 		meta.Annotations = maps.Clone(s.Annotations.Pod)
 	}
+	if hash := s.ConfigHash(); hash != "" {
+		if meta.Annotations == nil {
+			meta.Annotations = map[string]string{}
+		}
+		meta.Annotations[ConfigHashAnnotation] = hash
+	}
 	return meta
 }

@@ -42,10 +42,21 @@ func Deployment(c *catalogue.Catalogue, w *catalogue.Workload) *appsv1.Deploymen
 			Selector: &metav1.LabelSelector{MatchLabels: selectorLabels(w.Name)},
 			Template: corev1.PodTemplateSpec{
 				ObjectMeta: podMeta(podLabels(c, w.Name), s),
-				Spec:       podSpec(w, ctr),
+				Spec:       podSpec(w, ctr, false),
 			},
+			Strategy: strategy(s),
 		},
 	}
+}
+
+// strategy replaces the pod of a service with persistent data instead of
+// rolling it: its volume has one writer and attaches to one node, so a
+// new pod beside the old one would wait for it forever.
+func strategy(s *catalogue.Service) appsv1.DeploymentStrategy {
+	if s.Persistent() {
+		return appsv1.DeploymentStrategy{Type: appsv1.RecreateDeploymentStrategyType}
+	}
+	return appsv1.DeploymentStrategy{}
 }
 
 // DeploymentPatch is what an environment's workload sets over the base
@@ -93,8 +104,6 @@ func container(w *catalogue.Workload) corev1.Container {
 		ImagePullPolicy: corev1.PullAlways,
 		Resources:       requirements(w.Compute),
 		SecurityContext: serviceContainerSecurity(s),
-		// A read-only root filesystem still needs somewhere to write scratch files.
-		VolumeMounts: []corev1.VolumeMount{{Name: "tmp", MountPath: "/tmp"}},
 	}
 }
 
@@ -129,17 +138,17 @@ func requirements(c catalogue.Compute) corev1.ResourceRequirements {
 
 // podSpec runs container as the service's ServiceAccount with the pod
 // security and grace period the catalogue asks for.
-func podSpec(w *catalogue.Workload, container corev1.Container) corev1.PodSpec {
+func podSpec(w *catalogue.Workload, container corev1.Container, job bool) corev1.PodSpec {
 	s := w.Service
+	volumes, mounts := podVolumes(s, w.Name, job)
+	container.VolumeMounts = mounts
 	return corev1.PodSpec{
 		ServiceAccountName:            w.Name,
 		AutomountServiceAccountToken:  ptr.To(automountToken(s)),
 		SecurityContext:               podSecurity(s.UserID()),
 		TerminationGracePeriodSeconds: w.TerminationGracePeriodSeconds,
 		Containers:                    []corev1.Container{container},
-		Volumes: []corev1.Volume{{Name: "tmp", VolumeSource: corev1.VolumeSource{
-			EmptyDir: &corev1.EmptyDirVolumeSource{},
-		}}},
+		Volumes:                       volumes,
 	}
 }
 

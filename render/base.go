@@ -1,7 +1,10 @@
 package render
 
 import (
+	"fmt"
 	"path"
+
+	corev1 "k8s.io/api/core/v1"
 
 	"github.com/tandemdev/tandem/catalogue"
 	"github.com/tandemdev/tandem/manifest"
@@ -48,6 +51,9 @@ func Base(c *catalogue.Catalogue) (manifest.Files, error) {
 		if len(w.Service.Ports) > 0 {
 			byFile = append(byFile, fileObject{"service.yaml", objects.Service(c, w)})
 		}
+		for _, obj := range objects.VolumeObjects(c, w) {
+			byFile = append(byFile, fileObject{volumeFile(obj), obj})
+		}
 		if users := users[w.Name]; len(users) > 0 {
 			byFile = append(byFile, fileObject{"networkpolicy.yaml", objects.UsersPolicy(c, w.Name, users, w.Service.Ports)})
 		}
@@ -68,4 +74,15 @@ const defaultDenyFile = "default-deny.yaml"
 type fileObject struct {
 	file string
 	obj  any
+}
+
+// volumeFile names the file of a volume's claim or ConfigMap after it.
+func volumeFile(obj any) string {
+	switch o := obj.(type) {
+	case *corev1.PersistentVolumeClaim:
+		return "persistentvolumeclaim-" + o.Name + ".yaml"
+	case *corev1.ConfigMap:
+		return "configmap-" + o.Name + ".yaml"
+	}
+	panic(fmt.Sprintf("render: no file for a volume's %T", obj))
 }
