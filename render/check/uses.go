@@ -1,6 +1,7 @@
 package check
 
 import (
+	"cmp"
 	"fmt"
 	"maps"
 	"net/url"
@@ -254,5 +255,9 @@ func undeclaredUses(c *catalogue.Catalogue) []Finding {
 			}
 		}
 	}
+	// They read top to bottom like the catalogue.
+	slices.SortStableFunc(out, func(a, b Finding) int {
+		return cmp.Or(strings.Compare(a.File, b.File), a.Line-b.Line)
+	})
 	return out
 }
