@@ -23,6 +23,19 @@ type Position struct {
 	Column int
 }
 
+// Position is where the field at path (services.orders.env.ORDERS_URL)
+// was written, or its nearest written ancestor when the field was left
+// out; File is always set, to the catalogue's own File when the field is
+// in it rather than in an include. Checks that run on a valid catalogue
+// point at the line a user must change, as validation does.
+func (c *Catalogue) Position(path string) Position {
+	pos := (&errorList{positions: c.positions}).lookup(path)
+	if pos.File == "" {
+		pos.File = c.File
+	}
+	return pos
+}
+
 // FieldError is one problem in the catalogue, located by position and by
 // field path so a user can find it both in the editor and in the model.
 type FieldError struct {

@@ -619,3 +619,32 @@ printf '%s\n' "${COMPREPLY[@]}"`
 		}
 	}
 }
+
+// TestCheckFindsADeletedUsesEdge: without its uses edge, bff still runs in
+// dev, but a cluster's default-deny NetworkPolicy blocks its calls to
+// orders; check must fail and name both, and the code's line. The unit
+// test in project deletes every edge of the shop in turn.
+func TestCheckFindsADeletedUsesEdge(t *testing.T) {
+	t.Parallel()
+	dir := shop(t)
+	catalogue := filepath.Join(dir, "tandem.yaml")
+	data, err := os.ReadFile(catalogue)
+	if err != nil {
+		t.Fatal(err)
+	}
+	edited := strings.Replace(string(data), "uses: [auth, catalog, cart, orders, cache]", "uses: [auth, catalog, cart, cache]", 1)
+	if edited == string(data) {
+		t.Fatal("the shop's bff no longer uses orders as this test expects")
+	}
+	if err := os.WriteFile(catalogue, []byte(edited), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	mustRun(t, dir, tandemBin, "render")
+	r := run(t, dir, tandemBin, "check")
+	code, _ := os.ReadFile(filepath.Join(dir, "services", "bff", "main.go"))
+	line := strings.Count(string(code[:strings.Index(string(code), `"ORDERS_URL"`)]), "\n") + 1
+	want := fmt.Sprintf("uses: services/bff/main.go:%d: bff reads ORDERS_URL, the address of orders, but does not use orders", line)
+	if r.code != 1 || !strings.Contains(r.stdout, want) || !strings.Contains(r.stdout, "1 finding(s)") {
+		t.Errorf("check without the edge bff -> orders: exit %d, want 1 and %q\n%s%s", r.code, want, r.stdout, r.stderr)
+	}
+}

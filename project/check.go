@@ -35,7 +35,8 @@ type CheckReport struct {
 
 // Check checks that the rendered tree is what render writes, that the
 // platform's patches still apply, that every environment builds into
-// valid objects, that the dev secrets file (where there is one) is
+// valid objects, that every service uses what its configuration and its
+// code address, that the dev secrets file (where there is one) is
 // complete, and, with o.Server, that the API server accepts every object.
 func (p *Project) Check(ctx context.Context, o CheckOptions) (CheckReport, error) {
 	var report CheckReport
@@ -57,6 +58,11 @@ func (p *Project) Check(ctx context.Context, o CheckOptions) (CheckReport, error
 		return report, err
 	}
 	findings, builds := check.Run(p.Catalogue, generated, platform, onDisk, filepath.ToSlash(filepath.Clean(p.out)))
+	sources, err := p.sources()
+	if err != nil {
+		return report, err
+	}
+	findings = append(findings, check.SourceUses(p.Catalogue, sources)...)
 	orphans, err := p.orphanedPatches()
 	if err != nil {
 		return report, err

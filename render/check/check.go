@@ -19,13 +19,17 @@ import (
 
 // Finding is one thing `tandem check` reports.
 type Finding struct {
-	// Check names what failed: drift, patch, build, invalid, config, and,
+	// Check names what failed: drift, patch, build, invalid, config, uses and,
 	// from the command, dev-secrets and server.
 	Check string `json:"check"`
-	// File is relative to the output folder, when the finding is about one.
+	// File is the file the finding is about, if one: in the output folder,
+	// or the catalogue (or a file it includes) for findings about a value
+	// in it, or a service's source.
 	File    string `json:"file,omitempty"`
 	Line    int    `json:"line,omitempty"`
 	Message string `json:"message"`
+	// Help explains the rule a finding follows where it is not obvious.
+	Help string `json:"help,omitempty"`
 	// Diff is the unified diff of what render would change, for drift.
 	Diff string `json:"diff,omitempty"`
 }
@@ -63,13 +67,15 @@ func Run(c *catalogue.Catalogue, generated, platform, onDisk manifest.Files, dir
 			out = append(out, Finding{Check: "invalid", Message: fmt.Sprintf("%s: %v", env, problem)})
 		}
 	}
-	out = append(out, unknownConfigKeys(c)...)
 	for i := range out {
 		if out[i].File != "" {
 			out[i].File = path.Join(dir, out[i].File)
 		}
 		out[i].Diff = strings.ReplaceAll(strings.ReplaceAll(out[i].Diff, "--- a/", "--- a/"+dir+"/"), "+++ b/", "+++ b/"+dir+"/")
 	}
+	// These name the catalogue's own files, which are not in dir.
+	out = append(out, unknownConfigKeys(c)...)
+	out = append(out, undeclaredUses(c)...)
 	return out, builds
 }
 

@@ -73,6 +73,7 @@ func writeFindings(out io.Writer, findings []check.Finding, envs int) {
 		fmt.Fprintf(out, "ok: catalogue valid, rendered tree fresh, platform patches match, %d environments build\n", envs)
 		return
 	}
+	explained := map[string]bool{}
 	for _, f := range findings {
 		where := f.File
 		if f.Line > 0 {
@@ -84,6 +85,11 @@ func writeFindings(out io.Writer, findings []check.Finding, envs int) {
 		fmt.Fprintf(out, "%s: %s%s\n", f.Check, where, f.Message)
 		if f.Diff != "" {
 			fmt.Fprint(out, f.Diff)
+		}
+		// A rule is told once: every finding of a kind follows the same.
+		if f.Help != "" && !explained[f.Help] {
+			explained[f.Help] = true
+			fmt.Fprintf(out, "  (%s)\n", f.Help)
 		}
 	}
 	fmt.Fprintf(out, "%d finding(s)\n", len(findings))

@@ -1,7 +1,7 @@
 // Command bff is the shop's entry point for browsers. Every /api request
 // carries a session token signed with SESSION_KEY; the BFF checks it, then
-// serves products from catalog (cached in redis) and places and reads
-// orders through orders.
+// serves products from catalog (cached in redis), the user's account from
+// auth and cart from cart, and places and reads orders through orders.
 package main
 
 import (
@@ -13,6 +13,7 @@ import (
 	"io"
 	"log"
 	"net/http"
+	"net/url"
 	"strings"
 	"time"
 
@@ -24,10 +25,10 @@ import (
 const productsKey = "bff:products"
 
 type bff struct {
-	sessionKey            []byte
-	catalogURL, ordersURL string
-	cache                 *redis.Client
-	cacheTTL              time.Duration
+	sessionKey                              []byte
+	authURL, cartURL, catalogURL, ordersURL string
+	cache                                   *redis.Client
+	cacheTTL                                time.Duration
 }
 
 func main() {
@@ -37,6 +38,8 @@ func main() {
 	}
 	b := &bff{
 		sessionKey: []byte(service.Env("SESSION_KEY")),
+		authURL:    service.Env("AUTH_URL"),
+		cartURL:    service.Env("CART_URL"),
 		catalogURL: service.Env("CATALOG_URL"),
 		ordersURL:  service.Env("ORDERS_URL"),
 		cache:      redis.NewClient(opts),
@@ -45,9 +48,19 @@ func main() {
 	srv := service.New("bff")
 	srv.Check("cache", func(ctx context.Context) error { return b.cache.Ping(ctx).Err() })
 	srv.Mux.HandleFunc("GET /api/products", b.session(b.products))
-	srv.Mux.HandleFunc("POST /api/orders", b.session(b.forward("POST", "/orders")))
+	srv.Mux.HandleFunc("POST /api/orders", b.session(b.forward(b.ordersURL, "POST", "/orders")))
 	srv.Mux.HandleFunc("GET /api/orders/{id}", b.session(func(w http.ResponseWriter, r *http.Request) {
-		b.forward("GET", "/orders/"+r.PathValue("id"))(w, r)
+		b.forward(b.ordersURL, "GET", "/orders/"+r.PathValue("id"))(w, r)
+	}))
+	// The session's user is the account, and owns one cart.
+	srv.Mux.HandleFunc("GET /api/account", b.session(func(w http.ResponseWriter, r *http.Request) {
+		b.forward(b.authURL, "GET", "/users/"+user(r))(w, r)
+	}))
+	srv.Mux.HandleFunc("GET /api/cart", b.session(func(w http.ResponseWriter, r *http.Request) {
+		b.forward(b.cartURL, "GET", "/carts/"+user(r))(w, r)
+	}))
+	srv.Mux.HandleFunc("POST /api/cart/items", b.session(func(w http.ResponseWriter, r *http.Request) {
+		b.forward(b.cartURL, "POST", "/carts/"+user(r)+"/items")(w, r)
 	}))
 	srv.Run()
 }
@@ -97,10 +110,17 @@ func (b *bff) products(w http.ResponseWriter, r *http.Request) {
 	writeBody(w, status, body)
 }
 
-// forward passes the request to orders and its answer back.
-func (b *bff) forward(method, path string) http.HandlerFunc {
+// user is the user of a request that session let through.
+func user(r *http.Request) string {
+	token, _ := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
+	name, _, _ := strings.Cut(token, ".")
+	return url.PathEscape(name)
+}
+
+// forward passes the request to the service at base and its answer back.
+func (b *bff) forward(base, method, path string) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		status, body, err := call(r.Context(), method, b.ordersURL+path, r.Body)
+		status, body, err := call(r.Context(), method, base+path, r.Body)
 		if err != nil {
 			http.Error(w, err.Error(), http.StatusBadGateway)
 			return

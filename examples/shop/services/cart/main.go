@@ -1,4 +1,5 @@
-// Command cart keeps shopping carts in the shared redis (cache).
+// Command cart keeps shopping carts in the shared redis (cache), taking
+// only products that catalog knows.
 package main
 
 import (
@@ -6,6 +7,7 @@ import (
 	"encoding/json"
 	"log"
 	"net/http"
+	"net/url"
 	"strconv"
 	"time"
 
@@ -24,6 +26,7 @@ func main() {
 		log.Fatalf("CART_TTL: %v", err)
 	}
 	cache := redis.NewClient(opts)
+	catalogURL := service.Env("CATALOG_URL")
 	srv := service.New("cart")
 	srv.Check("cache", func(ctx context.Context) error { return cache.Ping(ctx).Err() })
 	srv.Mux.HandleFunc("POST /carts/{id}/items", func(w http.ResponseWriter, r *http.Request) {
@@ -33,6 +36,16 @@ func main() {
 		}
 		if err := json.NewDecoder(r.Body).Decode(&item); err != nil || item.SKU == "" || item.Quantity <= 0 {
 			http.Error(w, "want {\"sku\": ..., \"quantity\": >0}", http.StatusBadRequest)
+			return
+		}
+		if status, err := lookUp(r.Context(), catalogURL, item.SKU); err != nil {
+			http.Error(w, "catalog: "+err.Error(), http.StatusBadGateway)
+			return
+		} else if status == http.StatusNotFound {
+			http.Error(w, "no product "+item.SKU, http.StatusBadRequest)
+			return
+		} else if status != http.StatusOK {
+			http.Error(w, "catalog answered "+http.StatusText(status), http.StatusBadGateway)
 			return
 		}
 		key := "cart:" + r.PathValue("id")
@@ -58,4 +71,20 @@ func main() {
 		service.WriteJSON(w, http.StatusOK, cart)
 	})
 	srv.Run()
+}
+
+// lookUp asks catalog for the product sku, answering its HTTP status.
+func lookUp(ctx context.Context, catalogURL, sku string) (int, error) {
+	ctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+	defer cancel()
+	req, err := http.NewRequestWithContext(ctx, "GET", catalogURL+"/products/"+url.PathEscape(sku), nil)
+	if err != nil {
+		return 0, err
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return 0, err
+	}
+	resp.Body.Close()
+	return resp.StatusCode, nil
 }

@@ -1,13 +1,18 @@
 // Command catalog serves the product list from its own MySQL (catalog-db),
-// seeding it on first start.
+// seeding it on first start, and single products, which cart looks up for
+// every item added, through the shared redis (cache).
 package main
 
 import (
 	"database/sql"
+	"encoding/json"
+	"errors"
 	"log"
 	"net/http"
+	"time"
 
 	"github.com/go-sql-driver/mysql"
+	"github.com/redis/go-redis/v9"
 
 	"github.com/tandemdev/tandem/examples/shop/internal/service"
 )
@@ -42,6 +47,12 @@ func main() {
 		return nil
 	})
 
+	opts, err := redis.ParseURL(service.Env("CACHE_URL"))
+	if err != nil {
+		log.Fatal(err)
+	}
+	cache := redis.NewClient(opts)
+
 	srv := service.New("catalog")
 	srv.Check("catalog-db", db.PingContext)
 	srv.Mux.HandleFunc("GET /products", func(w http.ResponseWriter, r *http.Request) {
@@ -65,6 +76,30 @@ func main() {
 			return
 		}
 		service.WriteJSON(w, http.StatusOK, products)
+	})
+	srv.Mux.HandleFunc("GET /products/{sku}", func(w http.ResponseWriter, r *http.Request) {
+		key := "catalog:product:" + r.PathValue("sku")
+		if cached, err := cache.Get(r.Context(), key).Bytes(); err == nil {
+			w.Header().Set("Content-Type", "application/json")
+			w.Write(cached)
+			return
+		} else if err != redis.Nil {
+			log.Printf("cache: %v", err) // the database still answers
+		}
+		var p product
+		err := db.QueryRowContext(r.Context(), `SELECT sku, name, price_cents FROM products WHERE sku = ?`, r.PathValue("sku")).Scan(&p.SKU, &p.Name, &p.Price)
+		if errors.Is(err, sql.ErrNoRows) {
+			http.NotFound(w, r)
+			return
+		} else if err != nil {
+			http.Error(w, err.Error(), http.StatusInternalServerError)
+			return
+		}
+		body, _ := json.Marshal(p)
+		if err := cache.Set(r.Context(), key, body, time.Minute).Err(); err != nil {
+			log.Printf("cache: %v", err)
+		}
+		service.WriteJSON(w, http.StatusOK, p)
 	})
 	srv.Run()
 }
