@@ -104,8 +104,11 @@ type Workload struct {
 	Env string
 	// Image is the image reference a cluster runs; for a built service in
 	// the base it is the bare service name, which overlays rewrite.
-	Image    string
-	Replicas int
+	Image string
+	// Command and Args are the service container's, with the
+	// environment's override applied.
+	Command, Args []string
+	Replicas      int
 	// Autoscale is set, with its defaults filled in, when a
 	// HorizontalPodAutoscaler owns the replica count; never in the base or dev.
 	Autoscale *Autoscale
@@ -303,6 +306,13 @@ func (c *Catalogue) resolveService(name, env string) *Workload {
 		w.Autoscale = resolveAutoscale(s, o, w.Replicas)
 	}
 	w.Image = c.image(name, env, o)
+	w.Command, w.Args = s.Command, s.Args
+	if o.Command != nil {
+		w.Command = o.Command
+	}
+	if o.Args != nil {
+		w.Args = o.Args
+	}
 	w.Compute = resolveCompute(s.Resources, o.Resources, serviceDefaults)
 	for _, g := range []*int{s.TerminationGracePeriodSeconds, o.TerminationGracePeriodSeconds} {
 		if g != nil {

@@ -213,7 +213,11 @@ type ResourceLimits struct {
 
 // Override changes a service in one environment.
 type Override struct {
-	Image     string            `yaml:"image" doc:"Full image reference in this environment."`
+	Image string `yaml:"image" doc:"Full image reference in this environment."`
+	// Command and Args replace the service's lists, each on its own, as a
+	// debugger entrypoint in dev wraps the same arguments.
+	Command   []string          `yaml:"command" doc:"Entrypoint of the service's container in this environment, over the service's command; its jobs keep theirs. E.g. in dev {command: [dlv, exec, /app/orders, --listen=:40000, --headless, --continue, --accept-multiclient, --]}."`
+	Args      []string          `yaml:"args" doc:"Arguments to the entrypoint in this environment, over the service's args, e.g. {args: [--log-level, debug]}."`
 	Replicas  *int              `yaml:"replicas" doc:"Replicas in this environment; turns autoscaling off here."`
 	Autoscale *Autoscale        `yaml:"autoscale" doc:"Autoscaling in this environment; exclusive with replicas."`
 	Resources *Resources        `yaml:"resources" doc:"Requests and limits in this environment."`

@@ -493,6 +493,14 @@ func (c *Catalogue) validateService(errs *errorList, name string, s *Service, ho
 		checkAutoscale(errs, op, o.Autoscale, o.Replicas)
 		checkResources(errs, op+".resources", o.Resources)
 		checkGracePeriod(errs, op+".terminationGracePeriodSeconds", o.TerminationGracePeriodSeconds)
+		// An empty list cannot say "none" in both renderers: a cluster's
+		// patch would drop it and keep the service's list.
+		if o.Command != nil && len(o.Command) == 0 {
+			errs.add(op+".command", "an empty command cannot replace the service's; leave command out, or name the entrypoint, e.g. command: [/bin/sh, -c]")
+		}
+		if o.Args != nil && len(o.Args) == 0 {
+			errs.add(op+".args", "an empty args cannot replace the service's; leave args out, or give the arguments")
+		}
 		checkEnvKeys(errs, op+".env", o.Env)
 		for _, key := range slices.Sorted(maps.Keys(o.Env)) {
 			if contains(s.Secrets, key) {

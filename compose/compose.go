@@ -135,8 +135,8 @@ func escapeAll(values []string) []string {
 func appService(c *catalogue.Catalogue, w *catalogue.Workload, opts Options) types.ServiceConfig {
 	s := w.Service
 	svc := types.ServiceConfig{Name: w.Name}
-	svc.Entrypoint = escapeAll(s.Command)
-	svc.Command = escapeAll(s.Args)
+	svc.Entrypoint = escapeAll(w.Command)
+	svc.Command = escapeAll(w.Args)
 	svc.Environment = types.MappingWithEquals{}
 	if s.Build != "" {
 		svc.Build = &types.BuildConfig{Context: path.Join(opts.ProjectDir, s.Build)}
@@ -216,8 +216,9 @@ func jobService(c *catalogue.Catalogue, w *catalogue.Workload, svc types.Service
 		job.Build = &build
 	}
 	job.Image = svc.Image
-	// The job runs the service's command unless it names its own.
-	job.Entrypoint, job.Command = slices.Clone(svc.Entrypoint), escapeAll(j.Args)
+	// The job runs the service's command unless it names its own; dev's
+	// command is the service container's alone (see objects.Job).
+	job.Entrypoint, job.Command = escapeAll(w.Service.Command), escapeAll(j.Args)
 	if len(j.Command) > 0 {
 		job.Entrypoint = escapeAll(j.Command)
 	}

@@ -457,7 +457,7 @@ func writeFiles[C string | []byte](t *testing.T, dir string, files map[string]C)
 // kubectl kustomize makes of the rendered tree.
 func TestFixtureGoldensMatchKubectl(t *testing.T) {
 	t.Parallel()
-	for _, fixture := range []string{"addresses", "minimal", "podsettings", "production"} {
+	for _, fixture := range []string{"addresses", "minimal", "perenv", "podsettings", "production"} {
 		dir := t.TempDir()
 		data, err := os.ReadFile(filepath.Join("..", "render", "testdata", fixture+".tandem.yaml"))
 		if err != nil {

@@ -155,6 +155,8 @@ func diffWorkload(c *catalogue.Catalogue, a, b *catalogue.Workload) []Change {
 	field("requests.ephemeral-storage", a.Compute.RequestStorage, b.Compute.RequestStorage)
 	field("limits.ephemeral-storage", a.Compute.LimitStorage, b.Compute.LimitStorage)
 	field("terminationGracePeriodSeconds", gracePeriod(a), gracePeriod(b))
+	field("command", words(a.Command), words(b.Command))
+	field("args", words(a.Args), words(b.Args))
 
 	names := map[string]bool{}
 	for _, v := range append(append([]catalogue.EnvVar{}, a.Vars...), b.Vars...) {
@@ -185,6 +187,22 @@ func image(w *catalogue.Workload) string {
 		return "built from " + w.Service.Build
 	}
 	return w.Image
+}
+
+// words shows a command line as it would be typed; an unset one is the
+// image's own.
+func words(list []string) string {
+	if len(list) == 0 {
+		return "(image's)"
+	}
+	quoted := make([]string, len(list))
+	for i, w := range list {
+		quoted[i] = w
+		if w == "" || strings.ContainsAny(w, " \t\"'") {
+			quoted[i] = strconv.Quote(w)
+		}
+	}
+	return strings.Join(quoted, " ")
 }
 
 // gracePeriod names the default where the catalogue sets none, since

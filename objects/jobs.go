@@ -20,8 +20,10 @@ func Job(c *catalogue.Catalogue, w *catalogue.Workload, name, image string) any 
 	ctr := container(w)
 	ctr.Name = full
 	ctr.Image = image
-	// The job runs the service's command unless it names its own.
-	ctr.Args = slices.Clone(j.Args)
+	// The job runs the service's command unless it names its own; an
+	// environment's command is the service container's alone, since a
+	// debugger entrypoint that waits for a client would hold the job up.
+	ctr.Command, ctr.Args = slices.Clone(w.Service.Command), slices.Clone(j.Args)
 	if len(j.Command) > 0 {
 		ctr.Command = slices.Clone(j.Command)
 	}

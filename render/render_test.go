@@ -22,7 +22,7 @@ import (
 // compose-go's whole loader.
 func TestGolden(t *testing.T) {
 	t.Parallel()
-	for _, name := range []string{"addresses", "minimal", "podsettings", "production"} {
+	for _, name := range []string{"addresses", "minimal", "perenv", "podsettings", "production"} {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
 			c, files := rendertest.Render(t, "testdata/"+name+".tandem.yaml", nil)
