@@ -93,7 +93,10 @@ type Service struct {
 	Command []string `yaml:"command" doc:"Entrypoint override."`
 	Args    []string `yaml:"args" doc:"Arguments to the entrypoint."`
 	Domain  string   `yaml:"domain" doc:"Bounded context the service belongs to."`
-	Ports   []Port   `yaml:"ports" doc:"Named ports the service listens on."`
+	// Environments keeps dev-only tools out of clusters and cluster-only
+	// services out of the Compose file.
+	Environments []string `yaml:"environments" doc:"Environments the service exists in; default every one. E.g. [dev] for a mail catcher or load generator that must never reach a cluster, [dev, staging] to keep it out of prod. Outside dev a service that is not in every cluster environment is added by the overlays of those it is in, not by the base."`
+	Ports        []Port   `yaml:"ports" doc:"Named ports the service listens on."`
 	// Env holds the service's own variables; they win over config groups.
 	Env       map[string]string `yaml:"env" doc:"Service environment variables; override config groups."`
 	Config    []string          `yaml:"config" doc:"Config groups whose variables the service receives; two may not set the same variable."`
@@ -185,6 +188,10 @@ type Port struct {
 	Protocol    string `yaml:"protocol" doc:"What the port speaks: http, https, grpc, tcp or udp; default grpc for a port named grpc or grpc-*, https for https or https-*, else http. Only http and https ports become ingress routes."`
 	// Path is the route's prefix under the environment's ingress host.
 	Path string `yaml:"path" doc:"URL path prefix of a public port's route outside dev; default /."`
+	// Environments is how a debugger's port stays out of the clusters.
+	// The base Deployment and Service are shared by every cluster
+	// environment, so a port is in all of the service's or in none.
+	Environments []string `yaml:"environments" doc:"Environments the port exists in; default every environment of the service. E.g. [dev] for a debugger's port: published in dev, but in no cluster's container ports, Service or NetworkPolicy. A port is in every cluster environment of its service or in none."`
 }
 
 // Health declares one check that both renderers translate faithfully.

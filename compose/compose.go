@@ -97,7 +97,7 @@ func DevSecrets(c *catalogue.Catalogue) []string {
 			seen[catalogue.SettingVar(name, catalogue.SettingPassword)] = true
 		}
 	}
-	for _, name := range c.ServiceNames() {
+	for _, name := range c.ServicesIn(catalogue.DevEnvironment) {
 		for _, secret := range c.Services[name].Secrets {
 			seen[secret] = true
 		}
@@ -155,7 +155,7 @@ func appService(c *catalogue.Catalogue, w *catalogue.Workload, opts Options) typ
 	if s.Labels != nil && len(s.Labels.Pod) > 0 {
 		svc.Labels = maps.Clone(types.Labels(s.Labels.Pod))
 	}
-	for _, p := range s.Ports {
+	for _, p := range w.Ports {
 		if p.Public {
 			protocol := "tcp"
 			if p.UDP() {
@@ -258,7 +258,7 @@ func hasHealthCheck(c *catalogue.Catalogue, name string) bool {
 // NeedsProbe tells whether the Compose file mounts the HTTP health probe.
 func NeedsProbe(c *catalogue.Catalogue) bool {
 	for _, s := range c.Services {
-		if s.Health != nil && s.Health.HTTP != "" {
+		if s.In(catalogue.DevEnvironment) && s.Health != nil && s.Health.HTTP != "" {
 			return true
 		}
 	}

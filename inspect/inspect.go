@@ -58,6 +58,9 @@ func workload(c *catalogue.Catalogue, service, env string) (*catalogue.Workload,
 	if err := checkEnv(c, env); err != nil {
 		return nil, err
 	}
+	if s := c.Services[service]; !s.In(env) {
+		return nil, fmt.Errorf("%w: service %q does not exist in environment %s (environments: %s)", ErrUnknown, service, env, strings.Join(s.Environments, ", "))
+	}
 	for _, w := range c.Resolve(env) {
 		if w.Name == service {
 			return w, nil
@@ -125,9 +128,25 @@ func Diff(c *catalogue.Catalogue, a, b string) ([]Change, error) {
 	if na, nb := namespace(c, a), namespace(c, b); na != nb {
 		out = append(out, Change{Field: "namespace", From: na, To: nb})
 	}
-	wa, wb := c.Resolve(a), c.Resolve(b)
-	for i := range wa {
-		out = append(out, diffWorkload(c, wa[i], wb[i])...)
+	byName := func(env string) map[string]*catalogue.Workload {
+		m := map[string]*catalogue.Workload{}
+		for _, w := range c.Resolve(env) {
+			m[w.Name] = w
+		}
+		return m
+	}
+	inA, inB := byName(a), byName(b)
+	// A service in one environment only differs in nothing but that.
+	for _, name := range c.ServiceNames() {
+		wa, wb := inA[name], inB[name]
+		switch {
+		case wa != nil && wb != nil:
+			out = append(out, diffWorkload(c, wa, wb)...)
+		case wa != nil:
+			out = append(out, Change{Service: name, Field: "exists", From: "yes", To: "no"})
+		case wb != nil:
+			out = append(out, Change{Service: name, Field: "exists", From: "no", To: "yes"})
+		}
 	}
 	return out, nil
 }

@@ -30,7 +30,7 @@ func ServiceAccount(c *catalogue.Catalogue, w *catalogue.Workload) *corev1.Servi
 func Deployment(c *catalogue.Catalogue, w *catalogue.Workload) *appsv1.Deployment {
 	s := w.Service
 	ctr := container(w)
-	for _, p := range s.Ports {
+	for _, p := range w.Ports {
 		ctr.Ports = append(ctr.Ports, corev1.ContainerPort{Name: p.Name, ContainerPort: int32(p.Port), Protocol: transport(p)})
 	}
 	ctr.ReadinessProbe, ctr.LivenessProbe, ctr.StartupProbe = probes(s)

@@ -8,7 +8,8 @@ import (
 	"github.com/tandemdev/tandem/objects"
 )
 
-// Base renders the environment-neutral kustomize base: per service a
+// Base renders the environment-neutral kustomize base: per service of a
+// cluster a
 // ServiceAccount, a Deployment, when it has ports a Service, and when
 // others use it a NetworkPolicy letting exactly them in; per config group a
 // ConfigMap; and a NetworkPolicy that denies all other ingress. The objects
@@ -37,7 +38,7 @@ func Base(c *catalogue.Catalogue) (manifest.Files, error) {
 	files.Add(path.Join(network, manifest.Kustomization), netKustomization)
 	root.Resources = append(root.Resources, manifest.Rel(manifest.BaseDir, network))
 
-	users := c.Users()
+	users := c.Users("")
 	for _, w := range c.Resolve("") {
 		dir := manifest.BaseServiceDir(w.Name)
 		k := manifest.NewKustomization()
@@ -45,18 +46,22 @@ func Base(c *catalogue.Catalogue) (manifest.Files, error) {
 			{"serviceaccount.yaml", objects.ServiceAccount(c, w)},
 			{"deployment.yaml", objects.Deployment(c, w)},
 		}
-		if len(w.Service.Ports) > 0 {
+		if len(w.Ports) > 0 {
 			byFile = append(byFile, fileObject{"service.yaml", objects.Service(c, w)})
 		}
 		if users := users[w.Name]; len(users) > 0 {
-			byFile = append(byFile, fileObject{"networkpolicy.yaml", objects.UsersPolicy(c, w.Name, users, w.Service.Ports)})
+			byFile = append(byFile, fileObject{"networkpolicy.yaml", objects.UsersPolicy(c, w.Name, users, w.Ports)})
 		}
 		for _, o := range byFile {
 			files.Add(path.Join(dir, o.file), o.obj)
 			k.Resources = append(k.Resources, o.file)
 		}
 		files.Add(path.Join(dir, manifest.Kustomization), k)
-		root.Resources = append(root.Resources, path.Join("services", w.Name))
+		// The folder of a service in only some clusters is theirs
+		// alone: their overlays take it in, the shared base does not.
+		if c.InEveryCluster(w.Service) {
+			root.Resources = append(root.Resources, path.Join("services", w.Name))
+		}
 	}
 	files.Add(path.Join(manifest.BaseDir, manifest.Kustomization), root)
 	return files.Files()

@@ -106,7 +106,7 @@ func NewPlan(c *catalogue.Catalogue, selection []string) Plan {
 		}
 		s := c.Services[name]
 		u := Unit{Name: name, Uses: s.UsedNames(), Build: s.Build != "", Healthcheck: s.Health != nil}
-		for _, p := range s.Ports {
+		for _, p := range s.PortsIn(catalogue.DevEnvironment) {
 			if p.Public {
 				u.Ports = append(u.Ports, HostPort{Name: p.Name, Port: p.PublishedPort()})
 			}
