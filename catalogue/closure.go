@@ -62,7 +62,7 @@ func (c *Catalogue) closure(roots []string) []string {
 		}
 		seen[name] = true
 		if s := c.Services[name]; s != nil {
-			stack = append(stack, s.UsedNames()...)
+			stack = append(stack, c.UsedIn(s, DevEnvironment)...)
 		}
 	}
 	out := make([]string, 0, len(seen))

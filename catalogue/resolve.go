@@ -641,6 +641,18 @@ func first(values ...string) string {
 	return ""
 }
 
+// UsedIn lists what the service uses that exists in env, in the order
+// written: all of it, but for one-shot services of other environments.
+func (c *Catalogue) UsedIn(s *Service, env string) []string {
+	var out []string
+	for _, name := range s.UsedNames() {
+		if t := c.Services[name]; t == nil || t.In(env) {
+			out = append(out, name)
+		}
+	}
+	return out
+}
+
 // UsedNames lists what the service uses, in the order written.
 func (s *Service) UsedNames() []string {
 	out := make([]string, len(s.Uses))

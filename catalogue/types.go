@@ -106,8 +106,11 @@ type Service struct {
 	Resources *Resources        `yaml:"resources" doc:"CPU and memory requests and limits."`
 	Replicas  *int              `yaml:"replicas" doc:"Replicas, over the environment default."`
 	Autoscale *Autoscale        `yaml:"autoscale" doc:"Horizontal autoscaling outside dev; exclusive with replicas."`
-	Jobs      map[string]*Job   `yaml:"jobs" doc:"Jobs of the service, run with its image, settings and uses: before it starts (before: start) or on a schedule."`
-	Security  *Security         `yaml:"security" doc:"Relaxations of the secure defaults; each one is visible here and in review."`
+	// OneShot is for a task with its own image, where a job would run
+	// the image of a service.
+	OneShot  bool            `yaml:"oneShot" doc:"The service runs to completion instead of serving: in dev a Compose service with restart: \"no\" that its users wait for (service_completed_successfully); in a cluster a Job, with no Deployment or Service, which its users do not wait for. Where it does not exist, using it means nothing. It has no ports, health, replicas, autoscale or jobs. E.g. a seed task only in dev: {image: registry.example.com/seed:1.0, oneShot: true, environments: [dev], uses: [db]}."`
+	Jobs     map[string]*Job `yaml:"jobs" doc:"Jobs of the service, run with its image, settings and uses: before it starts (before: start) or on a schedule."`
+	Security *Security       `yaml:"security" doc:"Relaxations of the secure defaults; each one is visible here and in review."`
 	// TerminationGracePeriodSeconds is how long a stopping service may
 	// drain before it is killed; unset keeps each platform's own default.
 	TerminationGracePeriodSeconds *int                 `yaml:"terminationGracePeriodSeconds" doc:"Seconds a stopping pod (of the service and its jobs) has between SIGTERM and SIGKILL, 1 to 86400; default Kubernetes' 30. In dev, Compose's stop_grace_period (default 10s there). E.g. 60 for a service that drains long requests."`

@@ -468,6 +468,7 @@ func (c *Catalogue) validateService(errs *errorList, name string, s *Service, ho
 	}
 	c.validateSecrets(errs, p, s)
 	c.validateServiceEnvironments(errs, name, s)
+	validateOneShot(errs, p, s)
 	c.validateUses(errs, name, s)
 	validateHealth(errs, p+".health", s.Health, portNames)
 	checkResources(errs, p+".resources", s.Resources)
@@ -794,6 +795,39 @@ func (c *Catalogue) validateSecrets(errs *errorList, p string, s *Service) {
 	}
 }
 
+// validateOneShot refuses what only a long-running service has: a task
+// that runs to completion listens on nothing, reports no health and runs
+// as one pod.
+func validateOneShot(errs *errorList, p string, s *Service) {
+	if !s.OneShot {
+		return
+	}
+	const why = "a one-shot service runs to completion as a Job"
+	if len(s.Ports) > 0 {
+		errs.add(p+".ports", "%s and listens on nothing; remove ports, or oneShot", why)
+	}
+	if s.Health != nil {
+		errs.add(p+".health", "%s; its exit code tells whether it worked, so remove health", why)
+	}
+	if s.Replicas != nil {
+		errs.add(p+".replicas", "%s of one pod; remove replicas", why)
+	}
+	if s.Autoscale != nil {
+		errs.add(p+".autoscale", "%s of one pod; remove autoscale", why)
+	}
+	if len(s.Jobs) > 0 {
+		errs.add(p+".jobs", "%s; make each job a one-shot service of its own, used by this one", why)
+	}
+	for _, env := range slices.Sorted(maps.Keys(s.Overrides)) {
+		if o := s.Overrides[env]; o != nil && o.Replicas != nil {
+			errs.add(p+".overrides."+env+".replicas", "%s of one pod; remove replicas", why)
+		}
+		if o := s.Overrides[env]; o != nil && o.Autoscale != nil {
+			errs.add(p+".overrides."+env+".autoscale", "%s of one pod; remove autoscale", why)
+		}
+	}
+}
+
 // environmentNames lists dev and every declared environment, sorted.
 func (c *Catalogue) environmentNames() []string {
 	names := c.EnvironmentNames()
@@ -877,7 +911,9 @@ func (c *Catalogue) validateServiceEnvironments(errs *errorList, name string, s 
 // the service used, and the port its address names.
 func (c *Catalogue) checkUsedIn(errs *errorList, up, name string, s *Service, u Use) {
 	target := c.Services[u.Name]
-	if target == nil {
+	// Using a one-shot only waits for it, so where it does not exist (a
+	// seed task of dev) there is nothing to wait for.
+	if target == nil || target.OneShot {
 		return
 	}
 	for _, env := range c.environmentNames() {

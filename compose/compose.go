@@ -181,12 +181,19 @@ func appService(c *catalogue.Catalogue, w *catalogue.Workload, opts Options) typ
 		svc.HealthCheck = healthCheck(append([]string{"CMD"}, escapeAll(s.Health.Command)...))
 		startPeriod(svc.HealthCheck, s.Health)
 	}
-	for _, used := range s.UsedNames() {
+	if s.OneShot {
+		// It runs once, like a job; restarting it would run it again.
+		svc.Restart = "no"
+	}
+	for _, used := range c.UsedIn(s, catalogue.DevEnvironment) {
 		if svc.DependsOn == nil {
 			svc.DependsOn = types.DependsOnConfig{}
 		}
 		condition := types.ServiceConditionStarted
-		if hasHealthCheck(c, used) {
+		switch {
+		case c.Services[used] != nil && c.Services[used].OneShot:
+			condition = types.ServiceConditionCompletedSuccessfully
+		case hasHealthCheck(c, used):
 			condition = types.ServiceConditionHealthy
 		}
 		svc.DependsOn[used] = types.ServiceDependency{Condition: condition, Required: true}

@@ -150,6 +150,7 @@ func TestDiffCommand(t *testing.T) {
 	want := []Change{
 		{Service: "api", Field: "command", From: "dlv exec /app/api --headless --listen=:40000 --continue --accept-multiclient --", To: "/app/api"},
 		{Service: "api", Field: "args", From: "serve --log-level debug", To: "serve --workers 8"},
+		{Service: "warmer", Field: "args", From: "--all", To: "--hot-only"},
 	}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("command changes (-want +got):\n%s", diff)

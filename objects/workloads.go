@@ -55,6 +55,23 @@ func Deployment(c *catalogue.Catalogue, w *catalogue.Workload) *appsv1.Deploymen
 // than one pod may run, how they spread. It names nothing else, so that a
 // strategic merge leaves the rest of the base as it is.
 func DeploymentPatch(w *catalogue.Workload, env []catalogue.EnvVar) *appsv1.Deployment {
+	spec := podPatch(w, env)
+	if w.Scaled() {
+		spec.TopologySpreadConstraints, spec.Affinity = spread(w.Name)
+	}
+	patch := &appsv1.Deployment{
+		TypeMeta:   metav1.TypeMeta{APIVersion: "apps/v1", Kind: "Deployment"},
+		ObjectMeta: metav1.ObjectMeta{Name: w.Name},
+		Spec:       appsv1.DeploymentSpec{Template: corev1.PodTemplateSpec{Spec: spec}},
+	}
+	if w.Autoscale == nil {
+		patch.Spec.Replicas = ptr.To(int32(w.Replicas))
+	}
+	return patch
+}
+
+// podPatch is what an environment sets over the base's pod spec.
+func podPatch(w *catalogue.Workload, env []catalogue.EnvVar) corev1.PodSpec {
 	spec := corev1.PodSpec{Containers: []corev1.Container{{
 		Name:      w.Name,
 		Resources: requirements(w.Compute),
@@ -71,18 +88,7 @@ func DeploymentPatch(w *catalogue.Workload, env []catalogue.EnvVar) *appsv1.Depl
 			spec.Containers[0].Args = slices.Clone(w.Args)
 		}
 	}
-	if w.Scaled() {
-		spec.TopologySpreadConstraints, spec.Affinity = spread(w.Name)
-	}
-	patch := &appsv1.Deployment{
-		TypeMeta:   metav1.TypeMeta{APIVersion: "apps/v1", Kind: "Deployment"},
-		ObjectMeta: metav1.ObjectMeta{Name: w.Name},
-		Spec:       appsv1.DeploymentSpec{Template: corev1.PodTemplateSpec{Spec: spec}},
-	}
-	if w.Autoscale == nil {
-		patch.Spec.Replicas = ptr.To(int32(w.Replicas))
-	}
-	return patch
+	return spec
 }
 
 // overrideOf is the catalogue's override of the workload's environment, or nil.

@@ -16,6 +16,7 @@ import (
 const (
 	deploymentPatch = "deployment-patch.yaml"
 	policyPatch     = "networkpolicy-patch.yaml"
+	jobPatch        = "job-patch.yaml"
 	configPatch     = "patch.yaml"
 	// resourcesFile holds the objects an environment adds to a service or
 	// a backing resource, in one file so that a large system does not
@@ -104,6 +105,12 @@ func renderService(files *manifest.Batch, c *catalogue.Catalogue, base, w *catal
 	if w.Image != base.Image {
 		k.Images = []kusttypes.Image{imageChange(base.Image, w.Image)}
 	}
+	if w.Service.OneShot {
+		k.Patches = []kusttypes.Patch{{Path: jobPatch}}
+		files.Add(path.Join(dir, jobPatch), objects.OneShotPatch(w, changedEnv(base, w)))
+		files.Add(path.Join(dir, manifest.Kustomization), k)
+		return
+	}
 	k.Patches = []kusttypes.Patch{{Path: deploymentPatch}}
 	if users, baseUsers := c.Users(w.Env)[w.Name], c.Users("")[w.Name]; len(baseUsers) > 0 && !slices.Equal(users, baseUsers) {
 		k.Patches = append(k.Patches, kusttypes.Patch{Path: policyPatch})
@@ -123,7 +130,7 @@ func renderService(files *manifest.Batch, c *catalogue.Catalogue, base, w *catal
 // lists every rule, since a strategic merge replaces the list whole; with
 // no user left, it deletes the policy and the namespace's deny-all holds.
 func renderUsersPolicy(files *manifest.Batch, c *catalogue.Catalogue, w *catalogue.Workload, baseUsers, users []string) {
-	if len(baseUsers) == 0 || slices.Equal(baseUsers, users) {
+	if w.Service.OneShot || len(baseUsers) == 0 || slices.Equal(baseUsers, users) {
 		return
 	}
 	var patch any = map[string]any{

@@ -42,14 +42,17 @@ func Base(c *catalogue.Catalogue) (manifest.Files, error) {
 	for _, w := range c.Resolve("") {
 		dir := manifest.BaseServiceDir(w.Name)
 		k := manifest.NewKustomization()
-		byFile := []fileObject{
-			{"serviceaccount.yaml", objects.ServiceAccount(c, w)},
-			{"deployment.yaml", objects.Deployment(c, w)},
+		byFile := []fileObject{{"serviceaccount.yaml", objects.ServiceAccount(c, w)}}
+		if w.Service.OneShot {
+			// Nothing listens: no Service, and no policy letting users in.
+			byFile = append(byFile, fileObject{"job.yaml", objects.OneShot(c, w)})
+		} else {
+			byFile = append(byFile, fileObject{"deployment.yaml", objects.Deployment(c, w)})
 		}
 		if len(w.Ports) > 0 {
 			byFile = append(byFile, fileObject{"service.yaml", objects.Service(c, w)})
 		}
-		if users := users[w.Name]; len(users) > 0 {
+		if users := users[w.Name]; len(users) > 0 && !w.Service.OneShot {
 			byFile = append(byFile, fileObject{"networkpolicy.yaml", objects.UsersPolicy(c, w.Name, users, w.Ports)})
 		}
 		for _, o := range byFile {
