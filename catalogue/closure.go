@@ -17,10 +17,11 @@ var ErrUnknownName = errors.New("unknown name")
 // Selection resolves what a partial `up` runs: the services named, every
 // service of the domains named, and everything those transitively use
 // (services and resources), sorted. No names and no domains select every
-// service and resource.
+// service of dev and every resource. Validation makes sure that what a
+// service of dev uses is in dev too.
 func (c *Catalogue) Selection(names, domains []string) ([]string, error) {
 	if len(names) == 0 && len(domains) == 0 {
-		return append(c.ServiceNames(), c.ResourceNames()...), nil
+		return append(c.ServicesIn(DevEnvironment), c.ResourceNames()...), nil
 	}
 	roots := make([]string, 0, len(names))
 	for _, name := range names {
@@ -29,10 +30,18 @@ func (c *Catalogue) Selection(names, domains []string) ([]string, error) {
 		if !isService && !isResource {
 			return nil, fmt.Errorf("%w: no service or resource %q in %s%s", ErrUnknownName, name, c.File, suggest(name, append(c.ServiceNames(), c.ResourceNames()...)))
 		}
+		if isService && !c.Services[name].In(DevEnvironment) {
+			return nil, fmt.Errorf("%w: service %q does not run in dev (environments: %s)", ErrUnknownName, name, strings.Join(c.Services[name].Environments, ", "))
+		}
 		roots = append(roots, name)
 	}
 	for _, domain := range domains {
-		members := c.DomainServices(domain)
+		var members []string
+		for _, name := range c.DomainServices(domain) {
+			if c.Services[name].In(DevEnvironment) {
+				members = append(members, name)
+			}
+		}
 		if len(members) == 0 {
 			return nil, fmt.Errorf("%w: no service has domain %q (domains: %s)%s", ErrUnknownName, domain, strings.Join(c.Domains(), ", "), suggest(domain, c.Domains()))
 		}
@@ -53,7 +62,7 @@ func (c *Catalogue) closure(roots []string) []string {
 		}
 		seen[name] = true
 		if s := c.Services[name]; s != nil {
-			stack = append(stack, s.UsedNames()...)
+			stack = append(stack, c.UsedIn(s, DevEnvironment)...)
 		}
 	}
 	out := make([]string, 0, len(seen))

@@ -124,7 +124,13 @@ type Workload struct {
 	Env string
 	// Image is the image reference a cluster runs; for a built service in
 	// the base it is the bare service name, which overlays rewrite.
-	Image    string
+	Image string
+	// Command and Args are the service container's, with the
+	// environment's override applied.
+	Command, Args []string
+	// Ports are the service's ports in the environment; in the base,
+	// those of the clusters.
+	Ports    []Port
 	Replicas int
 	// Autoscale is set, with its defaults filled in, when a
 	// HorizontalPodAutoscaler owns the replica count; never in the base or dev.
@@ -307,12 +313,72 @@ func (s *Service) portNamed(name string) Port {
 	return s.Ports[0]
 }
 
-// Resolve returns every service's effective settings in env, sorted by
-// name; env "" resolves the environment-neutral base that overlays patch.
+// In tells whether the service exists in env; in "", the base, when it
+// exists in a cluster environment. A missing service (nil), which
+// validation reports, is in every environment.
+func (s *Service) In(env string) bool {
+	if s == nil || len(s.Environments) == 0 {
+		return true
+	}
+	if env == "" {
+		return slices.ContainsFunc(s.Environments, func(e string) bool { return e != DevEnvironment })
+	}
+	return contains(s.Environments, env)
+}
+
+// InEveryCluster tells whether the service exists in every environment
+// with an overlay, so that the environment-neutral base lists it.
+func (c *Catalogue) InEveryCluster(s *Service) bool {
+	for _, env := range c.DeployEnvironments() {
+		if !s.In(env) {
+			return false
+		}
+	}
+	return true
+}
+
+// In tells whether the port exists in env; in "", the base, when it
+// exists in the clusters (validation keeps it in all or none of them).
+func (p Port) In(env string) bool {
+	if len(p.Environments) == 0 {
+		return true
+	}
+	if env == "" {
+		return slices.ContainsFunc(p.Environments, func(e string) bool { return e != DevEnvironment })
+	}
+	return contains(p.Environments, env)
+}
+
+// PortsIn are the service's ports that exist in env ("" for the clusters').
+func (s *Service) PortsIn(env string) []Port {
+	var out []Port
+	for _, p := range s.Ports {
+		if p.In(env) {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// ServicesIn lists the services that exist in env, sorted; in "", those
+// of the clusters.
+func (c *Catalogue) ServicesIn(env string) []string {
+	var out []string
+	for _, name := range c.ServiceNames() {
+		if c.Services[name].In(env) {
+			out = append(out, name)
+		}
+	}
+	return out
+}
+
+// Resolve returns the effective settings of every service that exists in
+// env, sorted by name; env "" resolves the environment-neutral base that
+// overlays patch, of every service that exists in some cluster.
 func (c *Catalogue) Resolve(env string) []*Workload {
 	// Render, check and validation resolve every environment, several
 	// times over; services resolve independently, on every core.
-	names := c.ServiceNames()
+	names := c.ServicesIn(env)
 	out := make([]*Workload, len(names))
 	if err := safe.Each(len(names), func(i int) { out[i] = c.resolveService(names[i], env) }); err != nil {
 		// Resolve has no error to return. A worker's panic is raised
@@ -348,6 +414,14 @@ func (c *Catalogue) resolveService(name, env string) *Workload {
 		w.Autoscale = resolveAutoscale(s, o, w.Replicas)
 	}
 	w.Image = c.image(name, env, o)
+	w.Command, w.Args = s.Command, s.Args
+	w.Ports = s.PortsIn(env)
+	if o.Command != nil {
+		w.Command = o.Command
+	}
+	if o.Args != nil {
+		w.Args = o.Args
+	}
 	w.Compute = resolveCompute(s.Resources, o.Resources, serviceDefaults)
 	w.ServiceType = first(o.ServiceType, s.ServiceType, ServiceTypeClusterIP)
 	for _, g := range []*int{s.TerminationGracePeriodSeconds, o.TerminationGracePeriodSeconds} {
@@ -552,11 +626,13 @@ func (r *Resource) RunsInCluster(env string) bool { return contains(r.InCluster,
 // StorageSize is the volume size of an in-cluster resource.
 func (r *Resource) StorageSize() string { return first(r.Storage, DefaultResourceStorage) }
 
-// Users maps each service and resource that others use to its users,
-// sorted: one pass over every uses list, for renderers that ask for all.
-func (c *Catalogue) Users() map[string][]string {
+// Users maps each service and resource that others use to its users in
+// env, sorted: one pass over every uses list, for renderers that ask for
+// all. In "", the base, a user of some cluster counts: in a cluster
+// without it, its rule admits pods that do not exist there.
+func (c *Catalogue) Users(env string) map[string][]string {
 	out := map[string][]string{}
-	for _, s := range c.ServiceNames() {
+	for _, s := range c.ServicesIn(env) {
 		for _, used := range c.Services[s].UsedNames() {
 			out[used] = append(out[used], s)
 		}
@@ -570,9 +646,12 @@ func (i *Ingress) ControllerNamespaceOrDefault() string {
 }
 
 // PublicPorts are the ports of s reachable from outside the system.
-func (s *Service) PublicPorts() []Port {
+func (s *Service) PublicPorts() []Port { return PublicPorts(s.Ports) }
+
+// PublicPorts are the public ones among ports.
+func PublicPorts(ports []Port) []Port {
 	var out []Port
-	for _, p := range s.Ports {
+	for _, p := range ports {
 		if p.Public {
 			out = append(out, p)
 		}
@@ -583,9 +662,12 @@ func (s *Service) PublicPorts() []Port {
 // RoutedPorts are the public ports an environment's ingress routes to:
 // those that speak HTTP. Other public ports are reached through the
 // Service's type (a load balancer or node port) where a team asks for it.
-func (s *Service) RoutedPorts() []Port {
+func (s *Service) RoutedPorts() []Port { return RoutedPorts(s.Ports) }
+
+// RoutedPorts are the routed ones among ports.
+func RoutedPorts(ports []Port) []Port {
 	var out []Port
-	for _, p := range s.PublicPorts() {
+	for _, p := range PublicPorts(ports) {
 		if p.Routable() {
 			out = append(out, p)
 		}
@@ -603,6 +685,18 @@ func first(values ...string) string {
 		}
 	}
 	return ""
+}
+
+// UsedIn lists what the service uses that exists in env, in the order
+// written: all of it, but for one-shot services of other environments.
+func (c *Catalogue) UsedIn(s *Service, env string) []string {
+	var out []string
+	for _, name := range s.UsedNames() {
+		if t := c.Services[name]; t == nil || t.In(env) {
+			out = append(out, name)
+		}
+	}
+	return out
 }
 
 // UsedNames lists what the service uses, in the order written.

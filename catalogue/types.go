@@ -93,7 +93,10 @@ type Service struct {
 	Command []string `yaml:"command" doc:"Entrypoint override."`
 	Args    []string `yaml:"args" doc:"Arguments to the entrypoint."`
 	Domain  string   `yaml:"domain" doc:"Bounded context the service belongs to."`
-	Ports   []Port   `yaml:"ports" doc:"Named ports the service listens on."`
+	// Environments keeps dev-only tools out of clusters and cluster-only
+	// services out of the Compose file.
+	Environments []string `yaml:"environments" doc:"Environments the service exists in; default every one. E.g. [dev] for a mail catcher or load generator that must never reach a cluster, [dev, staging] to keep it out of prod. Outside dev a service that is not in every cluster environment is added by the overlays of those it is in, not by the base."`
+	Ports        []Port   `yaml:"ports" doc:"Named ports the service listens on."`
 	// Env holds the service's own variables; they win over config groups.
 	Env       map[string]string `yaml:"env" doc:"Service environment variables; override config groups."`
 	Config    []string          `yaml:"config" doc:"Config groups whose variables the service receives; two may not set the same variable."`
@@ -103,9 +106,12 @@ type Service struct {
 	Resources *Resources        `yaml:"resources" doc:"CPU and memory requests and limits."`
 	Replicas  *int              `yaml:"replicas" doc:"Replicas, over the environment default."`
 	Autoscale *Autoscale        `yaml:"autoscale" doc:"Horizontal autoscaling outside dev; exclusive with replicas."`
-	Jobs      map[string]*Job   `yaml:"jobs" doc:"Jobs of the service, run with its image, settings and uses: before it starts (before: start) or on a schedule."`
-	Security  *Security         `yaml:"security" doc:"Relaxations of the secure defaults; each one is visible here and in review."`
-	Volumes   []Volume          `yaml:"volumes" doc:"Folders and files the container mounts: persistent data, read-only config files from the repository, scratch space, and dev-only source folders."`
+	// OneShot is for a task with its own image, where a job would run
+	// the image of a service.
+	OneShot  bool            `yaml:"oneShot" doc:"The service runs to completion instead of serving: in dev a Compose service with restart: \"no\" that its users wait for (service_completed_successfully); in a cluster a Job, with no Deployment or Service, which its users do not wait for. Where it does not exist, using it means nothing. It has no ports, health, replicas, autoscale or jobs. E.g. a seed task only in dev: {image: registry.example.com/seed:1.0, oneShot: true, environments: [dev], uses: [db]}."`
+	Jobs     map[string]*Job `yaml:"jobs" doc:"Jobs of the service, run with its image, settings and uses: before it starts (before: start) or on a schedule."`
+	Security *Security       `yaml:"security" doc:"Relaxations of the secure defaults; each one is visible here and in review."`
+	Volumes  []Volume        `yaml:"volumes" doc:"Folders and files the container mounts: persistent data, read-only config files from the repository, scratch space, and dev-only source folders."`
 	// TerminationGracePeriodSeconds is how long a stopping service may
 	// drain before it is killed; unset keeps each platform's own default.
 	TerminationGracePeriodSeconds *int         `yaml:"terminationGracePeriodSeconds" doc:"Seconds a stopping pod (of the service and its jobs) has between SIGTERM and SIGKILL, 1 to 86400; default Kubernetes' 30. In dev, Compose's stop_grace_period (default 10s there). E.g. 60 for a service that drains long requests."`
@@ -206,6 +212,10 @@ type Port struct {
 	Protocol    string `yaml:"protocol" doc:"What the port speaks: http, https, grpc, tcp or udp; default grpc for a port named grpc or grpc-*, https for https or https-*, else http. Only http and https ports become ingress routes."`
 	// Path is the route's prefix under the environment's ingress host.
 	Path string `yaml:"path" doc:"URL path prefix of a public port's route outside dev; default /."`
+	// Environments is how a debugger's port stays out of the clusters.
+	// The base Deployment and Service are shared by every cluster
+	// environment, so a port is in all of the service's or in none.
+	Environments []string `yaml:"environments" doc:"Environments the port exists in; default every environment of the service. E.g. [dev] for a debugger's port: published in dev, but in no cluster's container ports, Service or NetworkPolicy. A port is in every cluster environment of its service or in none."`
 }
 
 // Health declares one check that both renderers translate faithfully:
@@ -290,7 +300,11 @@ type ResourceLimits struct {
 
 // Override changes a service in one environment.
 type Override struct {
-	Image     string            `yaml:"image" doc:"Full image reference in this environment."`
+	Image string `yaml:"image" doc:"Full image reference in this environment."`
+	// Command and Args replace the service's lists, each on its own, as a
+	// debugger entrypoint in dev wraps the same arguments.
+	Command   []string          `yaml:"command" doc:"Entrypoint of the service's container in this environment, over the service's command; its jobs keep theirs. E.g. in dev {command: [dlv, exec, /app/orders, --listen=:40000, --headless, --continue, --accept-multiclient, --]}."`
+	Args      []string          `yaml:"args" doc:"Arguments to the entrypoint in this environment, over the service's args, e.g. {args: [--log-level, debug]}."`
 	Replicas  *int              `yaml:"replicas" doc:"Replicas in this environment; turns autoscaling off here."`
 	Autoscale *Autoscale        `yaml:"autoscale" doc:"Autoscaling in this environment; exclusive with replicas."`
 	Resources *Resources        `yaml:"resources" doc:"Requests and limits in this environment."`

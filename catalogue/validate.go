@@ -467,6 +467,8 @@ func (c *Catalogue) validateService(errs *errorList, name string, s *Service, ho
 		}
 	}
 	c.validateSecrets(errs, p, s)
+	c.validateServiceEnvironments(errs, name, s)
+	validateOneShot(errs, p, s)
 	c.validateUses(errs, name, s)
 	validateHealth(errs, p+".health", s.Health, portNames)
 	checkResources(errs, p+".resources", s.Resources)
@@ -482,6 +484,10 @@ func (c *Catalogue) validateService(errs *errorList, name string, s *Service, ho
 		op := p + ".overrides." + env
 		if _, ok := c.Environments[env]; !ok && env != DevEnvironment {
 			errs.add(op, "environment %q is not declared%s", env, suggest(env, slices.Sorted(maps.Keys(c.Environments))))
+			continue
+		}
+		if !s.In(env) {
+			errs.add(op, "service %s does not exist in environment %s (environments: %s); remove this override, or add %s to environments", name, env, strings.Join(s.Environments, ", "), env)
 			continue
 		}
 		o := s.Overrides[env]
@@ -500,6 +506,14 @@ func (c *Catalogue) validateService(errs *errorList, name string, s *Service, ho
 		} else {
 			c.checkServiceType(errs, op+".serviceType", name, o.ServiceType)
 		}
+		// An empty list cannot say "none" in both renderers: a cluster's
+		// patch would drop it and keep the service's list.
+		if o.Command != nil && len(o.Command) == 0 {
+			errs.add(op+".command", "an empty command cannot replace the service's; leave command out, or name the entrypoint, e.g. command: [/bin/sh, -c]")
+		}
+		if o.Args != nil && len(o.Args) == 0 {
+			errs.add(op+".args", "an empty args cannot replace the service's; leave args out, or give the arguments")
+		}
 		checkEnvKeys(errs, op+".env", o.Env)
 		for _, key := range slices.Sorted(maps.Keys(o.Env)) {
 			if contains(s.Secrets, key) {
@@ -510,7 +524,7 @@ func (c *Catalogue) validateService(errs *errorList, name string, s *Service, ho
 	if s.Build != "" {
 		for _, env := range slices.Sorted(maps.Keys(c.Environments)) {
 			e := c.Environments[env]
-			if env == DevEnvironment || (e != nil && e.Image.Tag != "") {
+			if env == DevEnvironment || (e != nil && e.Image.Tag != "") || !s.In(env) {
 				continue
 			}
 			if o := s.Overrides[env]; o == nil || o.Image == "" {
@@ -582,7 +596,7 @@ func (c *Catalogue) validatePorts(errs *errorList, service string, s *Service, h
 				errs.add(pp+".hostPort", "port %d out of range (1-65535)", port.HostPort)
 			}
 		}
-		if port.Public {
+		if port.Public && port.In(DevEnvironment) && s.In(DevEnvironment) {
 			host := portKey(port.PublishedPort(), port)
 			if other, taken := hostPorts[host]; taken {
 				errs.add(pp, "host port %s is already published by %s; set hostPort to another port", host, other)
@@ -708,7 +722,8 @@ func (c *Catalogue) checkRoutes(errs *errorList) {
 			continue
 		}
 		for i, port := range s.Ports {
-			if !port.Public || !port.Routable() {
+			// Routes exist only in the clusters.
+			if !port.Public || !port.Routable() || !port.In("") || !s.In("") {
 				continue
 			}
 			pp := fmt.Sprintf("services.%s.ports[%d]", name, i)
@@ -787,6 +802,165 @@ func (c *Catalogue) validateSecrets(errs *errorList, p string, s *Service) {
 	}
 }
 
+// validateOneShot refuses what only a long-running service has: a task
+// that runs to completion listens on nothing, reports no health and runs
+// as one pod.
+func validateOneShot(errs *errorList, p string, s *Service) {
+	if !s.OneShot {
+		return
+	}
+	const why = "a one-shot service runs to completion as a Job"
+	if len(s.Ports) > 0 {
+		errs.add(p+".ports", "%s and listens on nothing; remove ports, or oneShot", why)
+	}
+	if s.Health != nil {
+		errs.add(p+".health", "%s; its exit code tells whether it worked, so remove health", why)
+	}
+	if s.Replicas != nil {
+		errs.add(p+".replicas", "%s of one pod; remove replicas", why)
+	}
+	if s.Autoscale != nil {
+		errs.add(p+".autoscale", "%s of one pod; remove autoscale", why)
+	}
+	if len(s.Jobs) > 0 {
+		errs.add(p+".jobs", "%s; make each job a one-shot service of its own, used by this one", why)
+	}
+	for _, env := range slices.Sorted(maps.Keys(s.Overrides)) {
+		if o := s.Overrides[env]; o != nil && o.Replicas != nil {
+			errs.add(p+".overrides."+env+".replicas", "%s of one pod; remove replicas", why)
+		}
+		if o := s.Overrides[env]; o != nil && o.Autoscale != nil {
+			errs.add(p+".overrides."+env+".autoscale", "%s of one pod; remove autoscale", why)
+		}
+	}
+}
+
+// environmentNames lists dev and every declared environment, sorted.
+func (c *Catalogue) environmentNames() []string {
+	names := c.EnvironmentNames()
+	if !contains(names, DevEnvironment) {
+		names = append(names, DevEnvironment)
+		slices.Sort(names)
+	}
+	return names
+}
+
+// checkEnvironmentList checks an environments list: declared names, each
+// once, within allowed where allowed is not nil.
+func (c *Catalogue) checkEnvironmentList(errs *errorList, p string, list []string, allowed func(env string) string) {
+	if list != nil && len(list) == 0 {
+		errs.add(p, "missing: name the environments, e.g. [dev]; leave environments out for every one")
+	}
+	for i, env := range list {
+		ep := fmt.Sprintf("%s[%d]", p, i)
+		_, declared := c.Environments[env]
+		switch {
+		case !declared && env != DevEnvironment:
+			errs.add(ep, "environment %q is not declared%s", env, suggest(env, c.environmentNames()))
+		case indexOf(list, env) < i:
+			errs.add(ep, "%q is listed twice", env)
+		case allowed != nil:
+			if problem := allowed(env); problem != "" {
+				errs.add(ep, "%s", problem)
+			}
+		}
+	}
+}
+
+// validateServiceEnvironments checks where the service and its ports
+// exist. A port is in every cluster environment of its service or in
+// none: the base Deployment and Service carry it for all of them.
+func (c *Catalogue) validateServiceEnvironments(errs *errorList, name string, s *Service) {
+	p := join("services", name)
+	c.checkEnvironmentList(errs, p+".environments", s.Environments, nil)
+	var clusters []string
+	for _, env := range c.DeployEnvironments() {
+		if s.In(env) {
+			clusters = append(clusters, env)
+		}
+	}
+	for i, port := range s.Ports {
+		pp := fmt.Sprintf("%s.ports[%d].environments", p, i)
+		c.checkEnvironmentList(errs, pp, port.Environments, func(env string) string {
+			if !s.In(env) {
+				return fmt.Sprintf("service %s does not exist in environment %s (environments: %s)", name, env, strings.Join(s.Environments, ", "))
+			}
+			return ""
+		})
+		if len(port.Environments) == 0 {
+			continue
+		}
+		var in, out []string
+		for _, env := range clusters {
+			if port.In(env) {
+				in = append(in, env)
+			} else {
+				out = append(out, env)
+			}
+		}
+		if len(in) > 0 && len(out) > 0 {
+			errs.add(pp, "port %s is in %s but not in %s; the clusters share the base Deployment and Service, so a port is in all of the service's cluster environments (%s) or in none", port.Name, strings.Join(in, ", "), strings.Join(out, ", "), strings.Join(clusters, ", "))
+		}
+	}
+	if h := s.Health; h != nil && h.HTTP != "" && len(s.Ports) > 0 {
+		if port := s.HealthPort(); len(port.Environments) > 0 {
+			for _, env := range c.environmentNames() {
+				if s.In(env) && !port.In(env) {
+					errs.add(p+".health", "the HTTP check probes port %s, which does not exist in environment %s; check a port of every environment of the service (health.port)", port.Name, env)
+					break
+				}
+			}
+		}
+	}
+}
+
+// checkUsedIn checks that what a use names exists wherever the user does:
+// the service used, and the port its address names.
+func (c *Catalogue) checkUsedIn(errs *errorList, up, name string, s *Service, u Use) {
+	target := c.Services[u.Name]
+	// Using a one-shot only waits for it, so where it does not exist (a
+	// seed task of dev) there is nothing to wait for.
+	if target == nil || target.OneShot {
+		return
+	}
+	for _, env := range c.environmentNames() {
+		if s.In(env) && !target.In(env) {
+			errs.add(up, "service %s uses %s, which does not exist in environment %s (%s's environments: %s); add %s there, or limit %s's environments", name, u.Name, env, u.Name, strings.Join(target.Environments, ", "), env, name)
+			return
+		}
+	}
+	if len(target.Ports) == 0 || (u.Port != "" && !hasPort(target, u.Port)) {
+		return
+	}
+	for _, env := range c.environmentNames() {
+		if !s.In(env) {
+			continue
+		}
+		for _, port := range usedPorts(target, u) {
+			if !port.In(env) {
+				errs.add(up, "service %s uses port %s of %s, which does not exist in environment %s (the port's environments: %s)", name, port.Name, u.Name, env, strings.Join(port.Environments, ", "))
+				return
+			}
+		}
+	}
+}
+
+// usedPorts are the ports a use's address names: its port or the
+// default one, and those its templates name.
+func usedPorts(target *Service, u Use) []Port {
+	out := []Port{target.portNamed(u.Port)}
+	for _, form := range u.Env {
+		for _, m := range namedPortRef.FindAllStringSubmatch(form, -1) {
+			if hasPort(target, m[1]) {
+				out = append(out, target.portNamed(m[1]))
+			}
+		}
+	}
+	return out
+}
+
+var namedPortRef = regexp.MustCompile(`\{port:([^}]*)\}`)
+
 func (c *Catalogue) validateUses(errs *errorList, name string, s *Service) {
 	p := join("services", name)
 	seen := map[string]bool{}
@@ -805,6 +979,7 @@ func (c *Catalogue) validateUses(errs *errorList, name string, s *Service) {
 			errs.add(up, "resource %s is owned by %s; only its owner uses it (call %s instead, or make the resource shared by removing its owner)", used, r.Owner, r.Owner)
 		default:
 			c.validateAddress(errs, up, s, s.Uses[i])
+			c.checkUsedIn(errs, up, name, s, s.Uses[i])
 		}
 		seen[used] = true
 	}

@@ -129,7 +129,7 @@ func DevSecrets(c *catalogue.Catalogue) []string {
 			seen[catalogue.SettingVar(name, catalogue.SettingPassword)] = true
 		}
 	}
-	for _, name := range c.ServiceNames() {
+	for _, name := range c.ServicesIn(catalogue.DevEnvironment) {
 		for _, secret := range c.Services[name].Secrets {
 			seen[secret] = true
 		}
@@ -167,8 +167,8 @@ func escapeAll(values []string) []string {
 func appService(c *catalogue.Catalogue, w *catalogue.Workload, opts Options) types.ServiceConfig {
 	s := w.Service
 	svc := types.ServiceConfig{Name: w.Name}
-	svc.Entrypoint = escapeAll(s.Command)
-	svc.Command = escapeAll(s.Args)
+	svc.Entrypoint = escapeAll(w.Command)
+	svc.Command = escapeAll(w.Args)
 	svc.Environment = types.MappingWithEquals{}
 	if s.Build != "" {
 		svc.Build = &types.BuildConfig{Context: path.Join(opts.ProjectDir, s.Build)}
@@ -187,7 +187,7 @@ func appService(c *catalogue.Catalogue, w *catalogue.Workload, opts Options) typ
 	if s.Labels != nil && len(s.Labels.Pod) > 0 {
 		svc.Labels = maps.Clone(types.Labels(s.Labels.Pod))
 	}
-	for _, p := range s.Ports {
+	for _, p := range w.Ports {
 		if p.Public {
 			protocol := "tcp"
 			if p.UDP() {
@@ -207,12 +207,19 @@ func appService(c *catalogue.Catalogue, w *catalogue.Workload, opts Options) typ
 		}
 	}
 	svc.Volumes = append(svc.Volumes, devVolumes(w.Name, s.Volumes, opts.ProjectDir)...)
-	for _, used := range s.UsedNames() {
+	if s.OneShot {
+		// It runs once, like a job; restarting it would run it again.
+		svc.Restart = "no"
+	}
+	for _, used := range c.UsedIn(s, catalogue.DevEnvironment) {
 		if svc.DependsOn == nil {
 			svc.DependsOn = types.DependsOnConfig{}
 		}
 		condition := types.ServiceConditionStarted
-		if hasHealthCheck(c, used) {
+		switch {
+		case c.Services[used] != nil && c.Services[used].OneShot:
+			condition = types.ServiceConditionCompletedSuccessfully
+		case hasHealthCheck(c, used):
 			condition = types.ServiceConditionHealthy
 		}
 		svc.DependsOn[used] = types.ServiceDependency{Condition: condition, Required: true}
@@ -242,8 +249,9 @@ func jobService(c *catalogue.Catalogue, w *catalogue.Workload, svc types.Service
 		job.Build = &build
 	}
 	job.Image = svc.Image
-	// The job runs the service's command unless it names its own.
-	job.Entrypoint, job.Command = slices.Clone(svc.Entrypoint), escapeAll(j.Args)
+	// The job runs the service's command unless it names its own; dev's
+	// command is the service container's alone (see objects.Job).
+	job.Entrypoint, job.Command = escapeAll(w.Service.Command), escapeAll(j.Args)
 	if len(j.Command) > 0 {
 		job.Entrypoint = escapeAll(j.Command)
 	}
@@ -290,7 +298,7 @@ func hasHealthCheck(c *catalogue.Catalogue, name string) bool {
 // NeedsProbe tells whether the Compose file mounts tandem's health probe.
 func NeedsProbe(c *catalogue.Catalogue) bool {
 	for _, s := range c.Services {
-		if s.Health != nil && usesProbe(s.Health) {
+		if s.In(catalogue.DevEnvironment) && s.Health != nil && usesProbe(s.Health) {
 			return true
 		}
 	}

@@ -39,6 +39,7 @@ func TestGolden(t *testing.T) {
 	for name, fixture := range map[string]string{
 		"kinds":     "testdata/kinds.tandem.yaml",
 		"addresses": "../render/testdata/addresses.tandem.yaml",
+		"perenv":    "../render/testdata/perenv.tandem.yaml",
 	} {
 		got, err := Render(load(t, fixture), Options{ProjectDir: ".."})
 		if err != nil {

@@ -540,7 +540,7 @@ func fixtureDir(t *testing.T, fixture string) string {
 // kubectl kustomize makes of the rendered tree.
 func TestFixtureGoldensMatchKubectl(t *testing.T) {
 	t.Parallel()
-	for _, fixture := range []string{"addresses", "health", "minimal", "podsettings", "production", "volumes"} {
+	for _, fixture := range []string{"addresses", "health", "minimal", "perenv", "podsettings", "production", "volumes"} {
 		dir := fixtureDir(t, fixture)
 		mustRun(t, dir, tandemBin, "render")
 		goldens, _ := filepath.Glob(filepath.Join("..", "render", "testdata", fixture+".*.golden"))

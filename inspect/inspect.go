@@ -58,6 +58,9 @@ func workload(c *catalogue.Catalogue, service, env string) (*catalogue.Workload,
 	if err := checkEnv(c, env); err != nil {
 		return nil, err
 	}
+	if s := c.Services[service]; !s.In(env) {
+		return nil, fmt.Errorf("%w: service %q does not exist in environment %s (environments: %s)", ErrUnknown, service, env, strings.Join(s.Environments, ", "))
+	}
 	for _, w := range c.Resolve(env) {
 		if w.Name == service {
 			return w, nil
@@ -125,9 +128,25 @@ func Diff(c *catalogue.Catalogue, a, b string) ([]Change, error) {
 	if na, nb := namespace(c, a), namespace(c, b); na != nb {
 		out = append(out, Change{Field: "namespace", From: na, To: nb})
 	}
-	wa, wb := c.Resolve(a), c.Resolve(b)
-	for i := range wa {
-		out = append(out, diffWorkload(c, wa[i], wb[i])...)
+	byName := func(env string) map[string]*catalogue.Workload {
+		m := map[string]*catalogue.Workload{}
+		for _, w := range c.Resolve(env) {
+			m[w.Name] = w
+		}
+		return m
+	}
+	inA, inB := byName(a), byName(b)
+	// A service in one environment only differs in nothing but that.
+	for _, name := range c.ServiceNames() {
+		wa, wb := inA[name], inB[name]
+		switch {
+		case wa != nil && wb != nil:
+			out = append(out, diffWorkload(c, wa, wb)...)
+		case wa != nil:
+			out = append(out, Change{Service: name, Field: "exists", From: "yes", To: "no"})
+		case wb != nil:
+			out = append(out, Change{Service: name, Field: "exists", From: "no", To: "yes"})
+		}
 	}
 	return out, nil
 }
@@ -155,6 +174,8 @@ func diffWorkload(c *catalogue.Catalogue, a, b *catalogue.Workload) []Change {
 	field("requests.ephemeral-storage", a.Compute.RequestStorage, b.Compute.RequestStorage)
 	field("limits.ephemeral-storage", a.Compute.LimitStorage, b.Compute.LimitStorage)
 	field("terminationGracePeriodSeconds", gracePeriod(a), gracePeriod(b))
+	field("command", words(a.Command), words(b.Command))
+	field("args", words(a.Args), words(b.Args))
 
 	names := map[string]bool{}
 	for _, v := range append(append([]catalogue.EnvVar{}, a.Vars...), b.Vars...) {
@@ -185,6 +206,22 @@ func image(w *catalogue.Workload) string {
 		return "built from " + w.Service.Build
 	}
 	return w.Image
+}
+
+// words shows a command line as it would be typed; an unset one is the
+// image's own.
+func words(list []string) string {
+	if len(list) == 0 {
+		return "(image's)"
+	}
+	quoted := make([]string, len(list))
+	for i, w := range list {
+		quoted[i] = w
+		if w == "" || strings.ContainsAny(w, " \t\"'") {
+			quoted[i] = strconv.Quote(w)
+		}
+	}
+	return strings.Join(quoted, " ")
 }
 
 // gracePeriod names the default where the catalogue sets none, since

@@ -128,3 +128,31 @@ func TestDiffGracePeriod(t *testing.T) {
 		t.Errorf("grace period changes (-want +got):\n%s", diff)
 	}
 }
+
+// TestDiffCommand: an environment's command and args show as changes,
+// the way a shell would read them.
+func TestDiffCommand(t *testing.T) {
+	t.Parallel()
+	c, err := catalogue.Load(fsys.OS{}, "../render/testdata/perenv.tandem.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	changes, err := Diff(c, "dev", "prod")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []Change
+	for _, change := range changes {
+		if change.Field == "command" || change.Field == "args" {
+			got = append(got, change)
+		}
+	}
+	want := []Change{
+		{Service: "api", Field: "command", From: "dlv exec /app/api --headless --listen=:40000 --continue --accept-multiclient --", To: "/app/api"},
+		{Service: "api", Field: "args", From: "serve --log-level debug", To: "serve --workers 8"},
+		{Service: "warmer", Field: "args", From: "--all", To: "--hot-only"},
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("command changes (-want +got):\n%s", diff)
+	}
+}

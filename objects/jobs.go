@@ -11,6 +11,35 @@ import (
 	"github.com/tandemdev/tandem/catalogue"
 )
 
+// OneShot runs a one-shot service to completion: a Job named after the
+// service whose pods carry the service's labels, so that the
+// NetworkPolicies of what it uses let it in.
+func OneShot(c *catalogue.Catalogue, w *catalogue.Workload) *batchv1.Job {
+	spec := podSpec(w, container(w), false)
+	spec.RestartPolicy = corev1.RestartPolicyNever
+	return &batchv1.Job{
+		TypeMeta:   metav1.TypeMeta{APIVersion: "batch/v1", Kind: "Job"},
+		ObjectMeta: objectMeta(c, w.Name),
+		Spec: batchv1.JobSpec{BackoffLimit: ptr.To(int32(jobBackoffLimit)), Template: corev1.PodTemplateSpec{
+			ObjectMeta: podMeta(podLabels(c, w.Name), w.Service),
+			Spec:       spec,
+		}},
+	}
+}
+
+// OneShotPatch is what an environment sets over a one-shot's base Job:
+// what DeploymentPatch sets but replicas and spreading.
+func OneShotPatch(w *catalogue.Workload, env []catalogue.EnvVar) *batchv1.Job {
+	return &batchv1.Job{
+		TypeMeta:   metav1.TypeMeta{APIVersion: "batch/v1", Kind: "Job"},
+		ObjectMeta: metav1.ObjectMeta{Name: w.Name},
+		Spec:       batchv1.JobSpec{Template: corev1.PodTemplateSpec{Spec: podPatch(w, env)}},
+	}
+}
+
+// jobBackoffLimit is how often a failed Job's pod is retried.
+const jobBackoffLimit = 3
+
 // Job runs the service's job name with the service's settings and
 // identity, and with image: a Job, or a CronJob when the job has a
 // schedule.
@@ -20,8 +49,10 @@ func Job(c *catalogue.Catalogue, w *catalogue.Workload, name, image string) any 
 	ctr := container(w)
 	ctr.Name = full
 	ctr.Image = image
-	// The job runs the service's command unless it names its own.
-	ctr.Args = slices.Clone(j.Args)
+	// The job runs the service's command unless it names its own; an
+	// environment's command is the service container's alone, since a
+	// debugger entrypoint that waits for a client would hold the job up.
+	ctr.Command, ctr.Args = slices.Clone(w.Service.Command), slices.Clone(j.Args)
 	if len(j.Command) > 0 {
 		ctr.Command = slices.Clone(j.Command)
 	}
@@ -31,7 +62,7 @@ func Job(c *catalogue.Catalogue, w *catalogue.Workload, name, image string) any 
 		ObjectMeta: podMeta(jobLabels(c, w.Name, name), w.Service),
 		Spec:       spec,
 	}
-	jobSpec := batchv1.JobSpec{BackoffLimit: ptr.To(int32(3)), Template: template}
+	jobSpec := batchv1.JobSpec{BackoffLimit: ptr.To(int32(jobBackoffLimit)), Template: template}
 	meta := metav1.ObjectMeta{Name: full, Labels: jobLabels(c, w.Name, name)}
 	if j.Schedule == "" {
 		return &batchv1.Job{TypeMeta: metav1.TypeMeta{APIVersion: "batch/v1", Kind: "Job"}, ObjectMeta: meta, Spec: jobSpec}

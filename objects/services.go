@@ -30,7 +30,7 @@ func Service(c *catalogue.Catalogue, w *catalogue.Workload) *corev1.Service {
 	if a := w.Service.Annotations; a != nil && len(a.Service) > 0 {
 		svc.Annotations = maps.Clone(a.Service)
 	}
-	for _, p := range w.Service.Ports {
+	for _, p := range w.Ports {
 		svc.Spec.Ports = append(svc.Spec.Ports, corev1.ServicePort{
 			Name: p.Name, Port: int32(p.ClusterPort()), TargetPort: intstr.FromString(p.Name), Protocol: transport(p),
 		})

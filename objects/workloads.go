@@ -31,7 +31,7 @@ func ServiceAccount(c *catalogue.Catalogue, w *catalogue.Workload) *corev1.Servi
 func Deployment(c *catalogue.Catalogue, w *catalogue.Workload) *appsv1.Deployment {
 	s := w.Service
 	ctr := container(w)
-	for _, p := range s.Ports {
+	for _, p := range w.Ports {
 		ctr.Ports = append(ctr.Ports, corev1.ContainerPort{Name: p.Name, ContainerPort: int32(p.Port), Protocol: transport(p)})
 	}
 	ctr.ReadinessProbe, ctr.LivenessProbe, ctr.StartupProbe = probes(s)
@@ -62,18 +62,12 @@ func strategy(s *catalogue.Service) appsv1.DeploymentStrategy {
 // DeploymentPatch is what an environment's workload sets over the base
 // Deployment: requests and limits, the env entries given (those that
 // differ from the base), the replica count unless an autoscaler owns it,
-// the grace period where the environment overrides it, and, where more
+// the grace period, command and args where the environment overrides
+// them (a strategic merge replaces such lists whole), and, where more
 // than one pod may run, how they spread. It names nothing else, so that a
 // strategic merge leaves the rest of the base as it is.
 func DeploymentPatch(w *catalogue.Workload, env []catalogue.EnvVar) *appsv1.Deployment {
-	spec := corev1.PodSpec{Containers: []corev1.Container{{
-		Name:      w.Name,
-		Resources: requirements(w.Compute),
-		Env:       containerEnv(w.Name, env),
-	}}}
-	if w.Service != nil && w.Service.Overrides[w.Env] != nil && w.Service.Overrides[w.Env].TerminationGracePeriodSeconds != nil {
-		spec.TerminationGracePeriodSeconds = w.TerminationGracePeriodSeconds
-	}
+	spec := podPatch(w, env)
 	if w.Scaled() {
 		spec.TopologySpreadConstraints, spec.Affinity = spread(w.Name)
 	}
@@ -88,6 +82,35 @@ func DeploymentPatch(w *catalogue.Workload, env []catalogue.EnvVar) *appsv1.Depl
 	return patch
 }
 
+// podPatch is what an environment sets over the base's pod spec.
+func podPatch(w *catalogue.Workload, env []catalogue.EnvVar) corev1.PodSpec {
+	spec := corev1.PodSpec{Containers: []corev1.Container{{
+		Name:      w.Name,
+		Resources: requirements(w.Compute),
+		Env:       containerEnv(w.Name, env),
+	}}}
+	if o := overrideOf(w); o != nil {
+		if o.TerminationGracePeriodSeconds != nil {
+			spec.TerminationGracePeriodSeconds = w.TerminationGracePeriodSeconds
+		}
+		if o.Command != nil {
+			spec.Containers[0].Command = slices.Clone(w.Command)
+		}
+		if o.Args != nil {
+			spec.Containers[0].Args = slices.Clone(w.Args)
+		}
+	}
+	return spec
+}
+
+// overrideOf is the catalogue's override of the workload's environment, or nil.
+func overrideOf(w *catalogue.Workload) *catalogue.Override {
+	if w.Service == nil {
+		return nil
+	}
+	return w.Service.Overrides[w.Env]
+}
+
 // container is the service's container as its workload in one environment
 // runs it: image, settings, requests and limits, and the secure defaults
 // the catalogue did not relax. Probes and ports are the Deployment's.
@@ -96,8 +119,8 @@ func container(w *catalogue.Workload) corev1.Container {
 	return corev1.Container{
 		Name:    w.Name,
 		Image:   w.Image,
-		Command: slices.Clone(s.Command),
-		Args:    slices.Clone(s.Args),
+		Command: slices.Clone(w.Command),
+		Args:    slices.Clone(w.Args),
 		Env:     containerEnv(w.Name, envEntries(w)),
 		EnvFrom: envFrom(w.ConfigGroups),
 		// Tags are mutable and pull secrets are checked only on a pull.

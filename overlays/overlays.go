@@ -2,6 +2,7 @@ package overlays
 
 import (
 	"path"
+	"slices"
 	"sort"
 	"strings"
 
@@ -15,6 +16,8 @@ import (
 const (
 	deploymentPatch = "deployment-patch.yaml"
 	servicePatch    = "service-patch.yaml"
+	policyPatch     = "networkpolicy-patch.yaml"
+	jobPatch        = "job-patch.yaml"
 	configPatch     = "patch.yaml"
 	// resourcesFile holds the objects an environment adds to a service or
 	// a backing resource, in one file so that a large system does not
@@ -42,14 +45,16 @@ func Render(c *catalogue.Catalogue, env string, platformPatches, components []st
 		base[w.Name] = w
 	}
 	root.Resources = append(root.Resources, manifest.Rel(dir, manifest.BaseNetworkDir()))
-	users := c.Users()
+	users := c.Users(env)
 	for _, name := range c.ResourceNames() {
 		if unit := renderResource(&files, c, env, name, users[name]); unit != "" {
 			root.Resources = append(root.Resources, manifest.Rel(dir, unit))
 		}
 	}
+	baseUsers := c.Users("")
 	for _, w := range c.Resolve(env) {
 		renderService(&files, c, base[w.Name], w)
+		renderUsersPolicy(&files, c, w, baseUsers[w.Name], users[w.Name])
 		root.Resources = append(root.Resources, manifest.Rel(dir, manifest.OverlayServiceDir(env, w.Name)))
 	}
 
@@ -101,7 +106,16 @@ func renderService(files *manifest.Batch, c *catalogue.Catalogue, base, w *catal
 	if w.Image != base.Image {
 		k.Images = []kusttypes.Image{imageChange(base.Image, w.Image)}
 	}
+	if w.Service.OneShot {
+		k.Patches = []kusttypes.Patch{{Path: jobPatch}}
+		files.Add(path.Join(dir, jobPatch), objects.OneShotPatch(w, changedEnv(base, w)))
+		files.Add(path.Join(dir, manifest.Kustomization), k)
+		return
+	}
 	k.Patches = []kusttypes.Patch{{Path: deploymentPatch}}
+	if users, baseUsers := c.Users(w.Env)[w.Name], c.Users("")[w.Name]; len(baseUsers) > 0 && !slices.Equal(users, baseUsers) {
+		k.Patches = append(k.Patches, kusttypes.Patch{Path: policyPatch})
+	}
 	files.Add(path.Join(dir, deploymentPatch), objects.DeploymentPatch(w, changedEnv(base, w)))
 	if w.ServiceType != base.ServiceType {
 		k.Patches = append(k.Patches, kusttypes.Patch{Path: servicePatch})
@@ -113,6 +127,30 @@ func renderService(files *manifest.Batch, c *catalogue.Catalogue, base, w *catal
 		k.Resources = append(k.Resources, resourcesFile)
 	}
 	files.Add(path.Join(dir, manifest.Kustomization), k)
+}
+
+// renderUsersPolicy narrows the base's NetworkPolicy of a service to its
+// users in the environment, when a user of some cluster is not in this
+// one: a load generator of staging is let in nowhere in prod. The patch
+// lists every rule, since a strategic merge replaces the list whole; with
+// no user left, it deletes the policy and the namespace's deny-all holds.
+func renderUsersPolicy(files *manifest.Batch, c *catalogue.Catalogue, w *catalogue.Workload, baseUsers, users []string) {
+	if w.Service.OneShot || len(baseUsers) == 0 || slices.Equal(baseUsers, users) {
+		return
+	}
+	var patch any = map[string]any{
+		"apiVersion": "networking.k8s.io/v1", "kind": "NetworkPolicy",
+		"metadata": map[string]any{"name": w.Name},
+		"$patch":   "delete",
+	}
+	if len(users) > 0 {
+		np := objects.UsersPolicy(c, w.Name, users, w.Ports)
+		// A patch finds its target by name; the labels are the base's.
+		np.Labels = nil
+		patch = np
+	}
+	dir := manifest.OverlayServiceDir(w.Env, w.Name)
+	files.Add(path.Join(dir, policyPatch), patch)
 }
 
 // changedEnv lists the container env entries that differ from the base.
@@ -175,7 +213,7 @@ func serviceObjects(c *catalogue.Catalogue, base, w *catalogue.Workload) []any {
 		out = append(out, objects.ExternalPolicy(c, w.Name, w.Service.PublicPorts()))
 	}
 	if e := c.Environments[w.Env]; e != nil && e.Ingress != nil {
-		if routed := w.Service.RoutedPorts(); len(routed) > 0 {
+		if routed := catalogue.RoutedPorts(w.Ports); len(routed) > 0 {
 			out = append(out, objects.Ingress(c, w.Name, e.Ingress, routed),
 				objects.IngressControllerPolicy(c, w.Name, e.Ingress.ControllerNamespaceOrDefault(), routed))
 		}

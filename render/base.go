@@ -11,7 +11,8 @@ import (
 	"github.com/tandemdev/tandem/objects"
 )
 
-// Base renders the environment-neutral kustomize base: per service a
+// Base renders the environment-neutral kustomize base: per service of a
+// cluster a
 // ServiceAccount, a Deployment, when it has ports a Service, and when
 // others use it a NetworkPolicy letting exactly them in; per config group a
 // ConfigMap; and a NetworkPolicy that denies all other ingress. The objects
@@ -40,29 +41,36 @@ func Base(c *catalogue.Catalogue) (manifest.Files, error) {
 	files.Add(path.Join(network, manifest.Kustomization), netKustomization)
 	root.Resources = append(root.Resources, manifest.Rel(manifest.BaseDir, network))
 
-	users := c.Users()
+	users := c.Users("")
 	for _, w := range c.Resolve("") {
 		dir := manifest.BaseServiceDir(w.Name)
 		k := manifest.NewKustomization()
-		byFile := []fileObject{
-			{"serviceaccount.yaml", objects.ServiceAccount(c, w)},
-			{"deployment.yaml", objects.Deployment(c, w)},
+		byFile := []fileObject{{"serviceaccount.yaml", objects.ServiceAccount(c, w)}}
+		if w.Service.OneShot {
+			// Nothing listens: no Service, and no policy letting users in.
+			byFile = append(byFile, fileObject{"job.yaml", objects.OneShot(c, w)})
+		} else {
+			byFile = append(byFile, fileObject{"deployment.yaml", objects.Deployment(c, w)})
 		}
-		if len(w.Service.Ports) > 0 {
+		if len(w.Ports) > 0 {
 			byFile = append(byFile, fileObject{"service.yaml", objects.Service(c, w)})
 		}
 		for _, obj := range objects.VolumeObjects(c, w) {
 			byFile = append(byFile, fileObject{volumeFile(obj), obj})
 		}
-		if users := users[w.Name]; len(users) > 0 {
-			byFile = append(byFile, fileObject{"networkpolicy.yaml", objects.UsersPolicy(c, w.Name, users, w.Service.Ports)})
+		if users := users[w.Name]; len(users) > 0 && !w.Service.OneShot {
+			byFile = append(byFile, fileObject{"networkpolicy.yaml", objects.UsersPolicy(c, w.Name, users, w.Ports)})
 		}
 		for _, o := range byFile {
 			files.Add(path.Join(dir, o.file), o.obj)
 			k.Resources = append(k.Resources, o.file)
 		}
 		files.Add(path.Join(dir, manifest.Kustomization), k)
-		root.Resources = append(root.Resources, path.Join("services", w.Name))
+		// The folder of a service in only some clusters is theirs
+		// alone: their overlays take it in, the shared base does not.
+		if c.InEveryCluster(w.Service) {
+			root.Resources = append(root.Resources, path.Join("services", w.Name))
+		}
 	}
 	files.Add(path.Join(manifest.BaseDir, manifest.Kustomization), root)
 	return files.Files()

@@ -2,6 +2,7 @@ package render_test
 
 import (
 	"bytes"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -22,7 +23,7 @@ import (
 // compose-go's whole loader.
 func TestGolden(t *testing.T) {
 	t.Parallel()
-	for _, name := range []string{"addresses", "health", "minimal", "podsettings", "production", "volumes"} {
+	for _, name := range []string{"addresses", "health", "minimal", "perenv", "podsettings", "production", "volumes"} {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
 			c, files := rendertest.Render(t, "testdata/"+name+".tandem.yaml", nil)
@@ -157,5 +158,35 @@ func TestBuildAppliesPlatformPatches(t *testing.T) {
 	}
 	if !strings.Contains(string(built), "nodeSelector:\n        pool: frontend\n") {
 		t.Errorf("built manifests lack the platform patch:\n%s", built)
+	}
+}
+
+// TestPolicyOfUsersOfSomeClusters: a service whose only user is a
+// staging load generator keeps the NetworkPolicy letting it in there; in
+// prod the overlay deletes it, so the namespace's deny-all holds.
+func TestPolicyOfUsersOfSomeClusters(t *testing.T) {
+	t.Parallel()
+	file := filepath.Join(t.TempDir(), "tandem.yaml")
+	text := `name: shop
+environments: {staging: {}, prod: {}}
+services:
+  api: {image: "api:1.0", ports: [{name: http, port: 8080}]}
+  loadgen: {image: "loadgen:1.0", environments: [dev, staging], uses: [api]}
+`
+	if err := os.WriteFile(file, []byte(text), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	c, files := rendertest.Render(t, file, nil)
+	for env, want := range map[string]bool{"staging": true, "prod": false} {
+		built, err := build.Overlay(c, files, env)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := strings.Contains(string(built), "kind: NetworkPolicy\nmetadata:\n  labels:\n    app.kubernetes.io/managed-by: tandem\n    app.kubernetes.io/name: api\n"); got != want {
+			t.Errorf("%s: api's NetworkPolicy present %v, want %v:\n%s", env, got, want, built)
+		}
+		if got := strings.Contains(string(built), "name: loadgen"); got != want {
+			t.Errorf("%s: loadgen present %v, want %v", env, got, want)
+		}
 	}
 }

@@ -20,8 +20,9 @@ type Unit struct {
 	Build bool
 	// Ports are its ports published on the host.
 	Ports []HostPort
-	// OneShot units (a service's jobs that run before it starts) are done
-	// when their container exits 0, and failed when it exits otherwise.
+	// OneShot units (a service's jobs that run before it starts, and
+	// one-shot services) are done when their container exits 0, and failed
+	// when it exits otherwise.
 	OneShot bool
 }
 
@@ -105,8 +106,8 @@ func NewPlan(c *catalogue.Catalogue, selection []string) Plan {
 			continue
 		}
 		s := c.Services[name]
-		u := Unit{Name: name, Uses: s.UsedNames(), Build: s.Build != "", Healthcheck: s.Health != nil}
-		for _, p := range s.Ports {
+		u := Unit{Name: name, Uses: c.UsedIn(s, catalogue.DevEnvironment), Build: s.Build != "", Healthcheck: s.Health != nil, OneShot: s.OneShot}
+		for _, p := range s.PortsIn(catalogue.DevEnvironment) {
 			if p.Public {
 				u.Ports = append(u.Ports, HostPort{Name: p.Name, Port: p.PublishedPort()})
 			}

@@ -195,3 +195,42 @@ func TestGoArch(t *testing.T) {
 		}
 	}
 }
+
+// TestPlanOfEnvironments: up runs what exists in dev, publishes dev's
+// ports (the debugger's too), waits for one-shot services to complete,
+// and refuses a service of the clusters only.
+func TestPlanOfEnvironments(t *testing.T) {
+	t.Parallel()
+	c, err := catalogue.Load(fsys.OS{}, "../../render/testdata/perenv.tandem.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	all, err := c.Selection(nil, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	plan := NewPlan(c, all)
+	if diff := cmp.Diff([]string{"api", "api-migrate", "db", "loadgen", "mailcatcher", "seed", "warmer", "worker"}, plan.Names()); diff != "" {
+		t.Errorf("units (-want +got):\n%s", diff)
+	}
+	for _, u := range plan {
+		if u.Name == "seed" {
+			if diff := cmp.Diff(Unit{Name: "seed", Uses: []string{"db"}, Build: true, OneShot: true}, u); diff != "" {
+				t.Errorf("seed (-want +got):\n%s", diff)
+			}
+		}
+	}
+	if !plan.ready("seed", map[string]Container{"seed": {State: "exited", Status: "Exited (0) 1 second ago"}}) {
+		t.Error("a one-shot service that exited 0 is not ready")
+	}
+	for _, u := range plan {
+		if u.Name == "api" {
+			if diff := cmp.Diff([]HostPort{{Name: "http", Port: 8080}, {Name: "debug", Port: 40000}}, u.Ports); diff != "" {
+				t.Errorf("api's host ports (-want +got):\n%s", diff)
+			}
+		}
+	}
+	if _, err := c.Selection([]string{"reports"}, nil); err == nil || !strings.Contains(err.Error(), `service "reports" does not run in dev (environments: staging, prod)`) {
+		t.Errorf("up reports: %v", err)
+	}
+}
