@@ -111,3 +111,25 @@ services:
 		}
 	}
 }
+
+// TestUseWithEmptyEnvSetsNothing: env: {} is an edge without a variable,
+// for an app that finds the service by itself; no env keeps NAME_URL.
+func TestUseWithEmptyEnvSetsNothing(t *testing.T) {
+	t.Parallel()
+	c, err := Parse(nil, "tandem.yaml", []byte(`name: shop
+services:
+  web: {image: web:1, uses: [{name: api, env: {}}, {name: other}]}
+  api: {image: api:1, ports: [{name: http, port: 80}]}
+  other: {image: other:1, ports: [{name: http, port: 81}]}
+`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	for _, v := range c.Resolve(DevEnvironment)[2].Vars { // web
+		names = append(names, v.Name)
+	}
+	if diff := cmp.Diff([]string{"OTHER_URL"}, names); diff != "" {
+		t.Errorf("variables (-want +got):\n%s", diff)
+	}
+}

@@ -440,7 +440,9 @@ func (c *Catalogue) resolveService(name, env string) *Workload {
 	}
 	for _, u := range s.Uses {
 		used := u.Name
-		if url, ok := c.ServiceURL(used, env); ok && len(u.Env) == 0 {
+		// env: {} names no variable at all: an edge for the start order
+		// and the NetworkPolicy, to a service the app finds by itself.
+		if url, ok := c.ServiceURL(used, env); ok && u.Env == nil {
 			set(EnvVar{Name: ServiceURLVar(used), Value: url, Origin: Origin{Level: LevelUses, Name: used}})
 		}
 		for _, k := range slices.Sorted(maps.Keys(u.Env)) {

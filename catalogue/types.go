@@ -147,7 +147,7 @@ type Use struct {
 	Name string `yaml:"name" doc:"The service or resource used."`
 	Port string `yaml:"port" doc:"Port of a used service the address names; default the port named http, else the first."`
 	// Env maps a variable to its form; AddressForms lists the shorthands.
-	Env map[string]string `yaml:"env" doc:"Variables that carry the address, with their form: url, host:port, host, port, or a template over {scheme}, {host}, {port} and {port:NAME}, e.g. PRODUCT_CATALOG_SERVICE_ADDR: host:port. For a used service they replace NAME_URL; a resource's connection settings stay."`
+	Env map[string]string `yaml:"env" doc:"Variables that carry the address, with their form: url, host:port, host, port, or a template over {scheme}, {host}, {port} and {port:NAME}, e.g. PRODUCT_CATALOG_SERVICE_ADDR: host:port. For a used service they replace NAME_URL, and env: {} sets none, for an app that finds the service by itself; a resource's connection settings stay."`
 }
 
 // Volume is a folder or file a service's container mounts, of one of four
