@@ -1,6 +1,7 @@
 package catalogue
 
 import (
+	"fmt"
 	"maps"
 	"sort"
 	"strconv"
@@ -199,3 +200,38 @@ func ConnectionSecretName(resource string) string { return resource + "-connecti
 // ServiceSecretName is the Secret outside dev that holds a service's
 // secrets under their variable names as keys.
 func ServiceSecretName(service string) string { return service + "-secrets" }
+
+// versionBelow tells whether an image tag names a version older than
+// major.minor; a tag that starts with no version (latest, alpine) is new.
+func versionBelow(tag string, major, minor int) bool {
+	var got [2]int
+	n, _ := fmt.Sscanf(tag, "%d.%d", &got[0], &got[1])
+	switch {
+	case n == 0:
+		return false
+	case got[0] != major:
+		return got[0] < major
+	}
+	return n == 2 && got[1] < minor
+}
+
+// ReadinessCommand is the command that asks a mongo or rabbitmq server
+// whether it serves, by the tools its version ships: mongosh from mongo
+// 5.0 (the mongo shell before), rabbitmq-diagnostics from RabbitMQ 3.7
+// (rabbitmqctl before); nil for other kinds.
+func (r *Resource) ReadinessCommand() []string {
+	switch r.Kind {
+	case "mongo":
+		shell := "mongosh"
+		if versionBelow(r.Tag(), 5, 0) {
+			shell = "mongo"
+		}
+		return []string{shell, "--quiet", "--eval", "db.adminCommand('ping')"}
+	case "rabbitmq":
+		if versionBelow(r.Tag(), 3, 7) {
+			return []string{"rabbitmqctl", "-q", "node_health_check"}
+		}
+		return []string{"rabbitmq-diagnostics", "-q", "ping"}
+	}
+	return nil
+}

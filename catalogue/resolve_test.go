@@ -242,3 +242,28 @@ services:
 		}
 	}
 }
+
+// TestReadinessCommandFollowsTheVersionsTools: old mongo images have no
+// mongosh and old RabbitMQ images no rabbitmq-diagnostics.
+func TestReadinessCommandFollowsTheVersionsTools(t *testing.T) {
+	t.Parallel()
+	for _, tt := range []struct{ kind, version, want string }{
+		{"mongo", "3.4", "mongo"},
+		{"mongo", "4.4.29", "mongo"},
+		{"mongo", "5.0", "mongosh"},
+		{"mongo", "7", "mongosh"},
+		{"mongo", "", "mongosh"},
+		{"mongo", "latest", "mongosh"},
+		{"rabbitmq", "3.6.8", "rabbitmqctl"},
+		{"rabbitmq", "3.6-management", "rabbitmqctl"},
+		{"rabbitmq", "3.7", "rabbitmq-diagnostics"},
+		{"rabbitmq", "3.13-management", "rabbitmq-diagnostics"},
+		{"rabbitmq", "4", "rabbitmq-diagnostics"},
+		{"rabbitmq", "2", "rabbitmqctl"},
+	} {
+		r := &Resource{Kind: tt.kind, Version: tt.version}
+		if got := r.ReadinessCommand()[0]; got != tt.want {
+			t.Errorf("%s %q: %s, want %s", tt.kind, tt.version, got, tt.want)
+		}
+	}
+}

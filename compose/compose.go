@@ -468,12 +468,10 @@ func resourceService(name string, r *catalogue.Resource) (types.ServiceConfig, s
 		test = []string{"CMD", "redis-cli", "ping"}
 	case "nats":
 		test = []string{"CMD-SHELL", fmt.Sprintf("wget -q --spider http://127.0.0.1:%d/healthz || exit 1", catalogue.NATSMonitorPort)}
-	case "rabbitmq":
-		test = []string{"CMD", "rabbitmq-diagnostics", "-q", "ping"}
+	case "rabbitmq", "mongo":
+		test = append([]string{"CMD"}, r.ReadinessCommand()...)
 	case "mariadb":
 		test = []string{"CMD", "healthcheck.sh", "--connect", "--innodb_initialized"}
-	case "mongo":
-		test = []string{"CMD", "mongosh", "--quiet", "--eval", "db.adminCommand('ping')"}
 	case "kafka":
 		test = []string{"CMD", "/opt/kafka/bin/kafka-broker-api-versions.sh", "--bootstrap-server", fmt.Sprintf("localhost:%d", kind.Port)}
 	}

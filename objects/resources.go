@@ -73,7 +73,7 @@ func InClusterResource(c *catalogue.Catalogue, environment, name string, users [
 		Resources: requirements(c.ResourceCompute(name, environment)),
 		// Readiness asks the server, as the Compose health check does;
 		// liveness only whether it still accepts connections.
-		ReadinessProbe: &corev1.Probe{ProbeHandler: resourceReadiness(kind), PeriodSeconds: 5, FailureThreshold: 3},
+		ReadinessProbe: &corev1.Probe{ProbeHandler: resourceReadiness(r, kind), PeriodSeconds: 5, FailureThreshold: 3},
 		LivenessProbe: &corev1.Probe{ProbeHandler: corev1.ProbeHandler{TCPSocket: &corev1.TCPSocketAction{Port: intstr.FromString("server")}},
 			InitialDelaySeconds: 30, PeriodSeconds: 20, FailureThreshold: 3},
 		SecurityContext: containerSecurity(true),
@@ -131,7 +131,7 @@ func InClusterResource(c *catalogue.Catalogue, environment, name string, users [
 
 // resourceReadiness asks a resource's server whether it serves, without
 // credentials.
-func resourceReadiness(kind catalogue.Kind) corev1.ProbeHandler {
+func resourceReadiness(r *catalogue.Resource, kind catalogue.Kind) corev1.ProbeHandler {
 	exec := func(command ...string) corev1.ProbeHandler {
 		return corev1.ProbeHandler{Exec: &corev1.ExecAction{Command: command}}
 	}
@@ -143,12 +143,10 @@ func resourceReadiness(kind catalogue.Kind) corev1.ProbeHandler {
 		return exec("mysqladmin", "ping", "-h", "127.0.0.1", "-P", port, "--silent")
 	case "redis":
 		return exec("redis-cli", "-p", port, "ping")
-	case "rabbitmq":
-		return exec("rabbitmq-diagnostics", "-q", "ping")
+	case "rabbitmq", "mongo":
+		return exec(r.ReadinessCommand()...)
 	case "mariadb":
 		return exec("healthcheck.sh", "--connect")
-	case "mongo":
-		return exec("mongosh", "--quiet", "--eval", "db.adminCommand('ping')")
 	}
 	return corev1.ProbeHandler{HTTPGet: &corev1.HTTPGetAction{Path: "/healthz", Port: intstr.FromString("monitor")}}
 }
