@@ -44,6 +44,20 @@ const (
 // a service whose Service is not a ClusterIP.
 func ExternalPolicyName(service string) string { return service + "-external" }
 
+// takesOutsideClients tells whether the service's Service is a NodePort
+// or LoadBalancer in some environment.
+func (s *Service) takesOutsideClients() bool {
+	if s.ServiceType != "" && s.ServiceType != ServiceTypeClusterIP {
+		return true
+	}
+	for _, o := range s.Overrides {
+		if o != nil && o.ServiceType != "" && o.ServiceType != ServiceTypeClusterIP {
+			return true
+		}
+	}
+	return false
+}
+
 // ServiceTypes lists the Service types a catalogue may ask for.
 func ServiceTypes() []string {
 	return []string{ServiceTypeClusterIP, ServiceTypeNodePort, ServiceTypeLoadBalancer}

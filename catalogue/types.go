@@ -210,6 +210,9 @@ type Port struct {
 	// has no such indirection, so in dev they reach the container port.
 	ServicePort int    `yaml:"servicePort" doc:"Port of the Kubernetes Service, when it differs from the container port; default port."`
 	Protocol    string `yaml:"protocol" doc:"What the port speaks: http, https, grpc, tcp or udp; default grpc for a port named grpc or grpc-*, https for https or https-*, else http. Only http and https ports become ingress routes."`
+	// NodePort pins where a NodePort or LoadBalancer Service takes the
+	// port on every node, for firewalls and load balancers set up by hand.
+	NodePort int `yaml:"nodePort" doc:"Node port (30000-32767) of a public port where the service's Service is a NodePort or LoadBalancer; default one Kubernetes picks."`
 	// Path is the route's prefix under the environment's ingress host.
 	Path string `yaml:"path" doc:"URL path prefix of a public port's route outside dev; default /."`
 	// Environments is how a debugger's port stays out of the clusters.

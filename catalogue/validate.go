@@ -59,6 +59,7 @@ func (c *Catalogue) validate(errs *errorList) {
 	}
 	c.checkCycles(errs)
 	c.checkRoutes(errs)
+	c.checkNodePorts(errs)
 	c.checkJobNames(errs)
 	if c.Owners != nil {
 		for field, owners := range map[string][]string{"generated": c.Owners.Generated, "platform": c.Owners.Platform} {
@@ -572,6 +573,16 @@ func (c *Catalogue) validatePorts(errs *errorList, service string, s *Service, h
 			errs.add(pp, "the Service would have port %s twice; give this port another servicePort", cluster)
 		} else {
 			servicePorts[cluster] = true
+		}
+		if port.NodePort != 0 {
+			switch {
+			case port.NodePort < 30000 || port.NodePort > 32767:
+				errs.add(pp+".nodePort", "node port %d out of range (30000-32767, the API server's default)", port.NodePort)
+			case !port.Public:
+				errs.add(pp+".nodePort", "only public ports are reached from outside; add public: true or remove nodePort")
+			case !s.takesOutsideClients():
+				errs.add(pp+".nodePort", "the service's Service is a ClusterIP everywhere; set serviceType: NodePort or LoadBalancer, or remove nodePort")
+			}
 		}
 		if port.HostIP != "" {
 			if !port.Public {
@@ -1382,6 +1393,30 @@ func (c *Catalogue) checkServiceType(errs *errorList, p, name, serviceType strin
 		errs.add(p, "a %s Service takes clients from outside the cluster; mark the ports they reach public: true", serviceType)
 	case isService || isResource:
 		errs.add(p, "the NetworkPolicy that admits outside clients to %s is named %s, like a service or resource; rename that one", name, policy)
+	}
+}
+
+// checkNodePorts rejects a node port two ports pin: node ports are one
+// range for the whole cluster.
+func (c *Catalogue) checkNodePorts(errs *errorList) {
+	taken := map[string]string{}
+	for _, name := range slices.Sorted(maps.Keys(c.Services)) {
+		s := c.Services[name]
+		if s == nil {
+			continue
+		}
+		for i, port := range s.Ports {
+			if port.NodePort == 0 {
+				continue
+			}
+			pp := fmt.Sprintf("services.%s.ports[%d].nodePort", name, i)
+			key := portKey(port.NodePort, port)
+			if other, ok := taken[key]; ok {
+				errs.add(pp, "node port %s is already pinned by %s; node ports are one range for the whole cluster", key, other)
+				continue
+			}
+			taken[key] = pp
+		}
 	}
 }
 

@@ -38,14 +38,35 @@ func Service(c *catalogue.Catalogue, w *catalogue.Workload) *corev1.Service {
 	return svc
 }
 
-// ServicePatch changes the type of a service's Service in an environment
-// and names nothing else, so that a strategic merge keeps the base's ports.
+// ServicePatch changes the type of a service's Service in an environment,
+// and pins the node ports the catalogue names where the type has them;
+// it names nothing else, so that a strategic merge keeps the base's
+// ports. The base never pins a node port: an environment whose Service
+// is a ClusterIP could not drop it again.
 func ServicePatch(w *catalogue.Workload) *corev1.Service {
-	return &corev1.Service{
+	svc := &corev1.Service{
 		TypeMeta:   metav1.TypeMeta{APIVersion: "v1", Kind: "Service"},
 		ObjectMeta: metav1.ObjectMeta{Name: w.Name},
 		Spec:       corev1.ServiceSpec{Type: corev1.ServiceType(w.ServiceType)},
 	}
+	if w.External() {
+		for _, p := range w.Ports {
+			if p.NodePort != 0 {
+				// The base's target port again: a typed port cannot leave
+				// it out, and 0 would replace it.
+				svc.Spec.Ports = append(svc.Spec.Ports, corev1.ServicePort{
+					Name: p.Name, Port: int32(p.ClusterPort()), TargetPort: intstr.FromString(p.Name), Protocol: transport(p), NodePort: int32(p.NodePort),
+				})
+			}
+		}
+	}
+	return svc
+}
+
+// NeedsServicePatch tells whether an environment's Service differs from
+// the base's: in its type, or in node ports the base leaves unpinned.
+func NeedsServicePatch(base, w *catalogue.Workload) bool {
+	return w.ServiceType != base.ServiceType || len(ServicePatch(w).Spec.Ports) > 0
 }
 
 // Ingress routes an environment's host and each public port's path to

@@ -117,7 +117,7 @@ func renderService(files *manifest.Batch, c *catalogue.Catalogue, base, w *catal
 		k.Patches = append(k.Patches, kusttypes.Patch{Path: policyPatch})
 	}
 	files.Add(path.Join(dir, deploymentPatch), objects.DeploymentPatch(w, changedEnv(base, w)))
-	if w.ServiceType != base.ServiceType {
+	if objects.NeedsServicePatch(base, w) {
 		k.Patches = append(k.Patches, kusttypes.Patch{Path: servicePatch})
 		files.Add(path.Join(dir, servicePatch), objects.ServicePatch(w))
 	}
