@@ -207,14 +207,7 @@ func TestComposeFileAcceptedByDockerCompose(t *testing.T) {
 // on the service and on its jobs.
 func TestPodSettingsAcceptedByDockerCompose(t *testing.T) {
 	t.Parallel()
-	dir := t.TempDir()
-	data, err := os.ReadFile(filepath.Join("..", "render", "testdata", "podsettings.tandem.yaml"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(filepath.Join(dir, "tandem.yaml"), data, 0o644); err != nil {
-		t.Fatal(err)
-	}
+	dir := fixtureDir(t, "podsettings")
 	// Compose checks that a build context exists.
 	if err := os.Mkdir(filepath.Join(dir, "api"), 0o755); err != nil {
 		t.Fatal(err)
@@ -240,14 +233,7 @@ func TestPodSettingsAcceptedByDockerCompose(t *testing.T) {
 // included), escapes undone.
 func TestAddressesReachTheContainerAsWritten(t *testing.T) {
 	t.Parallel()
-	dir := t.TempDir()
-	data, err := os.ReadFile(filepath.Join("..", "render", "testdata", "addresses.tandem.yaml"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(filepath.Join(dir, "tandem.yaml"), data, 0o644); err != nil {
-		t.Fatal(err)
-	}
+	dir := fixtureDir(t, "addresses")
 	if err := os.MkdirAll(filepath.Join(dir, "frontend"), 0o755); err != nil {
 		t.Fatal(err)
 	}
