@@ -1,0 +1,85 @@
+package e2e
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"testing"
+)
+
+// filesCatalogue runs testdata/filesd with a volume of each kind that
+// dev has: persistent data, a read-only config file and scratch space,
+// and publishes it on the loopback address only.
+const filesCatalogue = `name: files
+services:
+  files:
+    build: ./filesd
+    ports: [{name: http, port: 8080, public: true, hostIP: 127.0.0.1, hostPort: %d}]
+    volumes:
+      - {path: /data, persistent: 1Gi}
+      - {path: /etc/filesd/greeting.txt, config: ./conf/greeting.txt}
+      - {path: /scratch, scratch: 16Mi}
+    health: {http: /healthz, intervalSeconds: 1}
+`
+
+// TestUpMountsVolumesAsDeclared: a non-root FROM scratch service started
+// by tandem up reads its config file and cannot change it, writes its
+// scratch space, and finds its data again after tandem down and up.
+func TestUpMountsVolumesAsDeclared(t *testing.T) {
+	requireDocker(t)
+	dir := t.TempDir()
+	context := filepath.Join(dir, "filesd")
+	build := exec.Command("go", "build", "-trimpath", "-o", filepath.Join(context, "filesd"), "./testdata/filesd")
+	build.Env = append(os.Environ(), "CGO_ENABLED=0")
+	if out, err := build.CombinedOutput(); err != nil {
+		t.Fatalf("building testdata/filesd: %v\n%s", err, out)
+	}
+	// Docker gives a new named volume the owner of the image's folder at
+	// its path, as a non-root image that keeps data must provide.
+	if err := os.MkdirAll(filepath.Join(context, "data"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.MkdirAll(filepath.Join(dir, "conf"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	port := freePort(t)
+	dockerfile := "FROM scratch\nCOPY filesd /filesd\nCOPY --chown=65532:65532 data /data\nUSER 65532:65532\nENTRYPOINT [\"/filesd\"]\n"
+	for file, data := range map[string]string{
+		filepath.Join(context, "Dockerfile"):       dockerfile,
+		filepath.Join(dir, "conf", "greeting.txt"): "hello from the repository",
+		filepath.Join(dir, "tandem.yaml"):          fmt.Sprintf(filesCatalogue, port),
+	} {
+		if err := os.WriteFile(file, []byte(data), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	t.Cleanup(func() { run(t, dir, tandemBin, "down", "--volumes", "--images") })
+
+	state := func() map[string]any {
+		t.Helper()
+		mustRun(t, dir, tandemBin, "up", "files")
+		resp, err := http.Get(fmt.Sprintf("http://127.0.0.1:%d/state", port))
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		var got map[string]any
+		if err := json.NewDecoder(resp.Body).Decode(&got); err != nil {
+			t.Fatal(err)
+		}
+		return got
+	}
+	first := state()
+	for key, want := range map[string]any{"starts": 1.0, "config": "hello from the repository", "configWritable": false, "scratch": true} {
+		if first[key] != want {
+			t.Errorf("first start: %s = %v, want %v (all: %v)", key, first[key], want, first)
+		}
+	}
+	mustRun(t, dir, tandemBin, "down")
+	if again := state(); again["starts"] != 2.0 {
+		t.Errorf("after down and up the data volume counts %v starts, want 2: it did not keep the data", again["starts"])
+	}
+}
