@@ -133,3 +133,28 @@ services:
 		t.Errorf("variables (-want +got):\n%s", diff)
 	}
 }
+
+// TestOwnAddressIsHowOthersReachTheService: an app that registers itself
+// gets the name and port others use, per environment.
+func TestOwnAddressIsHowOthersReachTheService(t *testing.T) {
+	t.Parallel()
+	c, err := Parse(nil, "tandem.yaml", []byte(`name: shop
+environments: {prod: {image: {tag: "1"}}}
+services:
+  auth:
+    image: auth:1
+    ports: [{name: http, port: 8080, servicePort: 80}]
+    address: {HOST_NAME: host, SELF_URL: url}
+`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for env, want := range map[string]string{DevEnvironment: "http://auth:8080", "prod": "http://auth:80"} {
+		w := c.Resolve(env)[0]
+		host, _ := w.Var("HOST_NAME")
+		url, _ := w.Var("SELF_URL")
+		if host.Value != "auth" || url.Value != want {
+			t.Errorf("%s: HOST_NAME=%q SELF_URL=%q, want auth and %s", env, host.Value, url.Value, want)
+		}
+	}
+}

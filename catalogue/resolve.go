@@ -452,6 +452,9 @@ func (c *Catalogue) resolveService(name, env string) *Workload {
 		}
 		vars[v.Name] = v
 	}
+	for _, k := range slices.Sorted(maps.Keys(s.Address)) {
+		set(EnvVar{Name: k, Value: c.useValue(Use{Name: name}, s.Address[k], env), Origin: Origin{Level: LevelUses, Name: name}})
+	}
 	for _, u := range s.Uses {
 		used := u.Name
 		// env: {} names no variable at all: an edge for the start order

@@ -38,6 +38,8 @@ var keyPatterns = map[string]string{
 	"Service.Env":            envVarPattern,
 	"Health.Headers":         headerPattern,
 	"Override.Env":           envVarPattern,
+	"Service.Address":        envVarPattern,
+	"Use.Env":                envVarPattern,
 }
 
 // enums are the closed sets of values of some string fields.

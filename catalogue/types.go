@@ -98,9 +98,12 @@ type Service struct {
 	Environments []string `yaml:"environments" doc:"Environments the service exists in; default every one. E.g. [dev] for a mail catcher or load generator that must never reach a cluster, [dev, staging] to keep it out of prod. Outside dev a service that is not in every cluster environment is added by the overlays of those it is in, not by the base."`
 	Ports        []Port   `yaml:"ports" doc:"Named ports the service listens on."`
 	// Env holds the service's own variables; they win over config groups.
-	Env       map[string]string `yaml:"env" doc:"Service environment variables; override config groups."`
-	Config    []string          `yaml:"config" doc:"Config groups whose variables the service receives; two may not set the same variable."`
-	Secrets   []string          `yaml:"secrets" doc:"Names of secret variables: from .tandem/dev.env in dev, from the Secret <service>-secrets elsewhere."`
+	Env     map[string]string `yaml:"env" doc:"Service environment variables; override config groups."`
+	Config  []string          `yaml:"config" doc:"Config groups whose variables the service receives; two may not set the same variable."`
+	Secrets []string          `yaml:"secrets" doc:"Names of secret variables: from .tandem/dev.env in dev, from the Secret <service>-secrets elsewhere."`
+	// Address is for an application that announces itself, e.g. to a
+	// registry: its own address, as others reach it, in its form.
+	Address   map[string]string `yaml:"address" doc:"Variables that carry the service's own address as others reach it, with their form as in uses' env, e.g. HOST_NAME: host for an app that registers itself."`
 	Uses      []Use             `yaml:"uses" doc:"Services and resources this service depends on: a name, or a mapping that also says which variables carry the address and in what form."`
 	Health    *Health           `yaml:"health" doc:"How to tell the service is healthy."`
 	Resources *Resources        `yaml:"resources" doc:"CPU and memory requests and limits."`

@@ -223,6 +223,9 @@ func originPath(w *Workload, v EnvVar) string {
 	case LevelOverride:
 		return fmt.Sprintf("services.%s.overrides.%s.env.%s", w.Name, v.Origin.Name, v.Name)
 	case LevelUses:
+		if v.Origin.Name == w.Name {
+			return fmt.Sprintf("services.%s.address.%s", w.Name, v.Name)
+		}
 		for i, u := range w.Service.Uses {
 			if u.Name != v.Origin.Name {
 				continue
@@ -994,7 +997,42 @@ func (c *Catalogue) validateUses(errs *errorList, name string, s *Service) {
 		}
 		seen[used] = true
 	}
+	c.validateOwnAddress(errs, name, s)
 	c.checkAddressVars(errs, p, s)
+}
+
+// validateOwnAddress checks the variables that carry the service's own
+// address.
+func (c *Catalogue) validateOwnAddress(errs *errorList, name string, s *Service) {
+	p := join("services", name) + ".address"
+	if len(s.Address) > 0 && len(s.Ports) == 0 {
+		errs.add(p, "the service has no ports, so it has no address; declare its ports first")
+		return
+	}
+	for _, k := range slices.Sorted(maps.Keys(s.Address)) {
+		vp := p + "." + k
+		switch {
+		case !envVarName.MatchString(k):
+			errs.add(vp, "%q is not a valid environment variable name (letters, digits, _; not starting with a digit)", k)
+		case s.Address[k] == "":
+			errs.add(vp, "missing: the form of the address, one of %s, or a template such as {host}:{port}", AddressForms)
+		default:
+			if problem := c.addressProblem(Use{Name: name}, s.Address[k]); problem != "" {
+				errs.add(vp, "%s", problem)
+			}
+		}
+		if _, ok := s.Env[k]; ok {
+			errs.add(vp, "%s is also set in %s.env; remove one of them", k, join("services", name))
+		}
+		if contains(s.Secrets, k) {
+			errs.add(vp, "%s is also a secret of the service; remove one of them", k)
+		}
+		for _, u := range s.Uses {
+			if _, ok := u.Env[k]; ok {
+				errs.add(vp, "%s is also set by the use of %s; remove one of them", k, u.Name)
+			}
+		}
+	}
 }
 
 // validateAddress checks the port and the variables a use names.
