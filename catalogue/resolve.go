@@ -95,6 +95,9 @@ func (o Origin) String() string {
 	case LevelResource:
 		return "resource " + o.Name
 	case LevelUses:
+		if o.Name == "" {
+			return "own address"
+		}
 		return "uses " + o.Name
 	case LevelConfigGroup:
 		if o.Env != "" {
@@ -453,7 +456,8 @@ func (c *Catalogue) resolveService(name, env string) *Workload {
 		vars[v.Name] = v
 	}
 	for _, k := range slices.Sorted(maps.Keys(s.Address)) {
-		set(EnvVar{Name: k, Value: c.useValue(Use{Name: name}, s.Address[k], env), Origin: Origin{Level: LevelUses, Name: name}})
+		// An Origin without a name: the service's own address.
+		set(EnvVar{Name: k, Value: c.useValue(Use{Name: name}, s.Address[k], env), Origin: Origin{Level: LevelUses}})
 	}
 	for _, u := range s.Uses {
 		used := u.Name

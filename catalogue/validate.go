@@ -223,7 +223,7 @@ func originPath(w *Workload, v EnvVar) string {
 	case LevelOverride:
 		return fmt.Sprintf("services.%s.overrides.%s.env.%s", w.Name, v.Origin.Name, v.Name)
 	case LevelUses:
-		if v.Origin.Name == w.Name {
+		if v.Origin.Name == "" {
 			return fmt.Sprintf("services.%s.address.%s", w.Name, v.Name)
 		}
 		for i, u := range w.Service.Uses {
