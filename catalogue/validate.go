@@ -60,6 +60,7 @@ func (c *Catalogue) validate(errs *errorList) {
 	c.checkCycles(errs)
 	c.checkRoutes(errs)
 	c.checkNodePorts(errs)
+	c.checkVolumeObjects(errs)
 	c.checkJobNames(errs)
 	if c.Owners != nil {
 		for field, owners := range map[string][]string{"generated": c.Owners.Generated, "platform": c.Owners.Platform} {
@@ -475,6 +476,7 @@ func (c *Catalogue) validateService(errs *errorList, name string, s *Service, ho
 	validateOneShot(errs, p, s)
 	c.validateUses(errs, name, s)
 	validateHealth(errs, p+".health", s.Health, portNames)
+	checkProbedTransport(errs, p, s)
 	checkResources(errs, p+".resources", s.Resources)
 	checkReplicas(errs, p+".replicas", s.Replicas)
 	checkAutoscale(errs, p, s.Autoscale, s.Replicas)
@@ -483,7 +485,13 @@ func (c *Catalogue) validateService(errs *errorList, name string, s *Service, ho
 	checkGracePeriod(errs, p+".terminationGracePeriodSeconds", s.TerminationGracePeriodSeconds)
 	validateMetadata(errs, p, s)
 	c.validateVolumes(errs, name, s)
-	c.checkServiceType(errs, p+".serviceType", name, s.ServiceType)
+	var typed []string // the cluster environments the service's own type applies to
+	for _, env := range c.DeployEnvironments() {
+		if s.In(env) && (s.Overrides[env] == nil || s.Overrides[env].ServiceType == "") {
+			typed = append(typed, env)
+		}
+	}
+	c.checkServiceType(errs, p+".serviceType", name, s.ServiceType, typed)
 	for _, env := range slices.Sorted(maps.Keys(s.Overrides)) {
 		op := p + ".overrides." + env
 		if _, ok := c.Environments[env]; !ok && env != DevEnvironment {
@@ -508,7 +516,7 @@ func (c *Catalogue) validateService(errs *errorList, name string, s *Service, ho
 		if o.ServiceType != "" && env == DevEnvironment {
 			errs.add(op+".serviceType", "dev has no Kubernetes Service: it publishes public ports on the host; set serviceType for a cluster environment")
 		} else {
-			c.checkServiceType(errs, op+".serviceType", name, o.ServiceType)
+			c.checkServiceType(errs, op+".serviceType", name, o.ServiceType, []string{env})
 		}
 		// An empty list cannot say "none" in both renderers: a cluster's
 		// patch would drop it and keep the service's list.
@@ -916,14 +924,62 @@ func (c *Catalogue) validateServiceEnvironments(errs *errorList, name string, s 
 			errs.add(pp, "port %s is in %s but not in %s; the clusters share the base Deployment and Service, so a port is in all of the service's cluster environments (%s) or in none", port.Name, strings.Join(in, ", "), strings.Join(out, ", "), strings.Join(clusters, ", "))
 		}
 	}
-	if h := s.Health; h != nil && h.HTTP != "" && len(s.Ports) > 0 {
-		if port := s.HealthPort(); len(port.Environments) > 0 {
-			for _, env := range c.environmentNames() {
-				if s.In(env) && !port.In(env) {
-					errs.add(p+".health", "the HTTP check probes port %s, which does not exist in environment %s; check a port of every environment of the service (health.port)", port.Name, env)
-					break
-				}
+	for _, probed := range s.probedPorts() {
+		if len(probed.port.Environments) == 0 {
+			continue
+		}
+		for _, env := range c.environmentNames() {
+			if s.In(env) && !probed.port.In(env) {
+				errs.add(p+".health", "the %s %s port %s, which does not exist in environment %s; check a port of every environment of the service (health.port)", checkNames(probed.checks), probeVerb(probed.checks), probed.port.Name, env)
+				break
 			}
+		}
+	}
+}
+
+// probedPort is a port the health checks ask, and which of them do.
+type probedPort struct {
+	port   Port
+	checks []string
+}
+
+// probedPorts are the ports the service's readiness and liveness checks
+// ask, in that order: every kind but a command asks one, and liveness
+// asks its own or the readiness check's.
+func (s *Service) probedPorts() []probedPort {
+	h := s.Health
+	if h == nil || len(s.Ports) == 0 {
+		return nil
+	}
+	var out []probedPort
+	probe := func(what string, port Port) {
+		for i := range out {
+			if out[i].port.Name == port.Name {
+				out[i].checks = append(out[i].checks, what)
+				return
+			}
+		}
+		out = append(out, probedPort{port, []string{what}})
+	}
+	if h.Kind() != HealthCommand && h.Kind() != "" {
+		probe("readiness", s.HealthPort())
+	}
+	if l := h.Liveness; l != nil && l.Kind() != "" {
+		if l.Kind() != HealthCommand {
+			probe("liveness", s.LivenessPort())
+		}
+	} else if h.Kind() != HealthCommand && h.Kind() != "" {
+		probe("liveness", s.LivenessPort())
+	}
+	return out
+}
+
+// checkProbedTransport rejects a health check that asks a UDP port:
+// HTTP, TCP and gRPC checks connect over TCP, so it could never pass.
+func checkProbedTransport(errs *errorList, p string, s *Service) {
+	for _, probed := range s.probedPorts() {
+		if probed.port.UDP() {
+			errs.add(p+".health", "the %s %s port %s, which is UDP, where the check cannot connect; name a TCP port in health.port", checkNames(probed.checks), probeVerb(probed.checks), probed.port.Name)
 		}
 	}
 }
@@ -962,7 +1018,9 @@ func (c *Catalogue) checkUsedIn(errs *errorList, up, name string, s *Service, u 
 // usedPorts are the ports a use's address names: its port or the
 // default one, and those its templates name.
 func usedPorts(target *Service, u Use) []Port {
-	out := []Port{target.portNamed(u.Port)}
+	// The port the address is rendered with (usePort), not the health
+	// check's default: they differ for a port named http that is not first.
+	out := []Port{target.usePort(u.Port)}
 	for _, form := range u.Env {
 		for _, m := range namedPortRef.FindAllStringSubmatch(form, -1) {
 			if hasPort(target, m[1]) {
@@ -1416,8 +1474,19 @@ func (c *Catalogue) checkCycles(errs *errorList) {
 // checkServiceType makes sure a Service that takes outside clients has
 // something to offer them: its public ports are what the NetworkPolicy
 // opens to any source.
-func (c *Catalogue) checkServiceType(errs *errorList, p, name, serviceType string) {
+func (c *Catalogue) checkServiceType(errs *errorList, p, name, serviceType string, envs []string) {
 	s := c.Services[name]
+	withoutPublic := ""
+	for _, env := range envs {
+		public := false
+		for _, port := range s.PublicPorts() {
+			public = public || port.In(env)
+		}
+		if !public {
+			withoutPublic = env
+			break
+		}
+	}
 	policy := ExternalPolicyName(name)
 	_, isService := c.Services[policy]
 	_, isResource := c.Resources[policy]
@@ -1429,6 +1498,8 @@ func (c *Catalogue) checkServiceType(errs *errorList, p, name, serviceType strin
 		errs.add(p, "the service has no ports, so it has no Kubernetes Service")
 	case len(s.PublicPorts()) == 0:
 		errs.add(p, "a %s Service takes clients from outside the cluster; mark the ports they reach public: true", serviceType)
+	case withoutPublic != "":
+		errs.add(p, "a %s Service takes clients from outside the cluster, but the service has no public port in environment %s; make one exist there", serviceType, withoutPublic)
 	case isService || isResource:
 		errs.add(p, "the NetworkPolicy that admits outside clients to %s is named %s, like a service or resource; rename that one", name, policy)
 	}
@@ -1475,4 +1546,20 @@ func indexOf(list []string, s string) int {
 		}
 	}
 	return -1
+}
+
+// checkNames says which checks probe a port: "the readiness check", or
+// "the readiness and liveness checks".
+func checkNames(checks []string) string {
+	if len(checks) == 1 {
+		return checks[0] + " check"
+	}
+	return strings.Join(checks, " and ") + " checks"
+}
+
+func probeVerb(checks []string) string {
+	if len(checks) == 1 {
+		return "probes"
+	}
+	return "probe"
 }

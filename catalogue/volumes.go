@@ -72,6 +72,51 @@ func (v Volume) VolumeName() string {
 // its Compose volume: it belongs to one service.
 func VolumeObjectName(service string, v Volume) string { return service + "-" + v.VolumeName() }
 
+// ConfigGroupMapName is the ConfigMap that carries a config group, named
+// here so that volumes' objects can be kept apart from it.
+func ConfigGroupMapName(group string) string { return group + "-config" }
+
+// ResourceVolumeName is the named volume of a resource's data in dev.
+func ResourceVolumeName(resource string) string { return resource + "-data" }
+
+// checkVolumeObjects rejects two volumes' objects of one name, or one
+// named like a config group's ConfigMap or a resource's data volume:
+// in dev they would share data; in a cluster the build fails.
+func (c *Catalogue) checkVolumeObjects(errs *errorList) {
+	taken := map[string]string{}
+	for _, group := range c.ConfigNames() {
+		taken[ConfigGroupMapName(group)] = "the ConfigMap of config group " + group
+	}
+	for _, resource := range c.ResourceNames() {
+		taken[ResourceVolumeName(resource)] = "the data volume of resource " + resource
+	}
+	for _, name := range c.ServiceNames() {
+		s := c.Services[name]
+		if s == nil {
+			continue // reported as a null service
+		}
+		for i, v := range s.Volumes {
+			if v.Kind() != VolumePersistent && v.Kind() != VolumeConfig {
+				continue
+			}
+			object := VolumeObjectName(name, v)
+			vp := fmt.Sprintf("services.%s.volumes[%d]", name, i)
+			if other, ok := taken[object]; ok {
+				errs.add(vp, "its %s would be named %s, like %s; give the volume another name", volumeObjectKind(v), object, other)
+				continue
+			}
+			taken[object] = fmt.Sprintf("the %s of %s", volumeObjectKind(v), vp)
+		}
+	}
+}
+
+func volumeObjectKind(v Volume) string {
+	if v.Kind() == VolumeConfig {
+		return "ConfigMap"
+	}
+	return "volume"
+}
+
 // ScratchLimit is a scratch volume's size limit, "" for none.
 func (v Volume) ScratchLimit() string {
 	if v.Scratch == "true" {

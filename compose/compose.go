@@ -448,7 +448,7 @@ func ConnectionValue(c *catalogue.Catalogue, name string, setting catalogue.Sett
 // named volume for its data and a health check that depends_on waits for.
 func resourceService(name string, r *catalogue.Resource) (types.ServiceConfig, string) {
 	kind := r.KindInfo()
-	volume := name + "-data"
+	volume := catalogue.ResourceVolumeName(name)
 	env := kind.ServerEnv(name)
 	setup := map[catalogue.Setting]string{
 		catalogue.SettingDatabase: r.DatabaseName(name),

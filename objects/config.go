@@ -8,7 +8,7 @@ import (
 )
 
 // configMapName is the ConfigMap that carries a config group.
-func configMapName(group string) string { return group + "-config" }
+func configMapName(group string) string { return catalogue.ConfigGroupMapName(group) }
 
 // ConfigMap carries a config group's values to every service that lists
 // the group, through envFrom, so that a shared value is set in one place.

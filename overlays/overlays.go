@@ -210,7 +210,7 @@ func serviceObjects(c *catalogue.Catalogue, base, w *catalogue.Workload) []any {
 		out = append(out, objects.Job(c, w, name, base.Image))
 	}
 	if w.External() {
-		out = append(out, objects.ExternalPolicy(c, w.Name, w.Service.PublicPorts()))
+		out = append(out, objects.ExternalPolicy(c, w.Name, catalogue.PublicPorts(w.Ports)))
 	}
 	if e := c.Environments[w.Env]; e != nil && e.Ingress != nil {
 		if routed := catalogue.RoutedPorts(w.Ports); len(routed) > 0 {
