@@ -154,6 +154,33 @@ func checkReferences(errs *errorList, w *Workload, reported map[string]bool) {
 			}
 		}
 	}
+	// Kubernetes fills in a command's and its arguments' references from
+	// the container's variables, and so does Compose's file.
+	lists := map[string][]string{}
+	p := join("services", w.Name)
+	if o := w.Service.Overrides[w.Env]; o != nil && o.Command != nil {
+		lists[p+".overrides."+w.Env+".command"] = o.Command
+	} else {
+		lists[p+".command"] = w.Service.Command
+	}
+	if o := w.Service.Overrides[w.Env]; o != nil && o.Args != nil {
+		lists[p+".overrides."+w.Env+".args"] = o.Args
+	} else {
+		lists[p+".args"] = w.Service.Args
+	}
+	for _, job := range w.Service.JobNames() {
+		lists[p+".jobs."+job+".command"] = w.Service.Jobs[job].Command
+		lists[p+".jobs."+job+".args"] = w.Service.Jobs[job].Args
+	}
+	for _, lp := range slices.Sorted(maps.Keys(lists)) {
+		for i, value := range lists[lp] {
+			for _, ref := range References(value) {
+				if _, ok := w.Var(ref); !ok {
+					report(fmt.Sprintf("%s[%d]", lp, i), "$(%s) names no variable of service %s, so Kubernetes would pass it on as written%s; write $$(%s) for a literal", ref, w.Name, suggest(ref, varNames(w)), ref)
+				}
+			}
+		}
+	}
 	if cycle := referenceCycle(w); cycle != nil {
 		v, _ := w.Var(cycle[0])
 		report(originPath(w, v), "variables of service %s refer to each other: %s; Kubernetes fills in only variables defined before", w.Name, strings.Join(cycle, " -> "))

@@ -164,18 +164,36 @@ func escapeAll(values []string) []string {
 	return out
 }
 
+// expandAll is values as the Compose file gives them: $(NAME) filled in
+// with NAME's Compose value, the rest escaped, as for variables.
+func expandAll(values []string, vars map[string]string) []string {
+	if values == nil {
+		return nil
+	}
+	out := make([]string, len(values))
+	for i, v := range values {
+		out[i] = catalogue.Expand(v, func(name string) (string, bool) {
+			value, ok := vars[name]
+			return value, ok
+		}, escape)
+	}
+	return out
+}
+
 func appService(c *catalogue.Catalogue, w *catalogue.Workload, opts Options) types.ServiceConfig {
 	s := w.Service
 	svc := types.ServiceConfig{Name: w.Name}
-	svc.Entrypoint = escapeAll(w.Command)
-	svc.Command = escapeAll(w.Args)
+	values := devValues(c, w)
+	// Kubernetes fills in $(NAME) in a command and its arguments too.
+	svc.Entrypoint = expandAll(w.Command, values)
+	svc.Command = expandAll(w.Args, values)
 	svc.Environment = types.MappingWithEquals{}
 	if s.Build != "" {
 		svc.Build = &types.BuildConfig{Context: path.Join(opts.ProjectDir, s.Build)}
 	} else {
 		svc.Image = w.Image
 	}
-	for name, value := range devValues(c, w) {
+	for name, value := range values {
 		svc.Environment[name] = &value
 	}
 	if g := w.TerminationGracePeriodSeconds; g != nil {
@@ -251,9 +269,13 @@ func jobService(c *catalogue.Catalogue, w *catalogue.Workload, svc types.Service
 	job.Image = svc.Image
 	// The job runs the service's command unless it names its own; dev's
 	// command is the service container's alone (see objects.Job).
-	job.Entrypoint, job.Command = escapeAll(w.Service.Command), escapeAll(j.Args)
+	vars := map[string]string{}
+	for name, value := range svc.Environment {
+		vars[name] = *value
+	}
+	job.Entrypoint, job.Command = expandAll(w.Service.Command, vars), expandAll(j.Args, vars)
 	if len(j.Command) > 0 {
-		job.Entrypoint = escapeAll(j.Command)
+		job.Entrypoint = expandAll(j.Command, vars)
 	}
 	job.Environment = maps.Clone(svc.Environment)
 	// The service's files and scratch space, but not its persistent data,

@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -256,6 +257,7 @@ func TestAddressesReachTheContainerAsWritten(t *testing.T) {
 	var cfg struct {
 		Services map[string]struct {
 			Environment map[string]string `yaml:"environment"`
+			Command     []string          `yaml:"command"`
 		} `yaml:"services"`
 	}
 	if err := yaml.Unmarshal([]byte(mustRun(t, dir, compose[0], args...)), &cfg); err != nil {
@@ -284,6 +286,14 @@ func TestAddressesReachTheContainerAsWritten(t *testing.T) {
 				t.Errorf("%s: %s = %q, want %q", service, name, got, value)
 			}
 		}
+	}
+	// Arguments too, as Kubernetes fills them in from the variables.
+	var arguments []string
+	for _, arg := range cfg.Services["frontend"].Command {
+		arguments = append(arguments, strings.ReplaceAll(arg, "$$", "$"))
+	}
+	if want := []string{"--catalog=productcatalog:3550", "--home=$HOME"}; !slices.Equal(arguments, want) {
+		t.Errorf("frontend's arguments are %q, want %q", arguments, want)
 	}
 }
 
