@@ -157,20 +157,30 @@ func renderUsersPolicy(files *manifest.Batch, c *catalogue.Catalogue, w *catalog
 // A variable the base lists as an entry but the environment takes from a
 // config group is listed with its value, because an entry in the base would
 // otherwise win over the ConfigMap.
+//
+// A strategic merge puts the patch's entries first and the base's others
+// after them, so where a variable refers to another ($(NAME)), which
+// Kubernetes fills in only from entries listed before, a patch that
+// changes anything lists every entry, in an order that works.
 func changedEnv(base, w *catalogue.Workload) []catalogue.EnvVar {
-	var out []catalogue.EnvVar
+	var changed, entries []catalogue.EnvVar
+	references := false
 	for _, v := range w.Vars {
 		was, inBase := base.Var(v.Name)
 		entryInBase := inBase && was.Origin.Level != catalogue.LevelConfigGroup
-		switch {
-		case v.Origin.Level == catalogue.LevelConfigGroup && !entryInBase:
+		if v.Origin.Level == catalogue.LevelConfigGroup && !entryInBase {
 			continue // carried by the ConfigMap
-		case inBase && was == v:
-			continue
 		}
-		out = append(out, v)
+		entries = append(entries, v)
+		references = references || len(catalogue.References(v.Value)) > 0
+		if !inBase || was != v {
+			changed = append(changed, v)
+		}
 	}
-	return out
+	if references && len(changed) > 0 {
+		return entries
+	}
+	return changed
 }
 
 // imageChange rewrites the base image to the environment's reference.
