@@ -1094,18 +1094,9 @@ func (c *Catalogue) validateOwnAddress(errs *errorList, name string, s *Service)
 		errs.add(p, "the service has no ports, so it has no address; declare its ports first")
 		return
 	}
+	c.checkAddressForms(errs, p, Use{Name: name}, s.Address)
 	for _, k := range slices.Sorted(maps.Keys(s.Address)) {
 		vp := p + "." + k
-		switch {
-		case !envVarName.MatchString(k):
-			errs.add(vp, "%q is not a valid environment variable name (letters, digits, _; not starting with a digit)", k)
-		case s.Address[k] == "":
-			errs.add(vp, "missing: the form of the address, one of %s, or a template such as {host}:{port}", AddressForms)
-		default:
-			if problem := c.addressProblem(Use{Name: name}, s.Address[k]); problem != "" {
-				errs.add(vp, "%s", problem)
-			}
-		}
 		if _, ok := s.Env[k]; ok {
 			errs.add(vp, "%s is also set in %s.env; remove one of them", k, join("services", name))
 		}
@@ -1135,15 +1126,21 @@ func (c *Catalogue) validateAddress(errs *errorList, up string, s *Service, u Us
 	case u.Port != "" && !hasPort(target, u.Port):
 		errs.add(up+".port", "service %s has no port named %q%s", u.Name, u.Port, suggest(u.Port, portNames(target)))
 	}
-	for _, k := range slices.Sorted(maps.Keys(u.Env)) {
-		vp := up + ".env." + k
+	c.checkAddressForms(errs, up+".env", u, u.Env)
+}
+
+// checkAddressForms checks variables that carry the address of u's
+// target, by name, with their forms, at p.
+func (c *Catalogue) checkAddressForms(errs *errorList, p string, u Use, forms map[string]string) {
+	for _, k := range slices.Sorted(maps.Keys(forms)) {
+		vp := p + "." + k
 		switch {
 		case !envVarName.MatchString(k):
 			errs.add(vp, "%q is not a valid environment variable name (letters, digits, _; not starting with a digit)", k)
-		case u.Env[k] == "":
+		case forms[k] == "":
 			errs.add(vp, "missing: the form of the address, one of %s, or a template such as {host}:{port}", AddressForms)
 		default:
-			if problem := c.addressProblem(u, u.Env[k]); problem != "" {
+			if problem := c.addressProblem(u, forms[k]); problem != "" {
 				errs.add(vp, "%s", problem)
 			}
 		}

@@ -83,28 +83,39 @@ func mustRun(t *testing.T, dir, name string, args ...string) string {
 func shop(t *testing.T) string {
 	t.Helper()
 	dir := t.TempDir()
-	src := "../examples/shop"
+	copyTree(t, "../examples/shop", dir, func(rel string, d fs.DirEntry) bool {
+		return rel == "deploy" || rel == ".tandem" || d.Name() == "bin"
+	})
+	return dir
+}
+
+// copyTree copies the files below src to dst, leaving out what skip
+// names (a folder with everything in it).
+func copyTree(t *testing.T, src, dst string, skip func(rel string, d fs.DirEntry) bool) {
+	t.Helper()
 	err := filepath.WalkDir(src, func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
 			return err
 		}
 		rel, _ := filepath.Rel(src, p)
-		if rel == "deploy" || rel == ".tandem" || d.Name() == "bin" {
-			return fs.SkipDir
+		if skip(rel, d) {
+			if d.IsDir() {
+				return fs.SkipDir
+			}
+			return nil
 		}
 		if d.IsDir() {
-			return os.MkdirAll(filepath.Join(dir, rel), 0o755)
+			return os.MkdirAll(filepath.Join(dst, rel), 0o755)
 		}
 		data, err := os.ReadFile(p)
 		if err != nil {
 			return err
 		}
-		return os.WriteFile(filepath.Join(dir, rel), data, 0o644)
+		return os.WriteFile(filepath.Join(dst, rel), data, 0o644)
 	})
 	if err != nil {
 		t.Fatal(err)
 	}
-	return dir
 }
 
 // TestBuildMatchesKubectlKustomize is the contract of `tandem build`: the
@@ -511,23 +522,7 @@ func fixtureDir(t *testing.T, fixture string) string {
 	if _, err := os.Stat(files); err != nil {
 		return dir
 	}
-	err = filepath.WalkDir(files, func(p string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		rel, _ := filepath.Rel(testdata, p)
-		if d.IsDir() {
-			return os.MkdirAll(filepath.Join(dir, rel), 0o755)
-		}
-		data, err := os.ReadFile(p)
-		if err != nil {
-			return err
-		}
-		return os.WriteFile(filepath.Join(dir, rel), data, 0o644)
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
+	copyTree(t, files, filepath.Join(dir, fixture+"-config"), func(string, fs.DirEntry) bool { return false })
 	return dir
 }
 
