@@ -1,6 +1,7 @@
 package catalogue
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -155,6 +156,38 @@ services:
 		url, _ := w.Var("SELF_URL")
 		if host.Value != "auth" || url.Value != want {
 			t.Errorf("%s: HOST_NAME=%q SELF_URL=%q, want auth and %s", env, host.Value, url.Value, want)
+		}
+	}
+}
+
+// TestServicesThatNeverMeetMayShareNodePortsAndRoutes: node ports and
+// routes are one per cluster, so two services in different environments
+// may pin the same; within one environment they still clash.
+func TestServicesThatNeverMeetMayShareNodePortsAndRoutes(t *testing.T) {
+	t.Parallel()
+	catalogue := func(secondEnv string) []byte {
+		return []byte(`name: shop
+environments: {staging: {image: {tag: "1"}}, prod: {image: {tag: "1"}}}
+services:
+  edge:
+    image: edge:1
+    environments: [staging]
+    serviceType: NodePort
+    ports: [{name: http, port: 8080, public: true, nodePort: 30080}]
+  edge2:
+    image: edge:2
+    environments: [` + secondEnv + `]
+    serviceType: NodePort
+    ports: [{name: http, port: 8080, public: true, hostPort: 8081, nodePort: 30080}]
+`)
+	}
+	if _, err := Parse(nil, "tandem.yaml", catalogue("prod")); err != nil {
+		t.Errorf("services in different environments: %v", err)
+	}
+	_, err := Parse(nil, "tandem.yaml", catalogue("staging"))
+	for _, want := range []string{"node port 30080 is already pinned by services.edge.ports[0].nodePort", "the route / is taken by services.edge.ports[0]"} {
+		if err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("services in one environment: %v, want %q", err, want)
 		}
 	}
 }

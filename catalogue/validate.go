@@ -763,34 +763,51 @@ func checkMetadataKey(errs *errorList, p, key, value string, label, inCompose bo
 // checkRoutes rejects two public ports with one path: they would share a
 // host and path in every environment's ingress.
 func (c *Catalogue) checkRoutes(errs *errorList) {
-	routes := map[string]string{}
 	clashReported := map[string]bool{}
-	for _, name := range slices.Sorted(maps.Keys(c.Services)) {
-		s := c.Services[name]
-		if s == nil {
-			continue
-		}
-		for i, port := range s.Ports {
-			// Routes exist only in the clusters.
-			if !port.Public || !port.Routable() || !port.In("") || !s.In("") {
+	reported := map[string]bool{}
+	// Routes exist only in the clusters, and clash only between services
+	// and ports that exist in one of them together.
+	for _, env := range c.clusterEnvironments() {
+		routes := map[string]string{}
+		for _, name := range slices.Sorted(maps.Keys(c.Services)) {
+			s := c.Services[name]
+			if s == nil || !s.In(env) {
 				continue
 			}
-			pp := fmt.Sprintf("services.%s.ports[%d]", name, i)
-			_, isService := c.Services[name+"-ingress"]
-			_, isResource := c.Resources[name+"-ingress"]
-			if (isService || isResource) && !clashReported[name] {
-				errs.add(pp, "the NetworkPolicy that admits the ingress controller to %s is named %s-ingress, like a service or resource; rename that one", name, name)
-				clashReported[name] = true
+			for i, port := range s.Ports {
+				if !port.Public || !port.Routable() || !port.In(env) {
+					continue
+				}
+				pp := fmt.Sprintf("services.%s.ports[%d]", name, i)
+				_, isService := c.Services[name+"-ingress"]
+				_, isResource := c.Resources[name+"-ingress"]
+				if (isService || isResource) && !clashReported[name] {
+					errs.add(pp, "the NetworkPolicy that admits the ingress controller to %s is named %s-ingress, like a service or resource; rename that one", name, name)
+					clashReported[name] = true
+				}
+				// A Prefix route matches /api and /api/ alike.
+				route := strings.TrimSuffix(port.RoutePath(), "/")
+				if other, taken := routes[route]; taken {
+					if !reported[pp] {
+						reported[pp] = true
+						errs.add(pp, "the route %s is taken by %s; give this port another path, e.g. path: /%s", port.RoutePath(), other, name)
+					}
+					continue
+				}
+				routes[route] = pp
 			}
-			// A Prefix route matches /api and /api/ alike.
-			route := strings.TrimSuffix(port.RoutePath(), "/")
-			if other, taken := routes[route]; taken {
-				errs.add(pp, "the route %s is taken by %s; give this port another path, e.g. path: /%s", port.RoutePath(), other, name)
-				continue
-			}
-			routes[route] = pp
 		}
 	}
+}
+
+// clusterEnvironments are the environments to hold cluster-wide rules
+// to: every declared one but dev, or, before any is declared, "" (what
+// is in every cluster).
+func (c *Catalogue) clusterEnvironments() []string {
+	if envs := c.DeployEnvironments(); len(envs) > 0 {
+		return envs
+	}
+	return []string{""}
 }
 
 // routeProblem applies the API server's rules for an Ingress path of type
@@ -1532,23 +1549,29 @@ func (c *Catalogue) checkServiceType(errs *errorList, p, name, serviceType strin
 // checkNodePorts rejects a node port two ports pin: node ports are one
 // range for the whole cluster.
 func (c *Catalogue) checkNodePorts(errs *errorList) {
-	taken := map[string]string{}
-	for _, name := range slices.Sorted(maps.Keys(c.Services)) {
-		s := c.Services[name]
-		if s == nil {
-			continue
-		}
-		for i, port := range s.Ports {
-			if port.NodePort == 0 {
+	reported := map[string]bool{}
+	for _, env := range c.clusterEnvironments() {
+		taken := map[string]string{}
+		for _, name := range slices.Sorted(maps.Keys(c.Services)) {
+			s := c.Services[name]
+			if s == nil || !s.In(env) {
 				continue
 			}
-			pp := fmt.Sprintf("services.%s.ports[%d].nodePort", name, i)
-			key := portKey(port.NodePort, port)
-			if other, ok := taken[key]; ok {
-				errs.add(pp, "node port %s is already pinned by %s; node ports are one range for the whole cluster", key, other)
-				continue
+			for i, port := range s.Ports {
+				if port.NodePort == 0 || !port.In(env) {
+					continue
+				}
+				pp := fmt.Sprintf("services.%s.ports[%d].nodePort", name, i)
+				key := portKey(port.NodePort, port)
+				if other, ok := taken[key]; ok {
+					if !reported[pp] {
+						reported[pp] = true
+						errs.add(pp, "node port %s is already pinned by %s; node ports are one range for the whole cluster", key, other)
+					}
+					continue
+				}
+				taken[key] = pp
 			}
-			taken[key] = pp
 		}
 	}
 }
