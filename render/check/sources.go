@@ -41,17 +41,17 @@ func addressVariables(c *catalogue.Catalogue) map[string]string {
 	return out
 }
 
-// setVariables lists what the catalogue sets for service in any
-// environment.
-func setVariables(c *catalogue.Catalogue, service string) map[string]bool {
-	out := map[string]bool{}
+// setVariables lists, by service, what the catalogue sets for it in any
+// environment: resolved once for all, as resolving is per catalogue.
+func setVariables(c *catalogue.Catalogue) map[string]map[string]bool {
+	out := map[string]map[string]bool{}
 	for _, env := range append([]string{catalogue.DevEnvironment}, c.DeployEnvironments()...) {
 		for _, w := range c.Resolve(env) {
-			if w.Name != service {
-				continue
+			if out[w.Name] == nil {
+				out[w.Name] = map[string]bool{}
 			}
 			for _, v := range w.Vars {
-				out[v.Name] = true
+				out[w.Name][v.Name] = true
 			}
 		}
 	}
@@ -68,7 +68,7 @@ func setVariables(c *catalogue.Catalogue, service string) map[string]bool {
 // mention.
 func SourceUses(c *catalogue.Catalogue, sources []Source) []Finding {
 	variables := addressVariables(c)
-	set := map[string]map[string]bool{}
+	var set map[string]map[string]bool
 	reported := map[string]bool{}
 	var out []Finding
 	for _, src := range sources {
@@ -86,8 +86,8 @@ func SourceUses(c *catalogue.Catalogue, sources []Source) []Finding {
 				if reported[key] {
 					continue
 				}
-				if set[src.Service] == nil {
-					set[src.Service] = setVariables(c, src.Service)
+				if set == nil {
+					set = setVariables(c)
 				}
 				if set[src.Service][word] {
 					continue // a hand-written value, which undeclaredUses judges
