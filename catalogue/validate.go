@@ -5,7 +5,6 @@ import (
 	"maps"
 	"math"
 	"net"
-	"path"
 	"regexp"
 	"slices"
 	"strings"
@@ -1466,10 +1465,7 @@ func checkImage(errs *errorList, p, ref string) {
 }
 
 func checkBuildContext(errs *errorList, p, dir string) {
-	clean := path.Clean(dir)
-	if path.IsAbs(dir) || clean == ".." || strings.HasPrefix(clean, "../") {
-		errs.add(p, "%q is outside the project; build contexts are folders below the catalogue's folder", dir)
-	}
+	checkInProject(errs, p, dir, "build contexts are folders")
 }
 
 // checkCycles reports each dependency cycle among services once, naming the

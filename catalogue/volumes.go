@@ -216,9 +216,9 @@ func (c *Catalogue) validateVolumes(errs *errorList, service string, s *Service)
 				checkSize(errs, vp+".scratch", v.Scratch)
 			}
 		case VolumeConfig:
-			checkInProject(errs, vp+".config", v.Config, "config files")
+			checkInProject(errs, vp+".config", v.Config, "config files are")
 		case VolumeSource:
-			checkInProject(errs, vp+".source", v.Source, "source folders")
+			checkInProject(errs, vp+".source", v.Source, "source folders are")
 		}
 	}
 	if !s.Persistent() {
@@ -256,10 +256,12 @@ func checkSize(errs *errorList, p, value string) {
 	}
 }
 
+// checkInProject rejects a path that leaves the catalogue's folder; what
+// says what belongs there, e.g. "config files are".
 func checkInProject(errs *errorList, p, dir, what string) {
 	clean := path.Clean(dir)
 	if path.IsAbs(dir) || clean == ".." || strings.HasPrefix(clean, "../") {
-		errs.add(p, "%q is outside the project; %s are below the catalogue's folder", dir, what)
+		errs.add(p, "%q is outside the project; %s below the catalogue's folder", dir, what)
 	}
 }
 
