@@ -138,6 +138,9 @@ func checkReferences(errs *errorList, w *Workload, reported map[string]bool) {
 			errs.add(p, format, args...)
 		}
 	}
+	unknown := func(p, ref string) {
+		report(p, "$(%s) names no variable of service %s, so Kubernetes would pass it on as written%s; write $$(%s) for a literal", ref, w.Name, suggest(ref, varNames(w)), ref)
+	}
 	for _, v := range w.Vars {
 		refs := References(v.Value)
 		if len(refs) == 0 {
@@ -149,7 +152,7 @@ func checkReferences(errs *errorList, w *Workload, reported map[string]bool) {
 		}
 		for _, ref := range refs {
 			if _, ok := w.Var(ref); !ok {
-				report(originPath(w, v), "$(%s) names no variable of service %s, so Kubernetes would pass it on as written%s; write $$(%s) for a literal", ref, w.Name, suggest(ref, varNames(w)), ref)
+				unknown(originPath(w, v), ref)
 			}
 		}
 	}
@@ -175,7 +178,7 @@ func checkReferences(errs *errorList, w *Workload, reported map[string]bool) {
 		for i, value := range lists[lp] {
 			for _, ref := range References(value) {
 				if _, ok := w.Var(ref); !ok {
-					report(fmt.Sprintf("%s[%d]", lp, i), "$(%s) names no variable of service %s, so Kubernetes would pass it on as written%s; write $$(%s) for a literal", ref, w.Name, suggest(ref, varNames(w)), ref)
+					unknown(fmt.Sprintf("%s[%d]", lp, i), ref)
 				}
 			}
 		}
@@ -973,7 +976,7 @@ func (c *Catalogue) validateServiceEnvironments(errs *errorList, name string, s 
 		}
 		for _, env := range c.environmentNames() {
 			if s.In(env) && !probed.port.In(env) {
-				errs.add(p+".health", "the %s %s port %s, which does not exist in environment %s; check a port of every environment of the service (health.port)", checkNames(probed.checks), probeVerb(probed.checks), probed.port.Name, env)
+				errs.add(p+".health", "the %s port %s, which does not exist in environment %s; check a port of every environment of the service (health.port)", probing(probed.checks), probed.port.Name, env)
 				break
 			}
 		}
@@ -1022,7 +1025,7 @@ func (s *Service) probedPorts() []probedPort {
 func checkProbedTransport(errs *errorList, p string, s *Service) {
 	for _, probed := range s.probedPorts() {
 		if probed.port.UDP() {
-			errs.add(p+".health", "the %s %s port %s, which is UDP, where the check cannot connect; name a TCP port in health.port", checkNames(probed.checks), probeVerb(probed.checks), probed.port.Name)
+			errs.add(p+".health", "the %s port %s, which is UDP, where the check cannot connect; name a TCP port in health.port", probing(probed.checks), probed.port.Name)
 		}
 	}
 }
@@ -1113,12 +1116,7 @@ func (c *Catalogue) validateOwnAddress(errs *errorList, name string, s *Service)
 	c.checkAddressForms(errs, p, Use{Name: name}, s.Address)
 	for _, k := range slices.Sorted(maps.Keys(s.Address)) {
 		vp := p + "." + k
-		if _, ok := s.Env[k]; ok {
-			errs.add(vp, "%s is also set in %s.env; remove one of them", k, join("services", name))
-		}
-		if contains(s.Secrets, k) {
-			errs.add(vp, "%s is also a secret of the service; remove one of them", k)
-		}
+		checkAlsoSetByService(errs, vp, join("services", name), s, k)
 		for _, u := range s.Uses {
 			if _, ok := u.Env[k]; ok {
 				errs.add(vp, "%s is also set by the use of %s; remove one of them", k, u.Name)
@@ -1184,13 +1182,19 @@ func (c *Catalogue) checkAddressVars(errs *errorList, p string, s *Service) {
 				continue
 			}
 			namedBy[k] = "uses " + u.Name
-			if _, ok := s.Env[k]; ok {
-				errs.add(vp, "%s is also set in %s.env; remove one of them", k, p)
-			}
-			if contains(s.Secrets, k) {
-				errs.add(vp, "%s is also a secret of the service; remove one of them", k)
-			}
+			checkAlsoSetByService(errs, vp, p, s, k)
 		}
+	}
+}
+
+// checkAlsoSetByService rejects an address variable k, written at vp,
+// that the service at p also sets in its env or as a secret.
+func checkAlsoSetByService(errs *errorList, vp, p string, s *Service, k string) {
+	if _, ok := s.Env[k]; ok {
+		errs.add(vp, "%s is also set in %s.env; remove one of them", k, p)
+	}
+	if contains(s.Secrets, k) {
+		errs.add(vp, "%s is also a secret of the service; remove one of them", k)
 	}
 }
 
@@ -1591,18 +1595,11 @@ func indexOf(list []string, s string) int {
 	return -1
 }
 
-// checkNames says which checks probe a port: "the readiness check", or
-// "the readiness and liveness checks".
-func checkNames(checks []string) string {
+// probing says which checks probe a port: "readiness check probes", or
+// "readiness and liveness checks probe".
+func probing(checks []string) string {
 	if len(checks) == 1 {
-		return checks[0] + " check"
+		return checks[0] + " check probes"
 	}
-	return strings.Join(checks, " and ") + " checks"
-}
-
-func probeVerb(checks []string) string {
-	if len(checks) == 1 {
-		return "probes"
-	}
-	return "probe"
+	return strings.Join(checks, " and ") + " checks probe"
 }
