@@ -767,36 +767,45 @@ func checkMetadataKey(errs *errorList, p, key, value string, label, inCompose bo
 func (c *Catalogue) checkRoutes(errs *errorList) {
 	clashReported := map[string]bool{}
 	reported := map[string]bool{}
-	// Routes exist only in the clusters, and clash only between services
-	// and ports that exist in one of them together.
+	routes := map[string]string{} // by environment and route
+	c.eachClusterPort(func(env, name string, i int, port Port) {
+		if !port.Public || !port.Routable() {
+			return
+		}
+		pp := fmt.Sprintf("services.%s.ports[%d]", name, i)
+		_, isService := c.Services[name+"-ingress"]
+		_, isResource := c.Resources[name+"-ingress"]
+		if (isService || isResource) && !clashReported[name] {
+			errs.add(pp, "the NetworkPolicy that admits the ingress controller to %s is named %s-ingress, like a service or resource; rename that one", name, name)
+			clashReported[name] = true
+		}
+		// A Prefix route matches /api and /api/ alike.
+		route := env + " " + strings.TrimSuffix(port.RoutePath(), "/")
+		if other, taken := routes[route]; taken {
+			if !reported[pp] {
+				reported[pp] = true
+				errs.add(pp, "the route %s is taken by %s; give this port another path, e.g. path: /%s", port.RoutePath(), other, name)
+			}
+			return
+		}
+		routes[route] = pp
+	})
+}
+
+// eachClusterPort calls fn with every port of every service, for each
+// cluster environment where both exist: routes and node ports are one
+// per cluster, so only those that meet in one can clash.
+func (c *Catalogue) eachClusterPort(fn func(env, service string, i int, port Port)) {
 	for _, env := range c.clusterEnvironments() {
-		routes := map[string]string{}
 		for _, name := range slices.Sorted(maps.Keys(c.Services)) {
 			s := c.Services[name]
 			if s == nil || !s.In(env) {
 				continue
 			}
 			for i, port := range s.Ports {
-				if !port.Public || !port.Routable() || !port.In(env) {
-					continue
+				if port.In(env) {
+					fn(env, name, i, port)
 				}
-				pp := fmt.Sprintf("services.%s.ports[%d]", name, i)
-				_, isService := c.Services[name+"-ingress"]
-				_, isResource := c.Resources[name+"-ingress"]
-				if (isService || isResource) && !clashReported[name] {
-					errs.add(pp, "the NetworkPolicy that admits the ingress controller to %s is named %s-ingress, like a service or resource; rename that one", name, name)
-					clashReported[name] = true
-				}
-				// A Prefix route matches /api and /api/ alike.
-				route := strings.TrimSuffix(port.RoutePath(), "/")
-				if other, taken := routes[route]; taken {
-					if !reported[pp] {
-						reported[pp] = true
-						errs.add(pp, "the route %s is taken by %s; give this port another path, e.g. path: /%s", port.RoutePath(), other, name)
-					}
-					continue
-				}
-				routes[route] = pp
 			}
 		}
 	}
@@ -1550,30 +1559,22 @@ func (c *Catalogue) checkServiceType(errs *errorList, p, name, serviceType strin
 // range for the whole cluster.
 func (c *Catalogue) checkNodePorts(errs *errorList) {
 	reported := map[string]bool{}
-	for _, env := range c.clusterEnvironments() {
-		taken := map[string]string{}
-		for _, name := range slices.Sorted(maps.Keys(c.Services)) {
-			s := c.Services[name]
-			if s == nil || !s.In(env) {
-				continue
-			}
-			for i, port := range s.Ports {
-				if port.NodePort == 0 || !port.In(env) {
-					continue
-				}
-				pp := fmt.Sprintf("services.%s.ports[%d].nodePort", name, i)
-				key := portKey(port.NodePort, port)
-				if other, ok := taken[key]; ok {
-					if !reported[pp] {
-						reported[pp] = true
-						errs.add(pp, "node port %s is already pinned by %s; node ports are one range for the whole cluster", key, other)
-					}
-					continue
-				}
-				taken[key] = pp
-			}
+	taken := map[string]string{} // by environment and node port
+	c.eachClusterPort(func(env, name string, i int, port Port) {
+		if port.NodePort == 0 {
+			return
 		}
-	}
+		pp := fmt.Sprintf("services.%s.ports[%d].nodePort", name, i)
+		key := portKey(port.NodePort, port)
+		if other, ok := taken[env+" "+key]; ok {
+			if !reported[pp] {
+				reported[pp] = true
+				errs.add(pp, "node port %s is already pinned by %s; node ports are one range for the whole cluster", key, other)
+			}
+			return
+		}
+		taken[env+" "+key] = pp
+	})
 }
 
 // portKey names a port number on the port's transport: 8080, or 53/udp.
