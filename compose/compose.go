@@ -197,8 +197,7 @@ func appService(c *catalogue.Catalogue, w *catalogue.Workload, opts Options) typ
 		svc.Environment[name] = &value
 	}
 	if g := w.TerminationGracePeriodSeconds; g != nil {
-		d := types.Duration(time.Duration(*g) * time.Second)
-		svc.StopGracePeriod = &d
+		svc.StopGracePeriod = seconds(*g)
 	}
 	// A pod's labels are what a container's are in dev; annotations have
 	// no counterpart in Compose.
@@ -397,12 +396,10 @@ func appHealthCheck(s *catalogue.Service) *types.HealthCheckConfig {
 	}
 	check := healthCheck(escapeAll(test))
 	if h.IntervalSeconds != nil {
-		d := types.Duration(time.Duration(*h.IntervalSeconds) * time.Second)
-		check.Interval = &d
+		check.Interval = seconds(*h.IntervalSeconds)
 	}
 	if h.TimeoutSeconds != nil {
-		d := types.Duration(time.Duration(*h.TimeoutSeconds) * time.Second)
-		check.Timeout = &d
+		check.Timeout = seconds(*h.TimeoutSeconds)
 	}
 	if h.FailureThreshold != nil {
 		retries := uint64(*h.FailureThreshold)
@@ -525,9 +522,14 @@ func healthCheck(test []string) *types.HealthCheckConfig {
 // checks do not count, as the startup probe does in Kubernetes.
 func startPeriod(check *types.HealthCheckConfig, h *catalogue.Health) {
 	if h.StartupSeconds > 0 {
-		d := types.Duration(time.Duration(h.StartupSeconds) * time.Second)
-		check.StartPeriod = &d
+		check.StartPeriod = seconds(h.StartupSeconds)
 	}
+}
+
+// seconds is a catalogue's count of seconds as a Compose duration.
+func seconds[N int | int64](n N) *types.Duration {
+	d := types.Duration(time.Duration(n) * time.Second)
+	return &d
 }
 
 // marshal encodes the project for both Compose implementations users have:
