@@ -63,12 +63,6 @@ func ServicePatch(w *catalogue.Workload) *corev1.Service {
 	return svc
 }
 
-// NeedsServicePatch tells whether an environment's Service differs from
-// the base's: in its type, or in node ports the base leaves unpinned.
-func NeedsServicePatch(base, w *catalogue.Workload) bool {
-	return w.ServiceType != base.ServiceType || len(ServicePatch(w).Spec.Ports) > 0
-}
-
 // Ingress routes an environment's host and each public port's path to
 // the service.
 func Ingress(c *catalogue.Catalogue, service string, in *catalogue.Ingress, ports []catalogue.Port) *networkingv1.Ingress {

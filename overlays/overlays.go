@@ -117,9 +117,11 @@ func renderService(files *manifest.Batch, c *catalogue.Catalogue, base, w *catal
 		k.Patches = append(k.Patches, kusttypes.Patch{Path: policyPatch})
 	}
 	files.Add(path.Join(dir, deploymentPatch), objects.DeploymentPatch(w, changedEnv(base, w)))
-	if objects.NeedsServicePatch(base, w) {
+	// The Service differs from the base's in its type, or in node ports
+	// the base leaves unpinned.
+	if patch := objects.ServicePatch(w); w.ServiceType != base.ServiceType || len(patch.Spec.Ports) > 0 {
 		k.Patches = append(k.Patches, kusttypes.Patch{Path: servicePatch})
-		files.Add(path.Join(dir, servicePatch), objects.ServicePatch(w))
+		files.Add(path.Join(dir, servicePatch), patch)
 	}
 
 	if added := serviceObjects(c, base, w); len(added) > 0 {
