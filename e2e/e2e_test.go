@@ -187,9 +187,7 @@ func TestComposeFileAcceptedByDockerCompose(t *testing.T) {
 	t.Parallel()
 	dir := shop(t)
 	mustRun(t, dir, tandemBin, "render")
-	compose := composeCommand(t)
-	args := append(compose[1:], "--env-file", filepath.Join(".tandem", "dev.env"), "-p", "shop", "-f", filepath.Join("deploy", "compose.yaml"), "config")
-	cfg := mustRun(t, dir, compose[0], args...)
+	cfg := composeConfig(t, dir, "shop")
 	for _, want := range []string{"orders-db:", "image: postgres:16", "condition: service_healthy", "ORDERS_DB_URL: postgres://orders:"} {
 		if !strings.Contains(cfg, want) {
 			t.Errorf("docker compose config lacks %q:\n%s", want, cfg)
@@ -207,7 +205,8 @@ func TestComposeFileAcceptedByDockerCompose(t *testing.T) {
 	}
 
 	// Without the env file Compose must stop and say what to do.
-	args = append(compose[1:], "-p", "shop", "-f", filepath.Join("deploy", "compose.yaml"), "config")
+	compose := composeCommand(t)
+	args := append(compose[1:], "-p", "shop", "-f", filepath.Join("deploy", "compose.yaml"), "config")
 	r := run(t, dir, compose[0], args...)
 	if r.code == 0 || !strings.Contains(r.stderr, "is not set; tandem render adds it to .tandem/dev.env") {
 		t.Errorf("compose config without dev secrets: exit %d, %s", r.code, r.stderr)
@@ -225,9 +224,7 @@ func TestPodSettingsAcceptedByDockerCompose(t *testing.T) {
 		t.Fatal(err)
 	}
 	mustRun(t, dir, tandemBin, "render")
-	compose := composeCommand(t)
-	args := append(compose[1:], "--env-file", filepath.Join(".tandem", "dev.env"), "-p", "podsettings", "-f", filepath.Join("deploy", "compose.yaml"), "config")
-	cfg := mustRun(t, dir, compose[0], args...)
+	cfg := composeConfig(t, dir, "podsettings")
 	// Compose's own rendering: 5s, labels as a mapping, per service.
 	for _, want := range []string{"stop_grace_period: 5s", "team: payments", "tier: backend", "team: ops"} {
 		if !strings.Contains(cfg, want) {
@@ -263,15 +260,13 @@ func TestAddressesReachTheContainerAsWritten(t *testing.T) {
 	if password == "" {
 		t.Fatalf("no ORDERS_DB_PASSWORD in dev.env:\n%s", env)
 	}
-	compose := composeCommand(t)
-	args := append(compose[1:], "--env-file", filepath.Join(".tandem", "dev.env"), "-p", "addr", "-f", filepath.Join("deploy", "compose.yaml"), "config")
 	var cfg struct {
 		Services map[string]struct {
 			Environment map[string]string `yaml:"environment"`
 			Command     []string          `yaml:"command"`
 		} `yaml:"services"`
 	}
-	if err := yaml.Unmarshal([]byte(mustRun(t, dir, compose[0], args...)), &cfg); err != nil {
+	if err := yaml.Unmarshal([]byte(composeConfig(t, dir, "addr")), &cfg); err != nil {
 		t.Fatal(err)
 	}
 	for service, want := range map[string]map[string]string{
@@ -319,8 +314,6 @@ func TestVolumesAcceptedByDockerCompose(t *testing.T) {
 		t.Fatal(err)
 	}
 	mustRun(t, dir, tandemBin, "render")
-	compose := composeCommand(t)
-	args := append(compose[1:], "-p", "vol", "-f", filepath.Join("deploy", "compose.yaml"), "config")
 	var cfg struct {
 		Services map[string]struct {
 			Volumes []struct {
@@ -330,7 +323,7 @@ func TestVolumesAcceptedByDockerCompose(t *testing.T) {
 			}
 		}
 	}
-	if err := yaml.Unmarshal([]byte(mustRun(t, dir, compose[0], args...)), &cfg); err != nil {
+	if err := yaml.Unmarshal([]byte(composeConfig(t, dir, "vol")), &cfg); err != nil {
 		t.Fatal(err)
 	}
 	mounts := map[string]string{}
@@ -503,6 +496,19 @@ func writeFiles[C string | []byte](t *testing.T, dir string, files map[string]C)
 			t.Fatal(err)
 		}
 	}
+}
+
+// composeConfig is what Compose itself makes of the Compose file that
+// tandem render wrote in dir, with the dev secrets where there are any.
+func composeConfig(t *testing.T, dir, project string) string {
+	t.Helper()
+	compose := composeCommand(t)
+	args := compose[1:]
+	if _, err := os.Stat(filepath.Join(dir, ".tandem", "dev.env")); err == nil {
+		args = append(args, "--env-file", filepath.Join(".tandem", "dev.env"))
+	}
+	args = append(args, "-p", project, "-f", filepath.Join("deploy", "compose.yaml"), "config")
+	return mustRun(t, dir, compose[0], args...)
 }
 
 // fixtureDir is a folder holding render's fixture as tandem.yaml, with
