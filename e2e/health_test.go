@@ -43,11 +43,7 @@ func TestUpWaitsForGRPCAndTCPHealthFromScratch(t *testing.T) {
 	requireDocker(t)
 	dir := t.TempDir()
 	context := filepath.Join(dir, "healthd")
-	build := exec.Command("go", "build", "-trimpath", "-o", filepath.Join(context, "healthd"), "./testdata/healthd")
-	build.Env = append(os.Environ(), "CGO_ENABLED=0")
-	if out, err := build.CombinedOutput(); err != nil {
-		t.Fatalf("building testdata/healthd: %v\n%s", err, out)
-	}
+	buildStatic(t, "./testdata/healthd", filepath.Join(context, "healthd"))
 	dockerfile := "FROM scratch\nCOPY healthd /healthd\nUSER 65532:65532\nENTRYPOINT [\"/healthd\"]\n"
 	for file, data := range map[string]string{filepath.Join(context, "Dockerfile"): dockerfile, filepath.Join(dir, "tandem.yaml"): healthCatalogue} {
 		if err := os.WriteFile(file, []byte(data), 0o644); err != nil {
@@ -77,5 +73,16 @@ func TestUpWaitsForGRPCAndTCPHealthFromScratch(t *testing.T) {
 		if r.code != 1 || !strings.Contains(r.stderr, want) {
 			t.Errorf("tandem up stranger: exit %d, want 1 and %q in stderr:\n%s", r.code, want, r.stderr)
 		}
+	}
+}
+
+// buildStatic builds the command pkg as a static binary at out, for a
+// FROM scratch image.
+func buildStatic(t *testing.T, pkg, out string) {
+	t.Helper()
+	build := exec.Command("go", "build", "-trimpath", "-o", out, pkg)
+	build.Env = append(os.Environ(), "CGO_ENABLED=0")
+	if output, err := build.CombinedOutput(); err != nil {
+		t.Fatalf("building %s: %v\n%s", pkg, err, output)
 	}
 }

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"net/http"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"testing"
 )
@@ -32,11 +31,7 @@ func TestUpMountsVolumesAsDeclared(t *testing.T) {
 	requireDocker(t)
 	dir := t.TempDir()
 	context := filepath.Join(dir, "filesd")
-	build := exec.Command("go", "build", "-trimpath", "-o", filepath.Join(context, "filesd"), "./testdata/filesd")
-	build.Env = append(os.Environ(), "CGO_ENABLED=0")
-	if out, err := build.CombinedOutput(); err != nil {
-		t.Fatalf("building testdata/filesd: %v\n%s", err, out)
-	}
+	buildStatic(t, "./testdata/filesd", filepath.Join(context, "filesd"))
 	// Docker gives a new named volume the owner of the image's folder at
 	// its path, as a non-root image that keeps data must provide.
 	if err := os.MkdirAll(filepath.Join(context, "data"), 0o755); err != nil {
