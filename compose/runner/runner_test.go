@@ -210,7 +210,7 @@ func TestPlanOfEnvironments(t *testing.T) {
 		t.Fatal(err)
 	}
 	plan := NewPlan(c, all)
-	if diff := cmp.Diff([]string{"api", "api-migrate", "db", "loadgen", "mailcatcher", "seed", "warmer", "worker"}, plan.Names()); diff != "" {
+	if diff := cmp.Diff([]string{"api", "api-migrate", "db", "gateway", "loadgen", "mailcatcher", "seed", "warmer", "worker"}, plan.Names()); diff != "" {
 		t.Errorf("units (-want +got):\n%s", diff)
 	}
 	for _, u := range plan {
