@@ -83,7 +83,7 @@ type Resource struct {
 
 // ResourceOverride changes a backing resource in one environment.
 type ResourceOverride struct {
-	Resources *Resources `yaml:"resources" doc:"Requests and limits in this environment, over the resource's own."`
+	Resources *Resources `yaml:"resources" doc:"Requests and limits in this environment, over the resource's own, e.g. {cpu: 50m, memory: 256Mi} for a small staging node."`
 }
 
 // Service is one application service.
@@ -104,7 +104,7 @@ type Service struct {
 	// Address is for an application that announces itself, e.g. to a
 	// registry: its own address, as others reach it, in its form.
 	Address   map[string]string `yaml:"address" doc:"Variables that carry the service's own address as others reach it, with their form as in uses' env, e.g. HOST_NAME: host for an app that registers itself."`
-	Uses      []Use             `yaml:"uses" doc:"Services and resources this service depends on: a name, or a mapping that also says which variables carry the address and in what form."`
+	Uses      []Use             `yaml:"uses" doc:"Services and resources this service depends on: a name, or a mapping that also says which variables carry the address and in what form. E.g. [orders, {name: catalog, env: {CATALOG_ADDR: host:port}}]."`
 	Health    *Health           `yaml:"health" doc:"How to tell the service is healthy."`
 	Resources *Resources        `yaml:"resources" doc:"CPU and memory requests and limits."`
 	Replicas  *int              `yaml:"replicas" doc:"Replicas, over the environment default."`
@@ -114,15 +114,15 @@ type Service struct {
 	OneShot  bool            `yaml:"oneShot" doc:"The service runs to completion instead of serving: in dev a Compose service with restart: \"no\" that its users wait for (service_completed_successfully); in a cluster a Job, with no Deployment or Service, which its users do not wait for. Where it does not exist, using it means nothing. It has no ports, health, replicas, autoscale or jobs. E.g. a seed task only in dev: {image: registry.example.com/seed:1.0, oneShot: true, environments: [dev], uses: [db]}."`
 	Jobs     map[string]*Job `yaml:"jobs" doc:"Jobs of the service, run with its image, settings and uses: before it starts (before: start) or on a schedule."`
 	Security *Security       `yaml:"security" doc:"Relaxations of the secure defaults; each one is visible here and in review."`
-	Volumes  []Volume        `yaml:"volumes" doc:"Folders and files the container mounts: persistent data, read-only config files from the repository, scratch space, and dev-only source folders."`
+	Volumes  []Volume        `yaml:"volumes" doc:"Folders and files the container mounts: persistent data, read-only config files from the repository, scratch space, and dev-only source folders. E.g. [{path: /data, persistent: 10Gi}]."`
 	// TerminationGracePeriodSeconds is how long a stopping service may
 	// drain before it is killed; unset keeps each platform's own default.
-	TerminationGracePeriodSeconds *int         `yaml:"terminationGracePeriodSeconds" doc:"Seconds a stopping pod (of the service and its jobs) has between SIGTERM and SIGKILL, 1 to 86400; default Kubernetes' 30. In dev, Compose's stop_grace_period (default 10s there). E.g. 60 for a service that drains long requests."`
+	TerminationGracePeriodSeconds *int         `yaml:"terminationGracePeriodSeconds" doc:"Seconds a stopping pod (of the service and its jobs) has between SIGTERM and SIGKILL, 1 to 86400; default Kubernetes' 30. In dev, Compose's stop_grace_period (default 10s there). E.g. 60 for a service that drains long requests. E.g. 120 in prod."`
 	Annotations                   *Annotations `yaml:"annotations" doc:"Extra annotations, outside dev only: Compose has no annotations, so dev ignores them."`
 	Labels                        *Labels      `yaml:"labels" doc:"Extra labels of the service's pods and Kubernetes Service. Keys tandem sets (app.kubernetes.io/name, part-of and managed-by, tandem.dev/...) are refused, so selectors never change."`
 	// ServiceType exposes the Service outside the cluster where a team
 	// has no ingress for a port, or no HTTP to route.
-	ServiceType string               `yaml:"serviceType" doc:"Type of the Kubernetes Service outside dev: ClusterIP (default), NodePort or LoadBalancer; the latter two admit outside clients to the public ports through the NetworkPolicy."`
+	ServiceType string               `yaml:"serviceType" doc:"Type of the Kubernetes Service outside dev: ClusterIP (default), NodePort or LoadBalancer; the latter two admit outside clients to the public ports through the NetworkPolicy. E.g. LoadBalancer."`
 	Overrides   map[string]*Override `yaml:"overrides" doc:"Per-environment overrides, winning over everything else."`
 }
 
@@ -147,8 +147,8 @@ type Labels struct {
 // name the variables the application reads the address from, in the form
 // it expects, since real applications choose their own names and forms.
 type Use struct {
-	Name string `yaml:"name" doc:"The service or resource used."`
-	Port string `yaml:"port" doc:"Port of a used service the address names; default the port named http, else the first."`
+	Name string `yaml:"name" doc:"The service or resource used, e.g. catalog."`
+	Port string `yaml:"port" doc:"Port of a used service the address names; default the port named http, else the first. E.g. grpc."`
 	// Env maps a variable to its form; AddressForms lists the shorthands.
 	Env map[string]string `yaml:"env" doc:"Variables that carry the address, with their form: url, host:port, host, port, or a template over {scheme}, {host}, {port} and {port:NAME}, e.g. PRODUCT_CATALOG_SERVICE_ADDR: host:port. For a used service they replace NAME_URL, and env: {} sets none, for an app that finds the service by itself; a resource's connection settings stay."`
 }
@@ -162,7 +162,7 @@ type Volume struct {
 	Persistent string `yaml:"persistent" doc:"Persistent data of this size, e.g. 10Gi: a PersistentVolumeClaim in clusters, where the service then runs one pod that is replaced, never rolled (one writer); a named volume in dev."`
 	Config     string `yaml:"config" doc:"A file or folder of files in the repository, relative to the catalogue, mounted read-only: a ConfigMap in clusters (a change restarts the pods), a read-only bind mount in dev. E.g. ./config/nginx.conf."`
 	Scratch    string `yaml:"scratch" doc:"Scratch space that lives as long as the pod, with its size limit, e.g. 1Gi, or true for none: emptyDir in clusters, tmpfs in dev. A read-only root filesystem needs it wherever the app writes."`
-	Source     string `yaml:"source" doc:"A folder in the repository, relative to the catalogue, bind-mounted writable in dev only, for live reload; clusters run the image's own files."`
+	Source     string `yaml:"source" doc:"A folder in the repository, relative to the catalogue, bind-mounted writable in dev only, for live reload; clusters run the image's own files. E.g. ./services/web/src."`
 
 	// files holds a config volume's files by name, read when the
 	// catalogue is loaded, so that rendering stays pure.
@@ -211,11 +211,11 @@ type Port struct {
 	HostIP string `yaml:"hostIP" doc:"Host address a public port is published on in dev, e.g. 127.0.0.1; default every address."`
 	// ServicePort is what other services connect to in a cluster; Compose
 	// has no such indirection, so in dev they reach the container port.
-	ServicePort int    `yaml:"servicePort" doc:"Port of the Kubernetes Service, when it differs from the container port; default port."`
-	Protocol    string `yaml:"protocol" doc:"What the port speaks: http, https, grpc, tcp or udp; default grpc for a port named grpc or grpc-*, https for https or https-*, else http. Only http and https ports become ingress routes."`
+	ServicePort int    `yaml:"servicePort" doc:"Port of the Kubernetes Service, when it differs from the container port; default port. E.g. 80 for an app listening on 8080."`
+	Protocol    string `yaml:"protocol" doc:"What the port speaks: http, https, grpc, tcp or udp; default grpc for a port named grpc or grpc-*, https for https or https-*, else http. Only http and https ports become ingress routes. E.g. udp."`
 	// NodePort pins where a NodePort or LoadBalancer Service takes the
 	// port on every node, for firewalls and load balancers set up by hand.
-	NodePort int `yaml:"nodePort" doc:"Node port (30000-32767) of a public port where the service's Service is a NodePort or LoadBalancer; default one Kubernetes picks."`
+	NodePort int `yaml:"nodePort" doc:"Node port (30000-32767) of a public port where the service's Service is a NodePort or LoadBalancer; default one Kubernetes picks. E.g. 30080."`
 	// Path is the route's prefix under the environment's ingress host.
 	Path string `yaml:"path" doc:"URL path prefix of a public port's route outside dev; default /."`
 	// Environments is how a debugger's port stays out of the clusters.
@@ -240,9 +240,9 @@ type Health struct {
 	// Unset timings keep each renderer's defaults (Kubernetes: every 5s,
 	// 3 failures; Compose: every 2s, 5s timeout, 30 failures), which is
 	// why they are pointers: 0 is an error, not a default.
-	IntervalSeconds  *int `yaml:"intervalSeconds" doc:"Seconds between checks (1-3600); default 5 in Kubernetes, 2 in Compose. Liveness runs every 10 seconds, or every intervalSeconds if longer."`
-	TimeoutSeconds   *int `yaml:"timeoutSeconds" doc:"Seconds one check may take (1-3600); default 1 in Kubernetes, 5 in Compose. Liveness takes the same."`
-	FailureThreshold *int `yaml:"failureThreshold" doc:"Failures in a row (1-1000) before unready, or for liveness restarted; default 3 in Kubernetes (a command check's derived liveness 6), 30 in Compose."`
+	IntervalSeconds  *int `yaml:"intervalSeconds" doc:"Seconds between checks (1-3600); default 5 in Kubernetes, 2 in Compose. Liveness runs every 10 seconds, or every intervalSeconds if longer. E.g. 10."`
+	TimeoutSeconds   *int `yaml:"timeoutSeconds" doc:"Seconds one check may take (1-3600); default 1 in Kubernetes, 5 in Compose. Liveness takes the same. E.g. 3."`
+	FailureThreshold *int `yaml:"failureThreshold" doc:"Failures in a row (1-1000) before unready, or for liveness restarted; default 3 in Kubernetes (a command check's derived liveness 6), 30 in Compose. E.g. 5."`
 	// StartupSeconds gives a slow starter time before liveness counts.
 	StartupSeconds int `yaml:"startupSeconds" doc:"How long the service may take to start before liveness counts; default 60 (Compose: start_period, when set)."`
 	// Liveness replaces the liveness probe derived from the check; it has
