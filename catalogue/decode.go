@@ -3,6 +3,7 @@ package catalogue
 import (
 	"fmt"
 	"reflect"
+	"regexp"
 	"sort"
 	"strconv"
 	"strings"
@@ -37,7 +38,7 @@ func (d *decoder) visit(n *yaml.Node, path string) bool {
 	}
 	if !d.tooLarge {
 		d.tooLarge = true
-		d.errs.at(d.pos(n), path, "the catalogue expands to more than %d values; check for aliases that refer to each other", maxVisits)
+		d.errs.at(d.pos(n), path, "the catalogue expands to more than %d values; check for aliases and merge keys (<<) that multiply each other", maxVisits)
 	}
 	return false
 }
@@ -70,13 +71,17 @@ func (d *decoder) decode(n *yaml.Node, v reflect.Value, path string) {
 	case reflect.Slice:
 		d.decodeSlice(n, v, path)
 	case reflect.String:
-		if d.expectScalar(n, path, "a string") {
+		if d.expectScalar(n, path, "a string") && d.plainText(n, path) {
 			// Any plain scalar reads as the text written: version: 16,
 			// DEBUG: true and RELEASE: 2024-06-01 are strings here.
 			v.SetString(n.Value)
 		}
 	case reflect.Int:
 		if d.expectScalar(n, path, "an integer") {
+			if n.Tag == "!!int" && leadingZero.MatchString(n.Value) {
+				d.errs.add(path, "%s has a leading zero, which YAML 1.1 reads as octal (%s would be %d); did you mean %s?", n.Value, n.Value, octal(n.Value), strings.TrimLeft(n.Value, "0"))
+				return
+			}
 			i, err := strconv.ParseInt(n.Value, 0, 32)
 			if n.Tag != "!!int" || err != nil {
 				d.errs.add(path, "expected an integer, got %s", describe(n))
@@ -96,6 +101,32 @@ func (d *decoder) decode(n *yaml.Node, v reflect.Value, path string) {
 	default:
 		panic(fmt.Sprintf("catalogue: no decoding for %s", v.Type()))
 	}
+}
+
+// leadingZero matches the integers YAML 1.1 reads as octal and YAML 1.2
+// as decimal: a catalogue means neither silently.
+var leadingZero = regexp.MustCompile(`^[-+]?0[0-9_]+$`)
+
+func octal(s string) int64 {
+	i, _ := strconv.ParseInt(strings.ReplaceAll(s, "_", ""), 8, 64)
+	return i
+}
+
+// plainText refuses strings no environment variable, argument or file can
+// hold, and tags whose text is not the value meant.
+func (d *decoder) plainText(n *yaml.Node, path string) bool {
+	switch {
+	case n.Tag == "!!binary":
+		d.errs.add(path, "!!binary values are not decoded; write the text itself, or put binary data in a file of a config volume")
+		return false
+	case strings.HasPrefix(n.Tag, "!") && !strings.HasPrefix(n.Tag, "!!"):
+		d.errs.add(path, "unknown YAML tag %s; remove it", n.Tag)
+		return false
+	case strings.IndexByte(n.Value, 0) >= 0:
+		d.errs.add(path, "contains a NUL character (\\0), which no environment variable, argument or file name can hold")
+		return false
+	}
+	return true
 }
 
 // shorthand is a struct that may also be written as one scalar, as a
@@ -127,6 +158,9 @@ func (d *decoder) expectScalar(n *yaml.Node, path, want string) bool {
 // "<<: *anchor" come first, so that the mapping's own keys override them.
 func (d *decoder) pairs(n *yaml.Node, path, what string, fn func(key string, keyNode, value *yaml.Node, keyPath string)) {
 	n = resolveAlias(n)
+	if d.tooLarge {
+		return // merges nest: stop expanding them, not only the keys
+	}
 	if n.Kind != yaml.MappingNode {
 		d.errs.add(path, "expected %s, got %s", what, describe(n))
 		return
@@ -170,6 +204,11 @@ func (d *decoder) merge(value *yaml.Node, path, what string, done map[string]boo
 	}
 	for _, src := range sources {
 		src = resolveAlias(src)
+		// Each merged mapping counts as it is expanded, so that nested
+		// merges hit the limit as early as nested aliases do.
+		if !d.visit(src, path) {
+			return
+		}
 		if src.Kind != yaml.MappingNode {
 			d.errs.at(d.pos(src), path, "<< merges mappings, got %s", describe(src))
 			continue

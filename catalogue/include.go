@@ -1,6 +1,7 @@
 package catalogue
 
 import (
+	"errors"
 	"fmt"
 	"maps"
 	"path/filepath"
@@ -26,8 +27,9 @@ type includer struct {
 	// stack holds the files being included, for reporting loops.
 	stack []string
 	// seen maps a real path to the file that included it.
-	seen map[string]string
-	into *Catalogue
+	seen            map[string]string
+	reportedTooMany bool
+	into            *Catalogue
 }
 
 // maxIncludes bounds how many files one catalogue may pull in.
@@ -74,6 +76,10 @@ func (in *includer) includeAll(list []string, positions map[string]Position, dir
 			in.errs.at(pos, p, "%q matches no file", pattern)
 			continue
 		}
+		if len(in.seen)+len(matches) > maxIncludes+1 { // +1: the catalogue itself is in seen
+			in.tooMany(pos, p, fmt.Sprintf("%q matches %d files", pattern, len(matches)))
+			continue
+		}
 		glob := isGlob(matches, dir, pattern)
 		for _, match := range matches {
 			shown := match
@@ -85,6 +91,15 @@ func (in *includer) includeAll(list []string, positions map[string]Position, dir
 			}
 			in.include(match, shown, pos, p)
 		}
+	}
+}
+
+// tooMany reports, once, that the catalogue includes too many files: a
+// glob over a large folder would otherwise repeat the error per file.
+func (in *includer) tooMany(pos Position, p, what string) {
+	if !in.reportedTooMany {
+		in.reportedTooMany = true
+		in.errs.at(pos, p, "%s; a catalogue may include at most %d files (is the pattern too wide?)", what, maxIncludes)
 	}
 }
 
@@ -134,8 +149,8 @@ func (in *includer) include(file, shown string, pos Position, p string) {
 		in.errs.at(pos, p, "%s is already included by %s; include each file once", file, by)
 		return
 	}
-	if len(in.seen) >= maxIncludes {
-		in.errs.at(pos, p, "more than %d included files", maxIncludes)
+	if len(in.seen) > maxIncludes {
+		in.tooMany(pos, p, fmt.Sprintf("%s is one file too many", file))
 		return
 	}
 	in.seen[real] = in.stack[len(in.stack)-1]
@@ -149,7 +164,8 @@ func (in *includer) include(file, shown string, pos Position, p string) {
 	local := &errorList{file: file, positions: map[string]Position{"": {File: file, Line: 1, Column: 1}}}
 	root, err := parseYAML(data)
 	if err != nil {
-		local.at(Position{File: file, Line: yamlErrorPosition(err).Line, Column: yamlErrorPosition(err).Column}, "", "%s", yamlErrorMessage(err))
+		pos := yamlErrorPosition(err)
+		local.at(Position{File: file, Line: pos.Line, Column: pos.Column}, "", "%s", err)
 	} else if root != nil {
 		(&decoder{errs: local, file: file}).decode(root, reflect.ValueOf(fragment).Elem(), "")
 	}
@@ -226,19 +242,19 @@ func (in *includer) describe(pos Position) string {
 }
 
 // readCatalogueFile reads a catalogue file, refusing sizes no catalogue
-// has, so that a wrong path cannot make tandem read a disk image.
+// has and anything but a regular file, so that a wrong path cannot make
+// tandem read a disk image, /dev/zero or wait on a FIFO forever.
 func readCatalogueFile(f fsys.FS, path string) ([]byte, error) {
-	info, err := f.Stat(path)
-	if err != nil {
-		return nil, err
-	}
-	if info.IsDir() {
+	data, err := fsys.ReadRegularFile(f, path, maxFileSize)
+	switch {
+	case errors.Is(err, fsys.ErrIsFolder):
 		return nil, fmt.Errorf("%s is a folder, not a catalogue file", path)
+	case errors.Is(err, fsys.ErrNotRegular):
+		return nil, fmt.Errorf("%s is not a regular file (a device, FIFO or socket); a catalogue is a YAML file", path)
+	case errors.Is(err, fsys.ErrTooLarge):
+		return nil, fmt.Errorf("%s is larger than %d MiB, the most a catalogue file may be", path, maxFileSize>>20)
 	}
-	if info.Size() > maxFileSize {
-		return nil, fmt.Errorf("%s is %d MiB; a catalogue file may be at most %d MiB", path, (info.Size()+1<<20-1)>>20, maxFileSize>>20)
-	}
-	return f.ReadFile(path)
+	return data, err
 }
 
 const maxFileSize = 32 << 20

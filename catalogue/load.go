@@ -1,16 +1,10 @@
 package catalogue
 
 import (
-	"bytes"
 	"errors"
 	"fmt"
-	"io"
 	"io/fs"
 	"reflect"
-	"regexp"
-	"strconv"
-
-	"go.yaml.in/yaml/v3"
 
 	"github.com/tandemdev/tandem/fsys"
 )
@@ -48,7 +42,7 @@ func Parse(f fsys.FS, file string, data []byte) (*Catalogue, error) {
 
 	root, err := parseYAML(data)
 	if err != nil {
-		errs.at(yamlErrorPosition(err), "", "%s", yamlErrorMessage(err))
+		errs.at(yamlErrorPosition(err), "", "%s", err)
 		return nil, errs.err()
 	}
 	if root == nil {
@@ -72,64 +66,11 @@ func Parse(f fsys.FS, file string, data []byte) (*Catalogue, error) {
 	return c, nil
 }
 
-// parseYAML returns the single document's root node, or nil for a file
-// without content.
-func parseYAML(data []byte) (*yaml.Node, error) {
-	dec := yaml.NewDecoder(bytes.NewReader(data))
-	var doc yaml.Node
-	if err := dec.Decode(&doc); err != nil {
-		if errors.Is(err, io.EOF) {
-			return nil, nil
-		}
-		return nil, err
-	}
-	var extra yaml.Node
-	if err := dec.Decode(&extra); !errors.Is(err, io.EOF) {
-		if err != nil {
-			return nil, err
-		}
-		return nil, &yamlPositionError{Position{Line: extra.Line, Column: extra.Column}, "a catalogue is one YAML document; remove the extra '---' document"}
-	}
-	if len(doc.Content) == 0 {
-		return nil, nil
-	}
-	return doc.Content[0], nil
-}
-
-type yamlPositionError struct {
-	pos Position
-	msg string
-}
-
-func (e *yamlPositionError) Error() string { return e.msg }
-
-var yamlLine = regexp.MustCompile(`^yaml: line (\d+): (.*)$`)
-
-// yamlErrorPosition recovers the line yaml.v3 names in its syntax errors;
-// it reports no column, so the column is the line's start.
+// yamlErrorPosition is where parseYAML's error is.
 func yamlErrorPosition(err error) Position {
 	var pe *yamlPositionError
 	if errors.As(err, &pe) {
 		return pe.pos
 	}
-	if m := yamlLine.FindStringSubmatch(err.Error()); m != nil {
-		line, _ := strconv.Atoi(m[1])
-		return Position{Line: line, Column: 1}
-	}
 	return Position{Line: 1, Column: 1}
-}
-
-func yamlErrorMessage(err error) string {
-	var pe *yamlPositionError
-	if errors.As(err, &pe) {
-		return pe.msg
-	}
-	msg := err.Error()
-	if m := yamlLine.FindStringSubmatch(msg); m != nil {
-		msg = m[2]
-	}
-	if msg == "found character that cannot start any token" {
-		msg += " (tabs cannot indent YAML; use spaces)"
-	}
-	return "invalid YAML: " + msg
 }

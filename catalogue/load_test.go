@@ -6,7 +6,9 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 
@@ -117,6 +119,19 @@ func TestReadmeCatalogueLoads(t *testing.T) {
 	}
 }
 
+// TestYAML12LineBreaks: NEL and U+2028 end no line in YAML 1.2, so one in
+// a comment is harmless and one in a value stays in it.
+func TestYAML12LineBreaks(t *testing.T) {
+	t.Parallel()
+	c, err := Load(fsys.OS{}, "testdata/valid-yaml12-breaks.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := c.Services["web"].Env["MOTTO"]; got != "one\u2028two" {
+		t.Errorf("MOTTO = %q, want one\\u2028two", got)
+	}
+}
+
 // TestAnchorsAndMerges: YAML merges are shallow, a service's own keys
 // replace merged ones, and x- keys at the top hold anchors.
 func TestAnchorsAndMerges(t *testing.T) {
@@ -171,8 +186,54 @@ func TestHugeFileIsRefused(t *testing.T) {
 		t.Fatal(err)
 	}
 	_, err := Load(fsys.OS{}, file)
-	if !errors.Is(err, ErrInvalid) || !strings.Contains(err.Error(), "is 33 MiB; a catalogue file may be at most 32 MiB") {
+	if !errors.Is(err, ErrInvalid) || !strings.Contains(err.Error(), "is larger than 32 MiB, the most a catalogue file may be") {
 		t.Fatalf("got %v", err)
+	}
+}
+
+// TestSpecialFilesAreRefused: Stat says 0 bytes for a device, and opening
+// a FIFO blocks until a writer comes, so only regular files are read, and
+// never more than the limit, whatever Stat said.
+func TestSpecialFilesAreRefused(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	fifo := filepath.Join(dir, "fifo.yaml")
+	if err := syscall.Mkfifo(fifo, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "tandem.yaml"), []byte("name: shop\ninclude: ['*.yaml']\nservices: {web: {image: web:1.0}}\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for file, want := range map[string]string{
+		"/dev/zero":                       "invalid catalogue: /dev/zero is not a regular file (a device, FIFO or socket); a catalogue is a YAML file",
+		fifo:                              "invalid catalogue: " + fifo + " is not a regular file (a device, FIFO or socket); a catalogue is a YAML file",
+		filepath.Join(dir, "tandem.yaml"): filepath.Join(dir, "tandem.yaml") + ":2:11: include[0]: " + fifo + " is not a regular file (a device, FIFO or socket); a catalogue is a YAML file",
+	} {
+		done := make(chan error, 1)
+		go func() { _, err := Load(fsys.OS{}, file); done <- err }()
+		select {
+		case err := <-done:
+			if !errors.Is(err, ErrInvalid) || err.Error() != want {
+				t.Errorf("%s: got %v, want %s", file, err, want)
+			}
+		case <-time.After(20 * time.Second):
+			t.Fatalf("%s: still reading after 20s", file)
+		}
+	}
+}
+
+// TestLimitHoldsWhateverStatSays: files under /proc are regular and Stat
+// says they hold 0 bytes, yet they read on; the limit counts bytes read.
+func TestLimitHoldsWhateverStatSays(t *testing.T) {
+	t.Parallel()
+	if info, err := os.Stat("/proc/self/maps"); err != nil || !info.Mode().IsRegular() || info.Size() != 0 {
+		t.Fatalf("/proc/self/maps is no longer a regular file of size 0 here: %v %v", info, err)
+	}
+	if _, err := fsys.ReadRegularFile(fsys.OS{}, "/proc/self/maps", 10); !errors.Is(err, fsys.ErrTooLarge) {
+		t.Errorf("got %v, want ErrTooLarge", err)
+	}
+	if data, err := fsys.ReadRegularFile(fsys.OS{}, "/proc/self/maps", 1<<20); err != nil || len(data) < 10 {
+		t.Errorf("with room: got %d bytes, %v", len(data), err)
 	}
 }
 
@@ -216,5 +277,29 @@ func TestAnnotationsOverKubernetesLimit(t *testing.T) {
 	want := "tandem.yaml:6:7: services.web.annotations.pod: the annotations take more than Kubernetes' limit of 262144 bytes (keys and values together)"
 	if err == nil || err.Error() != want {
 		t.Fatalf("got %v\nwant %s", err, want)
+	}
+}
+
+// TestWideIncludeGlobIsOneError: a glob over a folder of thousands of
+// files is refused with one error, not one per file.
+func TestWideIncludeGlobIsOneError(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	if err := os.Mkdir(filepath.Join(dir, "many"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	for i := range maxIncludes + 200 {
+		if err := os.WriteFile(filepath.Join(dir, "many", fmt.Sprintf("s%d.yaml", i)), []byte("services: {}\n"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	file := filepath.Join(dir, "tandem.yaml")
+	if err := os.WriteFile(file, []byte("name: shop\ninclude: [many/*.yaml]\nservices: {web: {image: web:1.0}}\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	_, err := Load(fsys.OS{}, file)
+	want := file + `:2:11: include[0]: "many/*.yaml" matches 1200 files; a catalogue may include at most 1000 files (is the pattern too wide?)`
+	if err == nil || err.Error() != want {
+		t.Errorf("got %v\nwant %s", err, want)
 	}
 }

@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/santhosh-tekuri/jsonschema/v6"
+	yamlv3 "go.yaml.in/yaml/v3"
 	"sigs.k8s.io/yaml"
 
 	"github.com/tandemdev/tandem/fsys"
@@ -64,7 +65,16 @@ func compiledSchema(t *testing.T) *jsonschema.Schema {
 
 func validateYAML(t *testing.T, s *jsonschema.Schema, data []byte) error {
 	t.Helper()
-	js, err := yaml.YAMLToJSON(data)
+	// The loader's reading, YAML 1.2 line breaks included, then to JSON.
+	root, err := parseYAML(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	text, err := yamlv3.Marshal(root)
+	if err != nil {
+		t.Fatal(err)
+	}
+	js, err := yaml.YAMLToJSON(text)
 	if err != nil {
 		t.Fatal(err)
 	}

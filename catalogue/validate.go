@@ -7,6 +7,7 @@ import (
 	"net"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/robfig/cron/v3"
@@ -640,7 +641,9 @@ func (c *Catalogue) validatePorts(errs *errorList, service string, s *Service, h
 				errs.add(pp+".path", "%q is not a URL path prefix: %s, e.g. /api", port.Path, problem)
 			}
 		}
-		if port.HostPort != 0 {
+		if _, written := errs.positions[pp+".hostPort"]; written && port.HostPort == 0 {
+			errs.add(pp+".hostPort", "0 is not a host port (Compose would read it as any free port); remove hostPort to publish on %d, or choose a port", port.Port)
+		} else if port.HostPort != 0 {
 			if !port.Public {
 				errs.add(pp+".hostPort", "only public ports are published; add public: true or remove hostPort")
 			} else if port.HostPort < 1 || port.HostPort > 65535 {
@@ -1472,9 +1475,28 @@ func checkImage(errs *errorList, p, ref string) {
 	switch {
 	case !imageRef.MatchString(ref):
 		errs.add(p, "%q is not a valid image reference (e.g. registry.example.com/shop/orders:1.4.2)", ref)
+	case registryPortProblem(ref) != "":
+		errs.add(p, "%q names a registry port %s; ports are 1-65535", ref, registryPortProblem(ref))
 	case !strings.Contains(ref, "@") && !strings.Contains(ref[strings.LastIndex(ref, "/")+1:], ":"):
 		errs.add(p, "%q has no tag; pin a tag or digest (%s:1.2.3), since an untagged image runs whatever :latest is that day", ref, ref)
 	}
+}
+
+// registryPortProblem is the registry port of ref when it is out of
+// range: the reference grammar allows any digits there.
+func registryPortProblem(ref string) string {
+	host, _, found := strings.Cut(ref, "/")
+	if !found {
+		return ""
+	}
+	_, port, hasPort := strings.Cut(host, ":")
+	if !hasPort {
+		return ""
+	}
+	if n, err := strconv.Atoi(port); err != nil || n < 1 || n > 65535 {
+		return port
+	}
+	return ""
 }
 
 func checkBuildContext(errs *errorList, p, dir string) {

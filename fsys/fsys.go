@@ -90,6 +90,49 @@ func randomSuffix() string {
 	return hex.EncodeToString(b)
 }
 
+// ErrTooLarge is returned by ReadRegularFile for a file above its limit.
+var ErrTooLarge = errors.New("is larger than tandem reads")
+
+// ReadRegularFile reads the regular file name (or the one a symbolic link
+// names), at most limit bytes of it. Devices, FIFOs and sockets are
+// refused before they are opened, since opening a FIFO blocks and a
+// device such as /dev/zero never ends; the limit is enforced on the bytes
+// read, whatever Stat said, since Stat says 0 for many special files.
+func ReadRegularFile(f FS, name string, limit int64) ([]byte, error) {
+	info, err := f.Stat(name)
+	if err != nil {
+		return nil, err
+	}
+	if info.IsDir() {
+		return nil, &fs.PathError{Op: "read", Path: name, Err: ErrIsFolder}
+	}
+	if !info.Mode().IsRegular() {
+		return nil, &fs.PathError{Op: "read", Path: name, Err: ErrNotRegular}
+	}
+	if info.Size() > limit {
+		return nil, &fs.PathError{Op: "read", Path: name, Err: ErrTooLarge}
+	}
+	file, err := f.Open(name)
+	if err != nil {
+		return nil, err
+	}
+	defer file.Close()
+	data, err := io.ReadAll(io.LimitReader(file, limit+1))
+	if err != nil {
+		return nil, err
+	}
+	if int64(len(data)) > limit {
+		return nil, &fs.PathError{Op: "read", Path: name, Err: ErrTooLarge}
+	}
+	return data, nil
+}
+
+// ErrIsFolder and ErrNotRegular tell why ReadRegularFile refused a path.
+var (
+	ErrIsFolder   = errors.New("is a folder, not a file")
+	ErrNotRegular = errors.New("is not a regular file (a device, FIFO or socket)")
+)
+
 // ReadHead reads at most n bytes from the start of the file name.
 func ReadHead(f FS, name string, n int) ([]byte, error) {
 	file, err := f.Open(name)
