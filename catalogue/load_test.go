@@ -303,3 +303,15 @@ func TestWideIncludeGlobIsOneError(t *testing.T) {
 		t.Errorf("got %v\nwant %s", err, want)
 	}
 }
+
+// TestHugeValueIsRefused: a 2 MB value would make every object carrying
+// it larger than the API server stores.
+func TestHugeValueIsRefused(t *testing.T) {
+	t.Parallel()
+	data := "name: shop\nservices:\n  web:\n    image: web:1.0\n    env: {BLOB: " + strings.Repeat("x", 2<<20) + "}\n"
+	_, err := Parse(fsys.OS{}, "tandem.yaml", []byte(data))
+	want := "tandem.yaml:5:17: services.web.env.BLOB: the value is 2048 KiB; a value may be at most 256 KiB, since it is copied into objects the API server limits to 1.5 MiB: put large data in a config volume"
+	if err == nil || err.Error() != want {
+		t.Errorf("got %v\nwant %s", err, want)
+	}
+}

@@ -62,6 +62,7 @@ func (c *Catalogue) validate(errs *errorList) {
 	c.checkNodePorts(errs)
 	c.checkVolumeObjects(errs)
 	c.checkJobNames(errs)
+	c.checkNamespaces(errs)
 	if c.Owners != nil {
 		for field, owners := range map[string][]string{"generated": c.Owners.Generated, "platform": c.Owners.Platform} {
 			for i, owner := range owners {
@@ -74,6 +75,7 @@ func (c *Catalogue) validate(errs *errorList) {
 	if len(errs.errs) == 0 {
 		c.validateResolved(errs)
 	}
+	c.checkPlainValues(errs)
 }
 
 // validateResolved checks what only shows once values are resolved per
@@ -328,6 +330,8 @@ func (c *Catalogue) validateEnvironment(errs *errorList, name string, env *Envir
 	}
 }
 
+const maxStatefulSetName = 52
+
 func (c *Catalogue) validateResource(errs *errorList, name string, r *Resource) {
 	p := join("resources", name)
 	checkLabel(errs, p, name)
@@ -378,6 +382,11 @@ func (c *Catalogue) validateResource(errs *errorList, name string, r *Resource) 
 		}
 	}
 	checkResources(errs, p+".resources", r.Resources)
+	if len(r.InCluster) > 0 && len(name) > maxStatefulSetName {
+		// The StatefulSet controller labels each pod with the set's name
+		// and an 11-character revision hash, and a label holds 63.
+		errs.add(p, "%q is %d characters; a resource that runs in the cluster becomes a StatefulSet, whose pods cannot be created for names over %d characters: shorten it", name, len(name), maxStatefulSetName)
+	}
 	if r.Resources != nil && len(r.InCluster) == 0 {
 		errs.add(p+".resources", "resource %s runs in the cluster in no environment (inCluster), so there is no server to size: a managed service is sized where it is managed, and dev sets no limits (for services neither)", name)
 	}
@@ -1230,6 +1239,25 @@ func checkAutoscale(errs *errorList, p string, a *Autoscale, replicas *int) {
 	}
 	if a.CPU < 0 || a.CPU > 1000 {
 		errs.add(ap+".cpu", "cpu is a target use in percent of the request, 1 to 1000, got %d", a.CPU)
+	}
+}
+
+// checkNamespaces rejects two cluster environments in one namespace: on
+// one cluster each would replace the other's objects, and their overlays
+// would prune each other's.
+func (c *Catalogue) checkNamespaces(errs *errorList) {
+	taken := map[string]string{}
+	for _, env := range c.DeployEnvironments() {
+		ns := c.Namespace(env)
+		if other, ok := taken[ns]; ok {
+			p := join("environments", env)
+			if c.Environments[env] != nil && c.Environments[env].Namespace != "" {
+				p += ".namespace"
+			}
+			errs.add(p, "%s deploys into namespace %q too, where each would replace the other's objects; give each environment its own namespace", other, ns)
+			continue
+		}
+		taken[ns] = env
 	}
 }
 

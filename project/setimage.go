@@ -1,6 +1,7 @@
 package project
 
 import (
+	"errors"
 	"fmt"
 	"strings"
 
@@ -28,6 +29,10 @@ func SetImage(f fsys.FS, file, env string, assignments []string) ([]string, erro
 			return nil, usageErrorf("%q is not SERVICE=IMAGE", a)
 		}
 		data, err = catalogue.SetImage(f, file, data, service, env, image)
+		var positioned catalogue.Errors
+		if err != nil && errors.As(err, &positioned) {
+			return nil, err // its lines name the file already
+		}
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", file, err)
 		}

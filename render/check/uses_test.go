@@ -35,7 +35,7 @@ services:
       ORDERS_ADDR: orders:9999
       SELF_URL: http://bff:8080
     overrides:
-      prod: {env: {DATABASE_URL: "postgres://u:p@orders-db:5432/db"}}
+      prod: {env: {DATABASE_URL: "postgres://reader@orders-db:5432/db"}}
 `
 
 func loadUses(t *testing.T, text string) *catalogue.Catalogue {
@@ -59,7 +59,7 @@ func TestHostMatcher(t *testing.T) {
 		{"ANYTHING", "http://orders:8080/x", []string{"orders 8080"}},
 		{"ANYTHING", "http://orders/x", []string{"orders 80"}},
 		{"ANYTHING", "https://orders", []string{"orders 443"}},
-		{"ANYTHING", "postgres://u:p@orders-db:5432/db", []string{"orders-db 5432"}},
+		{"ANYTHING", "postgres://reader@orders-db:5432/db", []string{"orders-db 5432"}},
 		{"ANYTHING", "postgres://u:p@orders-db/db", []string{"orders-db 0"}},
 		{"ANYTHING", "orders.shop:80", []string{"orders 80"}},
 		{"ANYTHING", "grpc://orders.shop.svc:9090", []string{"orders 9090"}},
@@ -114,7 +114,7 @@ func TestUndeclaredUses(t *testing.T) {
 		`tandem.yaml:5: config.clients.ORDERS_ENDPOINT: bff names orders ("orders.shop.svc.cluster.local:8080") but bff does not use orders, so a cluster's default-deny NetworkPolicy blocks what works in dev; add orders to services.bff.uses`,
 		`tandem.yaml:23: services.bff.env.ORDERS_ADDR: bff names orders ("orders:9999") but bff does not use orders, so a cluster's default-deny NetworkPolicy blocks what works in dev; add orders to services.bff.uses`,
 		`tandem.yaml:23: services.bff.env.ORDERS_ADDR: "orders:9999" names port 9999 of orders, which it does not have: service orders listens on 8080 (http, Service port 80), 9090 (metrics)`,
-		`tandem.yaml:26: services.bff.overrides.prod.env.DATABASE_URL: bff names orders-db ("postgres://u:p@orders-db:5432/db") but bff does not use orders-db, so a cluster's default-deny NetworkPolicy blocks what works in dev; add orders-db to services.bff.uses`,
+		`tandem.yaml:26: services.bff.overrides.prod.env.DATABASE_URL: bff names orders-db ("postgres://reader@orders-db:5432/db") but bff does not use orders-db, so a cluster's default-deny NetworkPolicy blocks what works in dev; add orders-db to services.bff.uses`,
 	}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("findings (-want +got):\n%s", diff)

@@ -13,6 +13,7 @@ import (
 	corev1 "k8s.io/api/core/v1"
 	networkingv1 "k8s.io/api/networking/v1"
 	policyv1 "k8s.io/api/policy/v1"
+	apivalidation "k8s.io/apimachinery/pkg/api/validation"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	metav1validation "k8s.io/apimachinery/pkg/apis/meta/v1/validation"
 	"k8s.io/apimachinery/pkg/labels"
@@ -66,7 +67,22 @@ type decoded struct {
 	kind, name, namespace string
 	obj                   any
 	meta                  metav1.ObjectMeta
+	// size is the object's length as YAML, near what it is as JSON.
+	size int
 }
+
+// Limits the API server and its controllers hold objects to, beyond
+// what the name rules say.
+const (
+	// maxObjectBytes is etcd's default request limit, 1.5 MiB.
+	maxObjectBytes = 3 << 19
+	// maxConfigMapBytes is the most a ConfigMap's data may hold.
+	maxConfigMapBytes = 1 << 20
+	// maxControllerNameLength: a StatefulSet's pods carry its name and an
+	// 11-character revision hash in a label, and a CronJob's Jobs its name
+	// and an 11-character timestamp; a label or Job name holds 63.
+	maxControllerNameLength = 52
+)
 
 func (d decoded) key() string { return d.kind + "/" + d.namespace + "/" + d.name }
 
@@ -113,7 +129,7 @@ func decodeStrict(manifests []byte) ([]decoded, error) {
 		if err := yaml.UnmarshalStrict(doc, obj); err != nil {
 			return nil, fmt.Errorf("%s %s does not decode strictly as %s %s: %w", head.Kind, head.Metadata.Name, head.APIVersion, head.Kind, err)
 		}
-		out = append(out, decoded{kind: head.Kind, name: head.Metadata.Name, namespace: head.Metadata.Namespace, obj: obj, meta: head.Metadata})
+		out = append(out, decoded{kind: head.Kind, name: head.Metadata.Name, namespace: head.Metadata.Namespace, obj: obj, meta: head.Metadata, size: len(doc)})
 	}
 	return out, nil
 }
@@ -155,6 +171,13 @@ func (v *validator) object(o decoded) {
 	for _, msg := range nameRule(o.name) {
 		v.fail(o, "metadata.name: %s", msg)
 	}
+	if (o.kind == "StatefulSet" || o.kind == "CronJob") && len(o.name) > maxControllerNameLength {
+		v.fail(o, "metadata.name: %d characters; a %s's name may be at most %d, or its pods cannot be created", len(o.name), o.kind, maxControllerNameLength)
+	}
+	if o.size > maxObjectBytes {
+		v.fail(o, "the object is %d KiB; the API server stores objects up to 1.5 MiB", o.size>>10)
+	}
+	v.fields(o, apivalidation.ValidateAnnotations(o.meta.Annotations, field.NewPath("metadata", "annotations")))
 	if o.namespace != "" {
 		for _, msg := range validation.IsDNS1123Label(o.namespace) {
 			v.fail(o, "metadata.namespace: %s", msg)
@@ -163,6 +186,14 @@ func (v *validator) object(o decoded) {
 	v.fields(o, metav1validation.ValidateLabels(o.meta.Labels, field.NewPath("metadata", "labels")))
 
 	switch obj := o.obj.(type) {
+	case *corev1.ConfigMap:
+		total := 0
+		for k, d := range obj.Data {
+			total += len(k) + len(d)
+		}
+		if total > maxConfigMapBytes {
+			v.fail(o, "data: %d KiB; a ConfigMap holds at most 1 MiB", total>>10)
+		}
 	case *appsv1.Deployment:
 		v.workload(o, obj.Spec.Selector, obj.Spec.Template, field.NewPath("spec"))
 	case *appsv1.StatefulSet:

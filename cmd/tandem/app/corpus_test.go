@@ -43,18 +43,39 @@ func TestErrorCorpus(t *testing.T) {
 				want = append(want, msg)
 			}
 		}
-		for _, cmd := range [][]string{{"render"}, {"check"}, {"build", "prod"}} {
-			code, stdout, stderr := run(t, append(cmd, "-f", file, "-o", out)...)
+		for _, cmd := range readingCommands(file, out) {
+			code, stdout, stderr := run(t, cmd...)
 			got := strings.TrimSuffix(strings.TrimPrefix(stderr, "tandem: "), "\n")
 			got = strings.ReplaceAll(got, file, "tandem.yaml")
 			got = strings.ReplaceAll(got, dir+string(filepath.Separator), "")
 			got = strings.ReplaceAll(got, "folder "+dir+";", "folder .;")
 			if code != ExitInput || stdout != "" || got != strings.Join(want, "\n") {
-				t.Errorf("%s %v: exit %d, stdout %q\n%s", fixture, cmd, code, stdout, cmp.Diff(strings.Join(want, "\n"), got))
+				t.Errorf("%s %v: exit %d, stdout %q\n%s", fixture, cmd[0], code, stdout, cmp.Diff(strings.Join(want, "\n"), got))
 			}
+		}
+		if after, err := os.ReadFile(file); err != nil || string(after) != string(data) {
+			t.Errorf("%s: a command changed the bad catalogue (%v)", fixture, err)
 		}
 	}
 	if diff := cmp.Diff(before, testfs.Snapshot(t, previous)); diff != "" {
 		t.Errorf("bad catalogues changed the output folder (-before +after):\n%s", diff)
+	}
+}
+
+// readingCommands is every command that reads a catalogue, given file and
+// the output folder: each must refuse a bad catalogue alike. up and down
+// are left out, since a catalogue that loaded by mistake would start or
+// remove containers; they load it by the same call as ps and logs.
+func readingCommands(file, out string) [][]string {
+	return [][]string{
+		{"render", "-f", file, "-o", out},
+		{"check", "-f", file, "-o", out},
+		{"build", "-f", file, "-o", out, "prod"},
+		{"graph", "-f", file},
+		{"env", "-f", file, "web"},
+		{"diff", "-f", file, "-o", out, "dev", "prod"},
+		{"set-image", "-f", file, "web=web:9.9"},
+		{"ps", "-f", file, "-o", out},
+		{"logs", "-f", file, "-o", out},
 	}
 }
