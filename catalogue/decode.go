@@ -7,6 +7,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"go.yaml.in/yaml/v3"
 )
@@ -79,7 +80,7 @@ func (d *decoder) decode(n *yaml.Node, v reflect.Value, path string) {
 	case reflect.Int:
 		if d.expectScalar(n, path, "an integer") {
 			if n.Tag == "!!int" && leadingZero.MatchString(n.Value) {
-				d.errs.add(path, "%s has a leading zero, which YAML 1.1 reads as octal (%s would be %d); did you mean %s?", n.Value, n.Value, octal(n.Value), strings.TrimLeft(n.Value, "0"))
+				d.errs.add(path, "%s has a leading zero, which YAML 1.1 reads as octal%s; did you mean %s?", n.Value, octalNote(n.Value), withoutLeadingZeros(n.Value))
 				return
 			}
 			i, err := strconv.ParseInt(n.Value, 0, 32)
@@ -107,9 +108,27 @@ func (d *decoder) decode(n *yaml.Node, v reflect.Value, path string) {
 // as decimal: a catalogue means neither silently.
 var leadingZero = regexp.MustCompile(`^[-+]?0[0-9_]+$`)
 
-func octal(s string) int64 {
-	i, _ := strconv.ParseInt(strings.ReplaceAll(s, "_", ""), 8, 64)
-	return i
+// octalNote says what YAML 1.1 would make of s where that differs from
+// what it reads as in decimal.
+func octalNote(s string) string {
+	digits := strings.ReplaceAll(s, "_", "")
+	octal, err := strconv.ParseInt(digits, 8, 64)
+	decimal, _ := strconv.ParseInt(digits, 10, 64)
+	if err != nil || octal == decimal {
+		return ""
+	}
+	return fmt.Sprintf(" (%s would be %d)", s, octal)
+}
+
+func withoutLeadingZeros(s string) string {
+	sign := ""
+	if s[0] == '-' || s[0] == '+' {
+		sign, s = s[:1], s[1:]
+	}
+	if s = strings.TrimLeft(s, "0_"); s == "" {
+		s = "0"
+	}
+	return strings.TrimPrefix(sign, "+") + s
 }
 
 // plainText refuses strings no environment variable, argument or file can
@@ -354,7 +373,7 @@ func Closest(got string, candidates []string) (string, bool) {
 	sort.Strings(sorted)
 	// A typo is a letter or two off; further than that, a suggestion
 	// misleads more than it helps.
-	best, bestDist := "", max(2, len(got)/4)+1
+	best, bestDist := "", max(2, utf8.RuneCountInString(got)/4)+1
 	for _, c := range sorted {
 		if d := editDistance(strings.ToLower(got), strings.ToLower(c)); d < bestDist && c != got {
 			best, bestDist = c, d
@@ -363,7 +382,10 @@ func Closest(got string, candidates []string) (string, bool) {
 	return best, best != ""
 }
 
-func editDistance(a, b string) int {
+// editDistance counts characters, not bytes, so that an invisible
+// U+200B is one typo, as it looks to whoever made it.
+func editDistance(sa, sb string) int {
+	a, b := []rune(sa), []rune(sb)
 	prev := make([]int, len(b)+1)
 	cur := make([]int, len(b)+1)
 	for j := range prev {

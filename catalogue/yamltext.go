@@ -70,7 +70,9 @@ func checkText(data []byte) error {
 			line, col = line+1, 0
 		case r == '\r' && (i+1 == len(data) || data[i+1] != '\n'):
 			line, col = line+1, 0 // a lone CR breaks the line too
-		case r == '\t' || r == '\r' || r == 0xFEFF && i == 0:
+		case r == 0xFEFF && i > 0:
+			return &yamlPositionError{at, "invalid YAML: a byte order mark (U+FEFF) inside the text, as joining two files leaves behind; remove it"}
+		case r == '\t' || r == '\r' || r == 0xFEFF:
 		case r < 0x20 || r == 0x7F || r >= 0x80 && r <= 0x9F && r != 0x85 || r == 0xFFFE || r == 0xFFFF:
 			return &yamlPositionError{at, fmt.Sprintf("invalid YAML: control character U+%04X; write it as an escape (\\x%02X) in a double-quoted string", r, r)}
 		}

@@ -3,6 +3,7 @@ package app
 import (
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -25,8 +26,8 @@ func TestErrorCorpus(t *testing.T) {
 	before := testfs.Snapshot(t, previous)
 
 	fixtures, _ := filepath.Glob("../../../catalogue/testdata/invalid-*")
-	if len(fixtures) < 60 {
-		t.Fatalf("the corpus has %d cases, want at least 60", len(fixtures))
+	if len(fixtures) < 150 {
+		t.Fatalf("the corpus has %d cases, want at least 150", len(fixtures))
 	}
 	for _, fixture := range fixtures {
 		file, dir := fixture, filepath.Dir(fixture)
@@ -38,7 +39,7 @@ func TestErrorCorpus(t *testing.T) {
 			t.Fatal(err)
 		}
 		var want []string
-		for _, line := range strings.Split(string(data), "\n") {
+		for _, line := range lineBreak.Split(string(data), -1) {
 			if msg, ok := strings.CutPrefix(line, "# error: "); ok {
 				want = append(want, msg)
 			}
@@ -79,3 +80,6 @@ func readingCommands(file, out string) [][]string {
 		{"logs", "-f", file, "-o", out},
 	}
 }
+
+// lineBreak splits fixtures saved with any line ending, CR-only too.
+var lineBreak = regexp.MustCompile(`\r\n|\r|\n`)
