@@ -2,7 +2,9 @@ package project
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"io/fs"
 	"maps"
 	"path/filepath"
 	"slices"
@@ -42,8 +44,15 @@ type ImportReport struct {
 // the dev secrets file beside it. It never overwrites a catalogue.
 func Import(ctx context.Context, f fsys.FS, o ImportOptions) (ImportReport, error) {
 	var report ImportReport
-	if _, err := f.Stat(o.ComposeFile); err != nil {
+	info, err := f.Stat(o.ComposeFile)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return report, usageErrorf("%s does not exist; name the Compose file to import", o.ComposeFile)
+	case err != nil:
 		return report, usageErrorf("%v", err)
+	case !info.Mode().IsRegular():
+		// compose-go would read a device or a FIFO until it ends.
+		return report, usageErrorf("%s is not a regular file; name the Compose file to import", o.ComposeFile)
 	}
 	if _, err := f.Lstat(o.Out); err == nil {
 		return report, usageErrorf("%s exists; import never overwrites a catalogue (choose another with -o)", o.Out)

@@ -13,6 +13,7 @@ import (
 
 	"github.com/urfave/cli/v2"
 
+	"github.com/tandemdev/tandem/catalogue"
 	"github.com/tandemdev/tandem/fsys"
 	"github.com/tandemdev/tandem/project"
 )
@@ -53,12 +54,26 @@ func Run(ctx context.Context, streams Streams, args []string) int {
 		ExitErrHandler: func(*cli.Context, error) {},
 		Action: func(c *cli.Context) error {
 			if c.Args().Present() {
+				var names []string
+				for _, cmd := range c.App.Commands {
+					names = append(names, cmd.Name)
+				}
+				if near, ok := catalogue.Closest(c.Args().First(), names); ok {
+					return fmt.Errorf("unknown command %q (did you mean %q?); run 'tandem --help' for the commands", c.Args().First(), near)
+				}
 				return fmt.Errorf("unknown command %q; run 'tandem --help' for the commands", c.Args().First())
 			}
 			return cli.ShowAppHelp(c)
 		},
 		Commands:             commands(streams),
 		EnableBashCompletion: true,
+	}
+	for _, cmd := range app.Commands {
+		// A mistyped flag gets one line on stderr, not the whole help on
+		// stdout with a guess among the short flags ("did you mean -o?").
+		cmd.OnUsageError = func(_ *cli.Context, err error, _ bool) error {
+			return fmt.Errorf("%w; run 'tandem %s --help' for its flags", err, cmd.Name)
+		}
 	}
 	addCompletion(streams, app.Commands, args, os.Getenv(completionWordVar))
 	err := app.RunContext(ctx, flagsFirst(app.Commands, args))
@@ -129,11 +144,23 @@ func action(fn func(*cli.Context) error) cli.ActionFunc {
 }
 
 func fileFlag() *cli.StringFlag {
-	return &cli.StringFlag{Name: "file", Aliases: []string{"f"}, Value: "tandem.yaml", Usage: "the catalogue `FILE`"}
+	return &cli.StringFlag{Name: "file", Aliases: []string{"f"}, Value: "tandem.yaml", Usage: "the catalogue `FILE`", Action: notEmpty("file", "FILE")}
 }
 
 func outFlag() *cli.StringFlag {
-	return &cli.StringFlag{Name: "out", Aliases: []string{"o"}, Value: "deploy", Usage: "the `DIR` the rendered tree lives in"}
+	return &cli.StringFlag{Name: "out", Aliases: []string{"o"}, Value: "deploy", Usage: "the `DIR` the rendered tree lives in", Action: notEmpty("out", "DIR")}
+}
+
+// notEmpty refuses a flag given an empty value, as an unset variable in a
+// script gives (-f "$CATALOGUE"): falling back to the default instead
+// would work on the wrong files.
+func notEmpty(name, what string) func(*cli.Context, string) error {
+	return func(_ *cli.Context, v string) error {
+		if strings.TrimSpace(v) == "" {
+			return fmt.Errorf("--%s was given an empty %s; leave the flag out for the default, or name a %s", name, what, what)
+		}
+		return nil
+	}
 }
 
 // flagsFirst moves a command's flags before its arguments: urfave/cli v2

@@ -83,3 +83,73 @@ func readingCommands(file, out string) [][]string {
 
 // lineBreak splits fixtures saved with any line ending, CR-only too.
 var lineBreak = regexp.MustCompile(`\r\n|\r|\n`)
+
+// TestBadCommandLines runs each command line of testdata/bad-command-lines.txt
+// against a rendered shop: each must exit 2 with exactly its expected
+// stderr, print nothing on stdout and change nothing on disk.
+func TestBadCommandLines(t *testing.T) {
+	t.Parallel()
+	dir := shopCopy(t)
+	file := filepath.Join(dir, "tandem.yaml")
+	if code, _, stderr := run(t, "render", "-f", file, "-o", filepath.Join(dir, "deploy")); code != ExitOK {
+		t.Fatal(stderr)
+	}
+	if err := os.Mkdir(filepath.Join(dir, "adir"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "afile"), []byte("x\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	before := testfs.Snapshot(t, dir)
+	// Longest first, so that $DIR does not replace the start of $DIR/adir.
+	paths := strings.NewReplacer(filepath.Join(dir, "adir"), "$ADIR", filepath.Join(dir, "afile"), "$AFILE", file, "$FILE", dir, "$DIR")
+	expand := strings.NewReplacer("$ADIR", filepath.Join(dir, "adir"), "$AFILE", filepath.Join(dir, "afile"), "$FILE", file, "$DIR", dir)
+
+	cases := readCommandLines(t, "testdata/bad-command-lines.txt")
+	if len(cases) < 30 {
+		t.Fatalf("%d bad command lines, want at least 30", len(cases))
+	}
+	for _, c := range cases {
+		var args []string
+		for _, word := range c.args {
+			args = append(args, expand.Replace(word))
+		}
+		code, stdout, stderr := run(t, args...)
+		if got := paths.Replace(strings.TrimSuffix(stderr, "\n")); code != ExitInput || stdout != "" || got != c.stderr {
+			t.Errorf("$ %s: exit %d, stdout %q\n%s", strings.Join(c.args, " "), code, stdout, cmp.Diff(c.stderr, got))
+		}
+	}
+	if diff := cmp.Diff(before, testfs.Snapshot(t, dir)); diff != "" {
+		t.Errorf("bad command lines changed the folder (-before +after):\n%s", diff)
+	}
+}
+
+type commandLine struct {
+	args   []string
+	stderr string
+}
+
+// readCommandLines reads cases written as "$ ARGS" followed by the lines
+// of the expected stderr; ARGS are words split at spaces, where "" is an
+// empty word and "  " one of two spaces.
+func readCommandLines(t *testing.T, file string) []commandLine {
+	t.Helper()
+	data, err := os.ReadFile(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var cases []commandLine
+	for _, block := range strings.Split(string(data), "\n\n") {
+		line, stderr, _ := strings.Cut(block, "\n")
+		words, ok := strings.CutPrefix(line, "$ ")
+		if !ok {
+			continue // the comment at the top
+		}
+		var args []string
+		for _, word := range regexp.MustCompile(`"[^"]*"|\S+`).FindAllString(words, -1) {
+			args = append(args, strings.Trim(word, `"`))
+		}
+		cases = append(cases, commandLine{args, strings.TrimSuffix(stderr, "\n")})
+	}
+	return cases
+}

@@ -2,6 +2,7 @@ package app
 
 import (
 	"fmt"
+	"strconv"
 	"time"
 
 	"github.com/urfave/cli/v2"
@@ -147,7 +148,12 @@ func logsCommand(streams Streams) *cli.Command {
 		Description: description("logs"),
 		Flags: []cli.Flag{fileFlag(), outFlag(),
 			&cli.BoolFlag{Name: "follow", Aliases: []string{"F"}, Usage: "keep printing new lines"},
-			&cli.StringFlag{Name: "tail", Usage: "print only the last `N` lines of each"},
+			&cli.StringFlag{Name: "tail", Usage: "print only the last `N` lines of each", Action: func(_ *cli.Context, v string) error {
+				if n, err := strconv.Atoi(v); (err != nil || n < 0) && v != "all" {
+					return fmt.Errorf("--tail %q: give a number of lines, 0 or more, or all", v)
+				}
+				return nil
+			}},
 		},
 		Action: action(func(c *cli.Context) error {
 			_, compose, err := composeProject(c, c.Args().Slice())
