@@ -159,6 +159,9 @@ func Reference() []byte {
 	b.WriteString("# The catalogue: every field\n\n")
 	b.WriteString("`tandem.yaml` is strict: a key not listed here is an error (top-level keys starting with `x-` excepted).\n")
 	b.WriteString("Names (environments, config groups, resources, services, jobs) are DNS-1123 labels.\n")
+	b.WriteString("It is read as YAML 1.2, UTF-8 text of at most 32 MiB: an integer with a leading zero (`0443`, read as octal by YAML 1.1), ")
+	b.WriteString("`yes`/`no` for booleans, `!!binary` and local tags, control characters and NUL are errors; NEL and U+2028 end no line. ")
+	b.WriteString("Aliases and merge keys (`<<`) may expand to at most 1,000,000 values, and a catalogue may include at most 1000 files.\n")
 	b.WriteString("`tandem schema` prints the same as a JSON Schema for editors.\n")
 	seen := map[reflect.Type]bool{}
 	queue := []reflect.Type{reflect.TypeOf(Catalogue{})}
