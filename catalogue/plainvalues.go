@@ -59,6 +59,13 @@ var (
 	reference = regexp.MustCompile(`^\$(\([A-Za-z_][A-Za-z0-9_]*\)|\{[A-Za-z_][A-Za-z0-9_]*\})$`)
 )
 
+// LooksSecret tells whether a plain value named key would be refused as a
+// credential, so that what writes catalogues (import) declares it a
+// secret instead.
+func LooksSecret(key, value string) bool {
+	return value != "" && (secretValue.MatchString(value) || secretKey.MatchString(key) && !reference.MatchString(value))
+}
+
 // maxValueBytes bounds one value: every object holding it must stay below
 // the API server's 1.5 MiB, and a ConfigMap below 1 MiB.
 const maxValueBytes = 256 << 10

@@ -401,7 +401,7 @@ func (im *importer) environment(name string, s *service, svc types.ServiceConfig
 // looksSecret tells whether a variable's name or value marks it secret:
 // its name says so, or its value holds a resource's password.
 func (im *importer) looksSecret(key, value string) bool {
-	if (secretName.MatchString(key) || credentialURL.MatchString(value)) && value != "" {
+	if (secretName.MatchString(key) || credentialURL.MatchString(value) || catalogue.LooksSecret(key, value)) && value != "" {
 		return true
 	}
 	for _, r := range im.resources {
