@@ -95,6 +95,13 @@ func hideYAML11Breaks(data []byte) ([]byte, bool) {
 	if !bytes.Contains(data, []byte("\u0085")) && !bytes.Contains(data, []byte("\u2028")) && !bytes.Contains(data, []byte("\u2029")) {
 		return data, false
 	}
+	// A file that holds the stand-ins itself would get breaks it never
+	// had; it is read as yaml.v3 reads it.
+	for _, c := range []string{"\ue085", "\ue028", "\ue029"} {
+		if bytes.Contains(data, []byte(c)) {
+			return data, false
+		}
+	}
 	return []byte(yaml11Breaks.Replace(string(data))), true
 }
 
