@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"regexp"
 	"strings"
 	"syscall"
 	"testing"
@@ -316,6 +315,3 @@ func TestHugeValueIsRefused(t *testing.T) {
 		t.Errorf("got %v\nwant %s", err, want)
 	}
 }
-
-// lineBreak splits fixtures saved with any line ending, CR-only too.
-var lineBreak = regexp.MustCompile(`\r\n|\r|\n`)

@@ -142,7 +142,18 @@ func placeYAMLError(err error, data []byte) error {
 		msg += " (tabs cannot indent YAML; use spaces)"
 	}
 	pos := Position{Line: line, Column: 1}
-	if strings.HasPrefix(msg, "did not find expected ',' or ") {
+	switch {
+	case msg == "did not find expected key" || msg == "did not find expected '-' indicator":
+		// yaml.v3 names the line before the block it was reading, and not
+		// the line that broke it: point at the block, and say what to
+		// look for below it.
+		pos = blockStart(data, line+1)
+		if strings.Contains(msg, "'-'") {
+			msg += ": a line of the list that starts here is neither an item ('- ') nor indented below one"
+		} else {
+			msg += ": a line of the mapping that starts here is neither one of its keys nor indented below one"
+		}
+	case strings.HasPrefix(msg, "did not find expected ',' or "):
 		// yaml.v3 names the line before the one where the parser gave up;
 		// the bracket left open is what to fix.
 		if open, ok := unclosedBracket(data, line+1); ok {
@@ -152,6 +163,20 @@ func placeYAMLError(err error, data []byte) error {
 	}
 	return &yamlPositionError{pos, "invalid YAML: " + msg}
 }
+
+// blockStart is the position of the first character of line n.
+func blockStart(data []byte, n int) Position {
+	lines := lineBreak.Split(string(data), n+1)
+	if n > len(lines) {
+		return Position{Line: n, Column: 1}
+	}
+	text := lines[n-1]
+	indent := len(text) - len(strings.TrimLeft(text, " "))
+	return Position{Line: n, Column: indent + 1}
+}
+
+// lineBreak is any YAML line break, CR-only too.
+var lineBreak = regexp.MustCompile(`\r\n|\r|\n`)
 
 // aliasPosition finds where *name is first used outside a comment.
 func aliasPosition(data []byte, name string) Position {
