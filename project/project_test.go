@@ -271,7 +271,7 @@ func TestErrors(t *testing.T) {
 	if !errors.Is(err, project.ErrUsage) || err.Error() != "usage: --env prd: no such environment with an overlay (did you mean prod?); environments: prod" {
 		t.Errorf("check --server --env prd: %v", err)
 	}
-	if _, err := p.PrepareUp(context.Background(), project.UpOptions{Domains: []string{"nope"}}); !errors.Is(err, project.ErrUsage) {
+	if _, err := p.PrepareUp(context.Background(), project.UpOptions{Domains: []string{"nope"}}); !errors.Is(err, catalogue.ErrUnknownName) || !project.IsInputError(err) {
 		t.Errorf("up --domain nope: %v", err)
 	}
 }

@@ -43,7 +43,7 @@ func (p *Project) PrepareUp(ctx context.Context, o UpOptions) (*Up, error) {
 	}
 	selection, err := p.Catalogue.Selection(o.Services, o.Domains)
 	if err != nil {
-		return nil, usageErrorf("%w", err)
+		return nil, err // an unknown name, which is the input's fault already
 	}
 	plan := runner.NewPlan(p.Catalogue, selection)
 	engine, err := runner.FindEngine(ctx)
@@ -94,7 +94,7 @@ func (u *Up) Start(ctx context.Context, timeout time.Duration, out io.Writer) (m
 func (p *Project) Compose(ctx context.Context, names []string) (*runner.Project, error) {
 	names = slices.DeleteFunc(slices.Clone(names), p.Catalogue.IsJob)
 	if _, err := p.Catalogue.Selection(names, nil); err != nil {
-		return nil, usageErrorf("%w", err)
+		return nil, err
 	}
 	engine, err := runner.FindEngine(ctx)
 	if err != nil {
