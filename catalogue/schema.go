@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"math"
 	"reflect"
 	"slices"
 	"strings"
@@ -49,6 +50,28 @@ var enums = map[string]func() []string{
 	"Port.Protocol":        Protocols,
 	"Service.ServiceType":  ServiceTypes,
 	"Override.ServiceType": ServiceTypes,
+}
+
+// ranges are the bounds of integer fields, the validator's own, so that
+// an editor flags port: 70000 as the loader would.
+var ranges = map[string][2]int{
+	"Port.Port":                              {1, 65535},
+	"Port.HostPort":                          {1, 65535},
+	"Port.ServicePort":                       {1, 65535},
+	"Port.NodePort":                          {minNodePort, maxNodePort},
+	"Environment.Replicas":                   {0, math.MaxInt32},
+	"Service.Replicas":                       {0, math.MaxInt32},
+	"Override.Replicas":                      {0, math.MaxInt32},
+	"Service.TerminationGracePeriodSeconds":  {1, maxGracePeriodSeconds},
+	"Override.TerminationGracePeriodSeconds": {1, maxGracePeriodSeconds},
+	"Autoscale.Min":                          {0, math.MaxInt32},
+	"Autoscale.Max":                          {1, math.MaxInt32},
+	"Autoscale.CPU":                          {0, 1000},
+	"Security.RunAsUser":                     {0, math.MaxInt32},
+	"Health.IntervalSeconds":                 {1, maxCheckSeconds},
+	"Health.TimeoutSeconds":                  {1, maxCheckSeconds},
+	"Health.FailureThreshold":                {1, maxFailureThreshold},
+	"Health.StartupSeconds":                  {0, maxStartupSeconds},
 }
 
 // omitted are the fields a nested use of a struct does not have, by the
@@ -103,7 +126,11 @@ func schemaOf(t reflect.Type, path string) (map[string]any, error) {
 		}
 		return s, nil
 	case reflect.Int:
-		return map[string]any{"type": []string{"integer", "null"}}, nil
+		s := map[string]any{"type": []string{"integer", "null"}}
+		if r, ok := ranges[path]; ok {
+			s["minimum"], s["maximum"] = r[0], r[1]
+		}
+		return s, nil
 	case reflect.Bool:
 		return map[string]any{"type": []string{"boolean", "null"}}, nil
 	case reflect.Slice:

@@ -131,9 +131,25 @@ func TestExamplesMatchTheSchema(t *testing.T) {
 		"name: shop\nresources: {db: {kind: postgress}}\nservices: {web: {image: web:1.0}}\n",
 		"name: shop\nservices: {Web: {image: web:1.0}}\n",
 		"name: shop\nservices: {web: {image: web:1.0, env: {1BAD: x}}}\n",
+		// Out of the ranges the loader holds integers to.
+		"name: shop\nservices: {web: {image: web:1.0, ports: [{name: http, port: 70000}]}}\n",
+		"name: shop\nservices: {web: {image: web:1.0, ports: [{name: http, port: 80, public: true, hostPort: 0}]}}\n",
+		"name: shop\nservices: {web: {image: web:1.0, replicas: -1}}\n",
+		"name: shop\nservices: {web: {image: web:1.0, health: {tcp: true, timeoutSeconds: 3601}}}\n",
 	} {
 		if err := validateYAML(t, s, []byte(bad)); err == nil {
 			t.Errorf("the schema accepts %q", bad)
+		}
+	}
+	// The same at the ends of the ranges, which the schema takes.
+	for _, edge := range []string{
+		"name: shop\nservices: {web: {image: web:1.0, ports: [{name: http, port: 65535}]}}\n",
+		"name: shop\nservices: {web: {image: web:1.0, ports: [{name: http, port: 80, public: true, hostPort: 1}]}}\n",
+		"name: shop\nservices: {web: {image: web:1.0, replicas: 0}}\n",
+		"name: shop\nservices: {web: {image: web:1.0, health: {tcp: true, timeoutSeconds: 3600}}}\n",
+	} {
+		if err := validateYAML(t, s, []byte(edge)); err != nil {
+			t.Errorf("the schema rejects %q: %v", edge, err)
 		}
 	}
 }

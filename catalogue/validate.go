@@ -626,8 +626,8 @@ func (c *Catalogue) validatePorts(errs *errorList, service string, s *Service, h
 		}
 		if port.NodePort != 0 {
 			switch {
-			case port.NodePort < 30000 || port.NodePort > 32767:
-				errs.add(pp+".nodePort", "node port %d out of range (30000-32767, the API server's default)", port.NodePort)
+			case port.NodePort < minNodePort || port.NodePort > maxNodePort:
+				errs.add(pp+".nodePort", "node port %d out of range (%d-%d, the API server's default)", port.NodePort, minNodePort, maxNodePort)
 			case !port.Public:
 				errs.add(pp+".nodePort", "only public ports are reached from outside; add public: true or remove nodePort")
 			case !s.takesOutsideClients():
@@ -670,6 +670,9 @@ func (c *Catalogue) validatePorts(errs *errorList, service string, s *Service, h
 	}
 	return names
 }
+
+// The API server's default node port range.
+const minNodePort, maxNodePort = 30000, 32767
 
 // maxStartupSeconds bounds startupSeconds to a day.
 const maxStartupSeconds = 24 * 60 * 60
