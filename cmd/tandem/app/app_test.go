@@ -636,3 +636,25 @@ func TestImportWritesACatalogueAndTheDevSecrets(t *testing.T) {
 		t.Errorf("a refused import changed the folder (-before +after):\n%s", diff)
 	}
 }
+
+// TestCheckSaysWhatItBuilt: a catalogue without cluster environments is
+// not said to build "0 environments", and one environment is one.
+func TestCheckSaysWhatItBuilt(t *testing.T) {
+	t.Parallel()
+	for envs, want := range map[string]string{
+		"":                           "ok: catalogue valid, rendered tree fresh; no cluster environment to build (declare one under environments, e.g. prod: {})\n",
+		"environments: {prod: {}}\n": "ok: catalogue valid, rendered tree fresh, platform patches match, 1 environment builds\n",
+	} {
+		dir := t.TempDir()
+		file := filepath.Join(dir, "tandem.yaml")
+		if err := os.WriteFile(file, []byte("name: shop\n"+envs+"services: {web: {image: web:1.0}}\n"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		if code, _, stderr := run(t, "render", "-f", file, "-o", filepath.Join(dir, "deploy")); code != ExitOK {
+			t.Fatal(stderr)
+		}
+		if code, stdout, stderr := run(t, "check", "-f", file, "-o", filepath.Join(dir, "deploy")); code != ExitOK || stdout != want {
+			t.Errorf("%q: exit %d, stdout %q, stderr %q", envs, code, stdout, stderr)
+		}
+	}
+}

@@ -70,7 +70,15 @@ func runCheck(c *cli.Context, out io.Writer, o project.CheckOptions) error {
 
 func writeFindings(out io.Writer, findings []check.Finding, envs int) {
 	if len(findings) == 0 {
-		fmt.Fprintf(out, "ok: catalogue valid, rendered tree fresh, platform patches match, %d environments build\n", envs)
+		switch envs {
+		case 0:
+			// Not "0 environments build": nothing was proven for a cluster.
+			fmt.Fprintf(out, "ok: catalogue valid, rendered tree fresh; no cluster environment to build (declare one under environments, e.g. prod: {})\n")
+		case 1:
+			fmt.Fprintf(out, "ok: catalogue valid, rendered tree fresh, platform patches match, 1 environment builds\n")
+		default:
+			fmt.Fprintf(out, "ok: catalogue valid, rendered tree fresh, platform patches match, %d environments build\n", envs)
+		}
 		return
 	}
 	explained := map[string]bool{}
