@@ -369,6 +369,45 @@ func TestSetImageCommand(t *testing.T) {
 	}
 }
 
+// TestSetImageWithCROnlyLines: the shop written with CR alone between
+// lines, which panicked (issue 19), takes the edit in its own line ending.
+func TestSetImageWithCROnlyLines(t *testing.T) {
+	t.Parallel()
+	dir := shopCopy(t)
+	file := filepath.Join(dir, "tandem.yaml")
+	data, _ := os.ReadFile(file)
+	if err := os.WriteFile(file, []byte(strings.ReplaceAll(string(data), "\n", "\r")), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, stdout, stderr := run(t, "set-image", "orders=registry.example.com/shop/orders:1.4.3", "cart=registry.example.com/shop/cart:1.4.3", "--env", "prod", "-f", file)
+	if code != ExitOK {
+		t.Fatalf("exit %d, %q, %q", code, stdout, stderr)
+	}
+	after, _ := os.ReadFile(file)
+	orders := "      prod: {replicas: 4, resources: {cpu: 500m, memory: 512Mi}, image: registry.example.com/shop/orders:1.4.3}\r"
+	cart := "    health: {http: /healthz}\r    overrides:\r      prod: {image: registry.example.com/shop/cart:1.4.3}\r"
+	if !strings.Contains(string(after), orders) || !strings.Contains(string(after), cart) || strings.Contains(string(after), "\n") {
+		t.Errorf("set-image did not write the expected lines:\n%q", after)
+	}
+}
+
+// panicWriter panics on every write, as a bug anywhere in a command would.
+type panicWriter struct{}
+
+func (panicWriter) Write([]byte) (int, error) { panic("a bug") }
+
+// TestPanicIsAnInternalError: a panic is tandem's bug, reported as one with
+// its stack and exit code 3, not 2 as Go exits, which says "your input".
+func TestPanicIsAnInternalError(t *testing.T) {
+	t.Parallel()
+	var stderr strings.Builder
+	code := Run(context.Background(), Streams{In: strings.NewReader(""), Out: panicWriter{}, Err: &stderr}, []string{"tandem", "schema"})
+	if code != ExitInternal || !strings.HasPrefix(stderr.String(), "tandem: internal error: a bug\n") ||
+		!strings.Contains(stderr.String(), "panicWriter.Write") || !strings.Contains(stderr.String(), "This is a bug in tandem") {
+		t.Errorf("exit %d, stderr:\n%s", code, stderr.String())
+	}
+}
+
 // TestPlatformFilesThatCannotApply: a patches folder whose environment is
 // gone, a linked patch and a patch that is not YAML are all reported.
 func TestPlatformFilesThatCannotApply(t *testing.T) {
