@@ -370,38 +370,44 @@ services:
 		"${D:-..}/ctx/Dockerfile": "FROM scratch\n",
 		"$HOME/main.go":           "package main\n",
 	})
-	mustRun(t, dir, tandemBin, "render")
-	compose := composeCommand(t)
-	cmd := exec.Command(compose[0], append(compose[1:], "-p", "dollar", "-f", filepath.Join("deploy", "compose.yaml"), "config")...)
-	cmd.Dir = dir
-	cmd.Env = append(os.Environ(), "D=/etc", "HOME=/root")
-	out, err := cmd.CombinedOutput()
-	if err != nil {
-		t.Fatalf("%s: %v\n%s", cmd, err, out)
-	}
-	var cfg struct {
-		Services map[string]struct {
-			Build   struct{ Context string }
-			Volumes []struct{ Source, Target string }
-		}
-	}
-	if err := yaml.Unmarshal(out, &cfg); err != nil {
-		t.Fatalf("%v\n%s", err, out)
-	}
-	web := cfg.Services["web"]
-	// config prints a Compose file, where a $ may be escaped again.
-	got := map[string]string{"build": strings.ReplaceAll(web.Build.Context, "$$", "$")}
-	for _, v := range web.Volumes {
-		got[v.Target] = strings.ReplaceAll(v.Source, "$$", "$")
-	}
 	want := map[string]string{
 		"build":         filepath.Join(dir, "${D:-..}", "ctx"),
 		"/tandem/probe": filepath.Join(dir, ".tandem", "probe"),
 		"/etc/app.conf": filepath.Join(dir, "app.conf"),
 		"/src":          filepath.Join(dir, "$HOME"),
 	}
-	if diff := cmp.Diff(want, got); diff != "" {
-		t.Errorf("paths as Compose resolves them (-want +got):\n%s\n%s", diff, out)
+	// The tree in the catalogue's folder, and beside it, where the
+	// Compose file names the catalogue's folder, $ and all.
+	for _, out := range []string{"deploy", filepath.Join("..", "out")} {
+		mustRun(t, dir, tandemBin, "render", "-o", out)
+		compose := composeCommand(t)
+		cmd := exec.Command(compose[0], append(compose[1:], "-p", "dollar", "-f", filepath.Join(out, "compose.yaml"), "config")...)
+		cmd.Dir = dir
+		cmd.Env = append(os.Environ(), "D=/etc", "HOME=/root", "b=/b")
+		var stderr strings.Builder
+		cmd.Stderr = &stderr
+		stdout, err := cmd.Output()
+		if err != nil {
+			t.Fatalf("%s: %v\n%s", cmd, err, stderr.String())
+		}
+		var cfg struct {
+			Services map[string]struct {
+				Build   struct{ Context string }
+				Volumes []struct{ Source, Target string }
+			}
+		}
+		if err := yaml.Unmarshal(stdout, &cfg); err != nil {
+			t.Fatalf("%v\n%s", err, stdout)
+		}
+		web := cfg.Services["web"]
+		// config prints a Compose file, where a $ may be escaped again.
+		got := map[string]string{"build": strings.ReplaceAll(web.Build.Context, "$$", "$")}
+		for _, v := range web.Volumes {
+			got[v.Target] = strings.ReplaceAll(v.Source, "$$", "$")
+		}
+		if diff := cmp.Diff(want, got); diff != "" {
+			t.Errorf("-o %s: paths as Compose resolves them (-want +got):\n%s\n%s", out, diff, stdout)
+		}
 	}
 }
 
