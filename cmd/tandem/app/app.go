@@ -71,7 +71,12 @@ func Run(ctx context.Context, streams Streams, args []string) (code int) {
 		EnableBashCompletion: true,
 	}
 	addCompletion(streams, app.Commands, args, os.Getenv(completionWordVar))
-	err := app.RunContext(ctx, flagsFirst(app.Commands, args))
+	return exitCode(streams, app.RunContext(ctx, flagsFirst(app.Commands, args)))
+}
+
+// exitCode reports err, what running a command returned, and says which
+// exit code it means.
+func exitCode(streams Streams, err error) int {
 	if err == nil {
 		return ExitOK
 	}

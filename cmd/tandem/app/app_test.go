@@ -17,6 +17,7 @@ import (
 	"github.com/tandemdev/tandem/catalogue"
 	"github.com/tandemdev/tandem/compose/probe"
 	"github.com/tandemdev/tandem/fsys"
+	"github.com/tandemdev/tandem/internal/safe"
 	"github.com/tandemdev/tandem/internal/testfs"
 	"github.com/tandemdev/tandem/project"
 	"github.com/urfave/cli/v2"
@@ -405,6 +406,30 @@ func TestPanicIsAnInternalError(t *testing.T) {
 	if code != ExitInternal || !strings.HasPrefix(stderr.String(), "tandem: internal error: a bug\n") ||
 		!strings.Contains(stderr.String(), "panicWriter.Write") || !strings.Contains(stderr.String(), "This is a bug in tandem") {
 		t.Errorf("exit %d, stderr:\n%s", code, stderr.String())
+	}
+}
+
+// TestExitCodes: what an action returns decides the exit code; a panic on
+// one of its goroutines, which safe.Go returns as an error, is a bug.
+func TestExitCodes(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		err    error
+		code   int
+		stderr string
+	}{
+		{nil, ExitOK, ""},
+		{errFindings, ExitFindings, ""},
+		{&actionError{fmt.Errorf("rendering: %w", &safe.PanicError{Value: "boom", Stack: []byte("goroutine 7")})}, ExitInternal, "tandem: internal error: boom\ngoroutine 7\nThis is a bug in tandem"},
+		{&actionError{fmt.Errorf("%w: tandem.yaml:1:1: bad", catalogue.ErrInvalid)}, ExitInput, "tandem: invalid catalogue: tandem.yaml:1:1: bad\n"},
+		{&actionError{errors.New("docker is not running")}, ExitFindings, "tandem: docker is not running\n"},
+		{errors.New("flag provided but not defined: -x"), ExitInput, "tandem: flag provided"},
+	}
+	for _, tt := range tests {
+		var stderr strings.Builder
+		if code := exitCode(Streams{Err: &stderr}, tt.err); code != tt.code || !strings.HasPrefix(stderr.String(), tt.stderr) {
+			t.Errorf("%v: exit %d, want %d; stderr %q", tt.err, code, tt.code, stderr.String())
+		}
 	}
 }
 
