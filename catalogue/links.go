@@ -6,6 +6,7 @@ import (
 	"io/fs"
 	"path/filepath"
 	"strings"
+	"sync"
 
 	"github.com/tandemdev/tandem/fsys"
 )
@@ -17,8 +18,15 @@ import (
 // as they are read (loadVolumeFiles), included files as they are included.
 func (c *Catalogue) checkLinks(f fsys.FS, errs *errorList) {
 	dir := filepath.Dir(c.File)
+	// The folder's real path once, not per service, and only when a path
+	// needs it: a catalogue of images alone touches no file.
+	realDir := sync.OnceValues(func() (string, error) { return realPath(f, dir) })
 	check := func(p, rel string) {
-		if err := inside(f, dir, filepath.Join(dir, filepath.FromSlash(rel))); err != nil {
+		real, err := realDir()
+		if err == nil {
+			err = insideReal(f, real, filepath.Join(dir, filepath.FromSlash(rel)))
+		}
+		if err != nil {
 			errs.add(p, "%s: %v", rel, err)
 		}
 	}
@@ -47,6 +55,11 @@ func inside(f fsys.FS, dir, file string) error {
 	if err != nil {
 		return err
 	}
+	return insideReal(f, realDir, file)
+}
+
+// insideReal is inside for a folder whose real path is known.
+func insideReal(f fsys.FS, realDir, file string) error {
 	existing := file
 	for {
 		if _, err := f.Lstat(existing); err == nil {
