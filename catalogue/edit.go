@@ -104,7 +104,7 @@ func overridePath(env, image string) []step {
 type editor struct {
 	src []byte
 	// lines are src's lines, each with its line break, as the YAML parser
-	// counts them (see lineBreak); the last one may be empty.
+	// counts them (see breakLen); the last one may be empty.
 	lines   [][]byte
 	newline string // the file's own line ending
 }
@@ -113,7 +113,7 @@ func newEditor(src []byte) *editor {
 	e := &editor{src: src, newline: "\n"}
 	start := 0
 	for i := 0; i < len(src); {
-		n := lineBreak(src[i:])
+		n := breakLen(src[i:])
 		if n == 0 {
 			i++
 			continue
@@ -129,11 +129,11 @@ func newEditor(src []byte) *editor {
 	return e
 }
 
-// lineBreak is the length of the line break b starts with, 0 for none:
+// breakLen is the length of the line break b starts with, 0 for none:
 // the breaks yaml.v3 counts lines by (CR LF, CR, LF, NEL, LS, PS), so
 // that its node positions find their bytes here whatever the file's line
 // endings; a file with CR alone made set-image panic (issue 19).
-func lineBreak(b []byte) int {
+func breakLen(b []byte) int {
 	switch {
 	case bytes.HasPrefix(b, []byte("\r\n")):
 		return 2
@@ -150,7 +150,7 @@ func lineBreak(b []byte) int {
 // endsLine tells whether text ends with a line break.
 func endsLine(text []byte) bool {
 	for n := 1; n <= 3 && n <= len(text); n++ {
-		if lineBreak(text[len(text)-n:]) == n {
+		if breakLen(text[len(text)-n:]) == n {
 			return true
 		}
 	}
@@ -372,7 +372,7 @@ func (e *editor) flowEnd(n *yaml.Node) (int, error) {
 			i = end - 1
 		case '#':
 			if i > 0 && (e.src[i-1] == ' ' || e.src[i-1] == '\t') {
-				for i < len(e.src) && lineBreak(e.src[i:]) == 0 {
+				for i < len(e.src) && breakLen(e.src[i:]) == 0 {
 					i++
 				}
 			}
