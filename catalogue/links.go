@@ -48,8 +48,8 @@ func (c *Catalogue) checkLinks(f fsys.FS, errs *errorList) {
 // followed too: a link out of the project would put any file of the
 // machine (a key, /etc/shadow) into a ConfigMap, an image or a container.
 // Of a file that does not exist yet, the part that does is checked: a
-// link there leads out all the same. What is missing is the caller's to
-// report, or Compose's.
+// link there leads out all the same; a link to nothing is refused. What
+// is missing is the caller's to report, or Compose's.
 func inside(f fsys.FS, dir, file string) error {
 	realDir, err := realPath(f, dir)
 	if err != nil {
@@ -73,7 +73,9 @@ func insideReal(f fsys.FS, realDir, file string) error {
 	}
 	real, err := realPath(f, existing)
 	if errors.Is(err, fs.ErrNotExist) {
-		return nil // a link to nothing: nothing to read yet
+		// Compose may make a missing bind-mount source, wherever the
+		// link points.
+		return errors.New("a link that leads nowhere; a link here must lead below the catalogue's folder")
 	}
 	if err != nil {
 		return err
