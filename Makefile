@@ -3,7 +3,7 @@ GO      ?= go
 BIN     := bin/tandem
 EXAMPLE := examples/shop
 
-.PHONY: demo test tools build probe images golden lint bench apiserver
+.PHONY: demo test tools build probe images golden lint bench apiserver fuzz
 
 build: probe
 	$(GO) build -o $(BIN) ./cmd/tandem
@@ -82,3 +82,20 @@ golden:
 bench: probe
 	$(GO) test -p 1 ./render/ ./render/build/ -run '^$$' -bench 'Load|Render|Build' -benchtime 3x
 	$(GO) run ./internal/cmd/benchtable
+
+# Every fuzz target of the repository in turn, FUZZTIME each. Go minimizes
+# every new input it finds for up to a minute, which took all of a short
+# run of the targets that render (issue 19); FUZZMINIMIZETIME bounds it.
+# Inputs found are written to the package's testdata/fuzz, the corpus the
+# next run starts from and `go test` replays: commit them.
+FUZZTIME         ?= 2m
+FUZZMINIMIZETIME ?= 100x
+fuzz:
+	@set -e; for file in $$(grep -rl --include='*_test.go' --exclude-dir=examples '^func Fuzz' . | sort); do \
+		dir=$$(dirname $$file); \
+		for target in $$(sed -n 's/^func \(Fuzz[A-Za-z0-9_]*\)(.*/\1/p' $$file); do \
+			echo "fuzz: $$target in $$dir for $(FUZZTIME)"; \
+			$(GO) test -run '^$$' -fuzz "^$$target\$$" -fuzztime $(FUZZTIME) -fuzzminimizetime $(FUZZMINIMIZETIME) $$dir \
+				-args -test.fuzzcachedir=$(CURDIR)/$$dir/testdata/fuzz; \
+		done; \
+	done

@@ -51,10 +51,7 @@ func SetImage(f fsys.FS, file string, data []byte, service, env, image string) (
 	if err := yaml.Unmarshal(data, &doc); err != nil {
 		return nil, err
 	}
-	e := &editor{src: data, newline: "\n"}
-	if i := bytes.IndexByte(data, '\n'); i > 0 && data[i-1] == '\r' {
-		e.newline = "\r\n"
-	}
+	e := newEditor(data)
 	svc := resolveAlias(mappingValue(doc.Content[0], "services"))
 	svcNode := mappingValue(svc, service)
 	if err := notShared(svcNode, "services."+service); err != nil {
@@ -105,8 +102,59 @@ func overridePath(env, image string) []step {
 
 // editor makes one text edit to YAML source, located by the node tree.
 type editor struct {
-	src     []byte
+	src []byte
+	// lines are src's lines, each with its line break, as the YAML parser
+	// counts them (see breakLen); the last one may be empty.
+	lines   [][]byte
 	newline string // the file's own line ending
+}
+
+func newEditor(src []byte) *editor {
+	e := &editor{src: src, newline: "\n"}
+	start := 0
+	for i := 0; i < len(src); {
+		n := breakLen(src[i:])
+		if n == 0 {
+			i++
+			continue
+		}
+		if brk := string(src[i : i+n]); e.lines == nil && (brk == "\r\n" || brk == "\r") {
+			e.newline = brk
+		}
+		i += n
+		e.lines = append(e.lines, src[start:i])
+		start = i
+	}
+	e.lines = append(e.lines, src[start:])
+	return e
+}
+
+// breakLen is the length of the line break b starts with, 0 for none:
+// the breaks yaml.v3 counts lines by (CR LF, CR, LF, NEL, LS, PS), so
+// that its node positions find their bytes here whatever the file's line
+// endings; a file with CR alone made set-image panic (issue 19).
+func breakLen(b []byte) int {
+	switch {
+	case bytes.HasPrefix(b, []byte("\r\n")):
+		return 2
+	case len(b) > 0 && (b[0] == '\r' || b[0] == '\n'):
+		return 1
+	case bytes.HasPrefix(b, []byte("\u0085")):
+		return 2
+	case bytes.HasPrefix(b, []byte("\u2028")), bytes.HasPrefix(b, []byte("\u2029")):
+		return 3
+	}
+	return 0
+}
+
+// endsLine tells whether text ends with a line break.
+func endsLine(text []byte) bool {
+	for n := 1; n <= 3 && n <= len(text); n++ {
+		if breakLen(text[len(text)-n:]) == n {
+			return true
+		}
+	}
+	return false
 }
 
 // set walks path from mapping m, replacing the final scalar or inserting
@@ -203,7 +251,7 @@ func (e *editor) insert(m *yaml.Node, path []step) ([]byte, error) {
 	}
 	keyCol := m.Content[0].Column
 	lastKey := m.Content[len(m.Content)-2]
-	lines := bytes.SplitAfter(e.src, []byte("\n"))
+	lines := e.lines
 	last := lastKey.Line // 1-based line that ends the mapping's last entry
 	for i := lastKey.Line; i < len(lines); i++ {
 		text := string(lines[i])
@@ -232,7 +280,7 @@ func (e *editor) insert(m *yaml.Node, path []step) ([]byte, error) {
 		offset += len(l)
 	}
 	prefix := ""
-	if offset > 0 && e.src[offset-1] != '\n' {
+	if offset > 0 && !endsLine(e.src[:offset]) {
 		prefix = e.newline
 	}
 	pad := strings.Repeat(" ", keyCol-1)
@@ -324,7 +372,7 @@ func (e *editor) flowEnd(n *yaml.Node) (int, error) {
 			i = end - 1
 		case '#':
 			if i > 0 && (e.src[i-1] == ' ' || e.src[i-1] == '\t') {
-				for i < len(e.src) && e.src[i] != '\n' {
+				for i < len(e.src) && breakLen(e.src[i:]) == 0 {
 					i++
 				}
 			}
@@ -347,17 +395,17 @@ func startsScalar(text []byte) bool {
 	return len(trimmed) == 0 || bytes.ContainsAny(trimmed[len(trimmed)-1:], "{[,:")
 }
 
-// offset converts a 1-based line and column (in characters) to a byte offset.
+// offset converts a 1-based line and column (in characters) to a byte
+// offset, at most the end of the source.
 func (e *editor) offset(line, col int) int {
 	off := 0
 	if line == 1 && bytes.HasPrefix(e.src, []byte("\ufeff")) {
 		off = len("\ufeff") // the YAML parser does not count a byte order mark
 	}
-	for l := 1; l < line; l++ {
-		nl := bytes.IndexByte(e.src[off:], '\n')
-		off += nl + 1
+	for l := 1; l < line && l <= len(e.lines); l++ {
+		off += len(e.lines[l-1])
 	}
-	for c := 1; c < col; c++ {
+	for c := 1; c < col && off < len(e.src); c++ {
 		_, size := utf8.DecodeRune(e.src[off:])
 		off += size
 	}

@@ -146,3 +146,50 @@ func TestSetImageOfAnIncludedService(t *testing.T) {
 		t.Errorf("got %v\nwant %s", err, want)
 	}
 }
+
+// TestSetImageLineEndings makes the golden test's edits to the same file
+// with each line ending the YAML parser counts lines by: the result is
+// the golden file with that ending. CR alone used to panic (issue 19).
+func TestSetImageLineEndings(t *testing.T) {
+	t.Parallel()
+	data, err := os.ReadFile("testdata/set-image/commented.tandem.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, err := os.ReadFile("testdata/set-image/commented.golden.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	edits := []struct{ service, env, image string }{
+		{"gateway", "", "registry.example.com/edge/gateway:3.2.0"},
+		{"search", "", "registry.example.com/search:7.1"},
+		{"orders", "prod", "registry.example.com/shop/orders:1.4.3"},
+		{"orders", "staging", "registry.example.com/shop/orders@sha256:" + strings.Repeat("ab", 32)},
+		{"cart", "staging", "registry.example.com/shop/cart:1.5.1"},
+		{"payments", "prod", "registry.example.com/shop/payments:1.4.3"},
+		{"orders", "prod", "registry.example.com/shop/orders:1.4.4"},
+	}
+	for name, newline := range map[string]string{"CR": "\r", "CRLF": "\r\n"} {
+		got := []byte(strings.ReplaceAll(string(data), "\n", newline))
+		for _, e := range edits {
+			got, err = SetImage(fsys.OS{}, "tandem.yaml", got, e.service, e.env, e.image)
+			if err != nil {
+				t.Fatalf("%s: SetImage(%s, %s): %v", name, e.service, e.env, err)
+			}
+		}
+		if want := strings.ReplaceAll(string(want), "\n", newline); string(got) != want {
+			t.Errorf("%s: got\n%q\nwant\n%q", name, got, want)
+		}
+	}
+	// A short file, as the issue's reproducer: the edit lands where the
+	// value is, not at the start.
+	src := "name: shop\renvironments: {prod: {}}\rservices:\r  web:\r    image: web:1.0\r"
+	got, err := SetImage(fsys.OS{}, "tandem.yaml", []byte(src), "web", "", "web:2.0")
+	if want := strings.Replace(src, "web:1.0", "web:2.0", 1); err != nil || string(got) != want {
+		t.Errorf("got %q, %v; want %q", got, err, want)
+	}
+	got, err = SetImage(fsys.OS{}, "tandem.yaml", []byte(src), "web", "prod", "web:2.0")
+	if want := src + "    overrides:\r      prod: {image: web:2.0}\r"; err != nil || string(got) != want {
+		t.Errorf("got %q, %v; want %q", got, err, want)
+	}
+}

@@ -59,6 +59,7 @@ func Parse(f fsys.FS, file string, data []byte) (*Catalogue, error) {
 	c.validate(errs)
 	if len(errs.errs) == 0 {
 		c.loadVolumeFiles(f, errs)
+		c.checkLinks(f, errs)
 	}
 	if err := errs.err(); err != nil {
 		return nil, err

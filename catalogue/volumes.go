@@ -290,27 +290,6 @@ func (c *Catalogue) loadVolumeFiles(f fsys.FS, errs *errorList) {
 	}
 }
 
-// inside makes sure file, its links followed, is below dir, its links
-// followed too: a link out of the project would put any file of the
-// machine (a key, /etc/shadow) into a ConfigMap.
-func inside(f fsys.FS, dir, file string) error {
-	realDir, err := f.EvalSymlinks(dir)
-	if err != nil {
-		return err
-	}
-	real, err := f.EvalSymlinks(file)
-	if errors.Is(err, fs.ErrNotExist) {
-		return nil // readConfig says so
-	}
-	if err != nil {
-		return err
-	}
-	if rel, err := filepath.Rel(realDir, real); err != nil || rel == ".." || strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
-		return fmt.Errorf("a link that leads out of the catalogue's folder, to %s", real)
-	}
-	return nil
-}
-
 func (v *Volume) readConfig(f fsys.FS, file string) error {
 	info, err := f.Stat(file)
 	if errors.Is(err, fs.ErrNotExist) {

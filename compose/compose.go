@@ -105,9 +105,9 @@ func devVolumes(service string, volumes []catalogue.Volume, projectDir string) [
 		case catalogue.VolumePersistent:
 			out = append(out, types.ServiceVolumeConfig{Type: types.VolumeTypeVolume, Source: catalogue.VolumeObjectName(service, v), Target: v.Path})
 		case catalogue.VolumeConfig:
-			out = append(out, types.ServiceVolumeConfig{Type: types.VolumeTypeBind, Source: escape(path.Join(projectDir, v.Config)), Target: v.Path, ReadOnly: true})
+			out = append(out, types.ServiceVolumeConfig{Type: types.VolumeTypeBind, Source: hostPath(projectDir, v.Config), Target: v.Path, ReadOnly: true})
 		case catalogue.VolumeSource:
-			out = append(out, types.ServiceVolumeConfig{Type: types.VolumeTypeBind, Source: escape(path.Join(projectDir, v.Source)), Target: v.Path})
+			out = append(out, types.ServiceVolumeConfig{Type: types.VolumeTypeBind, Source: hostPath(projectDir, v.Source), Target: v.Path})
 		case catalogue.VolumeScratch:
 			tmpfs := types.ServiceVolumeConfig{Type: types.VolumeTypeTmpfs, Target: v.Path}
 			if limit := v.ScratchLimit(); limit != "" {
@@ -153,6 +153,13 @@ func secretRef(name string) string {
 // the container's shell instead of being filled in from the host.
 func escape(value string) string { return strings.ReplaceAll(value, "$", "$$") }
 
+// hostPath is a path of the host, relative to the catalogue's folder, as
+// the Compose file gives it: below projectDir, and escaped, since Compose
+// interpolates every value. Unescaped, a catalogue folder whose path holds
+// a $ would break every build and mount, and a build context written as
+// "${D:-..}/x" would be resolved by Compose outside the project (issue 19).
+func hostPath(projectDir, rel string) string { return escape(path.Join(projectDir, rel)) }
+
 func escapeAll(values []string) []string {
 	if values == nil {
 		return nil
@@ -189,7 +196,7 @@ func appService(c *catalogue.Catalogue, w *catalogue.Workload, opts Options) typ
 	svc.Command = expandAll(w.Args, values)
 	svc.Environment = types.MappingWithEquals{}
 	if s.Build != "" {
-		svc.Build = &types.BuildConfig{Context: path.Join(opts.ProjectDir, s.Build)}
+		svc.Build = &types.BuildConfig{Context: hostPath(opts.ProjectDir, s.Build)}
 	} else {
 		svc.Image = w.Image
 	}
@@ -219,7 +226,7 @@ func appService(c *catalogue.Catalogue, w *catalogue.Workload, opts Options) typ
 		svc.HealthCheck = appHealthCheck(s)
 		if usesProbe(s.Health) {
 			svc.Volumes = append(svc.Volumes, types.ServiceVolumeConfig{
-				Type: types.VolumeTypeBind, Source: path.Join(opts.ProjectDir, devstate.ProbeFile), Target: probeTarget, ReadOnly: true,
+				Type: types.VolumeTypeBind, Source: hostPath(opts.ProjectDir, devstate.ProbeFile), Target: probeTarget, ReadOnly: true,
 			})
 		}
 	}

@@ -1,9 +1,11 @@
 package compose
 
 import (
+	"context"
 	"strings"
 	"testing"
 
+	"github.com/compose-spec/compose-go/v2/loader"
 	"github.com/compose-spec/compose-go/v2/types"
 	"github.com/google/go-cmp/cmp"
 	"go.yaml.in/yaml/v3"
@@ -233,5 +235,51 @@ func TestProbeAndHealthForEveryKind(t *testing.T) {
 		if healthy := user.DependsOn["app"].Condition == types.ServiceConditionHealthy; healthy != tt.wantCheck {
 			t.Errorf("%q: user waits for app's health: %v, want %v", tt.health, healthy, tt.wantCheck)
 		}
+	}
+}
+
+// TestHostPathsAreEscaped: Compose interpolates every value, host paths
+// too. Read back as Compose reads it, with interpolation and D set, the
+// file names the folders the catalogue does, literally, below a
+// catalogue folder whose path holds a $ (issue 19).
+func TestHostPathsAreEscaped(t *testing.T) {
+	t.Parallel()
+	f := fsys.NewMemory("/work/a$b")
+	if err := f.WriteFile("/work/a$b/app.conf", []byte("x=1\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	c, err := catalogue.Parse(f, "tandem.yaml", []byte(`name: shop
+services:
+  web:
+    build: "${D:-..}/${D:-..}/ctx"
+    ports: [{name: http, port: 8080}]
+    health: {http: /healthz}
+    volumes:
+      - {path: /etc/app.conf, config: app.conf}
+      - {path: /src, source: "$HOME/src"}
+`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	data, err := Render(c, Options{ProjectDir: "../a$b"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	project, err := loader.LoadWithContext(context.Background(), types.ConfigDetails{
+		WorkingDir:  "/work/out",
+		ConfigFiles: []types.ConfigFile{{Filename: "compose.yaml", Content: data}},
+		Environment: types.Mapping{"D": "/etc", "HOME": "/root"},
+	}, func(o *loader.Options) { o.SetProjectName("shop", true) })
+	if err != nil {
+		t.Fatal(err)
+	}
+	web := project.Services["web"]
+	got := []string{web.Build.Context}
+	for _, v := range web.Volumes {
+		got = append(got, v.Source)
+	}
+	want := []string{"/work/a$b/${D:-..}/${D:-..}/ctx", "/work/a$b/.tandem/probe", "/work/a$b/app.conf", "/work/a$b/$HOME/src"}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("host paths as Compose resolves them (-want +got):\n%s\n%s", diff, data)
 	}
 }

@@ -347,6 +347,70 @@ func TestVolumesAcceptedByDockerCompose(t *testing.T) {
 	}
 }
 
+// TestDollarPathsAcceptedByDockerCompose: Compose interpolates every
+// value of its file, host paths too. From a catalogue folder whose path
+// holds a $, with D set in Compose's environment, Compose resolves each
+// build context and mount to the folder the catalogue names, literally,
+// below the catalogue's folder (issue 19).
+func TestDollarPathsAcceptedByDockerCompose(t *testing.T) {
+	t.Parallel()
+	dir := filepath.Join(t.TempDir(), "a$b")
+	writeFiles(t, dir, map[string]string{
+		"tandem.yaml": `name: dollar
+services:
+  web:
+    build: "${D:-..}/ctx"
+    ports: [{name: http, port: 8080}]
+    health: {http: /healthz}
+    volumes:
+      - {path: /etc/app.conf, config: app.conf}
+      - {path: /src, source: "$HOME"}
+`,
+		"app.conf":                "x=1\n",
+		"${D:-..}/ctx/Dockerfile": "FROM scratch\n",
+		"$HOME/main.go":           "package main\n",
+	})
+	want := map[string]string{
+		"build":         filepath.Join(dir, "${D:-..}", "ctx"),
+		"/tandem/probe": filepath.Join(dir, ".tandem", "probe"),
+		"/etc/app.conf": filepath.Join(dir, "app.conf"),
+		"/src":          filepath.Join(dir, "$HOME"),
+	}
+	// The tree in the catalogue's folder, and beside it, where the
+	// Compose file names the catalogue's folder, $ and all.
+	for _, out := range []string{"deploy", filepath.Join("..", "out")} {
+		mustRun(t, dir, tandemBin, "render", "-o", out)
+		compose := composeCommand(t)
+		cmd := exec.Command(compose[0], append(compose[1:], "-p", "dollar", "-f", filepath.Join(out, "compose.yaml"), "config")...)
+		cmd.Dir = dir
+		cmd.Env = append(os.Environ(), "D=/etc", "HOME=/root", "b=/b")
+		var stderr strings.Builder
+		cmd.Stderr = &stderr
+		stdout, err := cmd.Output()
+		if err != nil {
+			t.Fatalf("%s: %v\n%s", cmd, err, stderr.String())
+		}
+		var cfg struct {
+			Services map[string]struct {
+				Build   struct{ Context string }
+				Volumes []struct{ Source, Target string }
+			}
+		}
+		if err := yaml.Unmarshal(stdout, &cfg); err != nil {
+			t.Fatalf("%v\n%s", err, stdout)
+		}
+		web := cfg.Services["web"]
+		// config prints a Compose file, where a $ may be escaped again.
+		got := map[string]string{"build": strings.ReplaceAll(web.Build.Context, "$$", "$")}
+		for _, v := range web.Volumes {
+			got[v.Target] = strings.ReplaceAll(v.Source, "$$", "$")
+		}
+		if diff := cmp.Diff(want, got); diff != "" {
+			t.Errorf("-o %s: paths as Compose resolves them (-want +got):\n%s\n%s", out, diff, stdout)
+		}
+	}
+}
+
 func TestMalformedCatalogueExits2AndChangesNothing(t *testing.T) {
 	t.Parallel()
 	dir := shop(t)

@@ -9,12 +9,14 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"runtime/debug"
 	"strings"
 
 	"github.com/urfave/cli/v2"
 
 	"github.com/tandemdev/tandem/catalogue"
 	"github.com/tandemdev/tandem/fsys"
+	"github.com/tandemdev/tandem/internal/safe"
 	"github.com/tandemdev/tandem/project"
 )
 
@@ -23,6 +25,9 @@ const (
 	ExitOK       = 0
 	ExitFindings = 1 // also any failure that is not the input's fault
 	ExitInput    = 2 // usage error or invalid input
+	// ExitInternal is a bug in tandem (a panic), never the input's fault:
+	// Go's own exit code for a panic is 2, which said "your input" (issue 19).
+	ExitInternal = 3
 )
 
 // Streams are the program's standard streams.
@@ -41,7 +46,12 @@ func commands(streams Streams) []*cli.Command {
 
 // Run runs the tandem command line with args (args[0] is the program name)
 // and returns the exit code.
-func Run(ctx context.Context, streams Streams, args []string) int {
+func Run(ctx context.Context, streams Streams, args []string) (code int) {
+	defer func() {
+		if v := recover(); v != nil {
+			code = internalError(streams, &safe.PanicError{Value: v, Stack: debug.Stack()})
+		}
+	}()
 	app := &cli.App{
 		Name:            "tandem",
 		Usage:           "one service catalogue, rendered to kustomize for clusters and Compose for laptops",
@@ -76,12 +86,20 @@ func Run(ctx context.Context, streams Streams, args []string) int {
 		}
 	}
 	addCompletion(streams, app.Commands, args, os.Getenv(completionWordVar))
-	err := app.RunContext(ctx, flagsFirst(app.Commands, args))
+	return exitCode(streams, app.RunContext(ctx, flagsFirst(app.Commands, args)))
+}
+
+// exitCode reports err, what running a command returned, and says which
+// exit code it means.
+func exitCode(streams Streams, err error) int {
 	if err == nil {
 		return ExitOK
 	}
 	if errors.Is(err, errFindings) {
 		return ExitFindings // the command printed its findings
+	}
+	if panicked := (*safe.PanicError)(nil); errors.As(err, &panicked) {
+		return internalError(streams, panicked) // on one of the command's goroutines
 	}
 	var failed *actionError
 	if !errors.As(err, &failed) {
@@ -93,6 +111,13 @@ func Run(ctx context.Context, streams Streams, args []string) int {
 		return ExitInput
 	}
 	return ExitFindings
+}
+
+// internalError reports a panic as the bug it is, with where it happened
+// for the report.
+func internalError(streams Streams, p *safe.PanicError) int {
+	fmt.Fprintf(streams.Err, "tandem: internal error: %v\n%s\nThis is a bug in tandem, not a problem with your input; please report it with the command line and the lines above.\n", p.Value, p.Stack)
+	return ExitInternal
 }
 
 // errFindings is returned by a command that printed findings (a diff, a

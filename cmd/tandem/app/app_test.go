@@ -17,6 +17,7 @@ import (
 	"github.com/tandemdev/tandem/catalogue"
 	"github.com/tandemdev/tandem/compose/probe"
 	"github.com/tandemdev/tandem/fsys"
+	"github.com/tandemdev/tandem/internal/safe"
 	"github.com/tandemdev/tandem/internal/testfs"
 	"github.com/tandemdev/tandem/project"
 	"github.com/urfave/cli/v2"
@@ -366,6 +367,69 @@ func TestSetImageCommand(t *testing.T) {
 	}
 	if code, _, stderr := run(t, "set-image", "orders", "-f", file); code != ExitInput || !strings.Contains(stderr, `"orders" is not SERVICE=IMAGE`) {
 		t.Errorf("malformed assignment: exit %d, %q", code, stderr)
+	}
+}
+
+// TestSetImageWithCROnlyLines: the shop written with CR alone between
+// lines, which panicked (issue 19), takes the edit in its own line ending.
+func TestSetImageWithCROnlyLines(t *testing.T) {
+	t.Parallel()
+	dir := shopCopy(t)
+	file := filepath.Join(dir, "tandem.yaml")
+	data, _ := os.ReadFile(file)
+	if err := os.WriteFile(file, []byte(strings.ReplaceAll(string(data), "\n", "\r")), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, stdout, stderr := run(t, "set-image", "orders=registry.example.com/shop/orders:1.4.3", "cart=registry.example.com/shop/cart:1.4.3", "--env", "prod", "-f", file)
+	if code != ExitOK {
+		t.Fatalf("exit %d, %q, %q", code, stdout, stderr)
+	}
+	after, _ := os.ReadFile(file)
+	orders := "      prod: {replicas: 4, resources: {cpu: 500m, memory: 512Mi}, image: registry.example.com/shop/orders:1.4.3}\r"
+	cart := "    health: {http: /healthz}\r    overrides:\r      prod: {image: registry.example.com/shop/cart:1.4.3}\r"
+	if !strings.Contains(string(after), orders) || !strings.Contains(string(after), cart) || strings.Contains(string(after), "\n") {
+		t.Errorf("set-image did not write the expected lines:\n%q", after)
+	}
+}
+
+// panicWriter panics on every write, as a bug anywhere in a command would.
+type panicWriter struct{}
+
+func (panicWriter) Write([]byte) (int, error) { panic("a bug") }
+
+// TestPanicIsAnInternalError: a panic is tandem's bug, reported as one with
+// its stack and exit code 3, not 2 as Go exits, which says "your input".
+func TestPanicIsAnInternalError(t *testing.T) {
+	t.Parallel()
+	var stderr strings.Builder
+	code := Run(context.Background(), Streams{In: strings.NewReader(""), Out: panicWriter{}, Err: &stderr}, []string{"tandem", "schema"})
+	if code != ExitInternal || !strings.HasPrefix(stderr.String(), "tandem: internal error: a bug\n") ||
+		!strings.Contains(stderr.String(), "panicWriter.Write") || !strings.Contains(stderr.String(), "This is a bug in tandem") {
+		t.Errorf("exit %d, stderr:\n%s", code, stderr.String())
+	}
+}
+
+// TestExitCodes: what an action returns decides the exit code; a panic on
+// one of its goroutines, which safe.Go returns as an error, is a bug.
+func TestExitCodes(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		err    error
+		code   int
+		stderr string
+	}{
+		{nil, ExitOK, ""},
+		{errFindings, ExitFindings, ""},
+		{&actionError{fmt.Errorf("rendering: %w", &safe.PanicError{Value: "boom", Stack: []byte("goroutine 7")})}, ExitInternal, "tandem: internal error: boom\ngoroutine 7\nThis is a bug in tandem"},
+		{&actionError{fmt.Errorf("%w: tandem.yaml:1:1: bad", catalogue.ErrInvalid)}, ExitInput, "tandem: invalid catalogue: tandem.yaml:1:1: bad\n"},
+		{&actionError{errors.New("docker is not running")}, ExitFindings, "tandem: docker is not running\n"},
+		{errors.New("flag provided but not defined: -x"), ExitInput, "tandem: flag provided"},
+	}
+	for _, tt := range tests {
+		var stderr strings.Builder
+		if code := exitCode(Streams{Err: &stderr}, tt.err); code != tt.code || !strings.HasPrefix(stderr.String(), tt.stderr) {
+			t.Errorf("%v: exit %d, want %d; stderr %q", tt.err, code, tt.code, stderr.String())
+		}
 	}
 }
 
