@@ -47,12 +47,14 @@ func SetImage(f fsys.FS, file string, data []byte, service, env, image string) (
 		return nil, fmt.Errorf("%w: %s is built from %s; pass --env ENV to set the image it runs in one environment", ErrEdit, service, s.Build)
 	}
 
-	var doc yaml.Node
-	if err := yaml.Unmarshal(data, &doc); err != nil {
+	// Read as the loader reads it, so that lines and columns are the
+	// loader's: NEL and U+2028 end no line (YAML 1.2).
+	root, err := parseYAML(data)
+	if err != nil {
 		return nil, err
 	}
 	e := newEditor(data)
-	svc := resolveAlias(mappingValue(doc.Content[0], "services"))
+	svc := resolveAlias(mappingValue(root, "services"))
 	svcNode := mappingValue(svc, service)
 	if err := notShared(svcNode, "services."+service); err != nil {
 		return nil, err
@@ -130,31 +132,23 @@ func newEditor(src []byte) *editor {
 }
 
 // breakLen is the length of the line break b starts with, 0 for none:
-// the breaks yaml.v3 counts lines by (CR LF, CR, LF, NEL, LS, PS), so
-// that its node positions find their bytes here whatever the file's line
-// endings; a file with CR alone made set-image panic (issue 19).
+// the breaks parseYAML counts lines by (CR LF, CR, LF; YAML 1.2, so not
+// NEL or U+2028), so that its node positions find their bytes here
+// whatever the file's line endings; a file with CR alone made set-image
+// panic (issue 19).
 func breakLen(b []byte) int {
 	switch {
 	case bytes.HasPrefix(b, []byte("\r\n")):
 		return 2
 	case len(b) > 0 && (b[0] == '\r' || b[0] == '\n'):
 		return 1
-	case bytes.HasPrefix(b, []byte("\u0085")):
-		return 2
-	case bytes.HasPrefix(b, []byte("\u2028")), bytes.HasPrefix(b, []byte("\u2029")):
-		return 3
 	}
 	return 0
 }
 
 // endsLine tells whether text ends with a line break.
 func endsLine(text []byte) bool {
-	for n := 1; n <= 3 && n <= len(text); n++ {
-		if breakLen(text[len(text)-n:]) == n {
-			return true
-		}
-	}
-	return false
+	return len(text) > 0 && breakLen(text[len(text)-1:]) == 1
 }
 
 // set walks path from mapping m, replacing the final scalar or inserting

@@ -192,4 +192,11 @@ func TestSetImageLineEndings(t *testing.T) {
 	if want := src + "    overrides:\r      prod: {image: web:2.0}\r"; err != nil || string(got) != want {
 		t.Errorf("got %q, %v; want %q", got, err, want)
 	}
+	// NEL and U+2028 end no line in YAML 1.2, in a comment or a value: the
+	// edit is placed as the loader reads the file, and keeps them.
+	src = "name: shop\n# note\u2028 and\u0085 more\nenvironments: {prod: {}}\nservices:\n  web:\n    env: {MOTTO: \"a\u2028b\"}\n    image: web:1.0 # \u2028\n"
+	got, err = SetImage(fsys.OS{}, "tandem.yaml", []byte(src), "web", "", "web:2.0")
+	if want := strings.Replace(src, "web:1.0", "web:2.0", 1); err != nil || string(got) != want {
+		t.Errorf("got %q, %v; want %q", got, err, want)
+	}
 }
