@@ -1,8 +1,11 @@
 package project
 
 import (
+	"bytes"
 	"context"
+	"errors"
 	"fmt"
+	"io/fs"
 	"path"
 	"path/filepath"
 	"strings"
@@ -53,11 +56,28 @@ func (p *Project) Check(ctx context.Context, o CheckOptions) (CheckReport, error
 			return report, usageErrorf("%w", err)
 		}
 	}
-	onDisk, err := tree.ReadGenerated(p.fs, p.outDir())
+	onDisk, err := tree.ReadGenerated(p.fs, p.outDir(), p.owner())
+	var interrupted []check.Finding
+	if errors.Is(err, tree.ErrInterrupted) {
+		// Half old, half new: a diff would list what the next render
+		// finishes anyway.
+		interrupted = append(interrupted, check.Finding{Check: "drift", File: filepath.ToSlash(filepath.Clean(p.out)), Message: err.Error()})
+		onDisk, err = generated, nil
+	}
 	if err != nil {
 		return report, err
 	}
 	findings, builds := check.Run(p.Catalogue, generated, platform, onDisk, filepath.ToSlash(filepath.Clean(p.out)))
+	findings = append(interrupted, findings...)
+	out := p.outDir()
+	if record, err := p.fs.ReadFile(filepath.Join(out, tree.RecordFile)); interrupted == nil && len(onDisk) > 0 && !bytes.Equal(record, tree.Record(p.fs, out, p.owner(), generated)) {
+		what := "is out of date"
+		if errors.Is(err, fs.ErrNotExist) {
+			what = "is missing"
+		}
+		findings = append(findings, check.Finding{Check: "drift", File: path.Join(filepath.ToSlash(filepath.Clean(p.out)), tree.RecordFile),
+			Message: "the record of the tree's catalogue and files " + what + "; run tandem render"})
+	}
 	sources, err := p.sources()
 	if err != nil {
 		return report, err
