@@ -1,0 +1,248 @@
+package tree
+
+import (
+	"bufio"
+	"encoding/gob"
+	"fmt"
+	"math/rand/v2"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/tandemdev/tandem/fsys"
+	"github.com/tandemdev/tandem/internal/synth"
+	"github.com/tandemdev/tandem/manifest"
+)
+
+// writerEnv makes the test binary a writer instead of running the tests:
+// it writes the job in the file the variable names, for the tests below
+// to kill it on the way.
+const writerEnv = "TANDEM_TREE_TEST_WRITER"
+
+// writerJob is what a writer process writes.
+type writerJob struct {
+	Dir   string
+	Owner Owner
+	Files manifest.Files
+}
+
+func TestMain(m *testing.M) {
+	if job := os.Getenv(writerEnv); job != "" {
+		os.Exit(runWriter(job))
+	}
+	os.Exit(m.Run())
+}
+
+// runWriter writes the job in file, telling its parent "writing" just
+// before it starts.
+func runWriter(file string) int {
+	in, err := os.Open(file)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 3
+	}
+	var job writerJob
+	if err := gob.NewDecoder(bufio.NewReader(in)).Decode(&job); err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 3
+	}
+	fmt.Println("writing")
+	if _, err := Write(fsys.OS{}, job.Dir, job.Files, job.Owner); err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 1
+	}
+	return 0
+}
+
+// writer is a job on disk, for writer processes.
+func writerFile(t *testing.T, job writerJob) string {
+	t.Helper()
+	file := filepath.Join(t.TempDir(), "job.gob")
+	out, err := os.Create(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := gob.NewEncoder(out).Encode(job); err != nil {
+		t.Fatal(err)
+	}
+	if err := out.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return file
+}
+
+// startWriter starts a writer process on job and waits until it is about
+// to write.
+func startWriter(t *testing.T, job string) *exec.Cmd {
+	t.Helper()
+	cmd := exec.Command(os.Args[0], "-test.run=^$")
+	cmd.Env = append(os.Environ(), writerEnv+"="+job)
+	cmd.Stderr = os.Stderr
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	line, err := bufio.NewReader(stdout).ReadString('\n')
+	if err != nil || line != "writing\n" {
+		cmd.Process.Kill()
+		cmd.Wait()
+		t.Fatalf("the writer said %q: %v", line, err)
+	}
+	return cmd
+}
+
+// diskTree is every file and folder under dir on disk.
+func diskTree(t *testing.T, dir string) map[string]string {
+	t.Helper()
+	return treeSnapshot(t, fsys.OS{}, dir)
+}
+
+// syntheticTrees renders two versions of a catalogue of n services: the
+// second changes files of every service and adds services; going back
+// from it to the first removes them.
+func syntheticTrees(t *testing.T, n int) (old, new manifest.Files) {
+	t.Helper()
+	old = renderCatalogue(t, string(synth.Catalogue(n)))
+	next := strings.ReplaceAll(string(synth.Catalogue(n+n/10)), "LOG_LEVEL: info", "LOG_LEVEL: debug")
+	return old, renderCatalogue(t, next)
+}
+
+// TestSIGKILLedRendersLeaveTheOldTreeOrTheNew kills writer processes
+// with SIGKILL at random points of a render of a few hundred services,
+// a hundred times; after each kill, the next command's recovery must
+// leave the old tree or the new one exactly, without staging leftovers.
+func TestSIGKILLedRendersLeaveTheOldTreeOrTheNew(t *testing.T) {
+	t.Parallel()
+	dir := filepath.Join(t.TempDir(), "deploy")
+	owner := Owner{Catalogue: filepath.Join(filepath.Dir(dir), "tandem.yaml")}
+	oldFiles, newFiles := syntheticTrees(t, 200)
+	if _, err := Write(fsys.OS{}, dir, oldFiles, owner); err != nil {
+		t.Fatal(err)
+	}
+	oldTree := diskTree(t, dir)
+	jobs := map[bool]string{ // the job that leads away from the old tree, or back to it
+		true:  writerFile(t, writerJob{Dir: dir, Owner: owner, Files: newFiles}),
+		false: writerFile(t, writerJob{Dir: dir, Owner: owner, Files: oldFiles}),
+	}
+	// One whole render, to learn how long one takes once started.
+	writer := startWriter(t, jobs[true])
+	began := time.Now()
+	if err := writer.Wait(); err != nil {
+		t.Fatal(err)
+	}
+	took := time.Since(began)
+	newTree := diskTree(t, dir)
+	t.Logf("%d files, %d of them changing; one render takes %s", len(newFiles), len(newTree)-len(oldTree), took)
+
+	isOld := false
+	kills, outcomes := 100, map[string]int{}
+	rng := rand.New(rand.NewPCG(uint64(time.Now().UnixNano()), 19))
+	for i := range kills {
+		// Half the kills anywhere, half in the second half, where the
+		// files move into place.
+		delay := rng.Int64N(int64(took))
+		if i%2 == 1 {
+			delay = int64(took)/2 + delay/2
+		}
+		writer := startWriter(t, jobs[isOld])
+		time.Sleep(time.Duration(delay))
+		writer.Process.Signal(syscall.SIGKILL)
+		writer.Wait()
+		if journaled, _ := hasJournal(fsys.OS{}, dir); journaled {
+			outcomes["journal there"]++
+		}
+		// The next command.
+		release, err := lockTree(fsys.OS{}, dir, true)
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, err = recoverTree(fsys.OS{}, dir)
+		release()
+		if err != nil {
+			t.Fatalf("kill %d: recovering: %v", i, err)
+		}
+		switch got := diskTree(t, dir); {
+		case cmp.Equal(oldTree, got):
+			isOld = true
+			outcomes["old"]++
+		case cmp.Equal(newTree, got):
+			isOld = false
+			outcomes["new"]++
+		default:
+			t.Fatalf("kill %d: the tree is neither the old one nor the new (-new +got):\n%s", i, cmp.Diff(newTree, got))
+		}
+	}
+	t.Logf("after %d kills: %v in %s", kills, outcomes, time.Since(began))
+}
+
+// TestRendersAtOnce: renders into one folder at the same time wait for
+// one another; each succeeds, and readers among them see one render's
+// tree or the other's, never a mix.
+func TestRendersAtOnce(t *testing.T) {
+	t.Parallel()
+	dir := filepath.Join(t.TempDir(), "deploy")
+	owner := Owner{Catalogue: filepath.Join(filepath.Dir(dir), "tandem.yaml")}
+	oldFiles, newFiles := syntheticTrees(t, 60)
+	if _, err := Write(fsys.OS{}, dir, oldFiles, owner); err != nil {
+		t.Fatal(err)
+	}
+	jobs := []string{
+		writerFile(t, writerJob{Dir: dir, Owner: owner, Files: newFiles}),
+		writerFile(t, writerJob{Dir: dir, Owner: owner, Files: oldFiles}),
+	}
+	done := make(chan struct{})
+	var readers sync.WaitGroup
+	for range 2 {
+		readers.Add(1)
+		go func() {
+			defer readers.Done()
+			for {
+				select {
+				case <-done:
+					return
+				default:
+				}
+				got, err := ReadGenerated(fsys.OS{}, dir, owner)
+				if err != nil {
+					t.Errorf("reading while others render: %v", err)
+					return
+				}
+				if !cmp.Equal(got, oldFiles) && !cmp.Equal(got, newFiles) {
+					t.Errorf("a reader saw a tree that is neither render's: %d files", len(got))
+					return
+				}
+				time.Sleep(10 * time.Millisecond) // a check now and then, not a siege
+
+			}
+		}()
+	}
+	for round := range 5 {
+		var writers []*exec.Cmd
+		for _, job := range jobs {
+			writers = append(writers, startWriter(t, job))
+		}
+		for _, w := range writers {
+			if err := w.Wait(); err != nil {
+				t.Errorf("round %d: a render beside another: %v", round, err)
+			}
+		}
+		if got, err := ReadGenerated(fsys.OS{}, dir, owner); err != nil || (!cmp.Equal(got, oldFiles) && !cmp.Equal(got, newFiles)) {
+			t.Errorf("round %d: after two renders at once: %v", round, err)
+		}
+		if leftovers, _ := filepath.Glob(filepath.Join(dir, ".tandem-[sj]*")); len(leftovers) > 0 {
+			t.Errorf("round %d: left %v", round, leftovers)
+		}
+	}
+	close(done)
+	readers.Wait()
+}
