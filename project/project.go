@@ -102,8 +102,9 @@ func (p *Project) owner() tree.Owner {
 // apart, since only the former are ever written.
 func (p *Project) Rendered(envs ...string) (generated, platform manifest.Files, err error) {
 	out := p.outDir()
-	if info, err := p.fs.Stat(out); err == nil && !info.IsDir() {
-		return nil, nil, fmt.Errorf("%w: %s is a file, not a folder; -o names the folder the tree goes in", tree.ErrOutputFolder, p.out)
+	// Every command that reads the tree refuses what render would.
+	if err := p.owner().CheckFolder(p.fs, out); err != nil {
+		return nil, nil, err
 	}
 	platform, err = tree.ReadPlatform(p.fs, out, p.Catalogue.DeployEnvironments())
 	if err != nil {

@@ -139,10 +139,10 @@ func within(p, folder string) bool {
 // howToProceed ends the messages of a refused output folder.
 const howToProceed = "give the tree a folder of its own with -o (the default is deploy beside the catalogue)"
 
-// checkFolder refuses a folder that can hold no catalogue's tree: the
+// CheckFolder refuses a folder that can hold no catalogue's tree: the
 // root, the home folder, the catalogue's folder or one that holds it, and
-// anything but a folder.
-func (o Owner) checkFolder(f fsys.FS, dir string) error {
+// anything but a folder. Write and ReadGenerated check it first.
+func (o Owner) CheckFolder(f fsys.FS, dir string) error {
 	abs := absolute(f, dir)
 	catDir := filepath.Dir(absolute(f, o.Catalogue))
 	switch {

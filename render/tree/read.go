@@ -15,7 +15,7 @@ import (
 // Write refuses, holds the folder's lock shared while it reads, and is
 // ErrInterrupted when a render into dir was killed half done.
 func ReadGenerated(f fsys.FS, dir string, owner Owner) (manifest.Files, error) {
-	if err := owner.checkFolder(f, dir); err != nil {
+	if err := owner.CheckFolder(f, dir); err != nil {
 		return nil, err
 	}
 	files := manifest.Files{}

@@ -66,7 +66,7 @@ func Write(f fsys.FS, dir string, files manifest.Files, owner Owner) (Result, er
 			return Result{}, fmt.Errorf("refusing to write %q: tandem keeps that name for itself", p)
 		}
 	}
-	if err := owner.checkFolder(f, dir); err != nil {
+	if err := owner.CheckFolder(f, dir); err != nil {
 		return Result{}, err
 	}
 	// A first render into a new folder makes it; a failed one takes it
