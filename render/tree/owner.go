@@ -144,7 +144,7 @@ const howToProceed = "give the tree a folder of its own with -o (the default is 
 // anything but a folder. Write and ReadGenerated check it first.
 func (o Owner) CheckFolder(f fsys.FS, dir string) error {
 	abs := absolute(f, dir)
-	catDir := filepath.Dir(absolute(f, o.Catalogue))
+	catDir := absolute(f, filepath.Dir(o.Catalogue))
 	switch {
 	case filepath.Dir(abs) == abs:
 		return refusef("%s is the filesystem root: a render there would mix its files with everything else's; %s", dir, howToProceed)
@@ -187,9 +187,13 @@ func claim(f fsys.FS, dir string, o Owner) ([]string, error) {
 	}
 	if r != nil {
 		theirs := filepath.Join(absolute(f, dir), filepath.FromSlash(r.Catalogue))
-		if absolute(f, theirs) != absolute(f, o.Catalogue) {
-			return nil, refusef("%s holds the tree of another catalogue, %s (its record %s says so): render into another folder with -o, or, if that tree is no longer wanted, remove it first",
-				dir, path.Join(filepath.ToSlash(dir), r.Catalogue), filepath.Join(dir, RecordFile))
+		// A catalogue that moved or was renamed leaves its tree behind;
+		// where the owner's tree goes by default, the tree is the owner's.
+		_, err := f.Stat(theirs)
+		moved := errors.Is(err, fs.ErrNotExist) && o.Adopt
+		if absolute(f, theirs) != absolute(f, o.Catalogue) && !moved {
+			return nil, refusef("%s holds the tree of another catalogue, %s (its record %s says so): render into another folder with -o, or, if that tree is no longer wanted, remove it first; if it is this catalogue's, which moved, write \"catalogue: %s\" into the record instead",
+				dir, path.Join(filepath.ToSlash(dir), r.Catalogue), filepath.Join(dir, RecordFile), o.catalogueRel(f, dir))
 		}
 		if r.Files != nil {
 			var owned []string

@@ -90,7 +90,7 @@ func TestWriteRefusesFoldersThatAreNotTheCatalogues(t *testing.T) {
 		{"a file", "/repo/b/tandem.yaml", a, false,
 			"/repo/b/tandem.yaml is a file, not a folder; -o names the folder the tree goes in", false},
 		{"another catalogue's tree", "/repo/b/deploy", a, false,
-			"/repo/b/deploy holds the tree of another catalogue, /repo/b/tandem.yaml (its record /repo/b/deploy/.tandem-tree.yaml says so): render into another folder with -o, or, if that tree is no longer wanted, remove it first", false},
+			"/repo/b/deploy holds the tree of another catalogue, /repo/b/tandem.yaml (its record /repo/b/deploy/.tandem-tree.yaml says so): render into another folder with -o, or, if that tree is no longer wanted, remove it first; if it is this catalogue's, which moved, write \"catalogue: ../../a/tandem.yaml\" into the record instead", false},
 		{"another catalogue's tree, adopting", "/repo/b/deploy", Owner{Catalogue: a.Catalogue, Adopt: true}, false,
 			"/repo/b/deploy holds the tree of another catalogue", true},
 		{"a tree without a record away from the default place", "/repo/b/deploy", a, true,
@@ -187,6 +187,22 @@ func TestWriteAdoptsAnEarlierTree(t *testing.T) {
 		t.Errorf("the record became\n%s\nwant\n%s", rec, want)
 	}
 	if !strings.Contains(string(rec), "catalogue: ../tandem.yaml\nfiles:\n  - compose.yaml\n") {
+		t.Errorf("the record:\n%s", rec)
+	}
+
+	// The catalogue renamed: its tree, at the default place, follows.
+	if err := m.Rename("/repo/b/tandem.yaml", "/repo/b/shop.yaml"); err != nil {
+		t.Fatal(err)
+	}
+	renamed := Owner{Catalogue: "/repo/b/shop.yaml"}
+	if _, err := Write(m, "/repo/b/deploy", bTree, renamed); !errors.Is(err, ErrOutputFolder) || !strings.Contains(err.Error(), `write "catalogue: ../shop.yaml" into the record instead`) {
+		t.Errorf("a tree whose catalogue moved, away from the default place: %v", err)
+	}
+	renamed.Adopt = true
+	if _, err := Write(m, "/repo/b/deploy", bTree, renamed); err != nil {
+		t.Errorf("a tree whose catalogue moved, at the default place: %v", err)
+	}
+	if rec, _ := m.ReadFile("/repo/b/deploy/" + RecordFile); !strings.Contains(string(rec), "catalogue: ../shop.yaml\n") {
 		t.Errorf("the record:\n%s", rec)
 	}
 }

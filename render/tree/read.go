@@ -23,6 +23,9 @@ func ReadGenerated(f fsys.FS, dir string, owner Owner) (manifest.Files, error) {
 		return files, nil
 	}
 	release, err := lockTree(f, dir, false)
+	if errors.Is(err, fs.ErrNotExist) {
+		return files, nil // a first render that failed took its folder away
+	}
 	if err != nil {
 		return nil, err
 	}
