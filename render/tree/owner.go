@@ -206,9 +206,16 @@ func claim(f fsys.FS, dir string, o Owner) ([]string, error) {
 			return slicesCompact(owned), nil
 		}
 	}
-	found, err := generatedFiles(f, dir)
-	if err != nil || len(found) == 0 || r != nil || o.Adopt {
-		return found, err
+	found, trees, err := generatedFiles(f, dir)
+	if err != nil {
+		return nil, err
+	}
+	if len(trees) > 0 {
+		return nil, refusef("%s holds a tree tandem rendered, in %s: a tree inside another would mix with it; %s",
+			dir, filepath.Join(dir, filepath.FromSlash(trees[0])), howToProceed)
+	}
+	if len(found) == 0 || r != nil || o.Adopt {
+		return found, nil
 	}
 	example := found[0]
 	if len(found) > 1 {

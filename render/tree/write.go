@@ -469,48 +469,38 @@ func (t *treeCheck) lstat(rel string, wantFolder bool) (bool, error) {
 
 // generatedFiles lists the files under dir that carry tandem's header,
 // but for the platform's, tandem's own (the record, the journal, staging
-// folders) and those of another tree inside dir (a folder with its own
-// record).
-func generatedFiles(f fsys.FS, dir string) ([]string, error) {
-	var out []string
-	err := walkFiles(f, dir, dir, func(rel, p string) error {
-		if manifest.PlatformOwned(rel) || reserved(rel) {
-			return nil
-		}
-		generated, err := hasHeader(f, p)
-		if generated {
-			out = append(out, rel)
-		}
-		return err
-	})
-	sort.Strings(out)
-	return out, err
-}
-
-// walkFiles calls fn for each regular file under root with its slash path
-// relative to dir; a missing root has no files.
-func walkFiles(f fsys.FS, dir, root string, fn func(rel, path string) error) error {
-	return fsys.WalkDir(f, root, func(p string, d fs.DirEntry, err error) error {
-		if errors.Is(err, fs.ErrNotExist) && p == root {
+// folders) and those of other trees inside dir (folders with a record of
+// their own), which it lists apart. A missing dir has no files.
+func generatedFiles(f fsys.FS, dir string) (files, trees []string, err error) {
+	err = fsys.WalkDir(f, dir, func(p string, d fs.DirEntry, err error) error {
+		if errors.Is(err, fs.ErrNotExist) && p == dir {
 			return fs.SkipAll
 		}
 		if err != nil {
 			return err
 		}
-		if d.IsDir() && p != root {
-			if _, err := f.Lstat(filepath.Join(p, RecordFile)); err == nil {
-				return fs.SkipDir // another tree
-			}
-		}
-		if !d.Type().IsRegular() {
-			return nil
-		}
 		rel, err := filepath.Rel(dir, p)
 		if err != nil {
 			return err
 		}
-		return fn(filepath.ToSlash(rel), p)
+		rel = filepath.ToSlash(rel)
+		if d.IsDir() && p != dir {
+			if _, err := f.Lstat(filepath.Join(p, RecordFile)); err == nil {
+				trees = append(trees, rel)
+				return fs.SkipDir
+			}
+		}
+		if !d.Type().IsRegular() || manifest.PlatformOwned(rel) || reserved(rel) {
+			return nil
+		}
+		generated, err := hasHeader(f, p)
+		if generated {
+			files = append(files, rel)
+		}
+		return err
 	})
+	sort.Strings(files)
+	return files, trees, err
 }
 
 func removeEmptyParents(f fsys.FS, dir, rel string) {

@@ -298,7 +298,7 @@ func TestWriteMovesNewFoldersWhole(t *testing.T) {
 // checkTree fails unless the generated files under dir are exactly files.
 func checkTree(t *testing.T, dir string, files manifest.Files) {
 	t.Helper()
-	got, err := generatedFiles(fsys.OS{}, dir)
+	got, _, err := generatedFiles(fsys.OS{}, dir)
 	if err != nil {
 		t.Fatal(err)
 	}
