@@ -129,7 +129,7 @@ func rollForward(f fsys.FS, dir string) error {
 		if !safePath(rel) {
 			return fmt.Errorf("the journal names %q, outside the tree", rel)
 		}
-		if generated, err := generatedAt(f, p.target(rel)); err != nil || !generated {
+		if generated, err := generatedAt(f, p.target(rel)); err != nil || !generated || !plainFile(f, dir, rel) {
 			continue // gone already, or a person's now
 		}
 		if err := f.Remove(p.target(rel)); err != nil {

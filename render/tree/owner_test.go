@@ -56,6 +56,10 @@ func snapshot(t *testing.T, m *fsys.Memory) map[string]string {
 		if err != nil || d.IsDir() {
 			return err
 		}
+		if !d.Type().IsRegular() {
+			out[p] = d.Type().String()
+			return nil
+		}
 		data, err := m.ReadFile(p)
 		out[p] = string(data)
 		return err
@@ -266,5 +270,38 @@ func TestWriteWaitsForTheLock(t *testing.T) {
 	shared()
 	if _, err := Write(m, "/repo/b/deploy", bTree, b); err != nil {
 		t.Errorf("Write once the lock is free: %v", err)
+	}
+}
+
+// TestWriteRemovesNoFileThroughALink: a folder of the tree replaced by a
+// link to another tree's folder takes the render no further than the
+// link: the other tree's files, listed in this tree's record, stay.
+func TestWriteRemovesNoFileThroughALink(t *testing.T) {
+	t.Parallel()
+	m := monorepo(t, true)
+	a := Owner{Catalogue: "/repo/a/tandem.yaml"}
+	if _, err := Write(m, "/repo/a/deploy", manifest.Files{"base/services/b/deployment.yaml": gen("kind: Deployment\n")}, a); err != nil {
+		t.Fatal(err)
+	}
+	if err := m.RemoveAll("/repo/a/deploy/base"); err != nil {
+		t.Fatal(err)
+	}
+	if err := m.Symlink("/repo/b/deploy/base", "/repo/a/deploy/base"); err != nil {
+		t.Fatal(err)
+	}
+	before := snapshot(t, m)
+	got, err := ReadGenerated(m, "/repo/a/deploy", a)
+	if err != nil || len(got) != 0 {
+		t.Errorf("ReadGenerated read through the link: %v, %v", got, err)
+	}
+	res, err := Write(m, "/repo/a/deploy", manifest.Files{"compose.yaml": gen("services: {}\n")}, a)
+	if err != nil || len(res.Removed) != 0 {
+		t.Errorf("Write: removed %v, %v", res.Removed, err)
+	}
+	after := snapshot(t, m)
+	for p, content := range before {
+		if strings.HasPrefix(p, "/repo/b/") && after[p] != content {
+			t.Errorf("%s changed through the link", p)
+		}
 	}
 }

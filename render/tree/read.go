@@ -41,10 +41,10 @@ func ReadGenerated(f fsys.FS, dir string, owner Owner) (manifest.Files, error) {
 		return nil, err
 	}
 	for _, p := range owned {
-		data, err := f.ReadFile(filepath.Join(dir, filepath.FromSlash(p)))
-		if errors.Is(err, fs.ErrNotExist) {
-			continue
+		if !plainFile(f, dir, p) {
+			continue // gone, or not the tree's any more
 		}
+		data, err := f.ReadFile(filepath.Join(dir, filepath.FromSlash(p)))
 		if err != nil {
 			return nil, err
 		}

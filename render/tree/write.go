@@ -135,9 +135,10 @@ func lockedWrite(f fsys.FS, dir string, files manifest.Files, owner Owner) (Resu
 		if _, keep := files[p]; keep {
 			continue
 		}
-		// A listed file that is gone, or that a person took over by
-		// removing the header, is not the render's to remove.
-		if generated, err := generatedAt(f, tree.full(p)); err == nil && generated {
+		// A listed file that is gone, that a person took over by removing
+		// the header, or that is reached through a symbolic link, is not
+		// the render's to remove.
+		if generated, err := generatedAt(f, tree.full(p)); err == nil && generated && plainFile(f, dir, p) {
 			stale = append(stale, p)
 		}
 	}
@@ -442,6 +443,21 @@ func (t *treeCheck) current(p string) ([]byte, bool, error) {
 		return nil, false, fmt.Errorf("%s: has no %q header", full, strings.TrimSpace(manifest.Header))
 	}
 	return data, true, nil
+}
+
+// plainFile tells whether rel is a regular file in dir, reached through
+// folders alone: no symbolic link on the way leads out of the tree.
+func plainFile(f fsys.FS, dir, rel string) bool {
+	p := dir
+	parts := strings.Split(rel, "/")
+	for i, part := range parts {
+		p = filepath.Join(p, part)
+		info, err := f.Lstat(p)
+		if err != nil || (i < len(parts)-1 && !info.IsDir()) || (i == len(parts)-1 && !info.Mode().IsRegular()) {
+			return false
+		}
+	}
+	return true
 }
 
 // full is the path of the file at p.
