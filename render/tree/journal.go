@@ -113,6 +113,9 @@ func rollForward(f fsys.FS, dir string) error {
 			continue
 		}
 		target := p.target(m.Rel)
+		if err := realFolders(f, dir, path.Dir(m.Rel)); err != nil {
+			return err
+		}
 		if err := f.MkdirAll(filepath.Dir(target), 0o755); err != nil {
 			return err
 		}
@@ -143,4 +146,27 @@ func rollForward(f fsys.FS, dir string) error {
 		return err
 	}
 	return f.RemoveAll(p.staging)
+}
+
+// realFolders fails unless each folder of rel in dir that exists is a
+// folder, not a symbolic link that could lead out of the tree.
+func realFolders(f fsys.FS, dir, rel string) error {
+	if rel == "." {
+		return nil
+	}
+	p := dir
+	for _, part := range strings.Split(rel, "/") {
+		p = filepath.Join(p, part)
+		info, err := f.Lstat(p)
+		if errors.Is(err, fs.ErrNotExist) {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		if !info.IsDir() {
+			return fmt.Errorf("%s: is not a folder (it changed since the render was interrupted)", p)
+		}
+	}
+	return nil
 }
