@@ -69,29 +69,34 @@ func Write(f fsys.FS, dir string, files manifest.Files, owner Owner) (Result, er
 	if err := owner.CheckFolder(f, dir); err != nil {
 		return Result{}, err
 	}
+	return lockedWrite(f, dir, files, owner)
+}
+
+// lockedWrite is Write, with the folder made and locked.
+func lockedWrite(f fsys.FS, dir string, files manifest.Files, owner Owner) (res Result, err error) {
 	// A first render into a new folder makes it; a failed one takes it
-	// away again.
+	// away again, before another waiting for the lock can start.
 	created := missingFolders(f, dir)
-	res, err := lockedWrite(f, dir, files, owner)
-	if err != nil {
+	removeCreated := func() {
 		for _, folder := range created {
 			f.Remove(folder)
 		}
 	}
-	return res, err
-}
-
-// lockedWrite is Write, with the folder made and locked.
-func lockedWrite(f fsys.FS, dir string, files manifest.Files, owner Owner) (Result, error) {
-	var res Result
 	if err := f.MkdirAll(dir, 0o755); err != nil {
+		removeCreated()
 		return res, err
 	}
 	release, err := lockTree(f, dir, true)
 	if err != nil {
+		removeCreated()
 		return res, err
 	}
 	defer release()
+	defer func() {
+		if err != nil {
+			removeCreated()
+		}
+	}()
 	if res.Recovered, err = recoverTree(f, dir); err != nil {
 		return res, err
 	}
