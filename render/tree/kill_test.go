@@ -119,9 +119,10 @@ func syntheticTrees(t *testing.T, n int) (old, new manifest.Files) {
 }
 
 // TestSIGKILLedRendersLeaveTheOldTreeOrTheNew kills writer processes
-// with SIGKILL at random points of a render of a few hundred services,
-// a hundred times (twenty with -short); after each kill, the next command's recovery must
-// leave the old tree or the new one exactly, without staging leftovers.
+// with SIGKILL at random points of a render of 200 services, a hundred
+// times (twenty with -short); after each kill, the next command's
+// recovery must leave the old tree or the new one exactly, file for file
+// and folder for folder: no staging folder, no journal left.
 func TestSIGKILLedRendersLeaveTheOldTreeOrTheNew(t *testing.T) {
 	t.Parallel()
 	dir := filepath.Join(t.TempDir(), "deploy")
