@@ -221,7 +221,7 @@ func claim(f fsys.FS, dir string, o Owner) ([]string, error) {
 	if len(found) > 1 {
 		example += fmt.Sprintf(" and %d more", len(found)-1)
 	}
-	return nil, refusef("%s holds files tandem generated (%s) but no record of the catalogue they were rendered from, and it is not where this catalogue's tree goes by default: render into another folder with -o; or, if they are this catalogue's tree from an earlier tandem, write \"catalogue: %s\" into %s and render again",
+	return nil, refusef("%s holds files tandem generated (%s) but no record of the catalogue they were rendered from, and it is not where this catalogue's tree goes by default (deploy beside it): render into another folder with -o; or, if they are this catalogue's tree from an earlier tandem, write \"catalogue: %s\" into %s and render again",
 		dir, example, o.catalogueRel(f, dir), filepath.Join(dir, RecordFile))
 }
 

@@ -98,7 +98,7 @@ func TestWriteRefusesFoldersThatAreNotTheCatalogues(t *testing.T) {
 		{"another catalogue's tree, adopting", "/repo/b/deploy", Owner{Catalogue: a.Catalogue, Adopt: true}, false,
 			"/repo/b/deploy holds the tree of another catalogue", true},
 		{"a tree without a record away from the default place", "/repo/b/deploy", a, true,
-			`/repo/b/deploy holds files tandem generated (base/kustomization.yaml and 4 more) but no record of the catalogue they were rendered from, and it is not where this catalogue's tree goes by default: render into another folder with -o; or, if they are this catalogue's tree from an earlier tandem, write "catalogue: ../../a/tandem.yaml" into /repo/b/deploy/.tandem-tree.yaml and render again`, false},
+			`/repo/b/deploy holds files tandem generated (base/kustomization.yaml and 4 more) but no record of the catalogue they were rendered from, and it is not where this catalogue's tree goes by default (deploy beside it): render into another folder with -o; or, if they are this catalogue's tree from an earlier tandem, write "catalogue: ../../a/tandem.yaml" into /repo/b/deploy/.tandem-tree.yaml and render again`, false},
 		{"a folder holding a tree", "/repo/b", a, false,
 			"/repo/b holds a tree tandem rendered, in /repo/b/deploy: a tree inside another would mix with it; give the tree a folder of its own with -o (the default is deploy beside the catalogue)", false},
 		{"a folder holding a tree without a record", "/repo/b", a, true,
