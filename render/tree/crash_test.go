@@ -220,3 +220,35 @@ func TestTheNextRenderFinishesAnInterruptedOne(t *testing.T) {
 		t.Errorf("the folder of the stale file is left: %v", err)
 	}
 }
+
+// TestAKilledRendersStagingIsNoTree: the staging folder a render killed
+// before its journal left holds a record of its own; the scan of a tree
+// without a record passes it by, as it does every staging folder.
+func TestAKilledRendersStagingIsNoTree(t *testing.T) {
+	t.Parallel()
+	const dir = "/repo/deploy"
+	owner := Owner{Catalogue: "/repo/tandem.yaml", Adopt: true}
+	files := manifest.Files{"a.yaml": gen("a: 1\n")}
+	m := fsys.NewMemory("/repo")
+	if _, err := Write(m, dir, files, owner); err != nil {
+		t.Fatal(err)
+	}
+	if err := m.Remove(dir + "/" + RecordFile); err != nil { // an earlier tandem's tree
+		t.Fatal(err)
+	}
+	staged := dir + "/" + stagingPrefix + "killed/new/"
+	for _, p := range []string{RecordFile, "a.yaml"} {
+		if err := fsys.WriteFileAtomic(m, staged+p, gen("new\n"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if got, err := ReadGenerated(m, dir, owner); err != nil || !cmp.Equal(files, got) {
+		t.Errorf("ReadGenerated beside a killed render's staging folder: %v, %v", got, err)
+	}
+	if _, err := Write(m, dir, files, owner); err != nil {
+		t.Errorf("Write beside a killed render's staging folder: %v", err)
+	}
+	if _, err := m.Stat(dir + "/" + stagingPrefix + "killed"); !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("the staging folder is left: %v", err)
+	}
+}

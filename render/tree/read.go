@@ -30,6 +30,8 @@ func ReadGenerated(f fsys.FS, dir string, owner Owner) (manifest.Files, error) {
 		return nil, err
 	}
 	defer release()
+	// An interrupted render first: until it is finished, the tree may be
+	// without its record.
 	if interrupted, err := hasJournal(f, dir); err != nil || interrupted {
 		if err == nil {
 			err = fmt.Errorf("%w: some of its files are the old render's, some the new one's; run tandem render to finish it", ErrInterrupted)

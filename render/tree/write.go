@@ -506,6 +506,9 @@ func generatedFiles(f fsys.FS, dir string) (files, trees []string, err error) {
 		}
 		rel = filepath.ToSlash(rel)
 		if d.IsDir() && p != dir {
+			if reserved(rel) {
+				return fs.SkipDir // a staging folder
+			}
 			if _, err := f.Lstat(filepath.Join(p, RecordFile)); err == nil {
 				trees = append(trees, rel)
 				return fs.SkipDir
