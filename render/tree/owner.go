@@ -7,6 +7,7 @@ import (
 	"io/fs"
 	"path"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 
@@ -203,7 +204,7 @@ func claim(f fsys.FS, dir string, o Owner) ([]string, error) {
 				}
 			}
 			sort.Strings(owned)
-			return slicesCompact(owned), nil
+			return slices.Compact(owned), nil
 		}
 	}
 	found, trees, err := generatedFiles(f, dir)
@@ -223,16 +224,6 @@ func claim(f fsys.FS, dir string, o Owner) ([]string, error) {
 	}
 	return nil, refusef("%s holds files tandem generated (%s) but no record of the catalogue they were rendered from, and it is not where this catalogue's tree goes by default (deploy beside it): render into another folder with -o; or, if they are this catalogue's tree from an earlier tandem, write \"catalogue: %s\" into %s and render again",
 		dir, example, o.catalogueRel(f, dir), filepath.Join(dir, RecordFile))
-}
-
-func slicesCompact(s []string) []string {
-	out := s[:0]
-	for i, p := range s {
-		if i == 0 || p != s[i-1] {
-			out = append(out, p)
-		}
-	}
-	return out
 }
 
 // reserved tells whether p is one of the names tandem keeps for itself
