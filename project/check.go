@@ -69,14 +69,8 @@ func (p *Project) Check(ctx context.Context, o CheckOptions) (CheckReport, error
 	}
 	findings, builds := check.Run(p.Catalogue, generated, platform, onDisk, filepath.ToSlash(filepath.Clean(p.out)))
 	findings = append(interrupted, findings...)
-	out := p.outDir()
-	if record, err := p.fs.ReadFile(filepath.Join(out, tree.RecordFile)); interrupted == nil && len(onDisk) > 0 && !bytes.Equal(record, tree.Record(p.fs, out, p.owner(), generated)) {
-		what := "is out of date"
-		if errors.Is(err, fs.ErrNotExist) {
-			what = "is missing"
-		}
-		findings = append(findings, check.Finding{Check: "drift", File: path.Join(filepath.ToSlash(filepath.Clean(p.out)), tree.RecordFile),
-			Message: "the record of the tree's catalogue and files " + what + "; run tandem render"})
+	if interrupted == nil && len(onDisk) > 0 {
+		findings = append(findings, p.recordDrift(generated)...)
 	}
 	sources, err := p.sources()
 	if err != nil {
@@ -108,6 +102,22 @@ func (p *Project) Check(ctx context.Context, o CheckOptions) (CheckReport, error
 	}
 	report.Findings = findings
 	return report, nil
+}
+
+// recordDrift is a finding when the tree's record is not what render
+// writes beside generated: a tree rendered by an earlier tandem has none.
+func (p *Project) recordDrift(generated manifest.Files) []check.Finding {
+	out := p.outDir()
+	record, err := p.fs.ReadFile(filepath.Join(out, tree.RecordFile))
+	if bytes.Equal(record, tree.Record(p.fs, out, p.owner(), generated)) {
+		return nil
+	}
+	what := "is out of date"
+	if errors.Is(err, fs.ErrNotExist) {
+		what = "is missing"
+	}
+	return []check.Finding{{Check: "drift", File: path.Join(filepath.ToSlash(filepath.Clean(p.out)), tree.RecordFile),
+		Message: "the record of the tree's catalogue and files " + what + "; run tandem render"}}
 }
 
 // dryRun reports what the server rejects or warns about in the builds of
