@@ -150,7 +150,8 @@ func lockedWrite(f fsys.FS, dir string, files manifest.Files, owner Owner) (res 
 	if len(changed) == 0 && len(stale) == 0 {
 		return res, nil
 	}
-	if err := stageAndMove(f, dir, all, changed, tree.movesOf(changed), stale); err != nil {
+	removed, err := stageAndMove(f, dir, all, changed, tree.movesOf(changed), stale)
+	if err != nil {
 		return Result{Recovered: res.Recovered}, err
 	}
 	for _, p := range changed {
@@ -158,17 +159,18 @@ func lockedWrite(f fsys.FS, dir string, files manifest.Files, owner Owner) (res 
 			res.Written = append(res.Written, p)
 		}
 	}
-	res.Removed = stale
+	res.Removed = removed
 	return res, nil
 }
 
 // stageAndMove writes the changed files into a staging folder, commits
 // the journal, then moves them into place and the stale files out; if any
-// step fails, nothing in dir has changed.
-func stageAndMove(f fsys.FS, dir string, files manifest.Files, changed []string, moves []move, stale []string) (err error) {
+// step fails, nothing in dir has changed. It returns the stale files it
+// removed.
+func stageAndMove(f fsys.FS, dir string, files manifest.Files, changed []string, moves []move, stale []string) (removed []string, err error) {
 	staging, err := fsys.MkdirTemp(f, dir, stagingPrefix)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	p := paths{dir: dir, staging: staging}
 	committed := false
@@ -199,14 +201,14 @@ func stageAndMove(f fsys.FS, dir string, files manifest.Files, changed []string,
 	}
 	for _, rel := range changed {
 		if err := mkdirAll(filepath.Dir(p.staged(rel))); err != nil {
-			return err
+			return nil, err
 		}
 	}
 	if err := writeAll(f, changed, p.staged, files); err != nil {
-		return fmt.Errorf("%w (nothing in %s was changed)", err, dir)
+		return nil, fmt.Errorf("%w (nothing in %s was changed)", err, dir)
 	}
 	if err := commitJournal(f, p, journal{Staging: filepath.Base(staging), Moves: moves, Removals: stale}); err != nil {
-		return fmt.Errorf("%w (nothing in %s was changed)", err, dir)
+		return nil, fmt.Errorf("%w (nothing in %s was changed)", err, dir)
 	}
 	committed = true
 	// Each old file is moved aside before its new one moves in, so that a
@@ -238,31 +240,35 @@ func stageAndMove(f fsys.FS, dir string, files manifest.Files, changed []string,
 		}
 		if err != nil {
 			rollback(f, p, moved, nil)
-			return fmt.Errorf("moving %s into place: %w (the previous files were put back)", m.Rel, err)
+			return nil, fmt.Errorf("moving %s into place: %w (the previous files were put back)", m.Rel, err)
 		}
 		moved = append(moved, m)
 	}
-	// Stale files go aside too, and come back if one cannot.
-	var removed []string
+	// Stale files go aside too, and come back if one cannot. Looked at
+	// again: one that is a person's since the check stays.
 	for _, rel := range stale {
+		if generated, err := generatedAt(f, p.target(rel)); err != nil || !generated {
+			continue
+		}
 		err := mkdirAll(filepath.Dir(p.backup(rel)))
 		if err == nil {
 			err = f.Rename(p.target(rel), p.backup(rel))
 		}
 		if err != nil {
 			rollback(f, p, moved, removed)
-			return fmt.Errorf("removing stale %s: %w (the previous files were put back)", rel, err)
+			return nil, fmt.Errorf("removing stale %s: %w (the previous files were put back)", rel, err)
 		}
 		removed = append(removed, rel)
 	}
-	for _, rel := range stale {
+	for _, rel := range removed {
 		removeEmptyParents(f, dir, path.Dir(rel))
 	}
-	if err := f.Remove(filepath.Join(dir, journalFile)); err != nil {
-		return fmt.Errorf("removing the journal: %w", err)
-	}
+	// Done: from here on, the tree is the new one whatever happens.
 	committed = false
-	return nil
+	if err := f.Remove(filepath.Join(dir, journalFile)); err != nil {
+		return removed, fmt.Errorf("removing the journal, once every file was in place: %w (the next render removes it)", err)
+	}
+	return removed, nil
 }
 
 // movesOf says how the changed files move into place: each file in a
