@@ -2,7 +2,9 @@ package tree
 
 import (
 	"bufio"
+	"bytes"
 	"encoding/gob"
+	"errors"
 	"fmt"
 	"maps"
 	"math/rand/v2"
@@ -163,8 +165,18 @@ func TestSIGKILLedRendersLeaveTheOldTreeOrTheNew(t *testing.T) {
 		time.Sleep(time.Duration(delay))
 		writer.Process.Signal(syscall.SIGKILL)
 		writer.Wait()
-		if journaled, _ := hasJournal(fsys.OS{}, dir); journaled {
+		// What check sees before the next render: an interrupted render,
+		// or one render's files.
+		journaled, _ := hasJournal(fsys.OS{}, dir)
+		read, err := ReadGenerated(fsys.OS{}, dir, owner)
+		switch {
+		case journaled:
 			outcomes["journal there"]++
+			if !errors.Is(err, ErrInterrupted) {
+				t.Errorf("kill %d: with the journal there, check reads %d files: %v", i, len(read), err)
+			}
+		case err != nil || (!maps.EqualFunc(read, oldFiles, bytes.Equal) && !maps.EqualFunc(read, newFiles, bytes.Equal)):
+			t.Errorf("kill %d: without a journal, check reads neither render's files: %v", i, err)
 		}
 		// The next command.
 		release, err := lockTree(fsys.OS{}, dir, true)
