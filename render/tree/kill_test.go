@@ -104,6 +104,23 @@ func startWriter(t *testing.T, job string) *exec.Cmd {
 	return cmd
 }
 
+// waitForJournal waits until a writer's journal is in dir, and returns
+// when it saw it; zero when the writer exited first.
+func waitForJournal(dir string, exited chan error) time.Time {
+	for {
+		if _, err := os.Lstat(filepath.Join(dir, journalFile)); err == nil {
+			return time.Now()
+		}
+		select {
+		case err := <-exited:
+			exited <- err // for the caller
+			return time.Time{}
+		default:
+			time.Sleep(50 * time.Microsecond)
+		}
+	}
+}
+
 // diskTree is every file and folder under dir on disk.
 func diskTree(t *testing.T, dir string) map[string]string {
 	t.Helper()
@@ -122,9 +139,11 @@ func syntheticTrees(t *testing.T, n int) (old, new manifest.Files) {
 
 // TestSIGKILLedRendersLeaveTheOldTreeOrTheNew kills writer processes
 // with SIGKILL at random points of a render of 200 services, a hundred
-// times (twenty with -short); after each kill, the next command's
-// recovery must leave the old tree or the new one exactly, file for file
-// and folder for folder: no staging folder, no journal left.
+// times (twenty with -short): half anywhere, half at random once the
+// journal is there, while the files move into place. After each kill,
+// check sees an interrupted render or one render's files, and the next
+// command's recovery leaves the old tree or the new one exactly, file
+// for file and folder for folder: no staging folder, no journal left.
 func TestSIGKILLedRendersLeaveTheOldTreeOrTheNew(t *testing.T) {
 	t.Parallel()
 	dir := filepath.Join(t.TempDir(), "deploy")
@@ -138,15 +157,23 @@ func TestSIGKILLedRendersLeaveTheOldTreeOrTheNew(t *testing.T) {
 		true:  writerFile(t, writerJob{Dir: dir, Owner: owner, Files: newFiles}),
 		false: writerFile(t, writerJob{Dir: dir, Owner: owner, Files: oldFiles}),
 	}
-	// One whole render, to learn how long one takes once started.
+	// One whole render, to learn how long one takes once started, and
+	// how long it takes once its journal is there.
 	writer := startWriter(t, jobs[true])
 	began := time.Now()
-	if err := writer.Wait(); err != nil {
+	exited := make(chan error, 1)
+	go func() { exited <- writer.Wait() }()
+	journalAt := waitForJournal(dir, exited)
+	if err := <-exited; err != nil {
 		t.Fatal(err)
 	}
 	took := time.Since(began)
+	applying := took / 10
+	if !journalAt.IsZero() {
+		applying = time.Since(journalAt)
+	}
 	newTree := diskTree(t, dir)
-	t.Logf("%d files, %d of them changing; one render takes %s", len(newFiles), len(newTree)-len(oldTree), took)
+	t.Logf("%d files, %d of them changing; one render takes %s, %s of it with the journal there", len(newFiles), len(newTree)-len(oldTree), took, applying)
 
 	isOld := false
 	kills, outcomes := 100, map[string]int{}
@@ -155,23 +182,26 @@ func TestSIGKILLedRendersLeaveTheOldTreeOrTheNew(t *testing.T) {
 	}
 	rng := rand.New(rand.NewPCG(uint64(time.Now().UnixNano()), 19))
 	for i := range kills {
-		// Half the kills anywhere, half in the second half, where the
-		// files move into place.
-		delay := rng.Int64N(int64(took))
-		if i%2 == 1 {
-			delay = int64(took)/2 + delay/2
-		}
+		// Half the kills anywhere in the render; half while the files
+		// move into place, once the journal is there.
 		writer := startWriter(t, jobs[isOld])
-		time.Sleep(time.Duration(delay))
+		exited := make(chan error, 1)
+		go func() { exited <- writer.Wait() }()
+		if i%2 == 0 {
+			time.Sleep(time.Duration(rng.Int64N(int64(took))))
+		} else if !waitForJournal(dir, exited).IsZero() {
+			time.Sleep(time.Duration(rng.Int64N(int64(applying) + 1)))
+		}
 		writer.Process.Signal(syscall.SIGKILL)
-		writer.Wait()
+		<-exited
+		wasOld := isOld
 		// What check sees before the next render: an interrupted render,
 		// or one render's files.
 		journaled, _ := hasJournal(fsys.OS{}, dir)
 		read, err := ReadGenerated(fsys.OS{}, dir, owner)
 		switch {
 		case journaled:
-			outcomes["journal there"]++
+			outcomes["with the journal there"]++
 			if !errors.Is(err, ErrInterrupted) {
 				t.Errorf("kill %d: with the journal there, check reads %d files: %v", i, len(read), err)
 			}
@@ -191,15 +221,23 @@ func TestSIGKILLedRendersLeaveTheOldTreeOrTheNew(t *testing.T) {
 		switch got := diskTree(t, dir); {
 		case maps.Equal(oldTree, got):
 			isOld = true
-			outcomes["old"]++
 		case maps.Equal(newTree, got):
 			isOld = false
-			outcomes["new"]++
 		default:
 			t.Fatalf("kill %d: the tree is neither the old one nor the new (-new +got):\n%s", i, cmp.Diff(newTree, got))
 		}
+		switch {
+		case journaled:
+		case isOld == wasOld:
+			outcomes["before the journal"]++
+		default:
+			outcomes["after the render"]++
+		}
 	}
 	t.Logf("after %d kills: %v in %s", kills, outcomes, time.Since(began))
+	if outcomes["with the journal there"] == 0 {
+		t.Error("no kill came while the files moved into place")
+	}
 }
 
 // TestRendersAtOnce: renders into one folder at the same time wait for
