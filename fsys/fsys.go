@@ -1,7 +1,8 @@
 // Package fsys is the one filesystem tandem reads and writes through: the
 // catalogue and its includes, the platform's patches, the rendered tree
 // and the .tandem folder. OS is the real disk; NewMemory is a filesystem
-// in memory, for tests that run the whole program without a disk.
+// in memory, for tests that run the whole program without a disk. Both
+// lock folders (Locker), as the rendered tree's writer and readers do.
 //
 // kustomize's kyaml filesys stands in for a disk only while kustomize
 // builds; it has no rename, no symbolic links and no modes, which the

@@ -20,6 +20,8 @@ type Memory struct {
 	mu   sync.Mutex
 	root *node
 	wd   string
+	// locks holds TryLock's locks: -1 exclusive, else how many shared.
+	locks map[*node]int
 }
 
 var _ FS = (*Memory)(nil)

@@ -1,8 +1,11 @@
 package project
 
 import (
+	"bytes"
 	"context"
+	"errors"
 	"fmt"
+	"io/fs"
 	"path"
 	"path/filepath"
 	"strings"
@@ -53,11 +56,22 @@ func (p *Project) Check(ctx context.Context, o CheckOptions) (CheckReport, error
 			return report, usageErrorf("%w", err)
 		}
 	}
-	onDisk, err := tree.ReadGenerated(p.fs, p.outDir())
+	onDisk, err := tree.ReadGenerated(p.fs, p.outDir(), p.owner())
+	var interrupted []check.Finding
+	if errors.Is(err, tree.ErrInterrupted) {
+		// Half old, half new: a diff would list what the next render
+		// finishes anyway.
+		interrupted = append(interrupted, check.Finding{Check: "drift", File: filepath.ToSlash(filepath.Clean(p.out)), Message: err.Error()})
+		onDisk, err = generated, nil
+	}
 	if err != nil {
 		return report, err
 	}
 	findings, builds := check.Run(p.Catalogue, generated, platform, onDisk, filepath.ToSlash(filepath.Clean(p.out)))
+	findings = append(interrupted, findings...)
+	if interrupted == nil && len(onDisk) > 0 {
+		findings = append(findings, p.recordDrift(generated)...)
+	}
 	sources, err := p.sources()
 	if err != nil {
 		return report, err
@@ -88,6 +102,22 @@ func (p *Project) Check(ctx context.Context, o CheckOptions) (CheckReport, error
 	}
 	report.Findings = findings
 	return report, nil
+}
+
+// recordDrift is a finding when the tree's record is not what render
+// writes beside generated: a tree rendered by an earlier tandem has none.
+func (p *Project) recordDrift(generated manifest.Files) []check.Finding {
+	out := p.outDir()
+	record, err := p.fs.ReadFile(filepath.Join(out, tree.RecordFile))
+	if bytes.Equal(record, tree.Record(p.fs, out, p.owner(), generated)) {
+		return nil
+	}
+	what := "is out of date"
+	if errors.Is(err, fs.ErrNotExist) {
+		what = "is missing"
+	}
+	return []check.Finding{{Check: "drift", File: path.Join(filepath.ToSlash(filepath.Clean(p.out)), tree.RecordFile),
+		Message: "the record of the tree's catalogue and files " + what + "; run tandem render"}}
 }
 
 // dryRun reports what the server rejects or warns about in the builds of

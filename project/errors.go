@@ -16,7 +16,7 @@ import (
 var inputErrors = []error{
 	ErrUsage,
 	catalogue.ErrInvalid, catalogue.ErrNotFound, catalogue.ErrEdit, catalogue.ErrUnknownName,
-	build.ErrUnknownEnvironment, stale.ErrPatch, tree.ErrNotGenerated,
+	build.ErrUnknownEnvironment, stale.ErrPatch, tree.ErrNotGenerated, tree.ErrOutputFolder,
 	inspect.ErrUnknown,
 }
 

@@ -3,6 +3,7 @@ package project
 import (
 	"errors"
 	"fmt"
+	"os"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -32,13 +33,16 @@ type Options struct {
 	File string
 	// Out is the folder the rendered tree lives in; default deploy.
 	Out string
+	// Home is the user's home folder, which never holds a tree; default
+	// the process's.
+	Home string
 }
 
 // Project is a catalogue opened on a filesystem, with the folder its tree
 // is rendered into and its .tandem state.
 type Project struct {
-	fs        fsys.FS
-	file, out string
+	fs              fsys.FS
+	file, out, home string
 	// Catalogue is the loaded, valid catalogue.
 	Catalogue *catalogue.Catalogue
 	state     devstate.Folder
@@ -54,11 +58,14 @@ func Open(f fsys.FS, o Options) (*Project, error) {
 	if o.Out == "" {
 		o.Out = "deploy"
 	}
+	if o.Home == "" {
+		o.Home, _ = os.UserHomeDir()
+	}
 	cat, err := catalogue.Load(f, o.File)
 	if err != nil {
 		return nil, err
 	}
-	return &Project{fs: f, file: o.File, out: o.Out, Catalogue: cat, state: devstate.At(f, filepath.Dir(o.File))}, nil
+	return &Project{fs: f, file: o.File, out: o.Out, home: o.Home, Catalogue: cat, state: devstate.At(f, filepath.Dir(o.File))}, nil
 }
 
 // File is the catalogue's path, as given.
@@ -76,12 +83,29 @@ func (p *Project) outDir() string {
 	return p.out
 }
 
+// owner is the catalogue as the owner of its tree. A tree without a
+// record, from an earlier tandem, is the catalogue's where its tree goes
+// by default, deploy beside it.
+func (p *Project) owner() tree.Owner {
+	def := filepath.Join(filepath.Dir(p.file), "deploy")
+	if real, err := p.fs.EvalSymlinks(def); err == nil {
+		def = real
+	}
+	absDef, err1 := p.fs.Abs(def)
+	absOut, err2 := p.fs.Abs(p.outDir())
+	return tree.Owner{Catalogue: p.file, Adopt: err1 == nil && err2 == nil && absDef == absOut, Home: p.home}
+}
+
 // Rendered renders everything in memory, or, given environments, only
 // what building their overlays needs, with the platform's files found in
 // the output folder; it returns the generated files and the platform's
 // apart, since only the former are ever written.
 func (p *Project) Rendered(envs ...string) (generated, platform manifest.Files, err error) {
 	out := p.outDir()
+	// Every command that reads the tree refuses what render would.
+	if err := p.owner().CheckFolder(p.fs, out); err != nil {
+		return nil, nil, err
+	}
 	platform, err = tree.ReadPlatform(p.fs, out, p.Catalogue.DeployEnvironments())
 	if err != nil {
 		return nil, nil, err

@@ -65,7 +65,7 @@ func (p *Project) write(generated, platform manifest.Files) (RenderReport, error
 		}
 		return nil
 	})
-	res, err := tree.Write(p.fs, p.outDir(), generated)
+	res, err := tree.Write(p.fs, p.outDir(), generated, p.owner())
 	if err != nil {
 		staleCheck.Wait()
 		return report, err

@@ -55,6 +55,7 @@ func TestExamples(t *testing.T) {
 	}
 	for _, file := range catalogues {
 		dir := filepath.Join(filepath.Dir(file), "deploy")
+		owner := tree.Owner{Catalogue: file, Adopt: true}
 		t.Run(filepath.Base(filepath.Dir(file)), func(t *testing.T) {
 			t.Parallel()
 			c, err := catalogue.Load(fsys.OS{}, file)
@@ -70,7 +71,7 @@ func TestExamples(t *testing.T) {
 				t.Errorf("compose-go's loader rejects the example's Compose file: %v", err)
 			}
 			if golden.Updating() {
-				if _, err := tree.Write(fsys.OS{}, dir, files); err != nil {
+				if _, err := tree.Write(fsys.OS{}, dir, files, owner); err != nil {
 					t.Fatal(err)
 				}
 				return
@@ -78,7 +79,8 @@ func TestExamples(t *testing.T) {
 			for _, p := range files.Paths() {
 				golden.Check(t, filepath.Join(dir, p), files[p])
 			}
-			onDisk, err := tree.ReadGenerated(fsys.OS{}, dir)
+			golden.Check(t, filepath.Join(dir, tree.RecordFile), tree.Record(fsys.OS{}, dir, owner, files))
+			onDisk, err := tree.ReadGenerated(fsys.OS{}, dir, owner)
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -10,19 +10,49 @@ import (
 	"github.com/tandemdev/tandem/manifest"
 )
 
-// ReadGenerated reads the files under dir that carry tandem's header.
-func ReadGenerated(f fsys.FS, dir string) (manifest.Files, error) {
-	paths, err := generatedFiles(f, dir)
-	if err != nil {
+// ReadGenerated reads the files of the owner's tree in dir: those Write
+// would replace or remove, which carry tandem's header. It refuses what
+// Write refuses, holds the folder's lock shared while it reads, and is
+// ErrInterrupted when a render into dir was killed half done.
+func ReadGenerated(f fsys.FS, dir string, owner Owner) (manifest.Files, error) {
+	if err := owner.CheckFolder(f, dir); err != nil {
 		return nil, err
 	}
 	files := manifest.Files{}
-	for _, p := range paths {
+	if _, err := f.Stat(dir); errors.Is(err, fs.ErrNotExist) {
+		return files, nil
+	}
+	release, err := lockTree(f, dir, false)
+	if errors.Is(err, fs.ErrNotExist) {
+		return files, nil // a first render that failed took its folder away
+	}
+	if err != nil {
+		return nil, err
+	}
+	defer release()
+	// An interrupted render first: until it is finished, the tree may be
+	// without its record.
+	if interrupted, err := hasJournal(f, dir); err != nil || interrupted {
+		if err == nil {
+			err = fmt.Errorf("%w: some of its files are the old render's, some the new one's; run tandem render to finish it", ErrInterrupted)
+		}
+		return nil, err
+	}
+	owned, err := claim(f, dir, owner)
+	if err != nil {
+		return nil, err
+	}
+	for _, p := range owned {
+		if !plainFile(f, dir, p) {
+			continue // gone, or not the tree's any more
+		}
 		data, err := f.ReadFile(filepath.Join(dir, filepath.FromSlash(p)))
 		if err != nil {
 			return nil, err
 		}
-		files[p] = data
+		if manifest.Generated(data) {
+			files[p] = data
+		}
 	}
 	return files, nil
 }

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"maps"
 	"path"
 	"path/filepath"
 	"sort"
@@ -28,90 +29,161 @@ const stagingPrefix = ".tandem-staging-"
 // Result says what Write changed.
 type Result struct {
 	Written, Removed, Unchanged []string
+	// Recovered tells that Write first finished a render into the same
+	// folder that had been interrupted.
+	Recovered bool
 }
 
-// Write makes dir hold files. Every changed file is first written into a
-// staging folder inside dir; only when all of them are written are they
-// renamed into place (a folder the tree lacks in one rename), each rename
-// atomic, the old file kept aside until all have moved. A write or a
-// rename that fails leaves the previous tree as it was; only a process
-// killed between two renames can leave a mix of whole old and new files,
-// which the next render repairs. A reader never sees half a file. Files
-// unchanged since the last render are left alone; generated files the
-// render no longer produces are removed last. It checks everything before
-// changing anything, and refuses to overwrite or remove a file without
-// tandem's header.
-func Write(f fsys.FS, dir string, files manifest.Files) (Result, error) {
-	var res Result
-	existing, err := generatedFiles(f, dir)
+// Write makes dir hold files, as the tree of the owner's catalogue.
+//
+// It refuses a folder that can hold no tree (the filesystem root, the
+// home folder, the catalogue's folder or one above it), and a tree of
+// another catalogue (see claim); it replaces or removes only the files
+// the tree's record (RecordFile) lists, and refuses to overwrite a file
+// without tandem's header. It checks everything before changing anything.
+//
+// Writes are staged: every changed file is first written into a staging
+// folder inside dir, and a journal of the renames and removals to come is
+// committed (journalFile); then the files are renamed into place (a
+// folder the tree lacks in one rename), each rename atomic, the old file
+// kept aside until all have moved, and the stale files moved aside last.
+// A write or a rename that fails leaves the previous tree as it was. A
+// process killed at any point leaves either the previous tree or, once
+// the journal is there, a render the next Write finishes first: a killed
+// render is never left half done. A reader never sees half a file.
+//
+// Write holds the folder's lock while it works; a second Write waits for
+// it (see lockTree).
+func Write(f fsys.FS, dir string, files manifest.Files, owner Owner) (Result, error) {
+	for _, p := range files.Paths() {
+		if !safePath(p) {
+			return Result{}, fmt.Errorf("refusing to write %q: outside the output folder", p)
+		}
+		if manifest.PlatformOwned(p) {
+			return Result{}, fmt.Errorf("refusing to write %q: the patches folders belong to the platform team", p)
+		}
+		if reserved(p) {
+			return Result{}, fmt.Errorf("refusing to write %q: tandem keeps that name for itself", p)
+		}
+	}
+	if err := owner.CheckFolder(f, dir); err != nil {
+		return Result{}, err
+	}
+	return lockedWrite(f, dir, files, owner)
+}
+
+// lockedWrite is Write, with the folder made and locked.
+func lockedWrite(f fsys.FS, dir string, files manifest.Files, owner Owner) (res Result, err error) {
+	// A first render into a new folder makes it; a failed one takes it
+	// away again, before another waiting for the lock can start.
+	created := missingFolders(f, dir)
+	removeCreated := func() {
+		for _, folder := range created {
+			f.Remove(folder)
+		}
+	}
+	if err := f.MkdirAll(dir, 0o755); err != nil {
+		removeCreated()
+		return res, err
+	}
+	release, err := lockTree(f, dir, true)
+	if err != nil {
+		removeCreated()
+		return res, err
+	}
+	defer release()
+	defer func() {
+		if err != nil {
+			removeCreated()
+		}
+	}()
+	if res.Recovered, err = recoverTree(f, dir); err != nil {
+		return res, err
+	}
+	owned, err := claim(f, dir, owner)
 	if err != nil {
 		return res, err
 	}
+	isOwned := map[string]bool{}
+	for _, p := range owned {
+		isOwned[p] = true
+	}
+	all := maps.Clone(files)
+	all[RecordFile] = Record(f, dir, owner, files)
+
 	var conflicts, changed []string
 	tree := newTreeCheck(f, dir)
-	for _, p := range files.Paths() {
-		if !safePath(p) {
-			return res, fmt.Errorf("refusing to write %q: outside the output folder", p)
-		}
-		if manifest.PlatformOwned(p) {
-			return res, fmt.Errorf("refusing to write %q: the patches folders belong to the platform team", p)
-		}
+	// The record comes last: staged after the files, and moved after them.
+	for _, p := range append(files.Paths(), RecordFile) {
 		old, exists, err := tree.current(p)
 		switch {
 		case err != nil:
 			conflicts = append(conflicts, err.Error())
-		case exists && bytes.Equal(old, files[p]):
-			res.Unchanged = append(res.Unchanged, p)
+		case exists && p != RecordFile && !isOwned[p] && !bytes.Equal(old, all[p]):
+			// The same bytes are no one else's: a record that lost a
+			// line in a merge takes the file back.
+			conflicts = append(conflicts, fmt.Sprintf("%s: carries tandem's header, but %s does not list it as this catalogue's", tree.full(p), RecordFile))
+		case exists && bytes.Equal(old, all[p]):
+			if p != RecordFile {
+				res.Unchanged = append(res.Unchanged, p)
+			}
 		default:
 			changed = append(changed, p)
 		}
 	}
 	if len(conflicts) > 0 {
-		return res, fmt.Errorf("%w:\n  %s\nmove these files away or delete them; tandem never overwrites a file it did not generate",
+		return res, fmt.Errorf("%w:\n  %s\nmove these files away or delete them; tandem never overwrites a file it did not generate for this catalogue",
 			ErrNotGenerated, strings.Join(conflicts, "\n  "))
 	}
-
-	removeStaleStaging(f, dir)
-	if len(changed) > 0 {
-		if err := stageAndMove(f, dir, files, changed, tree.movesOf(changed)); err != nil {
-			return Result{}, err
-		}
-	}
-	res.Written = changed
-	for _, p := range existing {
+	var stale []string
+	for _, p := range owned {
 		if _, keep := files[p]; keep {
 			continue
 		}
-		if err := f.Remove(filepath.Join(dir, filepath.FromSlash(p))); err != nil {
-			return res, fmt.Errorf("removing stale %s: %w", p, err)
+		// A listed file that is gone, that a person took over by removing
+		// the header, or that is reached through a symbolic link, is not
+		// the render's to remove.
+		if generated, err := generatedAt(f, tree.full(p)); err == nil && generated && plainFile(f, dir, p) {
+			stale = append(stale, p)
 		}
-		res.Removed = append(res.Removed, p)
-		removeEmptyParents(f, dir, path.Dir(p))
 	}
+	if len(changed) == 0 && len(stale) == 0 {
+		return res, nil
+	}
+	removed, err := stageAndMove(f, dir, all, changed, tree.movesOf(changed), stale)
+	if err != nil {
+		return Result{Recovered: res.Recovered}, err
+	}
+	for _, p := range changed {
+		if p != RecordFile {
+			res.Written = append(res.Written, p)
+		}
+	}
+	res.Removed = removed
 	return res, nil
 }
 
-// stageAndMove writes the changed files into a staging folder, then moves
-// them into place; if any write fails, nothing in dir has changed.
-func stageAndMove(f fsys.FS, dir string, files manifest.Files, changed []string, moves []move) (err error) {
-	// A first render into a new folder makes it; a failed one takes it
-	// away again, once the staging folder inside it is gone.
-	created := missingFolders(f, dir)
-	defer func() {
-		if err != nil {
-			for _, folder := range created {
-				f.Remove(folder)
-			}
-		}
-	}()
-	if err := f.MkdirAll(dir, 0o755); err != nil {
-		return err
-	}
+// stageAndMove writes the changed files into a staging folder, commits
+// the journal, then moves them into place and the stale files out; if any
+// step fails, nothing in dir has changed. It returns the stale files it
+// removed.
+func stageAndMove(f fsys.FS, dir string, files manifest.Files, changed []string, moves []move, stale []string) (removed []string, err error) {
 	staging, err := fsys.MkdirTemp(f, dir, stagingPrefix)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	defer f.RemoveAll(staging)
+	p := paths{dir: dir, staging: staging}
+	committed := false
+	defer func() {
+		if err != nil && committed {
+			// Rolled back: the journal must not finish it.
+			if rmErr := f.Remove(filepath.Join(dir, journalFile)); rmErr != nil {
+				err = fmt.Errorf("%w; and removing the journal: %v (the next render finishes this one)", err, rmErr)
+				return
+			}
+		}
+		f.RemoveAll(staging)
+	}()
 	// Folders made once need no second look: on some filesystems every
 	// system call is dear, and a render makes thousands.
 	made := map[string]bool{}
@@ -127,54 +199,76 @@ func stageAndMove(f fsys.FS, dir string, files manifest.Files, changed []string,
 		}
 		return nil
 	}
-	staged := func(p string) string { return filepath.Join(staging, "new", filepath.FromSlash(p)) }
-	for _, p := range changed {
-		if err := mkdirAll(filepath.Dir(staged(p))); err != nil {
-			return err
+	for _, rel := range changed {
+		if err := mkdirAll(filepath.Dir(p.staged(rel))); err != nil {
+			return nil, err
 		}
 	}
-	if err := writeAll(f, changed, staged, files); err != nil {
-		return fmt.Errorf("%w (nothing in %s was changed)", err, dir)
+	if err := writeAll(f, changed, p.staged, files); err != nil {
+		return nil, fmt.Errorf("%w (nothing in %s was changed)", err, dir)
 	}
+	if err := commitJournal(f, p, journal{Staging: filepath.Base(staging), Moves: moves, Removals: stale}); err != nil {
+		return nil, fmt.Errorf("%w (nothing in %s was changed)", err, dir)
+	}
+	committed = true
 	// Each old file is moved aside before its new one moves in, so that a
 	// failed rename can put every file back as it was.
 	var moved []move
-	backup := func(p string) string { return filepath.Join(staging, "old", filepath.FromSlash(p)) }
 	for _, m := range moves {
-		target := filepath.Join(dir, filepath.FromSlash(m.rel))
+		target := p.target(m.Rel)
 		err := mkdirAll(filepath.Dir(target))
 		// Looked at again, not taken from the check: a file tandem
 		// generated that appeared since is moved aside too, and comes back
 		// on a rollback; anything else that appeared since stops the
 		// render. A folder that appeared since with something in it makes
 		// its rename fail.
-		if err == nil && !m.folder {
+		if err == nil && !m.Folder {
 			var inTheWay bool
-			if inTheWay, err = generatedAt(f, target); err == nil && inTheWay {
-				if err = mkdirAll(filepath.Dir(backup(m.rel))); err == nil {
-					err = f.Rename(target, backup(m.rel))
+			if inTheWay, err = generatedAt(f, target); m.Rel == RecordFile && err != nil {
+				inTheWay, err = true, nil // a record written by hand
+			}
+			if err == nil && inTheWay {
+				if err = mkdirAll(filepath.Dir(p.backup(m.Rel))); err == nil {
+					err = f.Rename(target, p.backup(m.Rel))
 				}
 			}
 		}
 		if err == nil {
-			if err = f.Rename(staged(m.rel), target); err != nil && !m.folder {
-				f.Rename(backup(m.rel), target) // its own file back; the rollback below does the rest
+			if err = f.Rename(p.staged(m.Rel), target); err != nil && !m.Folder {
+				f.Rename(p.backup(m.Rel), target) // its own file back; the rollback below does the rest
 			}
 		}
 		if err != nil {
-			rollback(f, dir, moved, staged, backup)
-			return fmt.Errorf("moving %s into place: %w (the previous files were put back)", m.rel, err)
+			rollback(f, p, moved, nil)
+			return nil, fmt.Errorf("moving %s into place: %w (the previous files were put back)", m.Rel, err)
 		}
 		moved = append(moved, m)
 	}
-	return nil
-}
-
-// move is one rename of stageAndMove: a changed file, or a whole folder
-// the tree does not have yet.
-type move struct {
-	rel    string
-	folder bool
+	// Stale files go aside too, and come back if one cannot. Looked at
+	// again: one that is a person's since the check stays.
+	for _, rel := range stale {
+		if generated, err := generatedAt(f, p.target(rel)); err != nil || !generated {
+			continue
+		}
+		err := mkdirAll(filepath.Dir(p.backup(rel)))
+		if err == nil {
+			err = f.Rename(p.target(rel), p.backup(rel))
+		}
+		if err != nil {
+			rollback(f, p, moved, removed)
+			return nil, fmt.Errorf("removing stale %s: %w (the previous files were put back)", rel, err)
+		}
+		removed = append(removed, rel)
+	}
+	for _, rel := range removed {
+		removeEmptyParents(f, dir, path.Dir(rel))
+	}
+	// Done: from here on, the tree is the new one whatever happens.
+	committed = false
+	if err := f.Remove(filepath.Join(dir, journalFile)); err != nil {
+		return removed, fmt.Errorf("removing the journal, once every file was in place: %w (the next render removes it)", err)
+	}
+	return removed, nil
 }
 
 // movesOf says how the changed files move into place: each file in a
@@ -187,21 +281,21 @@ func (t *treeCheck) movesOf(changed []string) []move {
 	var moves []move
 	folderMoved := map[string]bool{}
 	for _, p := range changed {
-		m := move{rel: p}
+		m := move{Rel: p}
 		for i, c := range p {
 			if c != '/' {
 				continue
 			}
 			if exists, known := t.folders[p[:i]]; known && !exists {
-				m = move{rel: p[:i], folder: true}
+				m = move{Rel: p[:i], Folder: true}
 				break
 			}
 		}
-		if m.folder {
-			if folderMoved[m.rel] {
+		if m.Folder {
+			if folderMoved[m.Rel] {
 				continue
 			}
-			folderMoved[m.rel] = true
+			folderMoved[m.Rel] = true
 		}
 		moves = append(moves, m)
 	}
@@ -238,19 +332,25 @@ func firstError(errs []error) error {
 	return nil
 }
 
-// rollback undoes the moves of stageAndMove, newest first: a new file or
-// folder goes back to the staging folder, an old file comes back. The
-// folders they moved into were there before (see movesOf), empty or not,
-// and stay.
-func rollback(f fsys.FS, dir string, moved []move, staged, backup func(string) string) {
+// rollback undoes the moves and removals of stageAndMove, newest first:
+// a stale file comes back, a new file or folder goes back to the staging
+// folder, an old file comes back. The folders they moved into were there
+// before (see movesOf), empty or not, and stay; those that held only
+// stale files are made again.
+func rollback(f fsys.FS, p paths, moved []move, removed []string) {
+	for i := len(removed) - 1; i >= 0; i-- {
+		target := p.target(removed[i])
+		f.MkdirAll(filepath.Dir(target), 0o755)
+		f.Rename(p.backup(removed[i]), target)
+	}
 	for i := len(moved) - 1; i >= 0; i-- {
 		m := moved[i]
-		target := filepath.Join(dir, filepath.FromSlash(m.rel))
-		if _, err := f.Lstat(backup(m.rel)); err == nil && !m.folder {
-			f.Rename(backup(m.rel), target)
+		target := p.target(m.Rel)
+		if _, err := f.Lstat(p.backup(m.Rel)); err == nil && !m.Folder {
+			f.Rename(p.backup(m.Rel), target)
 			continue
 		}
-		f.Rename(target, staged(m.rel))
+		f.Rename(target, p.staged(m.Rel))
 	}
 }
 
@@ -344,16 +444,35 @@ func (t *treeCheck) current(p string) ([]byte, bool, error) {
 	if err != nil || !exists {
 		return nil, false, err
 	}
-	full := filepath.Join(t.dir, filepath.FromSlash(p))
+	full := t.full(p)
 	data, err := t.fs.ReadFile(full)
 	if err != nil {
 		return nil, false, err
 	}
-	if !manifest.Generated(data) {
+	// The record was checked by claim; one written by hand has no header.
+	if !manifest.Generated(data) && p != RecordFile {
 		return nil, false, fmt.Errorf("%s: has no %q header", full, strings.TrimSpace(manifest.Header))
 	}
 	return data, true, nil
 }
+
+// plainFile tells whether rel is a regular file in dir, reached through
+// folders alone: no symbolic link on the way leads out of the tree.
+func plainFile(f fsys.FS, dir, rel string) bool {
+	p := dir
+	parts := strings.Split(rel, "/")
+	for i, part := range parts {
+		p = filepath.Join(p, part)
+		info, err := f.Lstat(p)
+		if err != nil || (i < len(parts)-1 && !info.IsDir()) || (i == len(parts)-1 && !info.Mode().IsRegular()) {
+			return false
+		}
+	}
+	return true
+}
+
+// full is the path of the file at p.
+func (t *treeCheck) full(p string) string { return filepath.Join(t.dir, filepath.FromSlash(p)) }
 
 // lstat tells whether rel exists, refusing a symbolic link, and a file
 // where a folder is wanted.
@@ -375,39 +494,43 @@ func (t *treeCheck) lstat(rel string, wantFolder bool) (bool, error) {
 	return true, nil
 }
 
-// generatedFiles lists the files under dir that carry tandem's header.
-func generatedFiles(f fsys.FS, dir string) ([]string, error) {
-	var out []string
-	err := walkFiles(f, dir, dir, func(rel, p string) error {
-		if manifest.PlatformOwned(rel) || strings.HasPrefix(rel, stagingPrefix) {
-			return nil
-		}
-		generated, err := hasHeader(f, p)
-		if generated {
-			out = append(out, rel)
-		}
-		return err
-	})
-	sort.Strings(out)
-	return out, err
-}
-
-// walkFiles calls fn for each regular file under root with its slash path
-// relative to dir; a missing root has no files.
-func walkFiles(f fsys.FS, dir, root string, fn func(rel, path string) error) error {
-	return fsys.WalkDir(f, root, func(p string, d fs.DirEntry, err error) error {
-		if errors.Is(err, fs.ErrNotExist) && p == root {
+// generatedFiles lists the files under dir that carry tandem's header,
+// but for the platform's, tandem's own (the record, the journal, staging
+// folders) and those of other trees inside dir (folders with a record of
+// their own), which it lists apart. A missing dir has no files.
+func generatedFiles(f fsys.FS, dir string) (files, trees []string, err error) {
+	err = fsys.WalkDir(f, dir, func(p string, d fs.DirEntry, err error) error {
+		if errors.Is(err, fs.ErrNotExist) && p == dir {
 			return fs.SkipAll
 		}
-		if err != nil || !d.Type().IsRegular() {
+		if err != nil {
 			return err
 		}
 		rel, err := filepath.Rel(dir, p)
 		if err != nil {
 			return err
 		}
-		return fn(filepath.ToSlash(rel), p)
+		rel = filepath.ToSlash(rel)
+		if d.IsDir() && p != dir {
+			if reserved(rel) {
+				return fs.SkipDir // a staging folder
+			}
+			if _, err := f.Lstat(filepath.Join(p, RecordFile)); err == nil {
+				trees = append(trees, rel)
+				return fs.SkipDir
+			}
+		}
+		if !d.Type().IsRegular() || manifest.PlatformOwned(rel) || reserved(rel) {
+			return nil
+		}
+		generated, err := hasHeader(f, p)
+		if generated {
+			files = append(files, rel)
+		}
+		return err
 	})
+	sort.Strings(files)
+	return files, trees, err
 }
 
 func removeEmptyParents(f fsys.FS, dir, rel string) {

@@ -44,7 +44,7 @@ func TestWriteCreatesUpdatesAndRemovesStale(t *testing.T) {
 		"base/kustomization.yaml":           gen("same\n"),
 		"base/services/new/deployment.yaml": gen("new\n"),
 		"overlays/prod/kustomization.yaml":  gen("overlay\n"),
-	})
+	}, own(dir))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -79,7 +79,7 @@ func TestWriteNeverTouchesFilesItDidNotGenerate(t *testing.T) {
 	writeFile(t, filepath.Join(dir, "notes.md"), []byte("mine\n"))
 	before := testfs.Snapshot(t, dir)
 
-	_, err := Write(fsys.OS{}, dir, manifest.Files{"compose.yaml": gen("new\n"), "base/kustomization.yaml": gen("new\n")})
+	_, err := Write(fsys.OS{}, dir, manifest.Files{"compose.yaml": gen("new\n"), "base/kustomization.yaml": gen("new\n")}, own(dir))
 	if !errors.Is(err, ErrNotGenerated) || !strings.Contains(err.Error(), filepath.Join(dir, "compose.yaml")) {
 		t.Fatalf("got %v, want ErrNotGenerated naming compose.yaml", err)
 	}
@@ -94,10 +94,10 @@ func TestWriteRefusesSymlinksAndEscapes(t *testing.T) {
 	if err := os.Symlink(outside, filepath.Join(dir, "base")); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := Write(fsys.OS{}, dir, manifest.Files{"base/kustomization.yaml": gen("x\n")}); err == nil || !strings.Contains(err.Error(), "symbolic link") {
+	if _, err := Write(fsys.OS{}, dir, manifest.Files{"base/kustomization.yaml": gen("x\n")}, own(dir)); err == nil || !strings.Contains(err.Error(), "symbolic link") {
 		t.Errorf("write through a symlink: got %v", err)
 	}
-	if _, err := Write(fsys.OS{}, dir, manifest.Files{"../escape.yaml": gen("x\n")}); err == nil || !strings.Contains(err.Error(), "outside the output folder") {
+	if _, err := Write(fsys.OS{}, dir, manifest.Files{"../escape.yaml": gen("x\n")}, own(dir)); err == nil || !strings.Contains(err.Error(), "outside the output folder") {
 		t.Errorf("write outside: got %v", err)
 	}
 	if entries, _ := os.ReadDir(outside); len(entries) != 0 {
@@ -156,7 +156,7 @@ func TestFailedWriteLeavesThePreviousTree(t *testing.T) {
 	t.Parallel()
 	dir := t.TempDir()
 	files := renderFixture(t, "../testdata/minimal.tandem.yaml")
-	if _, err := Write(fsys.OS{}, dir, files); err != nil {
+	if _, err := Write(fsys.OS{}, dir, files, own(dir)); err != nil {
 		t.Fatal(err)
 	}
 	before := testfs.Snapshot(t, dir)
@@ -164,7 +164,7 @@ func TestFailedWriteLeavesThePreviousTree(t *testing.T) {
 	// A new service too: its folders move in whole, and must go again.
 	changed := renderCatalogue(t, "name: mini\nenvironments: {prod: {namespace: other, image: {tag: \"3.0\"}}}\nservices: {web: {build: ./web, replicas: 4}, api: {build: ./api}}\n")
 	for _, n := range []int{0, 1, 3} {
-		_, err := Write(&failingDisk{n: n, renames: -1}, dir, changed)
+		_, err := Write(&failingDisk{n: n, renames: -1}, dir, changed, own(dir))
 		if err == nil || !strings.Contains(err.Error(), "disk full") || !strings.Contains(err.Error(), "nothing in "+dir+" was changed") {
 			t.Fatalf("write failing after %d files: %v", n, err)
 		}
@@ -172,8 +172,16 @@ func TestFailedWriteLeavesThePreviousTree(t *testing.T) {
 			t.Errorf("a write failing after %d files changed the tree (-before +after):\n%s", n, diff)
 		}
 	}
-	for _, renames := range []int{0, 1, 2, 3, 4, 5, 8} {
-		_, err := Write(&failingDisk{n: -1, renames: renames}, dir, changed)
+	// The first rename commits the journal; before it, nothing changed.
+	_, err := Write(&failingDisk{n: -1, renames: 0}, dir, changed, own(dir))
+	if err == nil || !strings.Contains(err.Error(), "rename refused") || !strings.Contains(err.Error(), "nothing in "+dir+" was changed") {
+		t.Fatalf("write failing to commit its journal: %v", err)
+	}
+	if diff := cmp.Diff(before, testfs.Snapshot(t, dir)); diff != "" {
+		t.Errorf("a write failing to commit its journal changed the tree (-before +after):\n%s", diff)
+	}
+	for _, renames := range []int{1, 2, 3, 4, 5, 6, 9} {
+		_, err := Write(&failingDisk{n: -1, renames: renames}, dir, changed, own(dir))
 		if err == nil || !strings.Contains(err.Error(), "rename refused") || !strings.Contains(err.Error(), "the previous files were put back") {
 			t.Fatalf("write failing after %d renames: %v", renames, err)
 		}
@@ -187,7 +195,7 @@ func TestFailedWriteLeavesThePreviousTree(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(dir, stagingPrefix+"notes.md"), []byte("mine\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := Write(fsys.OS{}, dir, changed); err != nil {
+	if _, err := Write(fsys.OS{}, dir, changed, own(dir)); err != nil {
 		t.Fatalf("the next render: %v", err)
 	}
 	if _, err := os.Stat(filepath.Join(dir, stagingPrefix+"notes.md")); err != nil {
@@ -219,17 +227,17 @@ func TestWriteReportsTheFirstFailureAndPanics(t *testing.T) {
 	t.Parallel()
 	dir := t.TempDir()
 	files := renderFixture(t, "../testdata/minimal.tandem.yaml")
-	_, err := Write(&failingDisk{n: 0, renames: -1}, dir, files)
+	_, err := Write(&failingDisk{n: 0, renames: -1}, dir, files, own(dir))
 	if want := "writing " + files.Paths()[0] + ": disk full"; err == nil || !strings.HasPrefix(err.Error(), want) {
 		t.Errorf("every write failing: got %v, want %q first", err, want)
 	}
 
-	if _, err := Write(fsys.OS{}, dir, files); err != nil {
+	if _, err := Write(fsys.OS{}, dir, files, own(dir)); err != nil {
 		t.Fatal(err)
 	}
 	before := testfs.Snapshot(t, dir)
 	changed := renderCatalogue(t, "name: mini\nenvironments: {prod: {namespace: other, image: {tag: \"3.0\"}}}\nservices: {web: {build: ./web, replicas: 4}, api: {build: ./api}}\n")
-	_, err = Write(&panickingDisk{file: "deployment.yaml"}, dir, changed)
+	_, err = Write(&panickingDisk{file: "deployment.yaml"}, dir, changed, own(dir))
 	var panicked *safe.PanicError
 	if !errors.As(err, &panicked) || panicked.Value != "disk gone" || !strings.Contains(err.Error(), "nothing in "+dir+" was changed") {
 		t.Fatalf("a write that panics: %v", err)
@@ -260,17 +268,18 @@ func TestWriteMovesNewFoldersWhole(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), "deploy")
 	files := renderFixture(t, "../testdata/minimal.tandem.yaml")
 	disk := &renameRecorder{dir: dir}
-	if _, err := Write(disk, dir, files); err != nil {
+	if _, err := Write(disk, dir, files, own(dir)); err != nil {
 		t.Fatal(err)
 	}
-	if diff := cmp.Diff([]string{"base", "compose.yaml", "overlays"}, disk.to); diff != "" {
+	// The journal goes first, the record last.
+	if diff := cmp.Diff([]string{journalFile, "base", "compose.yaml", "overlays", RecordFile}, disk.to); diff != "" {
 		t.Errorf("a first render's moves (-want +got):\n%s", diff)
 	}
 	checkTree(t, dir, files)
 
 	more := renderCatalogue(t, "name: mini\nenvironments: {prod: {namespace: mini, image: {tag: \"2.0\"}}}\nservices: {web: {build: ./web}, api: {build: ./api}}\n")
 	disk.to = nil
-	if _, err := Write(disk, dir, more); err != nil {
+	if _, err := Write(disk, dir, more, own(dir)); err != nil {
 		t.Fatal(err)
 	}
 	for _, folder := range []string{"base/services/api", "overlays/prod/services/api"} {
@@ -289,7 +298,7 @@ func TestWriteMovesNewFoldersWhole(t *testing.T) {
 // checkTree fails unless the generated files under dir are exactly files.
 func checkTree(t *testing.T, dir string, files manifest.Files) {
 	t.Helper()
-	got, err := generatedFiles(fsys.OS{}, dir)
+	got, _, err := generatedFiles(fsys.OS{}, dir)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -317,7 +326,7 @@ func TestFailedWriteLeavesFoldersAsTheyWere(t *testing.T) {
 		"overlays/staging/kustomization.yaml":        gen("kind: Kustomization\n"),
 		"overlays/staging/services/a/resources.yaml": gen("kind: Service\n"),
 	}
-	_, err := Write(&failingDisk{n: -1, renames: 1}, dir, files)
+	_, err := Write(&failingDisk{n: -1, renames: 1}, dir, files, own(dir))
 	if err == nil || !strings.Contains(err.Error(), "rename refused") {
 		t.Fatalf("write with its second rename refused: %v", err)
 	}
@@ -326,7 +335,7 @@ func TestFailedWriteLeavesFoldersAsTheyWere(t *testing.T) {
 	}
 
 	out := filepath.Join(dir, "new", "deploy")
-	if _, err := Write(&failingDisk{n: 1, renames: -1}, out, files); err == nil {
+	if _, err := Write(&failingDisk{n: 1, renames: -1}, out, files, own(out)); err == nil {
 		t.Fatal("a write failing after one file succeeded")
 	}
 	if _, err := os.Stat(filepath.Join(dir, "new")); !errors.Is(err, os.ErrNotExist) {
@@ -355,12 +364,12 @@ func TestWriteKeepsAFileThatAppearedAfterTheCheck(t *testing.T) {
 	t.Parallel()
 	dir := t.TempDir()
 	old := manifest.Files{"a.yaml": gen("a: 1\n"), "b.yaml": gen("b: 1\n")}
-	if _, err := Write(fsys.OS{}, dir, old); err != nil {
+	if _, err := Write(fsys.OS{}, dir, old, own(dir)); err != nil {
 		t.Fatal(err)
 	}
 	mine := filepath.Join(dir, "b.yaml")
 	disk := &racingDisk{race: func() { writeFile(t, mine, []byte("b: mine\n")) }}
-	_, err := Write(disk, dir, manifest.Files{"a.yaml": gen("a: 2\n"), "b.yaml": gen("b: 2\n")})
+	_, err := Write(disk, dir, manifest.Files{"a.yaml": gen("a: 2\n"), "b.yaml": gen("b: 2\n")}, own(dir))
 	if err == nil || !strings.Contains(err.Error(), "header") {
 		t.Fatalf("write over a file that appeared after the check: %v", err)
 	}
@@ -378,7 +387,7 @@ func TestWriteNamesAFileWhereAFolderGoes(t *testing.T) {
 	t.Parallel()
 	dir := t.TempDir()
 	writeFile(t, filepath.Join(dir, "base", "services"), gen("old layout\n"))
-	_, err := Write(fsys.OS{}, dir, manifest.Files{"base/services/web/kustomization.yaml": gen("kind: Kustomization\n")})
+	_, err := Write(fsys.OS{}, dir, manifest.Files{"base/services/web/kustomization.yaml": gen("kind: Kustomization\n")}, own(dir))
 	if err == nil || !strings.Contains(err.Error(), filepath.Join(dir, "base", "services")+": is a file, where the render puts a folder") {
 		t.Fatalf("write with a file where a folder goes: %v", err)
 	}
@@ -406,4 +415,10 @@ func renderCatalogue(t *testing.T, text string) manifest.Files {
 		t.Fatal(err)
 	}
 	return files
+}
+
+// own is the owner of a test's tree in dir: a catalogue beside it, which
+// takes a tree without a record as its own, as at the default place.
+func own(dir string) Owner {
+	return Owner{Catalogue: filepath.Join(filepath.Dir(dir), "tandem.yaml"), Adopt: true}
 }

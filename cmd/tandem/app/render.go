@@ -33,6 +33,9 @@ func renderCommand(streams Streams) *cli.Command {
 // printRendered says what a render did, as far as it got.
 func printRendered(streams Streams, p *project.Project, report project.RenderReport) {
 	if res := report.Tree; res != nil {
+		if res.Recovered {
+			fmt.Fprintf(streams.Err, "note: finished the render into %s that was interrupted, before this one\n", p.Out())
+		}
 		fmt.Fprintf(streams.Out, "rendered %s into %s: %d written, %d unchanged, %d removed\n",
 			p.File(), p.Out(), len(res.Written), len(res.Unchanged), len(res.Removed))
 	}
