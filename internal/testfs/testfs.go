@@ -1,4 +1,4 @@
-// Package testfs helps tests tell whether a folder changed.
+// Package testfs helps tests set up a folder and tell whether it changed.
 package testfs
 
 import (
@@ -37,4 +37,15 @@ func Snapshot(t *testing.T, dir string) map[string]string {
 		t.Fatal(err)
 	}
 	return out
+}
+
+// WriteFile writes data to path on the disk, making its folders.
+func WriteFile(t *testing.T, path string, data []byte) {
+	t.Helper()
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(path, data, 0o644); err != nil {
+		t.Fatal(err)
+	}
 }

@@ -21,24 +21,14 @@ import (
 
 func gen(body string) []byte { return manifest.WithHeader([]byte(body)) }
 
-func writeFile(t *testing.T, path string, data []byte) {
-	t.Helper()
-	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(path, data, 0o644); err != nil {
-		t.Fatal(err)
-	}
-}
-
 func TestWriteCreatesUpdatesAndRemovesStale(t *testing.T) {
 	t.Parallel()
 	dir := t.TempDir()
-	writeFile(t, filepath.Join(dir, "base/services/old/deployment.yaml"), gen("old\n"))
-	writeFile(t, filepath.Join(dir, "base/kustomization.yaml"), gen("same\n"))
-	writeFile(t, filepath.Join(dir, "overlays/prod/patches/pool.yaml"), []byte("platform-owned\n"))
+	testfs.WriteFile(t, filepath.Join(dir, "base/services/old/deployment.yaml"), gen("old\n"))
+	testfs.WriteFile(t, filepath.Join(dir, "base/kustomization.yaml"), gen("same\n"))
+	testfs.WriteFile(t, filepath.Join(dir, "overlays/prod/patches/pool.yaml"), []byte("platform-owned\n"))
 	// Copied from a generated patch, header and all: still the platform's.
-	writeFile(t, filepath.Join(dir, "overlays/prod/patches/copied/replicas.yaml"), gen("replicas: 9\n"))
+	testfs.WriteFile(t, filepath.Join(dir, "overlays/prod/patches/copied/replicas.yaml"), gen("replicas: 9\n"))
 
 	res, err := Write(fsys.OS{}, dir, manifest.Files{
 		"base/kustomization.yaml":           gen("same\n"),
@@ -74,9 +64,9 @@ func TestWriteCreatesUpdatesAndRemovesStale(t *testing.T) {
 func TestWriteNeverTouchesFilesItDidNotGenerate(t *testing.T) {
 	t.Parallel()
 	dir := t.TempDir()
-	writeFile(t, filepath.Join(dir, "compose.yaml"), []byte("# hand-written\n"))
-	writeFile(t, filepath.Join(dir, "base/kustomization.yaml"), gen("old\n"))
-	writeFile(t, filepath.Join(dir, "notes.md"), []byte("mine\n"))
+	testfs.WriteFile(t, filepath.Join(dir, "compose.yaml"), []byte("# hand-written\n"))
+	testfs.WriteFile(t, filepath.Join(dir, "base/kustomization.yaml"), gen("old\n"))
+	testfs.WriteFile(t, filepath.Join(dir, "notes.md"), []byte("mine\n"))
 	before := testfs.Snapshot(t, dir)
 
 	_, err := Write(fsys.OS{}, dir, manifest.Files{"compose.yaml": gen("new\n"), "base/kustomization.yaml": gen("new\n")}, own(dir))
@@ -368,7 +358,7 @@ func TestWriteKeepsAFileThatAppearedAfterTheCheck(t *testing.T) {
 		t.Fatal(err)
 	}
 	mine := filepath.Join(dir, "b.yaml")
-	disk := &racingDisk{race: func() { writeFile(t, mine, []byte("b: mine\n")) }}
+	disk := &racingDisk{race: func() { testfs.WriteFile(t, mine, []byte("b: mine\n")) }}
 	_, err := Write(disk, dir, manifest.Files{"a.yaml": gen("a: 2\n"), "b.yaml": gen("b: 2\n")}, own(dir))
 	if err == nil || !strings.Contains(err.Error(), "header") {
 		t.Fatalf("write over a file that appeared after the check: %v", err)
@@ -386,7 +376,7 @@ func TestWriteKeepsAFileThatAppearedAfterTheCheck(t *testing.T) {
 func TestWriteNamesAFileWhereAFolderGoes(t *testing.T) {
 	t.Parallel()
 	dir := t.TempDir()
-	writeFile(t, filepath.Join(dir, "base", "services"), gen("old layout\n"))
+	testfs.WriteFile(t, filepath.Join(dir, "base", "services"), gen("old layout\n"))
 	_, err := Write(fsys.OS{}, dir, manifest.Files{"base/services/web/kustomization.yaml": gen("kind: Kustomization\n")}, own(dir))
 	if err == nil || !strings.Contains(err.Error(), filepath.Join(dir, "base", "services")+": is a file, where the render puts a folder") {
 		t.Fatalf("write with a file where a folder goes: %v", err)

@@ -80,8 +80,8 @@ func TestCheckReportsAnInterruptedRender(t *testing.T) {
 		t.Fatal(err)
 	}
 	staged := filepath.Join(out, ".tandem-staging-killed", "new", "compose.yaml")
-	writeFile(t, staged, append(data, "# a newer render\n"...))
-	writeFile(t, filepath.Join(out, ".tandem-journal.json"), []byte(`{"staging":".tandem-staging-killed","moves":[{"path":"compose.yaml"}]}`))
+	testfs.WriteFile(t, staged, append(data, "# a newer render\n"...))
+	testfs.WriteFile(t, filepath.Join(out, ".tandem-journal.json"), []byte(`{"staging":".tandem-staging-killed","moves":[{"path":"compose.yaml"}]}`))
 
 	code, stdout, _ := run(t, "check", "-f", file, "-o", out)
 	want := "drift: " + out + ": a render into this folder was interrupted: some of its files are the old render's, some the new one's; run tandem render to finish it\n1 finding(s)\n"
@@ -98,15 +98,5 @@ func TestCheckReportsAnInterruptedRender(t *testing.T) {
 	}
 	if leftovers, _ := filepath.Glob(filepath.Join(out, ".tandem-[sj]*")); len(leftovers) > 0 {
 		t.Errorf("left %v", leftovers)
-	}
-}
-
-func writeFile(t *testing.T, path string, data []byte) {
-	t.Helper()
-	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(path, data, 0o644); err != nil {
-		t.Fatal(err)
 	}
 }
