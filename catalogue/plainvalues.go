@@ -62,8 +62,27 @@ var (
 // LooksSecret tells whether a plain value named key would be refused as a
 // credential, so that what writes catalogues (import) declares it a
 // secret instead.
-func LooksSecret(key, value string) bool {
-	return value != "" && (secretValue.MatchString(value) || secretKey.MatchString(key) && !reference.MatchString(value))
+func LooksSecret(key, value string) bool { return secretBy(key, value) != notSecret }
+
+// What makes a plain value a secret, if anything.
+const (
+	notSecret = iota
+	secretByValue
+	secretByName
+)
+
+// secretBy is the one rule for credentials in plain values, for the
+// loader and for import alike.
+func secretBy(key, value string) int {
+	switch {
+	case value == "":
+		return notSecret
+	case secretValue.MatchString(value):
+		return secretByValue
+	case secretKey.MatchString(key) && !reference.MatchString(value):
+		return secretByName
+	}
+	return notSecret
 }
 
 // maxValueBytes bounds one value: every object holding it must stay below
@@ -80,14 +99,14 @@ func (c *Catalogue) checkPlainValues(errs *errorList) {
 		reported[e.Path] = true
 	}
 	for _, v := range c.plainValues() {
+		by := secretBy(v.key, v.value)
 		switch {
 		case reported[v.path]:
 		case len(v.value) > maxValueBytes:
 			errs.add(v.path, "the value is %d KiB; a value may be at most %d KiB, since it is copied into objects the API server limits to 1.5 MiB: put large data in a config volume", len(v.value)>>10, maxValueBytes>>10)
-		case v.value == "":
-		case secretValue.MatchString(v.value):
+		case by == secretByValue:
 			errs.add(v.path, "the value looks like a credential; a plain value is written into every environment's files, so declare %s in the service's secrets (its dev value then lives in %s)", v.key, DevEnvFileName)
-		case secretKey.MatchString(v.key) && !reference.MatchString(v.value):
+		case by == secretByName:
 			errs.add(v.path, "%s names a secret, and a plain value is written into every environment's files; declare it in the service's secrets (its dev value then lives in %s)", v.key, DevEnvFileName)
 		}
 	}
