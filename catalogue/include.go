@@ -40,18 +40,13 @@ func (c *Catalogue) loadIncludes(f fsys.FS, errs *errorList) {
 		return
 	}
 	mainDir := filepath.Dir(c.File)
-	abs, err := f.Abs(mainDir)
-	if err != nil {
-		errs.add("include", "cannot resolve the catalogue's folder: %v", err)
-		return
-	}
-	root, err := f.EvalSymlinks(abs)
+	root, err := realPath(f, mainDir)
 	if err != nil {
 		errs.add("include", "cannot resolve the catalogue's folder: %v", err)
 		return
 	}
 	in := &includer{fs: f, errs: errs, root: root, mainDir: mainDir, stack: []string{c.File}, seen: map[string]string{}, into: c}
-	if real, err := in.realPath(c.File); err == nil {
+	if real, err := realPath(in.fs, c.File); err == nil {
 		in.seen[real] = c.File
 	}
 	in.includeAll(c.Include, errs.positions, mainDir)
@@ -110,36 +105,27 @@ func isGlob(matches []string, dir, pattern string) bool {
 
 // onStack tells whether file is being included right now.
 func (in *includer) onStack(file string) bool {
-	real, err := in.realPath(file)
+	real, err := realPath(in.fs, file)
 	for _, open := range in.stack {
-		if r, err2 := in.realPath(open); err == nil && err2 == nil && r == real {
+		if r, err2 := realPath(in.fs, open); err == nil && err2 == nil && r == real {
 			return true
 		}
 	}
 	return false
 }
 
-// realPath is the absolute path of file with symbolic links resolved.
-func (in *includer) realPath(file string) (string, error) {
-	real, err := in.fs.EvalSymlinks(file)
-	if err != nil {
-		return "", err
-	}
-	return in.fs.Abs(real)
-}
-
 func (in *includer) include(file, shown string, pos Position, p string) {
-	real, err := in.realPath(file)
+	real, err := realPath(in.fs, file)
 	if err != nil {
 		in.errs.at(pos, p, "cannot read %s: %v", file, err)
 		return
 	}
-	if rel, err := filepath.Rel(in.root, real); err != nil || rel == ".." || strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
+	if !fsys.Within(real, in.root) {
 		in.errs.at(pos, p, "%s is outside the catalogue's folder %s; included files must be below it", shown, in.mainDir)
 		return
 	}
 	for i, open := range in.stack {
-		if r, err := in.realPath(open); err == nil && r == real {
+		if r, err := realPath(in.fs, open); err == nil && r == real {
 			loop := append(append([]string{}, in.stack[i:]...), file)
 			in.errs.at(pos, p, "include loop: %s", strings.Join(loop, " -> "))
 			return

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"io/fs"
 	"path/filepath"
-	"strings"
 	"sync"
 
 	"github.com/tandemdev/tandem/fsys"
@@ -80,7 +79,7 @@ func insideReal(f fsys.FS, realDir, file string) error {
 	if err != nil {
 		return err
 	}
-	if rel, err := filepath.Rel(realDir, real); err != nil || rel == ".." || strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
+	if !fsys.Within(real, realDir) {
 		return fmt.Errorf("a link that leads out of the catalogue's folder, to %s", real)
 	}
 	return nil

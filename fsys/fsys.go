@@ -134,6 +134,16 @@ var (
 	ErrNotRegular = errors.New("is not a regular file (a device, FIFO or socket)")
 )
 
+// Within tells whether p is folder or below it; both are absolute and
+// clean, with their links resolved where that matters.
+func Within(p, folder string) bool {
+	if p == folder {
+		return true
+	}
+	rel, err := filepath.Rel(folder, p)
+	return err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator)) && !filepath.IsAbs(rel)
+}
+
 // ReadHead reads at most n bytes from the start of the file name.
 func ReadHead(f FS, name string, n int) ([]byte, error) {
 	file, err := f.Open(name)

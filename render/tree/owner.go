@@ -128,15 +128,6 @@ func absolute(f fsys.FS, p string) string {
 	return abs
 }
 
-// within tells whether p is folder or below it; both are absolute and clean.
-func within(p, folder string) bool {
-	if p == folder {
-		return true
-	}
-	rel, err := filepath.Rel(folder, p)
-	return err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator)) && !filepath.IsAbs(rel)
-}
-
 // howToProceed ends the messages of a refused output folder.
 const howToProceed = "give the tree a folder of its own with -o (the default is deploy beside the catalogue)"
 
@@ -153,7 +144,7 @@ func (o Owner) CheckFolder(f fsys.FS, dir string) error {
 		return refusef("%s is your home folder: a render there would mix its files with everything else's; %s", dir, howToProceed)
 	case abs == catDir:
 		return refusef("%s is the catalogue's own folder: the tree would mix with the catalogue, its sources and other projects' files; %s", dir, howToProceed)
-	case within(catDir, abs):
+	case fsys.Within(catDir, abs):
 		return refusef("%s holds the catalogue's folder %s: the tree would mix with other projects' files and trees; %s", dir, filepath.Dir(o.Catalogue), howToProceed)
 	}
 	info, err := f.Stat(dir)
