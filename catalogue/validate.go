@@ -330,7 +330,12 @@ func (c *Catalogue) validateEnvironment(errs *errorList, name string, env *Envir
 	}
 }
 
-const maxStatefulSetName = 52
+// MaxControllerName is the longest name of a StatefulSet or a CronJob
+// whose pods can be made: the StatefulSet controller labels each pod with
+// the set's name and an 11-character revision hash, the CronJob
+// controller names each Job with an 11-character suffix, and a label or
+// a Job name holds 63.
+const MaxControllerName = 52
 
 func (c *Catalogue) validateResource(errs *errorList, name string, r *Resource) {
 	p := join("resources", name)
@@ -382,10 +387,8 @@ func (c *Catalogue) validateResource(errs *errorList, name string, r *Resource) 
 		}
 	}
 	checkResources(errs, p+".resources", r.Resources)
-	if len(r.InCluster) > 0 && len(name) > maxStatefulSetName {
-		// The StatefulSet controller labels each pod with the set's name
-		// and an 11-character revision hash, and a label holds 63.
-		errs.add(p, "%q is %d characters; a resource that runs in the cluster becomes a StatefulSet, whose pods cannot be created for names over %d characters: shorten it", name, len(name), maxStatefulSetName)
+	if len(r.InCluster) > 0 && len(name) > MaxControllerName {
+		errs.add(p, "%q is %d characters; a resource that runs in the cluster becomes a StatefulSet, whose pods cannot be created for names over %d characters: shorten it", name, len(name), MaxControllerName)
 	}
 	if r.Resources != nil && len(r.InCluster) == 0 {
 		errs.add(p+".resources", "resource %s runs in the cluster in no environment (inCluster), so there is no server to size: a managed service is sized where it is managed, and dev sets no limits (for services neither)", name)
@@ -1314,9 +1317,8 @@ func (c *Catalogue) validateJobs(errs *errorList, service string, s *Service) {
 		case j.Schedule != "":
 			if _, err := cron.ParseStandard(j.Schedule); err != nil {
 				errs.add(jp+".schedule", "%q is not a cron schedule (%v); use five fields, e.g. \"0 3 * * *\", or @daily", j.Schedule, err)
-			} else if len(full) > 52 {
-				// The CronJob controller appends 11 characters to name its Jobs.
-				errs.add(jp, "the CronJob name %s is longer than 52 characters; shorten the job's name", full)
+			} else if len(full) > MaxControllerName {
+				errs.add(jp, "the CronJob name %s is longer than %d characters; shorten the job's name", full, MaxControllerName)
 			}
 		}
 		if len(full) > 63 {

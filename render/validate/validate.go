@@ -78,10 +78,6 @@ const (
 	maxObjectBytes = 3 << 19
 	// maxConfigMapBytes is the most a ConfigMap's data may hold.
 	maxConfigMapBytes = 1 << 20
-	// maxControllerNameLength: a StatefulSet's pods carry its name and an
-	// 11-character revision hash in a label, and a CronJob's Jobs its name
-	// and an 11-character timestamp; a label or Job name holds 63.
-	maxControllerNameLength = 52
 )
 
 func (d decoded) key() string { return d.kind + "/" + d.namespace + "/" + d.name }
@@ -171,8 +167,8 @@ func (v *validator) object(o decoded) {
 	for _, msg := range nameRule(o.name) {
 		v.fail(o, "metadata.name: %s", msg)
 	}
-	if (o.kind == "StatefulSet" || o.kind == "CronJob") && len(o.name) > maxControllerNameLength {
-		v.fail(o, "metadata.name: %d characters; a %s's name may be at most %d, or its pods cannot be created", len(o.name), o.kind, maxControllerNameLength)
+	if (o.kind == "StatefulSet" || o.kind == "CronJob") && len(o.name) > catalogue.MaxControllerName {
+		v.fail(o, "metadata.name: %d characters; a %s's name may be at most %d, or its pods cannot be created", len(o.name), o.kind, catalogue.MaxControllerName)
 	}
 	if o.size > maxObjectBytes {
 		v.fail(o, "the object is %d KiB; the API server stores objects up to 1.5 MiB", o.size>>10)
