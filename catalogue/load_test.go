@@ -13,6 +13,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/tandemdev/tandem/fsys"
+	"github.com/tandemdev/tandem/internal/testfs"
 )
 
 // TestInvalidCatalogues walks testdata/invalid-*.yaml; each file lists the
@@ -313,5 +314,21 @@ func TestHugeValueIsRefused(t *testing.T) {
 	want := "tandem.yaml:5:17: services.web.env.BLOB: the value is 2048 KiB; a value may be at most 256 KiB, since it is copied into objects the API server limits to 1.5 MiB: put large data in a config volume"
 	if err == nil || err.Error() != want {
 		t.Errorf("got %v\nwant %s", err, want)
+	}
+}
+
+// TestConfigVolumeAboveAConfigMap: config files are read only as far as a
+// ConfigMap has room, and more is an error naming the volume.
+func TestConfigVolumeAboveAConfigMap(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	for _, name := range []string{"a.txt", "b.txt"} {
+		testfs.WriteFile(t, filepath.Join(dir, "conf", name), make([]byte, maxConfigBytes/2+1))
+	}
+	file := filepath.Join(dir, "tandem.yaml")
+	testfs.WriteFile(t, file, []byte("name: shop\nservices:\n  web:\n    image: web:1.0\n    volumes: [{path: /etc/web, config: conf}]\n"))
+	_, err := Load(fsys.OS{}, file)
+	if err == nil || !strings.Contains(err.Error(), "conf holds more than 1000000 bytes, more than a ConfigMap may") {
+		t.Errorf("got %v", err)
 	}
 }

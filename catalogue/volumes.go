@@ -303,13 +303,16 @@ func (v *Volume) readConfig(f fsys.FS, file string) error {
 		if msgs := validation.IsConfigMapKey(name); len(msgs) > 0 {
 			return fmt.Errorf("%s: the file name %q cannot be a ConfigMap key: %s", v.Config, name, msgs[0])
 		}
-		data, err := f.ReadFile(file)
+		// Read no more than the ConfigMap has room for, however large
+		// the file is.
+		data, err := fsys.ReadRegularFile(f, file, int64(maxConfigBytes-total))
+		if errors.Is(err, fsys.ErrTooLarge) {
+			return fmt.Errorf("%s holds more than %d bytes, more than a ConfigMap may; mount such data from an image or a persistent volume", v.Config, maxConfigBytes)
+		}
 		if err != nil {
 			return err
 		}
-		if total += len(data); total > maxConfigBytes {
-			return fmt.Errorf("%s holds more than %d bytes, more than a ConfigMap may; mount such data from an image or a persistent volume", v.Config, maxConfigBytes)
-		}
+		total += len(data)
 		v.files[name] = string(data)
 		return nil
 	}
