@@ -181,7 +181,7 @@ var lineBreak = regexp.MustCompile(`\r\n|\r|\n`)
 // aliasPosition finds where *name is first used outside a comment.
 func aliasPosition(data []byte, name string) Position {
 	pattern := regexp.MustCompile(`(^|[\s\[{,:])\*` + regexp.QuoteMeta(name) + `($|[\s\]},])`)
-	for n, text := range strings.Split(string(data), "\n") {
+	for n, text := range lineBreak.Split(string(data), -1) {
 		if i := strings.Index(text, " #"); i >= 0 {
 			text = text[:i]
 		}
