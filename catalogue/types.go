@@ -103,12 +103,16 @@ type Service struct {
 	Secrets []string          `yaml:"secrets" doc:"Names of secret variables: from .tandem/dev.env in dev, from the Secret <service>-secrets elsewhere."`
 	// Address is for an application that announces itself, e.g. to a
 	// registry: its own address, as others reach it, in its form.
-	Address   map[string]string `yaml:"address" doc:"Variables that carry the service's own address as others reach it, with their form as in uses' env, e.g. HOST_NAME: host for an app that registers itself."`
-	Uses      []Use             `yaml:"uses" doc:"Services and resources this service depends on: a name, or a mapping that also says which variables carry the address and in what form. E.g. [orders, {name: catalog, env: {CATALOG_ADDR: host:port}}]."`
-	Health    *Health           `yaml:"health" doc:"How to tell the service is healthy."`
-	Resources *Resources        `yaml:"resources" doc:"CPU and memory requests and limits."`
-	Replicas  *int              `yaml:"replicas" doc:"Replicas, over the environment default."`
-	Autoscale *Autoscale        `yaml:"autoscale" doc:"Horizontal autoscaling outside dev; exclusive with replicas."`
+	Address map[string]string `yaml:"address" doc:"Variables that carry the service's own address as others reach it, with their form as in uses' env, e.g. HOST_NAME: host for an app that registers itself."`
+	Uses    []Use             `yaml:"uses" doc:"Services and resources this service depends on: a name, or a mapping that also says which variables carry the address and in what form. E.g. [orders, {name: catalog, env: {CATALOG_ADDR: host:port}}]."`
+	// Calls stands in for the source scan where check cannot read the
+	// code: without it, deleting a uses edge of a service with image:
+	// would pass check and fail only in a cluster.
+	Calls     []string   `yaml:"calls" doc:"The services and resources the service's code calls where check cannot read that code: addresses built into its image (http://catalogue), defaults it falls back on (mongodb://carts-db:27017/data), or names it looks up at run time (through a registry). A URL, host:port or bare name of a service or resource of the catalogue. Nothing is rendered from it: check holds each to a uses edge, so deleting the edge is a finding, as it is by itself for a service built from source whose code reads the edge's variables. E.g. [http://catalogue, carts-db:27017]."`
+	Health    *Health    `yaml:"health" doc:"How to tell the service is healthy."`
+	Resources *Resources `yaml:"resources" doc:"CPU and memory requests and limits."`
+	Replicas  *int       `yaml:"replicas" doc:"Replicas, over the environment default."`
+	Autoscale *Autoscale `yaml:"autoscale" doc:"Horizontal autoscaling outside dev; exclusive with replicas."`
 	// OneShot is for a task with its own image, where a job would run
 	// the image of a service.
 	OneShot  bool            `yaml:"oneShot" doc:"The service runs to completion instead of serving: in dev a Compose service with restart: \"no\" that its users wait for (service_completed_successfully); in a cluster a Job, with no Deployment or Service, which its users do not wait for. Where it does not exist, using it means nothing. It has no ports, health, replicas, autoscale or jobs. E.g. a seed task only in dev: {image: registry.example.com/seed:1.0, oneShot: true, environments: [dev], uses: [db]}."`

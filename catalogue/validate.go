@@ -517,6 +517,9 @@ func (c *Catalogue) validateService(errs *errorList, name string, s *Service, ho
 	c.validateServiceEnvironments(errs, name, s)
 	validateOneShot(errs, p, s)
 	c.validateUses(errs, name, s)
+	if len(s.Calls) > 0 {
+		c.validateCalls(errs, c.Hosts(), name, s)
+	}
 	validateHealth(errs, p+".health", s.Health, portNames)
 	checkProbedTransport(errs, p, s)
 	checkResources(errs, p+".resources", s.Resources)

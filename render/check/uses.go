@@ -18,7 +18,7 @@ import (
 const UsesHelp = "a value names a service or resource when it holds its host in a URL (http://orders:8080/x, " +
 	"postgres://u:p@orders-db/db) or as host:port (orders:8080), anywhere; a bare host (orders) counts only in a " +
 	"variable whose name ends in an address word (_HOST, _ADDR, _ADDRESS, _URL, _URI, _ENDPOINT, _SERVER, _DSN, " +
-	"_BROKERS and their plurals), so that CACHE_MODE: cache names nothing. A host is the name, or its cluster DNS " +
+	"_BROKERS and their plurals) or in an entry of a service's calls, so that CACHE_MODE: cache names nothing. A host is the name, or its cluster DNS " +
 	"name in an environment's namespace (orders.shop, orders.shop.svc, orders.shop.svc.cluster.local), or a " +
 	"resource's endpoint; orders-archive and reorders are other hosts"
 
@@ -48,53 +48,15 @@ type hostRef struct {
 	port int
 }
 
-// hostMatcher knows the hosts of a catalogue's services and resources.
+// hostMatcher finds the addresses of a catalogue's services and resources
+// in values.
 type hostMatcher struct {
-	c *catalogue.Catalogue
-	// suffixes are what may follow a name in a cluster DNS name.
-	suffixes map[string]bool
-	// endpoints are managed resources' hosts.
-	endpoints map[string]string
+	c     *catalogue.Catalogue
+	hosts *catalogue.Hosts
 }
 
 func newHostMatcher(c *catalogue.Catalogue) *hostMatcher {
-	m := &hostMatcher{c: c, suffixes: map[string]bool{}, endpoints: map[string]string{}}
-	for _, env := range c.DeployEnvironments() {
-		ns := c.Namespace(env)
-		for _, s := range []string{ns, ns + ".svc", ns + ".svc.cluster.local"} {
-			m.suffixes[s] = true
-		}
-	}
-	for name, r := range c.Resources {
-		for _, host := range r.Endpoints {
-			m.endpoints[strings.ToLower(strings.TrimSuffix(host, "."))] = name
-		}
-	}
-	return m
-}
-
-// target is the service or resource host names, if any. Names are
-// DNS-1123 labels, so a host in capitals (ORDERS, a word in a sentence or
-// a variable's name) is not one of them.
-func (m *hostMatcher) target(host string) (string, bool) {
-	host = strings.TrimSuffix(host, ".")
-	if host == "" {
-		return "", false
-	}
-	if r, ok := m.endpoints[strings.ToLower(host)]; ok {
-		return r, true
-	}
-	name, rest, dotted := strings.Cut(host, ".")
-	if dotted && !m.suffixes[rest] {
-		return "", false
-	}
-	if _, ok := m.c.Services[name]; ok {
-		return name, true
-	}
-	if _, ok := m.c.Resources[name]; ok {
-		return name, true
-	}
-	return "", false
+	return &hostMatcher{c: c, hosts: c.Hosts()}
 }
 
 var (
@@ -110,18 +72,17 @@ var (
 // implied ports of URL schemes whose port a service must then have.
 var schemePorts = map[string]int{"http": 80, "https": 443, "ws": 80, "wss": 443}
 
-// refs lists the addresses of services and resources in the value of the
-// variable name, by the rule of UsesHelp.
-func (m *hostMatcher) refs(name, value string) []hostRef {
+// refs lists the addresses of services and resources in value by the
+// rule of UsesHelp; bare says a lone name in it is a host.
+func (m *hostMatcher) refs(value string, bare bool) []hostRef {
 	var out []hostRef
 	rest := urlPattern.ReplaceAllStringFunc(value, func(u string) string {
 		out = append(out, m.urlRefs(u)...)
 		return " "
 	})
-	bare := addressVariable(name)
 	for _, field := range fieldSeparator.Split(rest, -1) {
 		if sub := hostPortPattern.FindStringSubmatch(field); sub != nil {
-			if target, ok := m.target(sub[1]); ok {
+			if target, ok := m.hosts.Target(sub[1]); ok {
 				port, _ := strconv.Atoi(sub[2])
 				out = append(out, hostRef{target: target, text: field, port: port})
 			}
@@ -130,7 +91,7 @@ func (m *hostMatcher) refs(name, value string) []hostRef {
 		if !bare || strings.Contains(field, ":") {
 			continue
 		}
-		if target, ok := m.target(field); ok {
+		if target, ok := m.hosts.Target(field); ok {
 			out = append(out, hostRef{target: target, text: field})
 		}
 	}
@@ -158,7 +119,7 @@ func (m *hostMatcher) urlRefs(raw string) []hostRef {
 	if h, err := url.PathUnescape(host); err == nil {
 		host = h
 	}
-	if target, ok := m.target(host); ok {
+	if target, ok := m.hosts.Target(host); ok {
 		return []hostRef{{target: target, text: raw, port: port}}
 	}
 	return nil
@@ -187,24 +148,30 @@ func (m *hostMatcher) portsOf(target string) (ports []int, described string) {
 	return []int{kind.Port}, fmt.Sprintf("resource %s (%s) listens on %d", target, kind.Name, kind.Port)
 }
 
-// valueOf is one value a service receives, with the field path it was
-// written at.
+// valueOf is one value a service receives, or one it calls, with the
+// field path it was written at.
 type valueOf struct {
-	path, name, value string
+	path, value string
+	// address says the value is where it holds a bare host: a variable
+	// named like an address, or an entry of calls.
+	address bool
 }
 
-// serviceValues lists the values service receives from the catalogue:
-// its env and overrides, and the config groups it lists with their
-// environments' overrides.
+// serviceValues lists the values service receives from the catalogue
+// (its env and overrides, and the config groups it lists with their
+// environments' overrides) and the addresses it calls.
 func serviceValues(c *catalogue.Catalogue, service string) []valueOf {
 	s := c.Services[service]
 	var out []valueOf
 	add := func(prefix string, env map[string]string) {
 		for _, k := range slices.Sorted(maps.Keys(env)) {
-			out = append(out, valueOf{path: prefix + "." + k, name: k, value: env[k]})
+			out = append(out, valueOf{path: prefix + "." + k, value: env[k], address: addressVariable(k)})
 		}
 	}
 	add("services."+service+".env", s.Env)
+	for i, call := range s.Calls {
+		out = append(out, valueOf{path: fmt.Sprintf("services.%s.calls[%d]", service, i), value: call, address: true})
+	}
 	for _, env := range slices.Sorted(maps.Keys(s.Overrides)) {
 		if o := s.Overrides[env]; o != nil {
 			add("services."+service+".overrides."+env+".env", o.Env)
@@ -233,7 +200,7 @@ func undeclaredUses(c *catalogue.Catalogue) []Finding {
 		uses := c.Services[service].UsedNames()
 		reported := map[string]bool{}
 		for _, v := range serviceValues(c, service) {
-			for _, ref := range m.refs(v.name, v.value) {
+			for _, ref := range m.refs(v.value, v.address) {
 				if ref.target == service {
 					continue // its own address, e.g. a public URL it announces
 				}

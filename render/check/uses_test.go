@@ -91,7 +91,7 @@ func TestHostMatcher(t *testing.T) {
 		t.Run(tt.name+"="+tt.value, func(t *testing.T) {
 			t.Parallel()
 			var got []string
-			for _, r := range m.refs(tt.name, tt.value) {
+			for _, r := range m.refs(tt.value, addressVariable(tt.name)) {
 				got = append(got, fmt.Sprintf("%s %d", r.target, r.port))
 			}
 			if diff := cmp.Diff(tt.want, got); diff != "" {
@@ -139,6 +139,35 @@ services:
 		got = append(got, fmt.Sprintf("%d: %s", f.Line, f.Message))
 	}
 	want := []string{`8: services.bff.env.C_URL: "redis://cache:6380" names port 6380 of cache, which it does not have: resource cache (redis) listens on 6379`}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("findings (-want +got):\n%s", diff)
+	}
+}
+
+// TestUndeclaredUsesHoldsCallsToUses: an entry of calls is an address
+// even as a bare name, since the whole entry is one.
+func TestUndeclaredUsesHoldsCallsToUses(t *testing.T) {
+	t.Parallel()
+	c := loadUses(t, `name: shop
+resources: {cache: {kind: redis}}
+services:
+  orders: {image: orders:1.0, ports: [{name: http, port: 8080, servicePort: 80}]}
+  payments: {image: payments:1.0, ports: [{name: http, port: 8080}]}
+  bff:
+    image: bff:1.0
+    uses: [orders]
+    calls: [http://orders, orders:9999, cache, "redis://cache:6379", payments]
+`)
+	var got []string
+	for _, f := range undeclaredUses(c) {
+		got = append(got, fmt.Sprintf("%d: %s", f.Line, f.Message))
+	}
+	want := []string{
+		`9: services.bff.calls[1]: "orders:9999" names port 9999 of orders, which it does not have: service orders listens on 8080 (http, Service port 80)`,
+		`9: services.bff.calls[2]: bff names cache ("cache") but bff does not use cache, so a cluster's default-deny NetworkPolicy blocks what works in dev; add cache to services.bff.uses`,
+		`9: services.bff.calls[3]: bff names cache ("redis://cache:6379") but bff does not use cache, so a cluster's default-deny NetworkPolicy blocks what works in dev; add cache to services.bff.uses`,
+		`9: services.bff.calls[4]: bff names payments ("payments") but bff does not use payments, so a cluster's default-deny NetworkPolicy blocks what works in dev; add payments to services.bff.uses`,
+	}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("findings (-want +got):\n%s", diff)
 	}
