@@ -643,6 +643,15 @@ func (s *Service) JobNames() []string { return slices.Sorted(maps.Keys(s.Jobs)) 
 // Compose service.
 func JobName(service, job string) string { return service + "-" + job }
 
+// JobVersionLength is the length of the suffix a cluster's Job carries
+// after its name, a dash and a hash of what it runs: a Job's pod template
+// cannot change, so each version of it is a Job of its own.
+const JobVersionLength = 9
+
+// MaxJobName is the longest name of a Job before that suffix: a Job's
+// name is a label of its pods too, which holds 63 characters.
+const MaxJobName = 63 - JobVersionLength
+
 // RunsInCluster tells whether a resource runs as a StatefulSet in env.
 func (r *Resource) RunsInCluster(env string) bool { return contains(r.InCluster, env) }
 

@@ -115,7 +115,7 @@ type Service struct {
 	Autoscale *Autoscale `yaml:"autoscale" doc:"Horizontal autoscaling outside dev; exclusive with replicas."`
 	// OneShot is for a task with its own image, where a job would run
 	// the image of a service.
-	OneShot  bool            `yaml:"oneShot" doc:"The service runs to completion instead of serving: in dev a Compose service with restart: \"no\" that its users wait for (service_completed_successfully); in a cluster a Job, with no Deployment or Service, which its users do not wait for. Where it does not exist, using it means nothing. It has no ports, health, replicas, autoscale or jobs. E.g. a seed task only in dev: {image: registry.example.com/seed:1.0, oneShot: true, environments: [dev], uses: [db]}."`
+	OneShot  bool            `yaml:"oneShot" doc:"The service runs to completion instead of serving: in dev a Compose service with restart: \"no\" that its users wait for (service_completed_successfully); in a cluster a Job, with no Deployment or Service, which its users do not wait for, named NAME-HASH after what it runs, so that a new version (a new image) is a new Job, as a Job's pod template cannot change. Where it does not exist, using it means nothing. It has no ports, health, replicas, autoscale or jobs. E.g. a seed task only in dev: {image: registry.example.com/seed:1.0, oneShot: true, environments: [dev], uses: [db]}."`
 	Jobs     map[string]*Job `yaml:"jobs" doc:"Jobs of the service, run with its image, settings and uses: before it starts (before: start) or on a schedule."`
 	Security *Security       `yaml:"security" doc:"Relaxations of the secure defaults; each one is visible here and in review."`
 	Volumes  []Volume        `yaml:"volumes" doc:"Folders and files the container mounts: persistent data, read-only config files from the repository, scratch space, and dev-only source folders. E.g. [{path: /data, persistent: 10Gi}]."`
@@ -188,7 +188,7 @@ const JobBeforeStart = "start"
 type Job struct {
 	Command  []string `yaml:"command" doc:"Entrypoint of the job's container; default the service's command."`
 	Args     []string `yaml:"args" doc:"Arguments to the entrypoint."`
-	Before   string   `yaml:"before" doc:"'start': in dev, a one-shot service that must complete before the service starts; in a cluster, a Job applied with the Deployment, which does not wait for it."`
+	Before   string   `yaml:"before" doc:"'start': in dev, a one-shot service that must complete before the service starts; in a cluster, a Job applied with the Deployment, which does not wait for it, named SERVICE-JOB-HASH after what it runs, so that a new version (a new image) is a new Job that runs once, as a Job's pod template cannot change."`
 	Schedule string   `yaml:"schedule" doc:"Cron schedule (five fields or @daily and the like): a CronJob outside dev; in dev run it with docker compose run."`
 }
 

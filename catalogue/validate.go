@@ -515,7 +515,7 @@ func (c *Catalogue) validateService(errs *errorList, name string, s *Service, ho
 	}
 	c.validateSecrets(errs, p, s)
 	c.validateServiceEnvironments(errs, name, s)
-	validateOneShot(errs, p, s)
+	validateOneShot(errs, name, s)
 	c.validateUses(errs, name, s)
 	if len(s.Calls) > 0 {
 		c.validateCalls(errs, c.Hosts(), name, s)
@@ -903,10 +903,11 @@ func (c *Catalogue) validateSecrets(errs *errorList, p string, s *Service) {
 // validateOneShot refuses what only a long-running service has: a task
 // that runs to completion listens on nothing, reports no health and runs
 // as one pod.
-func validateOneShot(errs *errorList, p string, s *Service) {
+func validateOneShot(errs *errorList, name string, s *Service) {
 	if !s.OneShot {
 		return
 	}
+	p := join("services", name)
 	const why = "a one-shot service runs to completion as a Job"
 	if len(s.Ports) > 0 {
 		errs.add(p+".ports", "%s and listens on nothing; remove ports, or oneShot", why)
@@ -922,6 +923,9 @@ func validateOneShot(errs *errorList, p string, s *Service) {
 	}
 	if len(s.Jobs) > 0 {
 		errs.add(p+".jobs", "%s; make each job a one-shot service of its own, used by this one", why)
+	}
+	if len(name) > MaxJobName {
+		errs.add(p, "%q is %d characters: %s, whose name has a %d-character version after it, so the service's may have %d at most; shorten it", name, len(name), why, JobVersionLength, MaxJobName)
 	}
 	for _, env := range slices.Sorted(maps.Keys(s.Overrides)) {
 		if o := s.Overrides[env]; o != nil && o.Replicas != nil {
@@ -1324,8 +1328,8 @@ func (c *Catalogue) validateJobs(errs *errorList, service string, s *Service) {
 				errs.add(jp, "the CronJob name %s is longer than %d characters; shorten the job's name", full, MaxControllerName)
 			}
 		}
-		if len(full) > 63 {
-			errs.add(jp, "the job name %s is longer than 63 characters; shorten the job's name", full)
+		if j.Schedule == "" && len(full) > MaxJobName {
+			errs.add(jp, "the job name %s is longer than %d characters: in a cluster it is the name of a Job, with a %d-character version after it; shorten the job's name", full, MaxJobName, JobVersionLength)
 		}
 	}
 }

@@ -11,6 +11,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"syscall"
 	"testing"
@@ -278,5 +279,48 @@ func TestCheckServerAgainstKubeAPIServer(t *testing.T) {
 		if strings.Contains(r.stdout, "server: staging:") {
 			t.Errorf("--env prod checked staging too:\n%s", r.stdout)
 		}
+	}
+}
+
+// TestJobsApplyAgainAfterAnImageChange: a Job's pod template cannot
+// change, so a Job named the same in every version makes the second
+// deploy's `kubectl apply` fail with "field is immutable". Each version is
+// a Job of its own; applying the same version again changes nothing.
+func TestJobsApplyAgainAfterAnImageChange(t *testing.T) {
+	server := startAPIServer(t, apiServerBinaries(t))
+	dir := shop(t)
+	mustRun(t, dir, tandemBin, "render")
+	server.kubectl(t, "create", "namespace", "shop-staging")
+	apply := func() string {
+		t.Helper()
+		manifests := filepath.Join(t.TempDir(), "staging.yaml")
+		write(t, manifests, mustRun(t, dir, tandemBin, "build", "staging"))
+		return server.kubectl(t, "apply", "-f", manifests)
+	}
+	jobs := func() []string {
+		t.Helper()
+		return strings.Fields(server.kubectl(t, "get", "jobs", "--namespace", "shop-staging", "-o", "name"))
+	}
+
+	apply()
+	first := jobs()
+	if len(first) != 1 || !strings.HasPrefix(first[0], "job.batch/orders-migrate-") {
+		t.Fatalf("jobs after the first deploy: %q", first)
+	}
+	if out := apply(); !strings.Contains(out, first[0]+" unchanged") {
+		t.Errorf("applying the same version again:\n%s", out)
+	}
+
+	mustRun(t, dir, tandemBin, "set-image", "--env", "staging", "orders=registry.example.com/shop/orders:1.5.0")
+	mustRun(t, dir, tandemBin, "render")
+	out := apply()
+	second := jobs()
+	if len(second) != 2 || !slices.Contains(second, first[0]) || !strings.Contains(out, " created") {
+		t.Fatalf("jobs after the image change: %q\n%s", second, out)
+	}
+	image := server.kubectl(t, "get", "--namespace", "shop-staging", slices.DeleteFunc(second, func(j string) bool { return j == first[0] })[0],
+		"-o", "jsonpath={.spec.template.spec.containers[0].image}")
+	if image != "registry.example.com/shop/orders:1.5.0" {
+		t.Errorf("the new version's Job runs %s", image)
 	}
 }

@@ -1,6 +1,9 @@
 package objects
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
 	"slices"
 
 	batchv1 "k8s.io/api/batch/v1"
@@ -35,6 +38,19 @@ func OneShotPatch(w *catalogue.Workload, env []catalogue.EnvVar) *batchv1.Job {
 		ObjectMeta: metav1.ObjectMeta{Name: w.Name},
 		Spec:       batchv1.JobSpec{Template: corev1.PodTemplateSpec{Spec: podPatch(w, env)}},
 	}
+}
+
+// VersionedName is the name a cluster gives job: its name and a hash of
+// the whole Job. A Job's pod template cannot change once it is created,
+// so applying a changed one (a new image) under the old name fails; under
+// a name of its own it is a new Job, which runs the new version once.
+func VersionedName(job *batchv1.Job) string {
+	data, err := json.Marshal(job)
+	if err != nil {
+		panic(err) // a Job of plain fields always encodes
+	}
+	sum := sha256.Sum256(data)
+	return job.Name + "-" + hex.EncodeToString(sum[:])[:catalogue.JobVersionLength-1]
 }
 
 // jobBackoffLimit is how often a failed Job's pod is retried.

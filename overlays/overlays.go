@@ -1,12 +1,15 @@
 package overlays
 
 import (
+	"fmt"
 	"path"
 	"slices"
 	"sort"
 	"strings"
 
+	batchv1 "k8s.io/api/batch/v1"
 	kusttypes "sigs.k8s.io/kustomize/api/types"
+	"sigs.k8s.io/kustomize/kyaml/resid"
 
 	"github.com/tandemdev/tandem/catalogue"
 	"github.com/tandemdev/tandem/manifest"
@@ -107,7 +110,7 @@ func renderService(files *manifest.Batch, c *catalogue.Catalogue, base, w *catal
 		k.Images = []kusttypes.Image{imageChange(base.Image, w.Image)}
 	}
 	if w.Service.OneShot {
-		k.Patches = []kusttypes.Patch{{Path: jobPatch}}
+		k.Patches = []kusttypes.Patch{{Path: jobPatch}, versionPatch(objects.OneShot(c, w))}
 		files.Add(path.Join(dir, jobPatch), objects.OneShotPatch(w, changedEnv(base, w)))
 		files.Add(path.Join(dir, manifest.Kustomization), k)
 		return
@@ -128,7 +131,25 @@ func renderService(files *manifest.Batch, c *catalogue.Catalogue, base, w *catal
 		files.Add(path.Join(dir, resourcesFile), added...)
 		k.Resources = append(k.Resources, resourcesFile)
 	}
+	for _, name := range w.Service.JobNames() {
+		if job, ok := objects.Job(c, w, name, w.Image).(*batchv1.Job); ok {
+			k.Patches = append(k.Patches, versionPatch(job))
+		}
+	}
 	files.Add(path.Join(dir, manifest.Kustomization), k)
+}
+
+// versionPatch renames a Job to its version's name (objects.VersionedName)
+// after the patches and the image setting it is written with, from the
+// Job as the environment runs it. Patches that follow, the platform's,
+// still find it by the name it is written with, as kustomize matches a
+// resource's first name too.
+func versionPatch(job *batchv1.Job) kusttypes.Patch {
+	return kusttypes.Patch{
+		Target:  &kusttypes.Selector{ResId: resid.ResId{Gvk: resid.Gvk{Group: "batch", Version: "v1", Kind: "Job"}, Name: job.Name}},
+		Patch:   fmt.Sprintf(`[{"op": "replace", "path": "/metadata/name", "value": %q}]`, objects.VersionedName(job)),
+		Options: &kusttypes.PatchArgs{AllowNameChange: true},
+	}
 }
 
 // renderUsersPolicy narrows the base's NetworkPolicy of a service to its

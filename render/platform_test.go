@@ -1,6 +1,7 @@
 package render_test
 
 import (
+	"regexp"
 	"strings"
 	"testing"
 
@@ -12,6 +13,7 @@ import (
 	"github.com/tandemdev/tandem/render"
 	"github.com/tandemdev/tandem/render/build"
 	"github.com/tandemdev/tandem/render/internal/rendertest"
+	"github.com/tandemdev/tandem/render/stale"
 )
 
 func TestComponentsAreListedInEveryOverlay(t *testing.T) {
@@ -52,5 +54,53 @@ func TestCodeOwnersFragment(t *testing.T) {
 `
 	if diff := cmp.Diff(want, string(files[manifest.CodeOwnersFile])); diff != "" {
 		t.Errorf("CODEOWNERS fragment (-want +got):\n%s", diff)
+	}
+}
+
+// TestPlatformPatchesFindVersionedJobs: a Job's name ends in its
+// version, which changes with every image; the platform's patches name
+// it as written, before the version, and still apply.
+func TestPlatformPatchesFindVersionedJobs(t *testing.T) {
+	t.Parallel()
+	patch := func(name string) string {
+		return "apiVersion: batch/v1\nkind: Job\nmetadata:\n  name: " + name + "\nspec:\n  template:\n    spec:\n      nodeSelector: {pool: batch}\n"
+	}
+	patches := manifest.Files{"overlays/prod/patches/jobs.yaml": []byte(patch("api-migrate") + "---\n" + patch("warmer"))}
+	// A component makes the overlay build in one piece, which reads the
+	// names from the build rather than from the files.
+	component := manifest.Files{"components/pools/kustomization.yaml": []byte("apiVersion: kustomize.config.k8s.io/v1alpha1\nkind: Component\ncommonAnnotations: {team: platform}\n")}
+	for _, tc := range []struct {
+		name     string
+		platform manifest.Files
+		how      string
+	}{
+		{"split", patches, "units, each built alone"},
+		{"whole", patches.Merge(component), "one kustomize build"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			c, files := rendertest.Render(t, "testdata/perenv.tandem.yaml", tc.platform)
+			stalePatches, err := stale.Patches(c, files.Merge(tc.platform), "prod")
+			if err != nil || len(stalePatches) > 0 {
+				t.Fatalf("stale patches: %v %v", stalePatches, err)
+			}
+			built, how, err := build.OverlayExplained(c, files.Merge(tc.platform), "prod")
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !strings.Contains(how, tc.how) {
+				t.Fatalf("built as %q, want %q", how, tc.how)
+			}
+			for _, name := range []string{"api-migrate", "warmer"} {
+				job := regexp.MustCompile(`(?s)kind: Job\nmetadata:\n.*?\n  name: (` + name + `-[0-9a-f]{8})\n.*?(?:\n---|$)`).FindStringSubmatch(string(built))
+				if job == nil {
+					t.Errorf("no Job %s-HASH in the build", name)
+					continue
+				}
+				if !strings.Contains(job[0], "nodeSelector:\n        pool: batch") {
+					t.Errorf("the platform's patch did not reach %s:\n%s", job[1], job[0])
+				}
+			}
+		})
 	}
 }

@@ -95,21 +95,27 @@ func buildWhole(files manifest.Files, env string) ([]byte, error) {
 }
 
 // ResourceNames indexes the resources of env's overlay in files by kind
-// and name, as a build holds them: read from the units' files where the
-// overlay splits (see planSplit), without building, else from one build.
+// and name, as patches find them: the names a build holds, and the names
+// renamed resources (a Job and its version) are written with. They are
+// read from the units' files where the overlay splits (see planSplit),
+// without building, else from one build.
 func ResourceNames(files manifest.Files, env string) (map[string]map[string]bool, error) {
 	plan, _, err := planSplit(files, env)
 	if err != nil {
 		return nil, err
 	}
 	if plan != nil {
-		return plan.resourceNames(), nil
+		return withRenames(plan.resourceNames(), renames(files, env)), nil
 	}
 	resources, err := buildWhole(files, env)
 	if err != nil {
 		return nil, err
 	}
-	return resourceNames(resources)
+	names, err := resourceNames(resources)
+	if err != nil {
+		return nil, err
+	}
+	return withRenames(names, renames(files, env)), nil
 }
 
 // resourceNames indexes built manifests by kind and name.

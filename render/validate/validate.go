@@ -170,6 +170,9 @@ func (v *validator) object(o decoded) {
 	if (o.kind == "StatefulSet" || o.kind == "CronJob") && len(o.name) > catalogue.MaxControllerName {
 		v.fail(o, "metadata.name: %d characters; a %s's name may be at most %d, or its pods cannot be created", len(o.name), o.kind, catalogue.MaxControllerName)
 	}
+	if o.kind == "Job" && len(o.name) > validation.DNS1123LabelMaxLength {
+		v.fail(o, "metadata.name: %d characters; a Job's name is a label of its pods, which holds at most %d", len(o.name), validation.DNS1123LabelMaxLength)
+	}
 	if o.size > maxObjectBytes {
 		v.fail(o, "the object is %d KiB; the API server stores objects up to 1.5 MiB", o.size>>10)
 	}

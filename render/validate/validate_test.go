@@ -252,6 +252,8 @@ metadata: {name: api}
 			"StatefulSet " + strings.Repeat("d", 53) + ": metadata.name: 53 characters; a StatefulSet's name may be at most 52, or its pods cannot be created"},
 		{"CronJob name too long for its Jobs", deployment("---\napiVersion: batch/v1\nkind: CronJob\nmetadata: {name: " + strings.Repeat("n", 53) + "}\nspec:\n  schedule: '0 3 * * *'\n  jobTemplate: {spec: {template: {spec: {restartPolicy: Never, containers: [{name: job, image: api:1.0}]}}}}\n"),
 			"CronJob " + strings.Repeat("n", 53) + ": metadata.name: 53 characters; a CronJob's name may be at most 52"},
+		{"Job name too long for its pods' label", deployment("---\napiVersion: batch/v1\nkind: Job\nmetadata: {name: " + strings.Repeat("j", 64) + "}\nspec: {template: {spec: {restartPolicy: Never, containers: [{name: job, image: api:1.0}]}}}\n"),
+			"Job " + strings.Repeat("j", 64) + ": metadata.name: 64 characters; a Job's name is a label of its pods, which holds at most 63"},
 		{"object above the API server's limit", strings.Replace(deployment(""), "image: api:1.0", "image: api:1.0\n        env: [{name: BLOB, value: "+strings.Repeat("x", 2<<20)+"}]", 1),
 			"Deployment api: the object is 2048 KiB; the API server stores objects up to 1.5 MiB"},
 		{"ConfigMap above 1 MiB", deployment("---\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: big}\ndata: {blob: " + strings.Repeat("x", 1100<<10) + "}\n"),
