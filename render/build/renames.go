@@ -1,6 +1,7 @@
 package build
 
 import (
+	"bytes"
 	"encoding/json"
 	"path"
 	"strings"
@@ -24,7 +25,9 @@ func renames(files manifest.Files, env string) []rename {
 	var out []rename
 	prefix := manifest.OverlayDir(env) + "/"
 	for _, p := range files.Paths() {
-		if !strings.HasPrefix(p, prefix) || path.Base(p) != manifest.Kustomization {
+		// Most kustomizations rename nothing, and parsing each one would
+		// cost a large overlay a good part of a build.
+		if !strings.HasPrefix(p, prefix) || path.Base(p) != manifest.Kustomization || !bytes.Contains(files[p], []byte("allowNameChange")) {
 			continue
 		}
 		var k kusttypes.Kustomization
