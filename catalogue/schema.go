@@ -15,10 +15,10 @@ const SchemaID = "https://tandem.dev/schema/tandem.schema.json"
 
 // Patterns validation enforces on keys, given to editors too: names are
 // DNS-1123 labels (apimachinery's, which it does not export), variables
-// shell-style names.
+// Kubernetes' variable names.
 var (
 	namePattern   = `^[a-z0-9]([-a-z0-9]*[a-z0-9])?$`
-	envVarPattern = envVarName.String()
+	envVarPattern = envName.String()
 	// headerPattern is an HTTP header name as Kubernetes accepts it.
 	headerPattern = `^[-A-Za-z0-9]+$`
 )

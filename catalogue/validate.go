@@ -18,7 +18,10 @@ import (
 
 var (
 	envVarName = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
-	imageTag   = regexp.MustCompile(`^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$`)
+	// envName is Kubernetes' rule for a container's variable names
+	// (validation.IsEnvVarName), which Compose accepts too.
+	envName  = regexp.MustCompile(`^[-._a-zA-Z][-._a-zA-Z0-9]*$`)
+	imageTag = regexp.MustCompile(`^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$`)
 	// imageRef follows the distribution reference grammar: an optional
 	// registry host with port, lower-case path components, then a tag
 	// and/or a digest.
@@ -866,7 +869,7 @@ func (c *Catalogue) validateSecrets(errs *errorList, p string, s *Service) {
 		sp := fmt.Sprintf("%s.secrets[%d]", p, i)
 		switch {
 		case !envVarName.MatchString(secret):
-			errs.add(sp, "%q is not a valid environment variable name (letters, digits, _; not starting with a digit)", secret)
+			errs.add(sp, "%q is not a valid secret name: letters, digits and _, not starting with a digit, since Compose reads it from the dev env file as ${%s}", secret, secret)
 		case seen[secret]:
 			errs.add(sp, "duplicate secret %q", secret)
 		case s.Env[secret] != "":
@@ -1183,8 +1186,8 @@ func (c *Catalogue) checkAddressForms(errs *errorList, p string, u Use, forms ma
 	for _, k := range slices.Sorted(maps.Keys(forms)) {
 		vp := p + "." + k
 		switch {
-		case !envVarName.MatchString(k):
-			errs.add(vp, "%q is not a valid environment variable name (letters, digits, _; not starting with a digit)", k)
+		case !envName.MatchString(k):
+			checkEnvName(errs, vp, k)
 		case forms[k] == "":
 			errs.add(vp, "missing: the form of the address, one of %s, or a template such as {host}:{port}", AddressForms)
 		default:
@@ -1503,11 +1506,19 @@ func checkLabel(errs *errorList, p, name string) {
 // environment variable: letters, digits and '_', not starting with a digit.
 func IsIdentifier(s string) bool { return envVarName.MatchString(s) }
 
+// checkEnvKeys holds variable names to the rule Kubernetes and Compose
+// share, which takes the dotted names of Java and Elasticsearch settings
+// (discovery.type): letters, digits, '_', '-' and '.', not starting with a
+// digit.
 func checkEnvKeys(errs *errorList, p string, env map[string]string) {
 	for _, key := range slices.Sorted(maps.Keys(env)) {
-		if !envVarName.MatchString(key) {
-			errs.add(p+"."+key, "%q is not a valid environment variable name (letters, digits, _; not starting with a digit)", key)
-		}
+		checkEnvName(errs, p+"."+key, key)
+	}
+}
+
+func checkEnvName(errs *errorList, p, key string) {
+	if !envName.MatchString(key) || key == "." || key == ".." {
+		errs.add(p, "%q is not a valid environment variable name (letters, digits, '_', '-' and '.'; not starting with a digit)", key)
 	}
 }
 
