@@ -13,6 +13,7 @@ import (
 	"fmt"
 	"maps"
 	"math"
+	"net"
 	"path/filepath"
 	"regexp"
 	"slices"
@@ -24,6 +25,7 @@ import (
 	"github.com/compose-spec/compose-go/v2/types"
 
 	"github.com/tandemdev/tandem/catalogue"
+	"github.com/tandemdev/tandem/fsys"
 )
 
 // Result is what an import produces.
@@ -47,8 +49,12 @@ type Options struct {
 	// Name is the system's name; the project's when empty.
 	Name string
 	// CatalogueDir is the folder the catalogue will be written to, so that
-	// build contexts (absolute in a loaded project) become relative to it.
+	// build contexts and host paths (absolute in a loaded project) become
+	// relative to it.
 	CatalogueDir string
+	// FS reads what the mounts name, and the config files the catalogue
+	// loads; the machine's own when nil.
+	FS fsys.FS
 }
 
 // otherDistributions are well-known images of a kind's server that tandem
@@ -83,6 +89,7 @@ type resource struct {
 }
 
 type service struct {
+	volumes       []volume
 	image, build  string
 	command, args []string
 	ports         []catalogue.Port
@@ -121,7 +128,18 @@ func Import(project *types.Project, opts Options) (*Result, error) {
 	if name == "" {
 		name = catalogue.LabelFrom(project.Name)
 	}
-	return &Result{Catalogue: im.write(name), Secrets: im.secrets, Report: im.report}, nil
+	out := im.write(name)
+	// A mount can be what the catalogue refuses (a file too large for a
+	// ConfigMap, two volumes of one name): such volumes go under
+	// x-unmapped, so that import never writes a catalogue tandem rejects.
+	for {
+		_, err := catalogue.Parse(im.fs(), filepath.Join(opts.CatalogueDir, "tandem.yaml"), out)
+		if err == nil || !im.demoteRefused(err) {
+			break
+		}
+		out = im.write(name)
+	}
+	return &Result{Catalogue: out, Secrets: im.secrets, Report: im.report}, nil
 }
 
 func (im *importer) note(format string, args ...any) {
@@ -218,7 +236,8 @@ func (im *importer) resource(name, kind string, svc types.ServiceConfig) {
 	if strings.Contains(svc.Image, "@") {
 		im.note("resources.%s: the image digest in %s is not kept; tandem runs %s:%s", name, svc.Image, k.Image, cmp.Or(r.version, k.DefaultVersion))
 	}
-	mapped := map[string]bool{"image": true, "environment": true, "healthcheck": true, "volumes": true, "ports": true, "networks": true}
+	// env_file is read: compose-go merged it into environment.
+	mapped := map[string]bool{"image": true, "environment": true, "env_file": true, "healthcheck": true, "volumes": true, "ports": true, "networks": true}
 	if svc.HealthCheck != nil {
 		im.note("resources.%s: its health check is tandem's own for %s", name, kind)
 	}
@@ -237,7 +256,7 @@ func (im *importer) resource(name, kind string, svc types.ServiceConfig) {
 			im.note("resources.%s: its data lives in the volume %s-data now, not %s: copy the data over if you need it", name, name, v.Source)
 		}
 		if v.Type == types.VolumeTypeBind {
-			im.keep(name, "volumes", "", v.Source+":"+v.Target)
+			im.keep(name, "volumes", "", im.hostPath(v.Source)+":"+v.Target)
 			im.note("resources.%s: the bind mount %s:%s is kept under x-unmapped; tandem keeps a resource's data in a named volume", name, v.Source, v.Target)
 		}
 	}
@@ -247,7 +266,7 @@ func (im *importer) resource(name, kind string, svc types.ServiceConfig) {
 func (im *importer) service(name string, svc types.ServiceConfig) error {
 	s := &service{env: map[string]string{}}
 	mapped := map[string]bool{"image": true, "entrypoint": true, "command": true, "environment": true, "env_file": true,
-		"ports": true, "expose": true, "healthcheck": true, "depends_on": true, "profiles": true}
+		"ports": true, "expose": true, "healthcheck": true, "depends_on": true, "profiles": true, "volumes": true}
 	switch {
 	case svc.Build != nil && strings.Contains(svc.Build.Context, "://"):
 		im.keepValue(name, "build", map[string]any{"context": svc.Build.Context})
@@ -296,6 +315,12 @@ func (im *importer) service(name string, svc types.ServiceConfig) error {
 		mapped["build"] = true
 	default:
 		s.image = svc.Image
+		// Docker reads no tag as :latest; the catalogue wants the choice
+		// in writing, so it shows in review until a version is pinned.
+		if _, tag := splitTag(svc.Image); tag == "" && !strings.Contains(svc.Image, "@") {
+			s.image = svc.Image + ":latest"
+			im.note("services.%s.image: %s has no tag, which Docker reads as :latest; written as %s so that it shows: pin a version (%s:1.2.3), or a digest, for what runs to stay what you tested", name, svc.Image, s.image, svc.Image)
+		}
 	}
 	if image, _ := splitTag(svc.Image); otherDistributions[image] != "" {
 		kind, _ := catalogue.LookupKind(otherDistributions[image])
@@ -321,6 +346,7 @@ func (im *importer) service(name string, svc types.ServiceConfig) error {
 	}
 	im.ports(name, s, svc)
 	im.environment(name, s, svc)
+	im.volumes(name, s, svc)
 	s.health = im.health(name, s, svc)
 	if nets := svc.Networks; len(nets) > 0 && !onlyDefaultNetwork(nets) {
 		var kept any = slices.Sorted(maps.Keys(nets))
@@ -340,17 +366,30 @@ func (im *importer) service(name string, svc types.ServiceConfig) error {
 }
 
 func (im *importer) ports(name string, s *service, svc types.ServiceConfig) {
-	seen := map[int]bool{}
-	add := func(target int, published string) {
-		if seen[target] {
+	seen := map[string]bool{}
+	add := func(target int, protocol, published, hostIP string) {
+		key := fmt.Sprintf("%d/%s", target, protocol)
+		if seen[key] {
 			if published != "" {
-				im.note("services.%s.ports: %d was published a second time, on %s; tandem publishes a port once", name, target, published)
+				im.note("services.%s.ports: %s was published a second time, on %s; tandem publishes a port once", name, key, published)
 			}
 			return
 		}
-		seen[target] = true
+		seen[key] = true
+		if seen[fmt.Sprint(target)] {
+			im.keep(name, "ports", "", fmt.Sprintf("%s:%d/%s", published, target, protocol))
+			im.note("services.%s.ports: %s kept under x-unmapped; a catalogue's port number speaks one protocol, and %d is declared already", name, key, target)
+			return
+		}
+		seen[fmt.Sprint(target)] = true
 		p := catalogue.Port{Name: "http", Port: target}
-		if len(s.ports) > 0 {
+		switch {
+		case protocol == "udp":
+			p.Name, p.Protocol = fmt.Sprintf("port-%d-udp", target), "udp"
+		case nonHTTPPorts[target]:
+			// Not HTTP, so no ingress route outside dev.
+			p.Name, p.Protocol = "port-"+strconv.Itoa(target), "tcp"
+		case len(s.ports) > 0:
 			p.Name = "port-" + strconv.Itoa(target)
 		}
 		if published != "" {
@@ -364,27 +403,44 @@ func (im *importer) ports(name string, s *service, svc types.ServiceConfig) {
 				p.HostPort = host
 			}
 		}
+		if hostIP != "" && hostIP != "0.0.0.0" {
+			p.HostIP = hostIP
+			if ip := net.ParseIP(hostIP); ip != nil && ip.IsLoopback() {
+				// Published for this machine alone, as a debugger's port
+				// is: it stays out of every cluster.
+				p.Environments = []string{catalogue.DevEnvironment}
+				im.note("services.%s.ports: %d is published on %s only, for this machine: a dev-only port now, in no cluster", name, target, hostIP)
+			}
+		}
 		s.ports = append(s.ports, p)
 	}
 	for _, p := range svc.Ports {
-		if p.HostIP != "" && p.HostIP != "0.0.0.0" {
-			im.note("services.%s.ports: %d was published on %s only; tandem publishes on every address of the host", name, p.Target, p.HostIP)
-		}
-		if p.Protocol != "" && p.Protocol != "tcp" {
+		protocol := cmp.Or(p.Protocol, "tcp")
+		if protocol != "tcp" && protocol != "udp" {
 			im.keep(name, "ports", "", fmt.Sprintf("%s:%d/%s", p.Published, p.Target, p.Protocol))
-			im.note("services.%s.ports: %d/%s kept under x-unmapped; tandem's ports are TCP", name, p.Target, p.Protocol)
+			im.note("services.%s.ports: %d/%s kept under x-unmapped; tandem's ports are TCP or UDP", name, p.Target, p.Protocol)
 			continue
 		}
-		add(int(p.Target), p.Published)
+		add(int(p.Target), protocol, p.Published, p.HostIP)
 	}
 	for _, e := range svc.Expose {
-		if n, err := strconv.Atoi(strings.TrimSuffix(e, "/tcp")); err == nil {
-			add(n, "")
+		number, protocol, _ := strings.Cut(e, "/")
+		if n, err := strconv.Atoi(number); err == nil && (protocol == "" || protocol == "tcp" || protocol == "udp") {
+			add(n, cmp.Or(protocol, "tcp"), "", "")
 		} else {
 			im.keep(name, "expose", "", e)
-			im.note("services.%s.expose: %s kept under x-unmapped; tandem's ports are single TCP ports", name, e)
+			im.note("services.%s.expose: %s kept under x-unmapped; tandem's ports are single TCP or UDP ports", name, e)
 		}
 	}
+}
+
+// nonHTTPPorts are well-known ports of protocols other than HTTP (mail,
+// DNS, databases, brokers, SSH, game servers), which must not become
+// HTTP routes.
+var nonHTTPPorts = map[int]bool{
+	22: true, 25: true, 53: true, 110: true, 143: true, 465: true, 587: true, 993: true, 995: true,
+	1433: true, 1521: true, 2181: true, 3306: true, 4222: true, 5432: true, 5672: true, 6379: true,
+	9042: true, 9092: true, 9300: true, 11211: true, 25565: true, 27017: true,
 }
 
 func (im *importer) environment(name string, s *service, svc types.ServiceConfig) {
@@ -401,15 +457,28 @@ func (im *importer) environment(name string, s *service, svc types.ServiceConfig
 // looksSecret tells whether a variable's name or value marks it secret:
 // its name says so, or its value holds a resource's password.
 func (im *importer) looksSecret(key, value string) bool {
-	if (secretName.MatchString(key) || credentialURL.MatchString(value) || catalogue.LooksSecret(key, value)) && value != "" {
+	if value == "" || namesAFile(key, value) {
+		return false
+	}
+	if secretName.MatchString(key) || credentialURL.MatchString(value) || catalogue.LooksSecret(key, value) {
 		return true
 	}
+	// A password inside a value (Server=db;Password=s3cret) makes it a
+	// credential; a value that only equals one (MYSQL_USER: wordpress,
+	// with the password wordpress) is a name that happens to be the same.
 	for _, r := range im.resources {
-		if r.password != "" && strings.Contains(value, r.password) {
+		if r.password != "" && value != r.password && replaceToken(value, r.password, "") != value {
 			return true
 		}
 	}
 	return false
+}
+
+// namesAFile tells a variable that names the file holding a secret
+// (POSTGRES_PASSWORD_FILE: /run/secrets/db-password), as the official
+// images read one, from the secret itself: its value is a path.
+func namesAFile(key, value string) bool {
+	return strings.HasSuffix(strings.ToUpper(key), "_FILE") && strings.HasPrefix(value, "/") && !strings.ContainsAny(value, " \t")
 }
 
 // grpcCheck is grpc_health_probe against the service's own port, with
@@ -570,7 +639,11 @@ func (im *importer) scrub() {
 		for _, name := range names {
 			// Values this short are words, not secrets worth a rewrite.
 			if secret := im.secrets[name]; len(secret) >= 6 && strings.Contains(value, secret) {
-				value = strings.ReplaceAll(value, secret, "${"+name+"}")
+				rewritten := replaceToken(value, secret, "${"+name+"}")
+				if rewritten == value {
+					continue
+				}
+				value = rewritten
 				found = append(found, name)
 				im.note("%s: held the value of secret %s, now ${%s}; read it from the variable %s instead", where, name, name, name)
 			}
@@ -588,7 +661,9 @@ func (im *importer) scrub() {
 				clean, found := replace(fmt.Sprintf("services.%s.%s[%d]", sname, field, i), v)
 				lists[field][i] = clean
 				for _, name := range found {
-					if !slices.Contains(s.secrets, name) {
+					// A resource's setting reaches its users from the
+					// uses edge; listing it as a secret too is refused.
+					if !slices.Contains(s.secrets, name) && im.provided(s, name) == "" {
 						s.secrets = append(s.secrets, name)
 					}
 				}
@@ -622,6 +697,35 @@ func (im *importer) scrub() {
 	}
 }
 
+// replaceToken replaces secret in value where it stands as a credential
+// does: a word of its own (--requirepass s3cret), after an = or a flag's
+// -p (-ps3cret), between a URL's colon and @. Inside a path or a name
+// (/etc/grafana/provisioning, nextcloud-redis_net) it is a word that
+// happens to equal the secret, and stays.
+func replaceToken(value, secret, with string) string {
+	var b strings.Builder
+	from := 0
+	for {
+		i := strings.Index(value[from:], secret)
+		if i < 0 {
+			b.WriteString(value[from:])
+			return b.String()
+		}
+		i += from
+		end := i + len(secret)
+		before, after := value[:i], value[end:]
+		opens := before == "" || strings.ContainsAny(before[len(before)-1:], " \t=:'\"@,;") || strings.HasSuffix(before, "-p")
+		closes := after == "" || strings.ContainsAny(after[:1], " \t'\"@,;&|)")
+		b.WriteString(value[from:i])
+		if opens && closes {
+			b.WriteString(with)
+		} else {
+			b.WriteString(secret)
+		}
+		from = end
+	}
+}
+
 // routes gives every public service but the first its own path, since
 // outside dev all public ports share one host: /NAME.
 func (im *importer) routes() {
@@ -630,7 +734,8 @@ func (im *importer) routes() {
 		s := im.services[name]
 		public := 0
 		for i, p := range s.ports {
-			if !p.Public {
+			// Only HTTP ports that reach a cluster get a route there.
+			if !p.Public || !p.Routable() || slices.Equal(p.Environments, []string{catalogue.DevEnvironment}) {
 				continue
 			}
 			public++

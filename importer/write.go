@@ -99,6 +99,11 @@ func (s *service) node() *yaml.Node {
 			if p.HostPort != 0 {
 				add(pm, "hostPort", num(p.HostPort))
 			}
+			addIf(pm, "hostIP", p.HostIP)
+			addIf(pm, "protocol", p.Protocol)
+			if len(p.Environments) > 0 {
+				add(pm, "environments", list(p.Environments))
+			}
 			addIf(pm, "path", p.Path)
 			ports.Content = append(ports.Content, pm)
 		}
@@ -106,6 +111,24 @@ func (s *service) node() *yaml.Node {
 	}
 	if len(s.config) > 0 {
 		add(m, "config", list(s.config))
+	}
+	if len(s.volumes) > 0 {
+		volumes := seq(false)
+		for _, v := range s.volumes {
+			vm := mapping(true)
+			add(vm, "path", str(v.Path))
+			addIf(vm, "name", v.Name)
+			addIf(vm, "persistent", v.Persistent)
+			addIf(vm, "config", v.Config)
+			if v.Scratch == "true" {
+				add(vm, "scratch", &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!bool", Value: "true"})
+			} else {
+				addIf(vm, "scratch", v.Scratch)
+			}
+			addIf(vm, "source", v.Source)
+			volumes.Content = append(volumes.Content, vm)
+		}
+		add(m, "volumes", volumes)
 	}
 	if len(s.env) > 0 {
 		add(m, "env", stringMap(s.env, false))

@@ -75,7 +75,7 @@ func Import(ctx context.Context, f fsys.FS, o ImportOptions) (ImportReport, erro
 	if err != nil {
 		return report, err
 	}
-	result, err := importer.Import(composeProject, importer.Options{Name: o.Name, CatalogueDir: outDir})
+	result, err := importer.Import(composeProject, importer.Options{Name: o.Name, CatalogueDir: outDir, FS: f})
 	if err != nil {
 		return report, err
 	}

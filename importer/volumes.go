@@ -1,0 +1,175 @@
+package importer
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"maps"
+	"path/filepath"
+	"slices"
+	"strings"
+
+	"github.com/compose-spec/compose-go/v2/types"
+	"k8s.io/apimachinery/pkg/util/validation"
+
+	"github.com/tandemdev/tandem/catalogue"
+	"github.com/tandemdev/tandem/fsys"
+)
+
+// guessedSize is the size given to a named volume, which Compose does not
+// size: enough for a small database or a wiki, and said in the report.
+const guessedSize = "1Gi"
+
+// volume is one mount of a service, as the catalogue will say it, with the
+// Compose mount it came from, which is kept under x-unmapped if the
+// catalogue refuses the volume after all.
+type volume struct {
+	catalogue.Volume
+	compose string
+}
+
+// volumes maps a service's mounts: a named volume is persistent data, a
+// file (or read-only folder) of the repository is config, a writable
+// folder of it a dev-only source mount, an anonymous volume or tmpfs
+// scratch space. What has no place, a host path outside the catalogue's
+// folder or one that does not exist, is kept under x-unmapped.
+func (im *importer) volumes(name string, s *service, svc types.ServiceConfig) {
+	for _, v := range svc.Volumes {
+		target := v.Target
+		mount := volume{Volume: catalogue.Volume{Path: target}, compose: im.hostPath(v.Source) + ":" + target}
+		if v.ReadOnly {
+			mount.compose += ":ro"
+		}
+		where := fmt.Sprintf("services.%s.volumes: %s", name, mount.compose)
+		switch v.Type {
+		case types.VolumeTypeVolume:
+			if v.Source == "" {
+				mount.compose = target
+				mount.Scratch = "true"
+				im.note("%s: an anonymous volume, now scratch space that lives as long as the container", where)
+				break
+			}
+			mount.Persistent = guessedSize
+			if len(validation.IsDNS1123Label(v.Source)) == 0 && v.Source != mount.VolumeName() {
+				mount.Name = v.Source
+			}
+			im.note("%s: persistent data now, sized %s as a guess (Compose does not size volumes); set what the data needs", where, guessedSize)
+		case types.VolumeTypeTmpfs:
+			mount.compose = target
+			mount.Scratch = "true"
+			if v.Tmpfs != nil && v.Tmpfs.Size > 0 {
+				mount.Scratch = fmt.Sprint(int64(v.Tmpfs.Size))
+			}
+		case types.VolumeTypeBind:
+			rel := im.hostPath(v.Source)
+			info, err := im.fs().Stat(v.Source)
+			switch {
+			case !strings.HasPrefix(rel, "./"):
+				im.keep(name, "volumes", "", mount.compose)
+				im.note("%s: kept under x-unmapped; a host path outside the catalogue's folder has no place in a catalogue", where)
+				continue
+			case errors.Is(err, fs.ErrNotExist):
+				im.keep(name, "volumes", "", mount.compose)
+				im.note("%s: kept under x-unmapped; %s does not exist yet (Compose creates it): make it a persistent volume if it holds data", where, rel)
+				continue
+			case err != nil:
+				im.keep(name, "volumes", "", mount.compose)
+				im.note("%s: kept under x-unmapped: %v", where, err)
+				continue
+			case info.IsDir() && !v.ReadOnly:
+				mount.Source = rel
+				im.note("%s: a source mount in dev only; clusters run the image's own files", where)
+			default:
+				mount.Config = rel
+				if !v.ReadOnly {
+					im.note("%s: config now, mounted read-only (a ConfigMap in clusters)", where)
+				}
+			}
+		default:
+			im.keep(name, "volumes", "", mount.compose)
+			im.note("%s: a %s mount, kept under x-unmapped", where, v.Type)
+			continue
+		}
+		s.volumes = append(s.volumes, mount)
+	}
+}
+
+// hostPath writes a host path as the catalogue may hold it: relative to
+// the catalogue's folder (./data, ../shared) where it is near, so that no
+// path of the machine that imported it is committed; system paths
+// (/var/run/docker.sock) stay as they are.
+func (im *importer) hostPath(p string) string {
+	if p == "" || !filepath.IsAbs(p) || im.opts.CatalogueDir == "" {
+		return filepath.ToSlash(p)
+	}
+	rel, err := filepath.Rel(im.opts.CatalogueDir, p)
+	// Three folders up is no longer near: a path the file gave absolute.
+	if err != nil || strings.HasPrefix(filepath.ToSlash(rel), "../../../") {
+		return filepath.ToSlash(p)
+	}
+	rel = filepath.ToSlash(rel)
+	if !strings.HasPrefix(rel, "../") && rel != ".." {
+		rel = "./" + rel
+	}
+	return rel
+}
+
+func (im *importer) fs() fsys.FS {
+	if im.opts.FS != nil {
+		return im.opts.FS
+	}
+	return fsys.OS{}
+}
+
+// volumeErrors finds, in a catalogue's errors, the volumes it refuses (a
+// config file too large for a ConfigMap, two volumes of one name), by
+// service and index.
+func volumeErrors(err error) map[string]map[int]string {
+	var list catalogue.Errors
+	if !errors.As(err, &list) {
+		return nil
+	}
+	out := map[string]map[int]string{}
+	for _, e := range list {
+		rest, ok := strings.CutPrefix(e.Path, "services.")
+		if !ok {
+			continue
+		}
+		service, rest, _ := strings.Cut(rest, ".")
+		var i int
+		if _, err := fmt.Sscanf(rest, "volumes[%d]", &i); err != nil || !strings.HasPrefix(rest, "volumes[") {
+			continue
+		}
+		if out[service] == nil {
+			out[service] = map[int]string{}
+		}
+		out[service][i] = e.Message
+	}
+	return out
+}
+
+// demoteRefused moves the volumes the catalogue refuses under x-unmapped,
+// with the reason; it tells whether it moved any.
+func (im *importer) demoteRefused(err error) bool {
+	refused := volumeErrors(err)
+	moved := false
+	for _, sname := range slices.Sorted(maps.Keys(refused)) {
+		s := im.services[sname]
+		if s == nil {
+			continue
+		}
+		var kept []volume
+		for i, v := range s.volumes {
+			why, bad := refused[sname][i]
+			if !bad {
+				kept = append(kept, v)
+				continue
+			}
+			moved = true
+			im.keep(sname, "volumes", "", v.compose)
+			im.note("services.%s.volumes: %s: kept under x-unmapped, as the catalogue cannot take it: %s", sname, v.compose, why)
+		}
+		s.volumes = kept
+	}
+	return moved
+}
