@@ -6,6 +6,7 @@ import (
 	"net/url"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 )
 
@@ -63,6 +64,101 @@ func (h *Hosts) Target(host string) (string, bool) {
 		return name, true
 	}
 	return "", false
+}
+
+// addressWords end the names of variables that hold an address, so that a
+// bare name in them is a host, not a word that happens to be one.
+var addressWords = []string{
+	"HOST", "HOSTS", "HOSTNAME", "ADDR", "ADDRS", "ADDRESS", "ADDRESSES", "URL", "URLS", "URI", "URIS",
+	"ENDPOINT", "ENDPOINTS", "SERVER", "SERVERS", "DSN", "BROKER", "BROKERS",
+}
+
+// AddressVariable tells a variable whose name says it holds an address
+// (ORDERS_HOST, CATALOG_ADDR, DATABASE_URL), where a bare name is a host.
+func AddressVariable(name string) bool {
+	name = strings.ToUpper(name)
+	for _, w := range addressWords {
+		if name == w || strings.HasSuffix(name, "_"+w) {
+			return true
+		}
+	}
+	return false
+}
+
+// HostRef is one address of a service or resource that a value names.
+type HostRef struct {
+	Target string
+	// Text is the address as written, for messages.
+	Text string
+	// Port is 0 when the address names none and its scheme implies none.
+	Port int
+}
+
+var (
+	// A URL ends at a comma, which separates lists of them; the further
+	// hosts of mongodb://a:27017,b:27017/db are then host:port words.
+	urlPattern      = regexp.MustCompile(`[A-Za-z][A-Za-z0-9+.-]*://[^\s"'<>,;]*`)
+	hostPortPattern = regexp.MustCompile(`^([A-Za-z0-9][A-Za-z0-9._-]*):([0-9]{1,5})$`)
+	// fieldSeparator splits what is left of a value once its URLs are out
+	// into words that may be host or host:port.
+	fieldSeparator = regexp.MustCompile(`[^A-Za-z0-9._:-]+`)
+)
+
+// implied ports of URL schemes whose port a service must then have.
+var schemePorts = map[string]int{"http": 80, "https": 443, "ws": 80, "wss": 443}
+
+// Refs lists the addresses of services and resources in value: a host in
+// a URL or as host:port anywhere; bare says a lone name is a host too, as
+// in a variable named like an address (AddressVariable).
+func (h *Hosts) Refs(value string, bare bool) []HostRef {
+	var out []HostRef
+	rest := urlPattern.ReplaceAllStringFunc(value, func(u string) string {
+		out = append(out, h.urlRefs(u)...)
+		return " "
+	})
+	for _, field := range fieldSeparator.Split(rest, -1) {
+		if sub := hostPortPattern.FindStringSubmatch(field); sub != nil {
+			if target, ok := h.Target(sub[1]); ok {
+				port, _ := strconv.Atoi(sub[2])
+				out = append(out, HostRef{Target: target, Text: field, Port: port})
+			}
+			continue
+		}
+		if !bare || strings.Contains(field, ":") {
+			continue
+		}
+		if target, ok := h.Target(field); ok {
+			out = append(out, HostRef{Target: target, Text: field})
+		}
+	}
+	return out
+}
+
+// urlRefs lists the host of one URL.
+func (h *Hosts) urlRefs(raw string) []HostRef {
+	scheme, rest, _ := strings.Cut(raw, "://")
+	authority := rest
+	if i := strings.IndexAny(rest, "/?#"); i >= 0 {
+		authority = rest[:i]
+	}
+	if i := strings.LastIndex(authority, "@"); i >= 0 {
+		authority = authority[i+1:]
+	}
+	host, port := authority, schemePorts[strings.ToLower(scheme)]
+	if name, p, ok := strings.Cut(authority, ":"); ok {
+		n, err := strconv.Atoi(p)
+		if err != nil {
+			return nil // a placeholder such as $(ORDERS_PORT), or no host at all
+		}
+		host, port = name, n
+	}
+	if unescaped, err := url.PathUnescape(host); err == nil {
+		host = unescaped
+	}
+	if target, ok := h.Target(host); ok {
+		return []HostRef{{Target: target, Text: raw, Port: port}}
+	}
+	return nil
 }
 
 var callHostPort = regexp.MustCompile(`^([A-Za-z0-9][A-Za-z0-9._-]*)(?::([0-9]{1,5}))?$`)

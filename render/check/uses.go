@@ -4,10 +4,7 @@ import (
 	"cmp"
 	"fmt"
 	"maps"
-	"net/url"
-	"regexp"
 	"slices"
-	"strconv"
 	"strings"
 
 	"github.com/tandemdev/tandem/catalogue"
@@ -22,34 +19,8 @@ const UsesHelp = "a value names a service or resource when it holds its host in 
 	"name in an environment's namespace (orders.shop, orders.shop.svc, orders.shop.svc.cluster.local), or a " +
 	"resource's endpoint; orders-archive and reorders are other hosts"
 
-// addressWords end the names of variables that hold an address, so that a
-// bare name in them is a host, not a word that happens to be one.
-var addressWords = []string{
-	"HOST", "HOSTS", "HOSTNAME", "ADDR", "ADDRS", "ADDRESS", "ADDRESSES", "URL", "URLS", "URI", "URIS",
-	"ENDPOINT", "ENDPOINTS", "SERVER", "SERVERS", "DSN", "BROKER", "BROKERS",
-}
-
-func addressVariable(name string) bool {
-	name = strings.ToUpper(name)
-	for _, w := range addressWords {
-		if name == w || strings.HasSuffix(name, "_"+w) {
-			return true
-		}
-	}
-	return false
-}
-
-// hostRef is one address a value names.
-type hostRef struct {
-	target string
-	// text is the address as written, for messages.
-	text string
-	// port is 0 when the address names none and its scheme implies none.
-	port int
-}
-
 // hostMatcher finds the addresses of a catalogue's services and resources
-// in values.
+// in values, and knows their ports.
 type hostMatcher struct {
 	c     *catalogue.Catalogue
 	hosts *catalogue.Hosts
@@ -57,72 +28,6 @@ type hostMatcher struct {
 
 func newHostMatcher(c *catalogue.Catalogue) *hostMatcher {
 	return &hostMatcher{c: c, hosts: c.Hosts()}
-}
-
-var (
-	// A URL ends at a comma, which separates lists of them; the further
-	// hosts of mongodb://a:27017,b:27017/db are then host:port words.
-	urlPattern      = regexp.MustCompile(`[A-Za-z][A-Za-z0-9+.-]*://[^\s"'<>,;]*`)
-	hostPortPattern = regexp.MustCompile(`^([A-Za-z0-9][A-Za-z0-9._-]*):([0-9]{1,5})$`)
-	// fieldSeparator splits what is left of a value once its URLs are out
-	// into words that may be host or host:port.
-	fieldSeparator = regexp.MustCompile(`[^A-Za-z0-9._:-]+`)
-)
-
-// implied ports of URL schemes whose port a service must then have.
-var schemePorts = map[string]int{"http": 80, "https": 443, "ws": 80, "wss": 443}
-
-// refs lists the addresses of services and resources in value by the
-// rule of UsesHelp; bare says a lone name in it is a host.
-func (m *hostMatcher) refs(value string, bare bool) []hostRef {
-	var out []hostRef
-	rest := urlPattern.ReplaceAllStringFunc(value, func(u string) string {
-		out = append(out, m.urlRefs(u)...)
-		return " "
-	})
-	for _, field := range fieldSeparator.Split(rest, -1) {
-		if sub := hostPortPattern.FindStringSubmatch(field); sub != nil {
-			if target, ok := m.hosts.Target(sub[1]); ok {
-				port, _ := strconv.Atoi(sub[2])
-				out = append(out, hostRef{target: target, text: field, port: port})
-			}
-			continue
-		}
-		if !bare || strings.Contains(field, ":") {
-			continue
-		}
-		if target, ok := m.hosts.Target(field); ok {
-			out = append(out, hostRef{target: target, text: field})
-		}
-	}
-	return out
-}
-
-// urlRefs lists the host of one URL.
-func (m *hostMatcher) urlRefs(raw string) []hostRef {
-	scheme, rest, _ := strings.Cut(raw, "://")
-	authority := rest
-	if i := strings.IndexAny(rest, "/?#"); i >= 0 {
-		authority = rest[:i]
-	}
-	if i := strings.LastIndex(authority, "@"); i >= 0 {
-		authority = authority[i+1:]
-	}
-	host, port := authority, schemePorts[strings.ToLower(scheme)]
-	if h, p, ok := strings.Cut(authority, ":"); ok {
-		n, err := strconv.Atoi(p)
-		if err != nil {
-			return nil // a placeholder such as $(ORDERS_PORT), or no host at all
-		}
-		host, port = h, n
-	}
-	if h, err := url.PathUnescape(host); err == nil {
-		host = h
-	}
-	if target, ok := m.hosts.Target(host); ok {
-		return []hostRef{{target: target, text: raw, port: port}}
-	}
-	return nil
 }
 
 // portsOf are the ports an address of target may name: a service's
@@ -165,7 +70,7 @@ func serviceValues(c *catalogue.Catalogue, service string) []valueOf {
 	var out []valueOf
 	add := func(prefix string, env map[string]string) {
 		for _, k := range slices.Sorted(maps.Keys(env)) {
-			out = append(out, valueOf{path: prefix + "." + k, value: env[k], address: addressVariable(k)})
+			out = append(out, valueOf{path: prefix + "." + k, value: env[k], address: catalogue.AddressVariable(k)})
 		}
 	}
 	add("services."+service+".env", s.Env)
@@ -200,25 +105,25 @@ func undeclaredUses(c *catalogue.Catalogue) []Finding {
 		uses := c.Services[service].UsedNames()
 		reported := map[string]bool{}
 		for _, v := range serviceValues(c, service) {
-			for _, ref := range m.refs(v.value, v.address) {
-				if ref.target == service {
+			for _, ref := range m.hosts.Refs(v.value, v.address) {
+				if ref.Target == service {
 					continue // its own address, e.g. a public URL it announces
 				}
 				pos := c.Position(v.path)
-				if !slices.Contains(uses, ref.target) && !reported[v.path+" "+ref.target] {
-					reported[v.path+" "+ref.target] = true
+				if !slices.Contains(uses, ref.Target) && !reported[v.path+" "+ref.Target] {
+					reported[v.path+" "+ref.Target] = true
 					out = append(out, Finding{Check: "uses", File: pos.File, Line: pos.Line, Help: UsesHelp, Message: fmt.Sprintf(
 						"%s: %s names %s (%q) but %s does not use %s, so a cluster's default-deny NetworkPolicy blocks what works in dev; add %s to services.%s.uses",
-						v.path, service, ref.target, ref.text, service, ref.target, ref.target, service)})
+						v.path, service, ref.Target, ref.Text, service, ref.Target, ref.Target, service)})
 				}
-				ports, described := m.portsOf(ref.target)
-				if ref.port == 0 || slices.Contains(ports, ref.port) || portReported[v.path+" "+ref.text] {
+				ports, described := m.portsOf(ref.Target)
+				if ref.Port == 0 || slices.Contains(ports, ref.Port) || portReported[v.path+" "+ref.Text] {
 					continue
 				}
-				portReported[v.path+" "+ref.text] = true
+				portReported[v.path+" "+ref.Text] = true
 				out = append(out, Finding{Check: "uses", File: pos.File, Line: pos.Line, Help: UsesHelp, Message: fmt.Sprintf(
 					"%s: %q names port %d of %s, which it does not have: %s",
-					v.path, ref.text, ref.port, ref.target, described)})
+					v.path, ref.Text, ref.Port, ref.Target, described)})
 			}
 		}
 	}

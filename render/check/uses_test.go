@@ -91,8 +91,8 @@ func TestHostMatcher(t *testing.T) {
 		t.Run(tt.name+"="+tt.value, func(t *testing.T) {
 			t.Parallel()
 			var got []string
-			for _, r := range m.refs(tt.value, addressVariable(tt.name)) {
-				got = append(got, fmt.Sprintf("%s %d", r.target, r.port))
+			for _, r := range m.hosts.Refs(tt.value, catalogue.AddressVariable(tt.name)) {
+				got = append(got, fmt.Sprintf("%s %d", r.Target, r.Port))
 			}
 			if diff := cmp.Diff(tt.want, got); diff != "" {
 				t.Errorf("refs (-want +got):\n%s", diff)
