@@ -119,6 +119,7 @@ func Import(project *types.Project, opts Options) (*Result, error) {
 			}
 		}
 	}
+	im.valueEdges()
 	im.owners()
 	im.sharedConfig()
 	im.routes()
@@ -366,54 +367,6 @@ func (im *importer) service(name string, svc types.ServiceConfig) error {
 }
 
 func (im *importer) ports(name string, s *service, svc types.ServiceConfig) {
-	seen := map[string]bool{}
-	add := func(target int, protocol, published, hostIP string) {
-		key := fmt.Sprintf("%d/%s", target, protocol)
-		if seen[key] {
-			if published != "" {
-				im.note("services.%s.ports: %s was published a second time, on %s; tandem publishes a port once", name, key, published)
-			}
-			return
-		}
-		seen[key] = true
-		if seen[fmt.Sprint(target)] {
-			im.keep(name, "ports", "", fmt.Sprintf("%s:%d/%s", published, target, protocol))
-			im.note("services.%s.ports: %s kept under x-unmapped; a catalogue's port number speaks one protocol, and %d is declared already", name, key, target)
-			return
-		}
-		seen[fmt.Sprint(target)] = true
-		p := catalogue.Port{Name: "http", Port: target}
-		switch {
-		case protocol == "udp":
-			p.Name, p.Protocol = fmt.Sprintf("port-%d-udp", target), "udp"
-		case nonHTTPPorts[target]:
-			// Not HTTP, so no ingress route outside dev.
-			p.Name, p.Protocol = "port-"+strconv.Itoa(target), "tcp"
-		case len(s.ports) > 0:
-			p.Name = "port-" + strconv.Itoa(target)
-		}
-		if published != "" {
-			host, err := strconv.Atoi(published)
-			if err != nil {
-				im.note("services.%s.ports: published %q is not a single port; %d is published on itself", name, published, target)
-				host = target
-			}
-			p.Public = true
-			if host != target {
-				p.HostPort = host
-			}
-		}
-		if hostIP != "" && hostIP != "0.0.0.0" {
-			p.HostIP = hostIP
-			if ip := net.ParseIP(hostIP); ip != nil && ip.IsLoopback() {
-				// Published for this machine alone, as a debugger's port
-				// is: it stays out of every cluster.
-				p.Environments = []string{catalogue.DevEnvironment}
-				im.note("services.%s.ports: %d is published on %s only, for this machine: a dev-only port now, in no cluster", name, target, hostIP)
-			}
-		}
-		s.ports = append(s.ports, p)
-	}
 	for _, p := range svc.Ports {
 		protocol := cmp.Or(p.Protocol, "tcp")
 		if protocol != "tcp" && protocol != "udp" {
@@ -421,17 +374,136 @@ func (im *importer) ports(name string, s *service, svc types.ServiceConfig) {
 			im.note("services.%s.ports: %d/%s kept under x-unmapped; tandem's ports are TCP or UDP", name, p.Target, p.Protocol)
 			continue
 		}
-		add(int(p.Target), protocol, p.Published, p.HostIP)
+		im.addPort(name, s, int(p.Target), protocol, p.Published, p.HostIP)
 	}
 	for _, e := range svc.Expose {
 		number, protocol, _ := strings.Cut(e, "/")
 		if n, err := strconv.Atoi(number); err == nil && (protocol == "" || protocol == "tcp" || protocol == "udp") {
-			add(n, cmp.Or(protocol, "tcp"), "", "")
+			im.addPort(name, s, n, cmp.Or(protocol, "tcp"), "", "")
 		} else {
 			im.keep(name, "expose", "", e)
 			im.note("services.%s.expose: %s kept under x-unmapped; tandem's ports are single TCP or UDP ports", name, e)
 		}
 	}
+}
+
+// addPort declares one port of a service: its first is http unless it is
+// a well-known port of another protocol.
+func (im *importer) addPort(name string, s *service, target int, protocol, published, hostIP string) {
+	key := fmt.Sprintf("%d/%s", target, protocol)
+	for _, p := range s.ports {
+		switch {
+		case p.Port != target:
+			continue
+		case cmp.Or(p.Protocol, "tcp") == protocol || p.Protocol != "udp" && protocol == "tcp":
+			if published != "" {
+				im.note("services.%s.ports: %s was published a second time, on %s; tandem publishes a port once", name, key, published)
+			}
+		default:
+			im.keep(name, "ports", "", fmt.Sprintf("%s:%d/%s", published, target, protocol))
+			im.note("services.%s.ports: %s kept under x-unmapped; a catalogue's port number speaks one protocol, and %d is declared already", name, key, target)
+		}
+		return
+	}
+	p := catalogue.Port{Name: "http", Port: target}
+	switch {
+	case protocol == "udp":
+		p.Name, p.Protocol = fmt.Sprintf("port-%d-udp", target), "udp"
+	case nonHTTPPorts[target]:
+		// Not HTTP, so no ingress route outside dev.
+		p.Name, p.Protocol = "port-"+strconv.Itoa(target), "tcp"
+	case len(s.ports) > 0:
+		p.Name = "port-" + strconv.Itoa(target)
+	}
+	if published != "" {
+		host, err := strconv.Atoi(published)
+		if err != nil {
+			im.note("services.%s.ports: published %q is not a single port; %d is published on itself", name, published, target)
+			host = target
+		}
+		p.Public = true
+		if host != target {
+			p.HostPort = host
+		}
+	}
+	if hostIP != "" && hostIP != "0.0.0.0" {
+		p.HostIP = hostIP
+		if ip := net.ParseIP(hostIP); ip != nil && ip.IsLoopback() {
+			// Published for this machine alone, as a debugger's port
+			// is: it stays out of every cluster.
+			p.Environments = []string{catalogue.DevEnvironment}
+			im.note("services.%s.ports: %d is published on %s only, for this machine: a dev-only port now, in no cluster", name, target, hostIP)
+		}
+	}
+	s.ports = append(s.ports, p)
+}
+
+// valueEdges gives a service a uses edge to each service or resource its
+// values name (DB_HOST: db, postgres://u:p@db/app), by the rule check
+// holds catalogues to: Compose needs no depends_on for a call, a
+// cluster's default-deny NetworkPolicy needs the edge. A port a value
+// names that its service does not declare (Compose needs no expose) is
+// declared.
+func (im *importer) valueEdges() {
+	names := &catalogue.Catalogue{Services: map[string]*catalogue.Service{}, Resources: map[string]*catalogue.Resource{}}
+	for name := range im.services {
+		names.Services[name] = &catalogue.Service{}
+	}
+	for name, r := range im.resources {
+		names.Resources[name] = &catalogue.Resource{Kind: r.kind}
+	}
+	hosts := names.Hosts()
+	for _, sname := range slices.Sorted(maps.Keys(im.services)) {
+		s := im.services[sname]
+		for _, key := range slices.Sorted(maps.Keys(s.env)) {
+			for _, ref := range hosts.Refs(s.env[key], catalogue.AddressVariable(key)) {
+				where := fmt.Sprintf("services.%s.environment.%s", sname, key)
+				if target := im.services[ref.Target]; target != nil && ref.Port != 0 && ref.Target != sname {
+					im.declarePort(ref.Target, target, ref.Port, where)
+				}
+				switch {
+				case ref.Target == sname || slices.Contains(s.uses, ref.Target):
+				case im.reaches(ref.Target, sname):
+					im.note("%s: names %s, which depends on %s already; no uses edge, as it would make a cycle: in a cluster, open that call with a platform NetworkPolicy", where, ref.Target, sname)
+				default:
+					s.uses = append(s.uses, ref.Target)
+					im.note("%s: names %s, so %s uses %s now (Compose calls it without depends_on; a cluster's NetworkPolicy needs the edge)", where, ref.Target, sname, ref.Target)
+				}
+			}
+		}
+	}
+}
+
+// declarePort adds a port a value names to the service that listens on it.
+func (im *importer) declarePort(name string, s *service, port int, where string) {
+	for _, p := range s.ports {
+		if p.Port == port {
+			return
+		}
+	}
+	im.addPort(name, s, port, "tcp", "", "")
+	im.note("services.%s.ports: %d declared, since %s names it (Compose needs no expose)", name, port, where)
+}
+
+// reaches tells whether from depends on to, directly or through others.
+func (im *importer) reaches(from, to string) bool {
+	seen := map[string]bool{}
+	var walk func(name string) bool
+	walk = func(name string) bool {
+		if name == to {
+			return true
+		}
+		if seen[name] {
+			return false
+		}
+		seen[name] = true
+		s := im.services[name]
+		if s == nil {
+			return false
+		}
+		return slices.ContainsFunc(s.uses, walk)
+	}
+	return walk(from)
 }
 
 // nonHTTPPorts are well-known ports of protocols other than HTTP (mail,

@@ -1,6 +1,7 @@
 package importer
 
 import (
+	"maps"
 	"os"
 	"path/filepath"
 	"slices"
@@ -51,9 +52,11 @@ func TestRealWorldCorpus(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if _, err := catalogue.Parse(fsys.OS{}, filepath.Join(abs, "tandem.yaml"), result.Catalogue); err != nil {
-				t.Errorf("the imported catalogue does not load:\n%v\n%s", err, result.Catalogue)
+			c, err := catalogue.Parse(fsys.OS{}, filepath.Join(abs, "tandem.yaml"), result.Catalogue)
+			if err != nil {
+				t.Fatalf("the imported catalogue does not load:\n%v\n%s", err, result.Catalogue)
 			}
+			undeclaredUses(t, c)
 			noSecretValues(t, result)
 			if strings.Contains(string(result.Catalogue), abs) {
 				t.Errorf("the catalogue holds this machine's path %s:\n%s", abs, result.Catalogue)
@@ -139,5 +142,68 @@ func writeFile(t *testing.T, path, text string) {
 	t.Helper()
 	if err := os.WriteFile(path, []byte(text), 0o644); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// undeclaredUses holds an imported catalogue to check's rule: a service
+// whose values name another service or resource uses it, or a cluster's
+// NetworkPolicy blocks what works in dev.
+func undeclaredUses(t *testing.T, c *catalogue.Catalogue) {
+	t.Helper()
+	hosts := c.Hosts()
+	for _, name := range c.ServiceNames() {
+		s := c.Services[name]
+		values := map[string]string{}
+		maps.Copy(values, s.Env)
+		for _, group := range s.Config {
+			maps.Copy(values, c.Config[group])
+		}
+		for key, value := range values {
+			for _, ref := range hosts.Refs(value, catalogue.AddressVariable(key)) {
+				if ref.Target != name && !slices.Contains(s.UsedNames(), ref.Target) {
+					t.Errorf("services.%s: %s=%q names %s, which it does not use", name, key, value, ref.Target)
+				}
+			}
+		}
+	}
+}
+
+// TestValueEdgesMakeNoCycle: a value naming a service that depends on
+// this one already gets no edge, since a cycle is refused; the report
+// says what to do instead.
+func TestValueEdgesMakeNoCycle(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	writeFile(t, filepath.Join(dir, "compose.yaml"), `name: loop
+services:
+  api:
+    image: api:1.0
+    depends_on: [worker]
+  worker:
+    image: worker:1.0
+    environment: {CALLBACK_URL: "http://api:8080/done", CACHE_HOST: cache}
+  cache:
+    image: redis:7
+`)
+	project, err := loadFile(dir, "compose.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	result, err := Import(project, Options{CatalogueDir: dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := catalogue.Parse(fsys.OS{}, filepath.Join(dir, "tandem.yaml"), result.Catalogue)
+	if err != nil {
+		t.Fatalf("%v\n%s", err, result.Catalogue)
+	}
+	if got := c.Services["worker"].UsedNames(); !slices.Equal(got, []string{"cache"}) {
+		t.Errorf("worker uses %v, want [cache]: api depends on worker", got)
+	}
+	if !slices.ContainsFunc(result.Report, func(line string) bool { return strings.Contains(line, "CALLBACK_URL: names api, which depends on worker already") }) {
+		t.Errorf("the report does not say why worker does not use api:\n%s", strings.Join(result.Report, "\n"))
+	}
+	if ports := c.Services["api"].Ports; len(ports) != 1 || ports[0].Port != 8080 {
+		t.Errorf("api's ports %+v, want 8080, which worker's value names", ports)
 	}
 }
