@@ -21,6 +21,16 @@ func (im *importer) write(name string) []byte {
 	add(root, "name", str(name))
 	envs := mapping(false)
 	add(envs, catalogue.DevEnvironment, mapping(true))
+	for _, env := range clusterEnvironments {
+		m := mapping(true)
+		if im.builds() {
+			image := mapping(true)
+			add(image, "registry", str(placeholderRegistry+"/"+name))
+			add(image, "tag", str(placeholderTag))
+			add(m, "image", image)
+		}
+		add(envs, env, m)
+	}
 	add(root, "environments", envs)
 	if len(im.shared) > 0 {
 		config := mapping(false)
@@ -37,6 +47,16 @@ func (im *importer) write(name string) []byte {
 			addIf(m, "owner", r.owner)
 			addIf(m, "database", r.database)
 			addIf(m, "user", r.user)
+			// staging runs what it can in the cluster; prod, and staging
+			// for what tandem does not run, reach a managed service at a
+			// host left for the team to fill in.
+			endpoints := map[string]string{"prod": r.placeholderHost(rname)}
+			if kind, _ := catalogue.LookupKind(r.kind); kind.NotInCluster == "" {
+				add(m, "inCluster", list([]string{"staging"}))
+			} else {
+				endpoints["staging"] = r.placeholderHost(rname)
+			}
+			add(m, "endpoints", stringMap(endpoints, true))
 			add(resources, rname, m)
 		}
 		add(root, "resources", resources)
@@ -217,4 +237,30 @@ func addIf(m *yaml.Node, key, value string) {
 	if value != "" {
 		add(m, key, str(value))
 	}
+}
+
+// The environments import adds beside dev, so that tandem build works at
+// once: staging runs the resources in the cluster, prod expects them
+// managed.
+var clusterEnvironments = []string{"staging", "prod"}
+
+// Placeholders that cannot be mistaken for real values and resolve
+// nowhere: example.com is reserved for examples, .invalid never resolves.
+const (
+	placeholderRegistry = "registry.example.com"
+	placeholderTag      = "0.1.0"
+	placeholderDomain   = "replace-me.invalid"
+)
+
+func (r *resource) placeholderHost(name string) string { return name + "." + placeholderDomain }
+
+// builds tells whether any service is built from source, whose images
+// then need a registry in the clusters.
+func (im *importer) builds() bool {
+	for _, s := range im.services {
+		if s.build != "" {
+			return true
+		}
+	}
+	return false
 }
