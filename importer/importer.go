@@ -191,6 +191,9 @@ func (im *importer) resource(name, kind string, svc types.ServiceConfig) {
 			continue
 		}
 		setting, _ := k.SetupSetting(cmp.Or(setupAliases[kind][key], key))
+		if alias := setupAliases[kind][key]; alias != "" && setting != "" {
+			im.note("resources.%s: %s is set as %s, the name %s reads first and tandem gives it", name, key, alias, kind)
+		}
 		switch setting {
 		case catalogue.SettingDatabase:
 			if catalogue.IsIdentifier(value) {

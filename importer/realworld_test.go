@@ -1,15 +1,23 @@
 package importer
 
 import (
+	"cmp"
+	"fmt"
 	"maps"
 	"os"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 
+	"github.com/compose-spec/compose-go/v2/types"
+
 	"github.com/tandemdev/tandem/catalogue"
+	"github.com/tandemdev/tandem/compose"
 	"github.com/tandemdev/tandem/fsys"
+	"github.com/tandemdev/tandem/internal/golden"
 )
 
 // notCompose are corpus files that compose-go itself refuses, as docker
@@ -29,6 +37,21 @@ func TestRealWorldCorpus(t *testing.T) {
 	if len(files) < 30 {
 		t.Fatalf("want at least 30 real-world Compose files, have %d", len(files))
 	}
+	var mu sync.Mutex
+	rows := map[string]string{}
+	// The table of what each import gave, which the corpus's README shows;
+	// it is written once every file has been imported.
+	t.Cleanup(func() {
+		if t.Failed() {
+			return
+		}
+		var b strings.Builder
+		b.WriteString(corpusTableHead)
+		for _, name := range slices.Sorted(maps.Keys(rows)) {
+			b.WriteString(rows[name])
+		}
+		golden.Check(t, "testdata/realworld/README.md", []byte(b.String()))
+	})
 	for _, file := range files {
 		dir := filepath.Dir(file)
 		name := filepath.Base(dir)
@@ -42,6 +65,9 @@ func TestRealWorldCorpus(t *testing.T) {
 				if err == nil {
 					t.Fatalf("compose-go loads it now (it refused %s): import it like the rest", why)
 				}
+				mu.Lock()
+				rows[name] = fmt.Sprintf("| %s | refused by compose-go, as by docker-compose: %s | | | | | |\n", name, why)
+				mu.Unlock()
 				return
 			}
 			if err != nil {
@@ -57,6 +83,24 @@ func TestRealWorldCorpus(t *testing.T) {
 				t.Fatalf("the imported catalogue does not load:\n%v\n%s", err, result.Catalogue)
 			}
 			undeclaredUses(t, c)
+			rendered, err := compose.Render(c, compose.Options{ProjectDir: "."})
+			if err != nil {
+				t.Fatal(err)
+			}
+			back, err := compose.LoadStrict(original.Name, rendered)
+			if err != nil {
+				t.Fatalf("the rendered Compose file does not load: %v", err)
+			}
+			found := losses(original, back, abs, result.Secrets)
+			for _, l := range found {
+				t.Logf("changed (go test -v shows these): %s %s %s: %s", l.service, l.field, l.item, l.detail)
+				if !reported(l, result.Report) {
+					t.Errorf("LOSS %s %s %s: %s", l.service, l.field, l.item, l.detail)
+				}
+			}
+			mu.Lock()
+			rows[name] = corpusRow(name, c, result, len(found))
+			mu.Unlock()
 			noSecretValues(t, result)
 			if strings.Contains(string(result.Catalogue), abs) {
 				t.Errorf("the catalogue holds this machine's path %s:\n%s", abs, result.Catalogue)
@@ -200,10 +244,157 @@ services:
 	if got := c.Services["worker"].UsedNames(); !slices.Equal(got, []string{"cache"}) {
 		t.Errorf("worker uses %v, want [cache]: api depends on worker", got)
 	}
-	if !slices.ContainsFunc(result.Report, func(line string) bool { return strings.Contains(line, "CALLBACK_URL: names api, which depends on worker already") }) {
+	if !slices.ContainsFunc(result.Report, func(line string) bool {
+		return strings.Contains(line, "CALLBACK_URL: names api, which depends on worker already")
+	}) {
 		t.Errorf("the report does not say why worker does not use api:\n%s", strings.Join(result.Report, "\n"))
 	}
 	if ports := c.Services["api"].Ports; len(ports) != 1 || ports[0].Port != 8080 {
 		t.Errorf("api's ports %+v, want 8080, which worker's value names", ports)
 	}
+}
+
+// loss is something of the original Compose file that the Compose file
+// tandem renders from the import does not have as it was.
+type loss struct {
+	service, field, item, detail string
+}
+
+// losses compares the original project with the one tandem renders from
+// its import, service by service: published ports (host address,
+// protocol), mounts, variables, dependencies and their conditions, health
+// checks, commands and entrypoints.
+func losses(original, back *types.Project, dir string, secrets map[string]string) []loss {
+	var out []loss
+	for _, name := range original.ServiceNames() {
+		was := original.Services[name]
+		now, ok := back.Services[name]
+		if !ok {
+			out = append(out, loss{name, "service", name, "gone"})
+			continue
+		}
+		for _, p := range portSet(was) {
+			if !slices.Contains(portSet(now), p) {
+				out = append(out, loss{name, "ports", strings.Split(p, "|")[2], p})
+			}
+		}
+		for _, m := range mountSet(was, dir) {
+			if !slices.Contains(mountSet(now, "/"), m) {
+				target := strings.Split(m, "|")[2]
+				out = append(out, loss{name, "volumes", target, m})
+			}
+		}
+		for key, value := range was.Environment {
+			if value == nil {
+				continue
+			}
+			got := now.Environment[key]
+			switch {
+			case got == nil:
+				out = append(out, loss{name, "environment", key, "gone"})
+			case secretReference.MatchString(*got):
+				if secret := secretReference.FindStringSubmatch(*got)[1]; secrets[secret] != *value {
+					out = append(out, loss{name, "environment", key, fmt.Sprintf("dev value of %s is %q, was %q", secret, secrets[secret], *value)})
+				}
+			case strings.ReplaceAll(*got, "$$", "$") != *value:
+				out = append(out, loss{name, "environment", key, fmt.Sprintf("%q, was %q", *got, *value)})
+			}
+		}
+		for dep, d := range was.DependsOn {
+			got, ok := now.DependsOn[dep]
+			switch {
+			case !ok:
+				out = append(out, loss{name, "depends_on", dep, "gone"})
+			case got.Condition != d.Condition && !(d.Condition == types.ServiceConditionStarted && got.Condition == types.ServiceConditionHealthy):
+				out = append(out, loss{name, "depends_on", dep, got.Condition + ", was " + d.Condition})
+			}
+		}
+		if was.HealthCheck != nil && !was.HealthCheck.Disable && len(was.HealthCheck.Test) > 0 && (now.HealthCheck == nil || len(now.HealthCheck.Test) == 0) {
+			out = append(out, loss{name, "healthcheck", name, "gone"})
+		}
+		if len(was.Command) > 0 && !slices.Equal(was.Command, unescaped(now.Command)) {
+			out = append(out, loss{name, "command", "command", fmt.Sprintf("%q, was %q", now.Command, was.Command)})
+		}
+		if len(was.Entrypoint) > 0 && !slices.Equal(was.Entrypoint, unescaped(now.Entrypoint)) {
+			out = append(out, loss{name, "entrypoint", "entrypoint", fmt.Sprintf("%q, was %q", now.Entrypoint, was.Entrypoint)})
+		}
+	}
+	return out
+}
+
+func portSet(s types.ServiceConfig) []string {
+	var out []string
+	for _, p := range s.Ports {
+		if p.Published == "" {
+			continue
+		}
+		out = append(out, fmt.Sprintf("%s|%s|%d|%s", cmp.Or(p.HostIP, "0.0.0.0"), p.Published, p.Target, cmp.Or(p.Protocol, "tcp")))
+	}
+	return out
+}
+
+func mountSet(s types.ServiceConfig, dir string) []string {
+	var out []string
+	for _, v := range s.Volumes {
+		source := v.Source
+		if v.Type == types.VolumeTypeBind {
+			if rel, err := filepath.Rel(dir, source); err == nil {
+				source = filepath.ToSlash(rel)
+			}
+		}
+		if v.Type == types.VolumeTypeVolume {
+			source = "" // tandem names volumes per service
+		}
+		out = append(out, fmt.Sprintf("%s|%s|%s|%t", v.Type, source, v.Target, v.ReadOnly))
+	}
+	return out
+}
+
+// reported tells whether the import's report lists l: a line about its
+// service's field that names the item.
+func reported(l loss, report []string) bool {
+	for _, line := range report {
+		about := strings.HasPrefix(line, "services."+l.service+".") || strings.HasPrefix(line, "services."+l.service+":") ||
+			strings.HasPrefix(line, "resources."+l.service+":") || strings.HasPrefix(line, "resources."+l.service+".")
+		if about && strings.Contains(line, l.item) {
+			return true
+		}
+	}
+	return false
+}
+
+// secretReference is how the rendered Compose file takes a secret from
+// the dev env file.
+var secretReference = regexp.MustCompile(`^\$\{([A-Za-z_][A-Za-z0-9_]*):\?`)
+
+// unescaped undoes the $$ of a rendered Compose file, which the loader
+// used for the comparison leaves as written.
+func unescaped(list []string) []string {
+	out := make([]string, len(list))
+	for i, s := range list {
+		out[i] = strings.ReplaceAll(s, "$$", "$")
+	}
+	return out
+}
+
+const corpusTableHead = `# Real-world Compose files
+
+Public projects' Compose files, each in a folder with its source, commit and licence
+(SOURCE.md), which the importer's tests import (realworld_test.go, roundtrip_test.go). This
+table is written by TestRealWorldCorpus (go test ./importer -run TestRealWorldCorpus -update):
+what each import gave, and how many of the original's ports, mounts, variables, dependencies,
+health checks and commands the Compose file rendered from it does not have as they were, every
+one of which the import's report lists.
+
+| file | services | resources | volumes | secrets | changed, as reported | report lines |
+|---|---|---|---|---|---|---|
+`
+
+// corpusRow is one file's line of the corpus table.
+func corpusRow(name string, c *catalogue.Catalogue, result *Result, changed int) string {
+	volumes := 0
+	for _, s := range c.Services {
+		volumes += len(s.Volumes)
+	}
+	return fmt.Sprintf("| %s | %d | %d | %d | %d | %d | %d |\n", name, len(c.Services), len(c.Resources), volumes, len(result.Secrets), changed, len(result.Report))
 }
