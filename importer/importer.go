@@ -89,6 +89,8 @@ type resource struct {
 }
 
 type service struct {
+	environments  []string
+	oneShot       bool
 	volumes       []volume
 	image, build  string
 	command, args []string
@@ -350,7 +352,15 @@ func (im *importer) service(name string, svc types.ServiceConfig) error {
 		im.note("services.%s: %s kept under x-unmapped", name, strings.Join(slices.Sorted(maps.Keys(svc.Extensions)), ", "))
 	}
 	if len(svc.Profiles) > 0 {
-		im.note("services.%s: it was in profile %s; tandem up runs the services you name and what they use", name, strings.Join(svc.Profiles, ", "))
+		// Started only on request: a tool or task for the laptop, which
+		// must never reach a cluster.
+		s.environments = []string{catalogue.DevEnvironment}
+		im.note("services.%s: it was in profile %s, so it is in dev only now (environments: [dev]); tandem up runs the services you name and what they use", name, strings.Join(svc.Profiles, ", "))
+		if svc.Restart == types.RestartPolicyNo && len(svc.Ports) == 0 && len(svc.Expose) == 0 && svc.HealthCheck == nil {
+			s.oneShot = true
+			mapped["restart"] = true
+			im.note("services.%s: runs once (restart: \"no\", no ports), so it is a one-shot service: those that use it wait for it to complete", name)
+		}
 	}
 	im.ports(name, s, svc)
 	im.environment(name, s, svc)

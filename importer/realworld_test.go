@@ -83,6 +83,13 @@ func TestRealWorldCorpus(t *testing.T) {
 				t.Fatalf("the imported catalogue does not load:\n%v\n%s", err, result.Catalogue)
 			}
 			undeclaredUses(t, c)
+			// A profile's service starts only on request: a tool or task
+			// of the laptop, never of a cluster.
+			for _, sname := range original.ServiceNames() {
+				if s := c.Services[sname]; s != nil && len(original.Services[sname].Profiles) > 0 && !slices.Equal(s.Environments, []string{catalogue.DevEnvironment}) {
+					t.Errorf("services.%s was in profile %v and is in %v", sname, original.Services[sname].Profiles, s.Environments)
+				}
+			}
 			rendered, err := compose.Render(c, compose.Options{ProjectDir: "."})
 			if err != nil {
 				t.Fatal(err)

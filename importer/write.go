@@ -101,6 +101,12 @@ func (s *service) node() *yaml.Node {
 	m := mapping(false)
 	addIf(m, "image", s.image)
 	addIf(m, "build", s.build)
+	if s.oneShot {
+		add(m, "oneShot", &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!bool", Value: "true"})
+	}
+	if len(s.environments) > 0 {
+		add(m, "environments", list(s.environments))
+	}
 	if len(s.command) > 0 {
 		add(m, "command", list(s.command))
 	}
