@@ -55,6 +55,10 @@ var (
 	// name: an Authorization header, a private key, a URL with a password.
 	// A reference in their place, $(TOKEN) or ${TOKEN}, is no secret.
 	secretValue = regexp.MustCompile(`^(?i:bearer|basic|token)\s+[^\s$]\S{7,}|-----BEGIN [A-Z ]*PRIVATE KEY-----|^[a-zA-Z][a-zA-Z0-9+.-]*://[^/@:\s]+:[^/@\s$][^/@\s]*@`)
+	// secretFile is the path of a file Compose or Kubernetes mounts a
+	// secret at (DB_PASSWORD: /run/secrets/db-password), which names the
+	// secret rather than holding it.
+	secretFile = regexp.MustCompile(`^/run/secrets/[^\s]+$`)
 	// reference is a value that only refers to another variable.
 	reference = regexp.MustCompile(`^\$(\([A-Za-z_][A-Za-z0-9_]*\)|\{[A-Za-z_][A-Za-z0-9_]*\})$`)
 )
@@ -79,7 +83,7 @@ func secretBy(key, value string) int {
 		return notSecret
 	case secretValue.MatchString(value):
 		return secretByValue
-	case secretKey.MatchString(key) && !reference.MatchString(value):
+	case secretKey.MatchString(key) && !reference.MatchString(value) && !secretFile.MatchString(value):
 		return secretByName
 	}
 	return notSecret

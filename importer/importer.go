@@ -564,10 +564,14 @@ func (im *importer) looksSecret(key, value string) bool {
 }
 
 // namesAFile tells a variable that names the file holding a secret
-// (POSTGRES_PASSWORD_FILE: /run/secrets/db-password), as the official
-// images read one, from the secret itself: its value is a path.
+// (POSTGRES_PASSWORD_FILE: /run/secrets/db-password, as the official
+// images read one, or DATABASE_PASSWORD: /run/secrets/db-password, as
+// some apps do) from the secret itself: its value is a path.
 func namesAFile(key, value string) bool {
-	return strings.HasSuffix(strings.ToUpper(key), "_FILE") && strings.HasPrefix(value, "/") && !strings.ContainsAny(value, " \t")
+	if strings.ContainsAny(value, " \t") || !strings.HasPrefix(value, "/") {
+		return false
+	}
+	return strings.HasSuffix(strings.ToUpper(key), "_FILE") || strings.HasPrefix(value, "/run/secrets/")
 }
 
 // grpcCheck is grpc_health_probe against the service's own port, with
@@ -776,15 +780,24 @@ func (im *importer) scrub() {
 		}
 		return v
 	}
+	// Names and paths (container_name, networks, volumes, secrets'
+	// targets) are never credentials, whatever they equal.
 	for _, sname := range slices.Sorted(maps.Keys(im.unmapped)) {
 		for _, field := range slices.Sorted(maps.Keys(im.unmapped[sname])) {
-			im.unmapped[sname][field] = walk("x-unmapped.services."+sname+"."+field, im.unmapped[sname][field])
+			if credentialFields[field] {
+				im.unmapped[sname][field] = walk("x-unmapped.services."+sname+"."+field, im.unmapped[sname][field])
+			}
 		}
 	}
-	for _, field := range slices.Sorted(maps.Keys(im.top)) {
-		im.top[field] = walk("x-unmapped."+field, im.top[field])
+	if configs, ok := im.top["configs"]; ok {
+		im.top["configs"] = walk("x-unmapped.configs", configs)
 	}
 }
+
+// credentialFields are the fields of a Compose service that may hold a
+// credential as written: a command's argument, a variable, a label, a
+// build argument.
+var credentialFields = map[string]bool{"command": true, "entrypoint": true, "healthcheck": true, "environment": true, "labels": true, "build": true}
 
 // replaceToken replaces secret in value where it stands as a credential
 // does: a word of its own (--requirepass s3cret), after an = or a flag's

@@ -109,6 +109,12 @@ func TestRealWorldCorpus(t *testing.T) {
 			rows[name] = corpusRow(name, c, result, len(found))
 			mu.Unlock()
 			noSecretValues(t, result)
+			// A reference the import wrote stands for a secret's value.
+			for _, m := range regexp.MustCompile(`\$\{([A-Za-z_][A-Za-z0-9_]*)`).FindAllStringSubmatch(string(result.Catalogue), -1) {
+				if _, secret := result.Secrets[m[1]]; !secret {
+					t.Errorf("the catalogue holds ${%s}, which is no secret", m[1])
+				}
+			}
 			if strings.Contains(string(result.Catalogue), abs) {
 				t.Errorf("the catalogue holds this machine's path %s:\n%s", abs, result.Catalogue)
 			}
@@ -151,6 +157,7 @@ services:
     environment: {MYSQL_DATABASE: wordpress, MYSQL_USER: wordpress, MYSQL_PASSWORD: wordpress}
   web:
     image: wordpress:6.5
+    container_name: wordpress
     depends_on: [db]
     volumes: ["./wordpress:/var/www/wordpress"]
     command: ["--data=/srv/wordpress/data", "--password", "wordpress"]
@@ -159,6 +166,7 @@ services:
       WORDPRESS_DB_NAME: wordpress
       DB_CONNECTION: "Server=db;Password=wordpress;"
       WORDPRESS_DB_PASSWORD_FILE: /run/secrets/db-password
+      APP_DB_PASSWORD: /run/secrets/db-password
 `)
 	project, err := loadFile(dir, "compose.yaml")
 	if err != nil {
@@ -173,7 +181,10 @@ services:
 		t.Fatalf("%v\n%s", err, result.Catalogue)
 	}
 	web := c.Services["web"]
-	for key, want := range map[string]string{"WORDPRESS_DB_USER": "wordpress", "WORDPRESS_DB_NAME": "wordpress", "WORDPRESS_DB_PASSWORD_FILE": "/run/secrets/db-password"} {
+	if !strings.Contains(string(result.Catalogue), "container_name: wordpress") {
+		t.Errorf("a container name that equals the password was rewritten:\n%s", result.Catalogue)
+	}
+	for key, want := range map[string]string{"WORDPRESS_DB_USER": "wordpress", "WORDPRESS_DB_NAME": "wordpress", "WORDPRESS_DB_PASSWORD_FILE": "/run/secrets/db-password", "APP_DB_PASSWORD": "/run/secrets/db-password"} {
 		if got := web.Env[key]; got != want {
 			t.Errorf("web.env.%s = %q, want %q as it was (secrets: %v)", key, got, want, web.Secrets)
 		}
