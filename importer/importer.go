@@ -552,11 +552,23 @@ func (im *importer) looksSecret(key, value string) bool {
 	if secretName.MatchString(key) || credentialURL.MatchString(value) || catalogue.LooksSecret(key, value) {
 		return true
 	}
-	// A password inside a value (Server=db;Password=s3cret) makes it a
-	// credential; a value that only equals one (MYSQL_USER: wordpress,
-	// with the password wordpress) is a name that happens to be the same.
+	// A password inside a value (Server=db;Password=s3cret, MYSQL_PWD:
+	// s3cret) makes it a credential, but for a user's or database's name
+	// that equals it (MYSQL_USER: wordpress, with the password wordpress).
 	for _, r := range im.resources {
-		if r.password != "" && value != r.password && replaceToken(value, r.password, "") != value {
+		if r.password != "" && !(value == r.password && namesAUserOrDatabase(key)) && replaceToken(value, r.password, "") != value {
+			return true
+		}
+	}
+	return false
+}
+
+// namesAUserOrDatabase tells a variable that holds a user's or a
+// database's name, which may equal a password without being one.
+func namesAUserOrDatabase(key string) bool {
+	key = strings.ToUpper(key)
+	for _, suffix := range []string{"USER", "USERNAME", "NAME", "DATABASE", "DB", "SCHEMA"} {
+		if key == suffix || strings.HasSuffix(key, "_"+suffix) {
 			return true
 		}
 	}
@@ -763,41 +775,47 @@ func (im *importer) scrub() {
 			}
 		}
 	}
-	var walk func(where string, v any) any
-	walk = func(where string, v any) any {
+	// A credential can hide anywhere x-unmapped keeps (a volume driver's
+	// options, a logging URL, an x- extension), but a name or a path is
+	// never one, whatever it equals: container_name: grafana stays, with
+	// the password grafana.
+	var walk func(where, key string, v any) any
+	walk = func(where, key string, v any) any {
 		switch v := v.(type) {
 		case string:
+			if nameFields[key] {
+				return v
+			}
 			clean, _ := replace(where, v)
 			return clean
 		case map[string]any:
 			for _, k := range slices.Sorted(maps.Keys(v)) {
-				v[k] = walk(where+"."+k, v[k])
+				v[k] = walk(where+"."+k, k, v[k])
 			}
 		case []any:
 			for i := range v {
-				v[i] = walk(fmt.Sprintf("%s[%d]", where, i), v[i])
+				v[i] = walk(fmt.Sprintf("%s[%d]", where, i), key, v[i])
 			}
 		}
 		return v
 	}
-	// Names and paths (container_name, networks, volumes, secrets'
-	// targets) are never credentials, whatever they equal.
 	for _, sname := range slices.Sorted(maps.Keys(im.unmapped)) {
 		for _, field := range slices.Sorted(maps.Keys(im.unmapped[sname])) {
-			if credentialFields[field] {
-				im.unmapped[sname][field] = walk("x-unmapped.services."+sname+"."+field, im.unmapped[sname][field])
-			}
+			im.unmapped[sname][field] = walk("x-unmapped.services."+sname+"."+field, field, im.unmapped[sname][field])
 		}
 	}
-	if configs, ok := im.top["configs"]; ok {
-		im.top["configs"] = walk("x-unmapped.configs", configs)
+	for _, field := range slices.Sorted(maps.Keys(im.top)) {
+		im.top[field] = walk("x-unmapped."+field, field, im.top[field])
 	}
 }
 
-// credentialFields are the fields of a Compose service that may hold a
-// credential as written: a command's argument, a variable, a label, a
-// build argument.
-var credentialFields = map[string]bool{"command": true, "entrypoint": true, "healthcheck": true, "environment": true, "labels": true, "build": true}
+// nameFields are the Compose fields whose values name or place things,
+// which a secret's value never is.
+var nameFields = map[string]bool{
+	"container_name": true, "hostname": true, "domainname": true, "name": true, "image": true,
+	"working_dir": true, "user": true, "source": true, "target": true, "network_mode": true,
+	"file": true, "networks": true, "volumes": true, "aliases": true,
+}
 
 // replaceToken replaces secret in value where it stands as a credential
 // does: a word of its own (--requirepass s3cret), after an = or a flag's

@@ -84,14 +84,14 @@ func TestImport(t *testing.T) {
 // value where it stands as a credential (replaceToken's rule: a path
 // /etc/grafana/ is not the password grafana), but for the few fields
 // whose values are names (a password may be "postgres" and the kind
-// postgres), and values that only equal a secret.
+// postgres), and users' and databases' names that equal one.
 func noSecretValues(t *testing.T, result *Result) {
 	t.Helper()
 	var raw map[string]any
 	if err := yaml.Unmarshal(result.Catalogue, &raw); err != nil {
 		t.Fatal(err)
 	}
-	names := map[string]bool{"kind": true, "version": true, "user": true, "database": true, "name": true, "image": true, "build": true}
+	names := map[string]bool{"kind": true, "version": true, "user": true, "database": true, "name": true, "image": true, "build": true, "owner": true, "uses": true}
 	var walk func(key string, v any)
 	walk = func(key string, v any) {
 		switch v := v.(type) {
@@ -105,10 +105,10 @@ func noSecretValues(t *testing.T, result *Result) {
 			}
 		case string:
 			for name, secret := range result.Secrets {
-				// A value that equals a secret under a name that is no
-				// secret's (MYSQL_USER: wordpress, with the password
-				// wordpress) is a name, which import must leave as it is.
-				if v == secret && !secretName.MatchString(key) {
+				// A user's or database's name that equals a secret
+				// (MYSQL_USER: wordpress, with the password wordpress) is
+				// a name, which import must leave as it is.
+				if v == secret && namesAUserOrDatabase(key) {
 					continue
 				}
 				if len(secret) >= 6 && !names[key] && replaceToken(v, secret, "") != v {

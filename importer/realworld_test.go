@@ -167,6 +167,14 @@ services:
       DB_CONNECTION: "Server=db;Password=wordpress;"
       WORDPRESS_DB_PASSWORD_FILE: /run/secrets/db-password
       APP_DB_PASSWORD: /run/secrets/db-password
+  backup:
+    image: backup:1.0
+    depends_on: [db]
+    environment: {MYSQL_PWD: wordpress}
+    logging: {driver: loki, options: {loki-url: "https://user:wordpress@loki.example.com/push"}}
+volumes:
+  dump:
+    driver_opts: {type: cifs, o: "username=me,password=wordpress"}
 `)
 	project, err := loadFile(dir, "compose.yaml")
 	if err != nil {
@@ -181,6 +189,10 @@ services:
 		t.Fatalf("%v\n%s", err, result.Catalogue)
 	}
 	web := c.Services["web"]
+	backup := c.Services["backup"]
+	if !slices.Contains(backup.Secrets, "MYSQL_PWD") || strings.Contains(string(result.Catalogue), "password=wordpress") || strings.Contains(string(result.Catalogue), ":wordpress@") {
+		t.Errorf("the password, under another name or in x-unmapped, reached the catalogue:\n%s", result.Catalogue)
+	}
 	if !strings.Contains(string(result.Catalogue), "container_name: wordpress") {
 		t.Errorf("a container name that equals the password was rewritten:\n%s", result.Catalogue)
 	}
