@@ -122,6 +122,7 @@ func Import(project *types.Project, opts Options) (*Result, error) {
 		}
 	}
 	im.valueEdges()
+	im.widenUsed()
 	im.owners()
 	im.sharedConfig()
 	im.routes()
@@ -500,6 +501,58 @@ func (im *importer) declarePort(name string, s *service, port int, where string)
 	}
 	im.addPort(name, s, port, "tcp", "", "")
 	im.note("services.%s.ports: %d declared, since %s names it (Compose needs no expose)", name, port, where)
+	if s.oneShot {
+		s.oneShot = false
+		im.note("services.%s: not a one-shot service after all, since it listens on %d", name, port)
+	}
+}
+
+// widenUsed gives what a cluster's service uses to the clusters too: a
+// profile's service (dev-only by import) that another service calls, and
+// a port published on the loopback address alone (dev-only by import)
+// that another service's use reaches. Without them the catalogue would
+// send a cluster's service to what no cluster has.
+func (im *importer) widenUsed() {
+	for changed := true; changed; {
+		changed = false
+		for _, sname := range slices.Sorted(maps.Keys(im.services)) {
+			s := im.services[sname]
+			if devOnly(s.environments) {
+				continue
+			}
+			for _, used := range s.uses {
+				target := im.services[used]
+				if target == nil {
+					continue
+				}
+				if devOnly(target.environments) {
+					target.environments = nil
+					changed = true
+					im.note("services.%s: in every environment after all, since %s uses it", used, sname)
+				}
+				if i := usedPort(target); i >= 0 && devOnly(target.ports[i].Environments) {
+					target.ports[i].Environments = nil
+					im.note("services.%s.ports: %d is in every environment after all, since %s uses it; it stays published on %s alone in dev", used, target.ports[i].Port, sname, target.ports[i].HostIP)
+				}
+			}
+		}
+	}
+}
+
+func devOnly(envs []string) bool { return slices.Equal(envs, []string{catalogue.DevEnvironment}) }
+
+// usedPort is the index of the port a use of s reaches by default: the
+// one named http, else the first; -1 when s has none.
+func usedPort(s *service) int {
+	for i, p := range s.ports {
+		if p.Name == "http" {
+			return i
+		}
+	}
+	if len(s.ports) > 0 {
+		return 0
+	}
+	return -1
 }
 
 // reaches tells whether from depends on to, directly or through others.

@@ -428,3 +428,64 @@ func corpusRow(name string, c *catalogue.Catalogue, result *Result, changed int)
 	}
 	return fmt.Sprintf("| %s | %d | %d | %d | %d | %d | %d |\n", name, len(c.Services), len(c.Resources), volumes, len(result.Secrets), changed, len(result.Report))
 }
+
+// TestImportKeepsWhatClusterServicesUse: import makes a profile's
+// services and loopback-only ports dev-only, and a run-once profile task
+// one-shot, unless a service of the clusters reaches them, which would
+// leave it calling what no cluster has: a catalogue tandem refuses.
+func TestImportKeepsWhatClusterServicesUse(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	writeFile(t, filepath.Join(dir, "compose.yaml"), `name: tools
+services:
+  api:
+    image: api:1.0
+    ports: ["127.0.0.1:3000:3000"]
+  debugger:
+    image: debugger:1.0
+    ports: ["127.0.0.1:9229:9229"]
+  web:
+    image: web:1.0
+    environment:
+      API_URL: http://api:3000
+      SMTP_HOST: mailhog
+      NOTIFY_URL: http://notifier:9000/x
+  mailhog:
+    image: mailhog/mailhog:v1.0.1
+    profiles: [mail]
+  notifier:
+    image: notifier:1.0
+    profiles: [notify]
+    restart: "no"
+  seed:
+    image: seed:1.0
+    profiles: [seed]
+    restart: "no"
+`)
+	project, err := loadFile(dir, "compose.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	result, err := Import(project, Options{CatalogueDir: dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := catalogue.Parse(fsys.OS{}, filepath.Join(dir, "tandem.yaml"), result.Catalogue)
+	if err != nil {
+		t.Fatalf("%v\n%s", err, result.Catalogue)
+	}
+	for name, want := range map[string][]string{"mailhog": nil, "notifier": nil, "seed": {"dev"}} {
+		if got := c.Services[name].Environments; !slices.Equal(got, want) {
+			t.Errorf("services.%s.environments = %v, want %v", name, got, want)
+		}
+	}
+	if c.Services["notifier"].OneShot || !c.Services["seed"].OneShot {
+		t.Errorf("oneShot: notifier %t (it listens on 9000), seed %t", c.Services["notifier"].OneShot, c.Services["seed"].OneShot)
+	}
+	if p := c.Services["api"].Ports[0]; p.Environments != nil || p.HostIP != "127.0.0.1" {
+		t.Errorf("api's port %+v: web uses it, so it is in every environment, published on 127.0.0.1 in dev", p)
+	}
+	if p := c.Services["debugger"].Ports[0]; !slices.Equal(p.Environments, []string{"dev"}) {
+		t.Errorf("the debugger's port %+v: nothing uses it, so it stays in dev", p)
+	}
+}
