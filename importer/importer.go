@@ -410,18 +410,13 @@ func (im *importer) ports(name string, s *service, svc types.ServiceConfig) {
 func (im *importer) addPort(name string, s *service, target int, protocol, published, hostIP string) {
 	key := fmt.Sprintf("%d/%s", target, protocol)
 	for _, p := range s.ports {
-		switch {
-		case p.Port != target:
-			continue
-		case cmp.Or(p.Protocol, "tcp") == protocol || p.Protocol != "udp" && protocol == "tcp":
+		// One number may serve TCP and UDP (DNS's 53): two ports.
+		if p.Port == target && (p.Protocol == "udp") == (protocol == "udp") {
 			if published != "" {
 				im.note("services.%s.ports: %s was published a second time, on %s; tandem publishes a port once", name, key, published)
 			}
-		default:
-			im.keep(name, "ports", "", fmt.Sprintf("%s:%d/%s", published, target, protocol))
-			im.note("services.%s.ports: %s kept under x-unmapped; a catalogue's port number speaks one protocol, and %d is declared already", name, key, target)
+			return
 		}
-		return
 	}
 	p := catalogue.Port{Name: "http", Port: target}
 	switch {

@@ -489,3 +489,30 @@ services:
 		t.Errorf("the debugger's port %+v: nothing uses it, so it stays in dev", p)
 	}
 }
+
+// TestOnePortNumberOverTCPAndUDP: DNS serves 53 over both, which a
+// catalogue says as two ports.
+func TestOnePortNumberOverTCPAndUDP(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	writeFile(t, filepath.Join(dir, "compose.yaml"), "name: dns\nservices:\n  dns:\n    image: dns:1.0\n    ports: [\"53:53/tcp\", \"53:53/udp\"]\n")
+	project, err := loadFile(dir, "compose.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	result, err := Import(project, Options{CatalogueDir: dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := catalogue.Parse(fsys.OS{}, filepath.Join(dir, "tandem.yaml"), result.Catalogue)
+	if err != nil {
+		t.Fatalf("%v\n%s", err, result.Catalogue)
+	}
+	var got []string
+	for _, p := range c.Services["dns"].Ports {
+		got = append(got, fmt.Sprintf("%s %d %s public=%t", p.Name, p.Port, p.Protocol, p.Public))
+	}
+	if want := []string{"port-53 53 tcp public=true", "port-53-udp 53 udp public=true"}; !slices.Equal(got, want) {
+		t.Errorf("ports %q, want %q", got, want)
+	}
+}
