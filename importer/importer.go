@@ -81,6 +81,8 @@ type importer struct {
 	shared map[string]string
 	// top holds the project's own secrets, configs and networks.
 	top map[string]any
+	// namedVolumes are the Compose volumes mapped so far, by name.
+	namedVolumes map[string]mountedAt
 }
 
 type resource struct {
@@ -104,7 +106,7 @@ type service struct {
 
 // Import turns project into a catalogue.
 func Import(project *types.Project, opts Options) (*Result, error) {
-	im := &importer{project: project, opts: opts, resources: map[string]*resource{}, services: map[string]*service{},
+	im := &importer{project: project, opts: opts, resources: map[string]*resource{}, services: map[string]*service{}, namedVolumes: map[string]mountedAt{},
 		secrets: map[string]string{}, unmapped: map[string]map[string]any{}, top: map[string]any{}}
 	names := project.ServiceNames()
 	sort.Strings(names)

@@ -288,6 +288,9 @@ services:
 // tandem renders from the import does not have as it was.
 type loss struct {
 	service, field, item, detail string
+	// says is what the report's line must say of it, where naming the
+	// item is not enough.
+	says string
 }
 
 // losses compares the original project with the one tandem renders from
@@ -296,22 +299,31 @@ type loss struct {
 // checks, commands and entrypoints.
 func losses(original, back *types.Project, dir string, secrets map[string]string) []loss {
 	var out []loss
+	sharedBy := map[string]int{}
+	for _, name := range original.ServiceNames() {
+		for _, v := range original.Services[name].Volumes {
+			if v.Type == types.VolumeTypeVolume && v.Source != "" {
+				sharedBy[v.Source]++
+			}
+		}
+	}
+	firstSource := map[string]string{}
 	for _, name := range original.ServiceNames() {
 		was := original.Services[name]
 		now, ok := back.Services[name]
 		if !ok {
-			out = append(out, loss{name, "service", name, "gone"})
+			out = append(out, loss{name, "service", name, "gone", ""})
 			continue
 		}
 		for _, p := range portSet(was) {
 			if !slices.Contains(portSet(now), p) {
-				out = append(out, loss{name, "ports", strings.Split(p, "|")[2], p})
+				out = append(out, loss{name, "ports", strings.Split(p, "|")[2], p, ""})
 			}
 		}
 		for _, m := range mountSet(was, dir) {
 			if !slices.Contains(mountSet(now, "/"), m) {
 				target := strings.Split(m, "|")[2]
-				out = append(out, loss{name, "volumes", target, m})
+				out = append(out, loss{name, "volumes", target, m, ""})
 			}
 		}
 		for key, value := range was.Environment {
@@ -321,32 +333,43 @@ func losses(original, back *types.Project, dir string, secrets map[string]string
 			got := now.Environment[key]
 			switch {
 			case got == nil:
-				out = append(out, loss{name, "environment", key, "gone"})
+				out = append(out, loss{name, "environment", key, "gone", ""})
 			case secretReference.MatchString(*got):
 				if secret := secretReference.FindStringSubmatch(*got)[1]; secrets[secret] != *value {
-					out = append(out, loss{name, "environment", key, fmt.Sprintf("dev value of %s is %q, was %q", secret, secrets[secret], *value)})
+					out = append(out, loss{name, "environment", key, fmt.Sprintf("dev value of %s is %q, was %q", secret, secrets[secret], *value), ""})
 				}
 			case strings.ReplaceAll(*got, "$$", "$") != *value:
-				out = append(out, loss{name, "environment", key, fmt.Sprintf("%q, was %q", *got, *value)})
+				out = append(out, loss{name, "environment", key, fmt.Sprintf("%q, was %q", *got, *value), ""})
 			}
 		}
 		for dep, d := range was.DependsOn {
 			got, ok := now.DependsOn[dep]
 			switch {
 			case !ok:
-				out = append(out, loss{name, "depends_on", dep, "gone"})
+				out = append(out, loss{name, "depends_on", dep, "gone", ""})
 			case got.Condition != d.Condition && !(d.Condition == types.ServiceConditionStarted && got.Condition == types.ServiceConditionHealthy):
-				out = append(out, loss{name, "depends_on", dep, got.Condition + ", was " + d.Condition})
+				out = append(out, loss{name, "depends_on", dep, got.Condition + ", was " + d.Condition, ""})
+			}
+		}
+		// A volume two mounts share is one volume in the rendered file too.
+		for _, v := range was.Volumes {
+			if v.Type != types.VolumeTypeVolume || v.Source == "" || sharedBy[v.Source] < 2 {
+				continue
+			}
+			if source := mountSource(now, v.Target); source == "" || firstSource[v.Source] != "" && firstSource[v.Source] != source {
+				out = append(out, loss{name, "volumes", v.Target, "shares " + v.Source + " no longer", "share"})
+			} else {
+				firstSource[v.Source] = source
 			}
 		}
 		if was.HealthCheck != nil && !was.HealthCheck.Disable && len(was.HealthCheck.Test) > 0 && (now.HealthCheck == nil || len(now.HealthCheck.Test) == 0) {
-			out = append(out, loss{name, "healthcheck", name, "gone"})
+			out = append(out, loss{name, "healthcheck", name, "gone", ""})
 		}
 		if len(was.Command) > 0 && !slices.Equal(was.Command, unescaped(now.Command)) {
-			out = append(out, loss{name, "command", "command", fmt.Sprintf("%q, was %q", now.Command, was.Command)})
+			out = append(out, loss{name, "command", "command", fmt.Sprintf("%q, was %q", now.Command, was.Command), ""})
 		}
 		if len(was.Entrypoint) > 0 && !slices.Equal(was.Entrypoint, unescaped(now.Entrypoint)) {
-			out = append(out, loss{name, "entrypoint", "entrypoint", fmt.Sprintf("%q, was %q", now.Entrypoint, was.Entrypoint)})
+			out = append(out, loss{name, "entrypoint", "entrypoint", fmt.Sprintf("%q, was %q", now.Entrypoint, was.Entrypoint), ""})
 		}
 	}
 	return out
@@ -383,10 +406,12 @@ func mountSet(s types.ServiceConfig, dir string) []string {
 // reported tells whether the import's report lists l: a line about its
 // service's field that names the item.
 func reported(l loss, report []string) bool {
+	// The item as a word of its own: port 53 is not 5300.
+	item := regexp.MustCompile(`(^|[^A-Za-z0-9_])` + regexp.QuoteMeta(l.item) + `($|[^A-Za-z0-9_])`)
 	for _, line := range report {
 		about := strings.HasPrefix(line, "services."+l.service+".") || strings.HasPrefix(line, "services."+l.service+":") ||
 			strings.HasPrefix(line, "resources."+l.service+":") || strings.HasPrefix(line, "resources."+l.service+".")
-		if about && strings.Contains(line, l.item) {
+		if about && item.MatchString(line) && strings.Contains(line, l.says) {
 			return true
 		}
 	}
@@ -515,4 +540,14 @@ func TestOnePortNumberOverTCPAndUDP(t *testing.T) {
 	if want := []string{"port-53 53 tcp public=true", "port-53-udp 53 udp public=true"}; !slices.Equal(got, want) {
 		t.Errorf("ports %q, want %q", got, want)
 	}
+}
+
+// mountSource is the source of what s mounts at target, "" for nothing.
+func mountSource(s types.ServiceConfig, target string) string {
+	for _, v := range s.Volumes {
+		if v.Target == target {
+			return cmp.Or(v.Source, v.Type)
+		}
+	}
+	return ""
 }

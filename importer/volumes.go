@@ -20,6 +20,9 @@ import (
 // size: enough for a small database or a wiki, and said in the report.
 const guessedSize = "1Gi"
 
+// mountedAt is where a Compose volume is first mounted.
+type mountedAt struct{ service, path string }
+
 // volume is one mount of a service, as the catalogue will say it, with the
 // Compose mount it came from, which is kept under x-unmapped if the
 // catalogue refuses the volume after all.
@@ -49,6 +52,15 @@ func (im *importer) volumes(name string, s *service, svc types.ServiceConfig) {
 				im.note("%s: an anonymous volume, now scratch space that lives as long as the container", where)
 				break
 			}
+			// A catalogue's persistent volume belongs to one service and
+			// one path; a second mount of the Compose volume would get
+			// data of its own, so it is kept out, said so.
+			if first, shared := im.namedVolumes[v.Source]; shared {
+				im.keep(name, "volumes", "", mount.compose)
+				im.note("%s: kept under x-unmapped; the volume %s is %s's data at %s already, and a persistent volume belongs to one service and path: share the data through that service", where, v.Source, first.service, first.path)
+				continue
+			}
+			im.namedVolumes[v.Source] = mountedAt{name, target}
 			mount.Persistent = guessedSize
 			if len(validation.IsDNS1123Label(v.Source)) == 0 && v.Source != mount.VolumeName() {
 				mount.Name = v.Source
