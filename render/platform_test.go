@@ -92,13 +92,21 @@ func TestPlatformPatchesFindVersionedJobs(t *testing.T) {
 				t.Fatalf("built as %q, want %q", how, tc.how)
 			}
 			for _, name := range []string{"api-migrate", "warmer"} {
-				job := regexp.MustCompile(`(?s)kind: Job\nmetadata:\n.*?\n  name: (` + name + `-[0-9a-f]{8})\n.*?(?:\n---|$)`).FindStringSubmatch(string(built))
-				if job == nil {
+				// Each document on its own, so that one Job's patch cannot
+				// stand in for another's.
+				versioned := regexp.MustCompile(`(?m)^kind: Job\n(?s:.*)^  name: ` + name + `-[0-9a-f]{8}\n`)
+				var job string
+				for _, doc := range strings.Split(string(built), "\n---\n") {
+					if versioned.MatchString(doc) {
+						job = doc
+					}
+				}
+				if job == "" {
 					t.Errorf("no Job %s-HASH in the build", name)
 					continue
 				}
-				if !strings.Contains(job[0], "nodeSelector:\n        pool: batch") {
-					t.Errorf("the platform's patch did not reach %s:\n%s", job[1], job[0])
+				if !strings.Contains(job, "nodeSelector:\n        pool: batch") {
+					t.Errorf("the platform's patch did not reach %s:\n%s", name, job)
 				}
 			}
 		})
