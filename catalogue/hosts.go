@@ -137,13 +137,7 @@ func (h *Hosts) Refs(value string, bare bool) []HostRef {
 // urlRefs lists the host of one URL.
 func (h *Hosts) urlRefs(raw string) []HostRef {
 	scheme, rest, _ := strings.Cut(raw, "://")
-	authority := rest
-	if i := strings.IndexAny(rest, "/?#"); i >= 0 {
-		authority = rest[:i]
-	}
-	if i := strings.LastIndex(authority, "@"); i >= 0 {
-		authority = authority[i+1:]
-	}
+	authority := urlAuthority(rest)
 	host, port := authority, schemePorts[strings.ToLower(scheme)]
 	if name, p, ok := strings.Cut(authority, ":"); ok {
 		n, err := strconv.Atoi(p)
@@ -163,21 +157,31 @@ func (h *Hosts) urlRefs(raw string) []HostRef {
 
 var callHostPort = regexp.MustCompile(`^([A-Za-z0-9][A-Za-z0-9._-]*)(?::([0-9]{1,5}))?$`)
 
-// callHost is the host of one entry of a service's calls: a URL,
-// host:port or a bare host.
+// callHost is the host of one entry of a service's calls: a URL (of its
+// first host, for mongodb://a:27017,b:27017/db), host:port or a bare
+// host, read as Refs reads them.
 func callHost(call string) (string, bool) {
-	if strings.Contains(call, "://") {
-		u, err := url.Parse(call)
-		if err != nil || u.Hostname() == "" {
-			return "", false
-		}
-		return u.Hostname(), true
+	if _, rest, ok := strings.Cut(call, "://"); ok {
+		authority, _, _ := strings.Cut(urlAuthority(rest), ",")
+		call = authority
 	}
 	m := callHostPort.FindStringSubmatch(call)
 	if m == nil {
 		return "", false
 	}
 	return m[1], true
+}
+
+// urlAuthority is what of a URL, after its scheme, names the host: up to
+// the path, query or fragment, after any user and password.
+func urlAuthority(rest string) string {
+	if i := strings.IndexAny(rest, "/?#"); i >= 0 {
+		rest = rest[:i]
+	}
+	if i := strings.LastIndex(rest, "@"); i >= 0 {
+		rest = rest[i+1:]
+	}
+	return rest
 }
 
 // validateCalls holds each call to a service or resource of the

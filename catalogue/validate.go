@@ -57,8 +57,9 @@ func (c *Catalogue) validate(errs *errorList) {
 		c.validateResource(errs, name, c.Resources[name])
 	}
 	hostPorts := map[string]string{}
+	hosts := c.Hosts()
 	for _, name := range slices.Sorted(maps.Keys(c.Services)) {
-		c.validateService(errs, name, c.Services[name], hostPorts)
+		c.validateService(errs, name, c.Services[name], hostPorts, hosts)
 	}
 	c.checkCycles(errs)
 	c.checkRoutes(errs)
@@ -478,7 +479,7 @@ func checkSubdomain(errs *errorList, p, name string) {
 	}
 }
 
-func (c *Catalogue) validateService(errs *errorList, name string, s *Service, hostPorts map[string]string) {
+func (c *Catalogue) validateService(errs *errorList, name string, s *Service, hostPorts map[string]string, hosts *Hosts) {
 	p := join("services", name)
 	checkLabel(errs, p, name)
 	checkNotReserved(errs, p, name)
@@ -520,9 +521,7 @@ func (c *Catalogue) validateService(errs *errorList, name string, s *Service, ho
 	c.validateServiceEnvironments(errs, name, s)
 	validateOneShot(errs, name, s)
 	c.validateUses(errs, name, s)
-	if len(s.Calls) > 0 {
-		c.validateCalls(errs, c.Hosts(), name, s)
-	}
+	c.validateCalls(errs, hosts, name, s)
 	validateHealth(errs, p+".health", s.Health, portNames)
 	checkProbedTransport(errs, p, s)
 	checkResources(errs, p+".resources", s.Resources)
@@ -927,8 +926,9 @@ func validateOneShot(errs *errorList, name string, s *Service) {
 	if len(s.Jobs) > 0 {
 		errs.add(p+".jobs", "%s; make each job a one-shot service of its own, used by this one", why)
 	}
-	if len(name) > MaxJobName {
-		errs.add(p, "%q is %d characters: %s, whose name has a %d-character version after it, so the service's may have %d at most; shorten it", name, len(name), why, JobVersionLength, MaxJobName)
+	// Only a cluster's Job carries the version after its name.
+	if len(name) > MaxJobName && s.In("") {
+		errs.add(p, "%q is %d characters: in a cluster %s, whose name has a %d-character version after it, so the service's may have %d at most; shorten it", name, len(name), why, JobVersionLength, MaxJobName)
 	}
 	for _, env := range slices.Sorted(maps.Keys(s.Overrides)) {
 		if o := s.Overrides[env]; o != nil && o.Replicas != nil {
@@ -1186,7 +1186,7 @@ func (c *Catalogue) checkAddressForms(errs *errorList, p string, u Use, forms ma
 	for _, k := range slices.Sorted(maps.Keys(forms)) {
 		vp := p + "." + k
 		switch {
-		case !envName.MatchString(k):
+		case !validEnvName(k):
 			checkEnvName(errs, vp, k)
 		case forms[k] == "":
 			errs.add(vp, "missing: the form of the address, one of %s, or a template such as {host}:{port}", AddressForms)
@@ -1331,7 +1331,7 @@ func (c *Catalogue) validateJobs(errs *errorList, service string, s *Service) {
 				errs.add(jp, "the CronJob name %s is longer than %d characters; shorten the job's name", full, MaxControllerName)
 			}
 		}
-		if j.Schedule == "" && len(full) > MaxJobName {
+		if j.Schedule == "" && len(full) > MaxJobName && s.In("") {
 			errs.add(jp, "the job name %s is longer than %d characters: in a cluster it is the name of a Job, with a %d-character version after it; shorten the job's name", full, MaxJobName, JobVersionLength)
 		}
 	}
@@ -1516,9 +1516,11 @@ func checkEnvKeys(errs *errorList, p string, env map[string]string) {
 	}
 }
 
+func validEnvName(key string) bool { return envName.MatchString(key) && key != "." && key != ".." }
+
 func checkEnvName(errs *errorList, p, key string) {
-	if !envName.MatchString(key) || key == "." || key == ".." {
-		errs.add(p, "%q is not a valid environment variable name (letters, digits, '_', '-' and '.'; not starting with a digit)", key)
+	if !validEnvName(key) {
+		errs.add(p, "%q is not a valid environment variable name (letters, digits, '_', '-' and '.', not starting with a digit, and not . or ..)", key)
 	}
 }
 

@@ -156,7 +156,7 @@ services:
   bff:
     image: bff:1.0
     uses: [orders]
-    calls: [http://orders, orders:9999, cache, "redis://cache:6379", payments]
+    calls: [http://orders, orders:9999, cache, "redis://cache:6379", payments, "mongodb://orders:8080,orders:8080/db"]
 `)
 	var got []string
 	for _, f := range undeclaredUses(c) {
