@@ -134,14 +134,20 @@ func Import(project *types.Project, opts Options) (*Result, error) {
 	if name == "" {
 		name = catalogue.LabelFrom(project.Name)
 	}
-	im.note("environments: staging and prod are added so that tandem build works at once: staging runs the resources in the cluster where tandem can, prod expects managed ones at placeholder hosts (*.%s) to set under resources.NAME.endpoints.prod", placeholderDomain)
+	if len(im.resources) > 0 {
+		im.note("environments: staging and prod are added so that tandem build works at once: staging runs the resources in the cluster where tandem can, prod expects managed ones at placeholder hosts (*.%s) to set under resources.NAME.endpoints.prod", placeholderDomain)
+	} else {
+		im.note("environments: staging and prod are added so that tandem build works at once")
+	}
 	if im.builds() {
 		im.note("environments: built images go to %s/%s with tag %s in staging and prod; set your registry and tag under environments.ENV.image", placeholderRegistry, name, placeholderTag)
 	}
 	out := im.write(name)
 	// A mount can be what the catalogue refuses (a file too large for a
-	// ConfigMap, two volumes of one name): such volumes go under
-	// x-unmapped, so that import never writes a catalogue tandem rejects.
+	// ConfigMap, two volumes of one name), which import cannot tell until
+	// the catalogue loads: such volumes go under x-unmapped. Whatever else
+	// is refused shows in the import's own report (project.Import loads
+	// what it wrote), and the corpus tests hold import to loading.
 	for {
 		_, err := catalogue.Parse(im.fs(), filepath.Join(opts.CatalogueDir, "tandem.yaml"), out)
 		if err == nil || !im.demoteRefused(err) {

@@ -147,9 +147,13 @@ func TestReplaceTokenLeavesWordsThatEqualASecret(t *testing.T) {
 func TestSecretsAreOnlyWhatIsSecret(t *testing.T) {
 	t.Parallel()
 	dir := t.TempDir()
-	if err := os.MkdirAll(filepath.Join(dir, "wordpress"), 0o755); err != nil {
-		t.Fatal(err)
+	for _, folder := range []string{"wordpress", "secrets", "tls"} {
+		if err := os.MkdirAll(filepath.Join(dir, folder), 0o755); err != nil {
+			t.Fatal(err)
+		}
 	}
+	writeFile(t, filepath.Join(dir, "secrets", "db.txt"), "wordpress\n")
+	writeFile(t, filepath.Join(dir, "tls", "server.key"), "-----BEGIN PRIVATE KEY-----\n")
 	writeFile(t, filepath.Join(dir, "compose.yaml"), `name: blog
 services:
   db:
@@ -159,7 +163,7 @@ services:
     image: wordpress:6.5
     container_name: wordpress
     depends_on: [db]
-    volumes: ["./wordpress:/var/www/wordpress"]
+    volumes: ["./wordpress:/var/www/wordpress", "./secrets/db.txt:/run/secrets/db:ro", "./tls/server.key:/etc/tls/server.key:ro"]
     command: ["--data=/srv/wordpress/data", "--password", "wordpress"]
     environment:
       WORDPRESS_DB_USER: wordpress
@@ -208,7 +212,7 @@ volumes:
 		t.Errorf("command %q args %q, want the password alone replaced: %q", web.Command, web.Args, want)
 	}
 	if len(web.Volumes) != 1 || web.Volumes[0].Source != "./wordpress" {
-		t.Errorf("volumes %+v, want the folder ./wordpress as it was", web.Volumes)
+		t.Errorf("volumes %+v, want the folder ./wordpress as it was, and no secret file as config", web.Volumes)
 	}
 }
 

@@ -88,6 +88,12 @@ func (im *importer) volumes(name string, s *service, svc types.ServiceConfig) {
 				im.keep(name, "volumes", "", mount.compose)
 				im.note("%s: kept under x-unmapped: %v", where, err)
 				continue
+			case secretMount(rel, target):
+				// A config volume's files are rendered into ConfigMaps in
+				// the committed tree.
+				im.keep(name, "volumes", "", mount.compose)
+				im.note("%s: kept under x-unmapped; it looks like secret files, which must not be rendered into the committed tree as a ConfigMap: make them secrets", where)
+				continue
 			case info.IsDir() && !v.ReadOnly:
 				mount.Source = rel
 				im.note("%s: a source mount in dev only; clusters run the image's own files", where)
@@ -178,10 +184,31 @@ func (im *importer) demoteRefused(err error) bool {
 				continue
 			}
 			moved = true
+			// What the report said of the mount no longer holds.
+			said := fmt.Sprintf("services.%s.volumes: %s:", sname, v.compose)
+			im.report = slices.DeleteFunc(im.report, func(line string) bool { return strings.HasPrefix(line, said) })
 			im.keep(sname, "volumes", "", v.compose)
 			im.note("services.%s.volumes: %s: kept under x-unmapped, as the catalogue cannot take it: %s", sname, v.compose, why)
 		}
 		s.volumes = kept
 	}
 	return moved
+}
+
+// secretMount tells a mount of secret files: below /run/secrets or a
+// secrets folder, keys and certificates' private halves, env files.
+func secretMount(source, target string) bool {
+	for _, p := range []string{source, target} {
+		p = strings.ToLower(p)
+		base := filepath.Base(p)
+		switch {
+		case strings.HasPrefix(p, "/run/secrets"), strings.Contains("/"+p+"/", "/secrets/"), strings.Contains("/"+p+"/", "/secret/"):
+			return true
+		case strings.HasSuffix(base, ".key"), strings.HasSuffix(base, ".pem"), strings.HasSuffix(base, ".p12"), strings.HasSuffix(base, ".pfx"):
+			return true
+		case base == ".env" || strings.HasPrefix(base, ".env."), strings.HasSuffix(base, ".env"):
+			return true
+		}
+	}
+	return false
 }
