@@ -82,7 +82,8 @@ func TestRealWorldCorpus(t *testing.T) {
 			if err != nil {
 				t.Fatalf("the imported catalogue does not load:\n%v\n%s", err, result.Catalogue)
 			}
-			undeclaredUses(t, c)
+			// Check's own rule for undeclared dependencies runs on each
+			// import in TestRealWorldImportsBuildForClusters.
 			// A profile's service starts only on request: a tool or task
 			// of the laptop, never of a cluster.
 			for _, sname := range original.ServiceNames() {
@@ -220,29 +221,6 @@ func writeFile(t *testing.T, path, text string) {
 	t.Helper()
 	if err := os.WriteFile(path, []byte(text), 0o644); err != nil {
 		t.Fatal(err)
-	}
-}
-
-// undeclaredUses holds an imported catalogue to check's rule: a service
-// whose values name another service or resource uses it, or a cluster's
-// NetworkPolicy blocks what works in dev.
-func undeclaredUses(t *testing.T, c *catalogue.Catalogue) {
-	t.Helper()
-	hosts := c.Hosts()
-	for _, name := range c.ServiceNames() {
-		s := c.Services[name]
-		values := map[string]string{}
-		maps.Copy(values, s.Env)
-		for _, group := range s.Config {
-			maps.Copy(values, c.Config[group])
-		}
-		for key, value := range values {
-			for _, ref := range hosts.Refs(value, catalogue.AddressVariable(key)) {
-				if ref.Target != name && !slices.Contains(s.UsedNames(), ref.Target) {
-					t.Errorf("services.%s: %s=%q names %s, which it does not use", name, key, value, ref.Target)
-				}
-			}
-		}
 	}
 }
 
