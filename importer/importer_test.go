@@ -2,10 +2,7 @@ package importer
 
 import (
 	"context"
-	"fmt"
-	"maps"
 	"path/filepath"
-	"slices"
 	"strings"
 	"testing"
 
@@ -75,7 +72,7 @@ func TestImport(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			roundTrip(t, original, rendered, result)
+			roundTrip(t, original, rendered, result, abs)
 		})
 	}
 }
@@ -120,44 +117,17 @@ func noSecretValues(t *testing.T, result *Result) {
 }
 
 // roundTrip compares, with compose-go, the original project and the one
-// tandem renders from the import.
-func roundTrip(t *testing.T, original *types.Project, rendered []byte, result *Result) {
+// tandem renders from the import (see losses): every difference must be
+// one the import's report lists.
+func roundTrip(t *testing.T, original *types.Project, rendered []byte, result *Result, dir string) {
 	t.Helper()
 	back, err := compose.LoadStrict(original.Name, rendered)
 	if err != nil {
 		t.Fatalf("the rendered Compose file does not load: %v", err)
 	}
-	for _, name := range original.ServiceNames() {
-		was := original.Services[name]
-		now, ok := back.Services[name]
-		if !ok {
-			t.Errorf("service %s is gone", name)
-			continue
-		}
-		if _, isResource := resourceKind(was.Image); isResource {
-			continue // tandem runs it its own way; the report says how
-		}
-		if got, want := published(now), published(was); !slices.Equal(got, want) {
-			t.Errorf("%s: published ports %v, want %v", name, got, want)
-		}
-		if got, want := slices.Sorted(maps.Keys(now.DependsOn)), slices.Sorted(maps.Keys(was.DependsOn)); !slices.Equal(got, want) {
-			t.Errorf("%s: depends_on %v, want %v", name, got, want)
-		}
-		for key, value := range was.Environment {
-			if value == nil {
-				continue
-			}
-			got := now.Environment[key]
-			switch {
-			case got == nil:
-				t.Errorf("%s: %s is gone", name, key)
-			case strings.HasPrefix(*got, "${"+key+":?"):
-				if result.Secrets[key] != *value {
-					t.Errorf("%s: secret %s has dev value %q, want %q", name, key, result.Secrets[key], *value)
-				}
-			case strings.ReplaceAll(*got, "$$", "$") != *value:
-				t.Errorf("%s: %s=%q, want %q", name, key, *got, *value)
-			}
+	for _, l := range losses(original, back, dir, result.Secrets) {
+		if !reported(l, result.Report) {
+			t.Errorf("%s %s %s: %s, and the report does not say so", l.service, l.field, l.item, l.detail)
 		}
 	}
 }
@@ -165,14 +135,3 @@ func roundTrip(t *testing.T, original *types.Project, rendered []byte, result *R
 // pathFields hold paths: a volume's, and Compose's short mount syntax
 // kept under x-unmapped.
 var pathFields = map[string]bool{"path": true, "source": true, "config": true, "volumes": true, "build": true}
-
-func published(s types.ServiceConfig) []string {
-	var out []string
-	for _, p := range s.Ports {
-		if p.Published != "" {
-			out = append(out, fmt.Sprintf("%s:%d", p.Published, p.Target))
-		}
-	}
-	slices.Sort(out)
-	return out
-}

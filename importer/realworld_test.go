@@ -95,16 +95,14 @@ func TestRealWorldCorpus(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
+			roundTrip(t, original, rendered, result, abs)
 			back, err := compose.LoadStrict(original.Name, rendered)
 			if err != nil {
-				t.Fatalf("the rendered Compose file does not load: %v", err)
+				t.Fatal(err)
 			}
 			found := losses(original, back, abs, result.Secrets)
 			for _, l := range found {
-				t.Logf("changed (go test -v shows these): %s %s %s: %s", l.service, l.field, l.item, l.detail)
-				if !reported(l, result.Report) {
-					t.Errorf("LOSS %s %s %s: %s", l.service, l.field, l.item, l.detail)
-				}
+				t.Logf("changed, as reported (go test -v shows these): %s %s %s: %s", l.service, l.field, l.item, l.detail)
 			}
 			mu.Lock()
 			rows[name] = corpusRow(name, c, result, len(found))
@@ -181,18 +179,7 @@ volumes:
   dump:
     driver_opts: {type: cifs, o: "username=me,password=wordpress"}
 `)
-	project, err := loadFile(dir, "compose.yaml")
-	if err != nil {
-		t.Fatal(err)
-	}
-	result, err := Import(project, Options{CatalogueDir: dir})
-	if err != nil {
-		t.Fatal(err)
-	}
-	c, err := catalogue.Parse(fsys.OS{}, filepath.Join(dir, "tandem.yaml"), result.Catalogue)
-	if err != nil {
-		t.Fatalf("%v\n%s", err, result.Catalogue)
-	}
+	result, c := importFolder(t, dir)
 	web := c.Services["web"]
 	backup := c.Services["backup"]
 	if !slices.Contains(backup.Secrets, "MYSQL_PWD") || strings.Contains(string(result.Catalogue), "password=wordpress") || strings.Contains(string(result.Catalogue), ":wordpress@") {
@@ -241,18 +228,7 @@ services:
   cache:
     image: redis:7
 `)
-	project, err := loadFile(dir, "compose.yaml")
-	if err != nil {
-		t.Fatal(err)
-	}
-	result, err := Import(project, Options{CatalogueDir: dir})
-	if err != nil {
-		t.Fatal(err)
-	}
-	c, err := catalogue.Parse(fsys.OS{}, filepath.Join(dir, "tandem.yaml"), result.Catalogue)
-	if err != nil {
-		t.Fatalf("%v\n%s", err, result.Catalogue)
-	}
+	result, c := importFolder(t, dir)
 	if got := c.Services["worker"].UsedNames(); !slices.Equal(got, []string{"cache"}) {
 		t.Errorf("worker uses %v, want [cache]: api depends on worker", got)
 	}
@@ -469,18 +445,7 @@ services:
     profiles: [seed]
     restart: "no"
 `)
-	project, err := loadFile(dir, "compose.yaml")
-	if err != nil {
-		t.Fatal(err)
-	}
-	result, err := Import(project, Options{CatalogueDir: dir})
-	if err != nil {
-		t.Fatal(err)
-	}
-	c, err := catalogue.Parse(fsys.OS{}, filepath.Join(dir, "tandem.yaml"), result.Catalogue)
-	if err != nil {
-		t.Fatalf("%v\n%s", err, result.Catalogue)
-	}
+	_, c := importFolder(t, dir)
 	for name, want := range map[string][]string{"mailhog": nil, "notifier": nil, "seed": {"dev"}} {
 		if got := c.Services[name].Environments; !slices.Equal(got, want) {
 			t.Errorf("services.%s.environments = %v, want %v", name, got, want)
@@ -503,18 +468,7 @@ func TestOnePortNumberOverTCPAndUDP(t *testing.T) {
 	t.Parallel()
 	dir := t.TempDir()
 	writeFile(t, filepath.Join(dir, "compose.yaml"), "name: dns\nservices:\n  dns:\n    image: dns:1.0\n    ports: [\"53:53/tcp\", \"53:53/udp\"]\n")
-	project, err := loadFile(dir, "compose.yaml")
-	if err != nil {
-		t.Fatal(err)
-	}
-	result, err := Import(project, Options{CatalogueDir: dir})
-	if err != nil {
-		t.Fatal(err)
-	}
-	c, err := catalogue.Parse(fsys.OS{}, filepath.Join(dir, "tandem.yaml"), result.Catalogue)
-	if err != nil {
-		t.Fatalf("%v\n%s", err, result.Catalogue)
-	}
+	_, c := importFolder(t, dir)
 	var got []string
 	for _, p := range c.Services["dns"].Ports {
 		got = append(got, fmt.Sprintf("%s %d %s public=%t", p.Name, p.Port, p.Protocol, p.Public))
@@ -532,4 +486,23 @@ func mountSource(s types.ServiceConfig, target string) string {
 		}
 	}
 	return ""
+}
+
+// importFolder imports dir's compose.yaml and loads the catalogue, which
+// must load.
+func importFolder(t *testing.T, dir string) (*Result, *catalogue.Catalogue) {
+	t.Helper()
+	project, err := loadFile(dir, "compose.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	result, err := Import(project, Options{CatalogueDir: dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := catalogue.Parse(fsys.OS{}, filepath.Join(dir, "tandem.yaml"), result.Catalogue)
+	if err != nil {
+		t.Fatalf("%v\n%s", err, result.Catalogue)
+	}
+	return result, c
 }
