@@ -40,6 +40,9 @@ func (im *importer) volumes(name string, s *service, svc types.ServiceConfig) {
 	for _, v := range svc.Volumes {
 		target := v.Target
 		mount := volume{Volume: catalogue.Volume{Path: target}, compose: im.hostPath(v.Source) + ":" + target}
+		if v.Source == "" {
+			mount.compose = target // an anonymous volume or a tmpfs
+		}
 		if v.ReadOnly {
 			mount.compose += ":ro"
 		}
@@ -47,7 +50,6 @@ func (im *importer) volumes(name string, s *service, svc types.ServiceConfig) {
 		switch v.Type {
 		case types.VolumeTypeVolume:
 			if v.Source == "" {
-				mount.compose = target
 				mount.Scratch = "true"
 				im.note("%s: an anonymous volume, now scratch space that lives as long as the container", where)
 				break
@@ -67,7 +69,6 @@ func (im *importer) volumes(name string, s *service, svc types.ServiceConfig) {
 			}
 			im.note("%s: persistent data now, sized %s as a guess (Compose does not size volumes); set what the data needs", where, guessedSize)
 		case types.VolumeTypeTmpfs:
-			mount.compose = target
 			mount.Scratch = "true"
 			if v.Tmpfs != nil && v.Tmpfs.Size > 0 {
 				mount.Scratch = fmt.Sprint(int64(v.Tmpfs.Size))
