@@ -134,12 +134,21 @@ func (s *Service) usePort(name string) Port {
 			return p
 		}
 	}
-	for _, p := range s.Ports {
+	return s.Ports[DefaultUsePort(s.Ports)]
+}
+
+// DefaultUsePort is the index of the port a use that names none reaches:
+// the one named http, else the first; -1 for no ports.
+func DefaultUsePort(ports []Port) int {
+	for i, p := range ports {
 		if p.Name == "http" {
-			return p
+			return i
 		}
 	}
-	return s.Ports[0]
+	if len(ports) == 0 {
+		return -1
+	}
+	return 0
 }
 
 // addressProblem says what is wrong with a use's form for variable, or "".

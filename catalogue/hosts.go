@@ -25,8 +25,7 @@ type Hosts struct {
 // Hosts indexes the catalogue's hosts once, for many lookups.
 func (c *Catalogue) Hosts() *Hosts {
 	h := &Hosts{c: c, suffixes: map[string]bool{}, endpoints: map[string]string{}}
-	for _, env := range c.DeployEnvironments() {
-		ns := c.Namespace(env)
+	for _, ns := range c.namespaces() {
 		for _, s := range []string{ns, ns + ".svc", ns + ".svc.cluster.local"} {
 			h.suffixes[s] = true
 		}

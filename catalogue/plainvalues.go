@@ -63,6 +63,10 @@ var (
 	reference = regexp.MustCompile(`^\$(\([A-Za-z_][A-Za-z0-9_]*\)|\{[A-Za-z_][A-Za-z0-9_]*\})$`)
 )
 
+// SecretFilePath tells a path a secret is mounted at, which names the
+// secret rather than holding it.
+func SecretFilePath(value string) bool { return secretFile.MatchString(value) }
+
 // LooksSecret tells whether a plain value named key would be refused as a
 // credential, so that what writes catalogues (import) declares it a
 // secret instead.
@@ -83,7 +87,7 @@ func secretBy(key, value string) int {
 		return notSecret
 	case secretValue.MatchString(value):
 		return secretByValue
-	case secretKey.MatchString(key) && !reference.MatchString(value) && !secretFile.MatchString(value):
+	case secretKey.MatchString(key) && !reference.MatchString(value) && !SecretFilePath(value):
 		return secretByName
 	}
 	return notSecret

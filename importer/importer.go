@@ -533,7 +533,7 @@ func (im *importer) widenUsed() {
 					changed = true
 					im.note("services.%s: in every environment after all, since %s uses it", used, sname)
 				}
-				if i := usedPort(target); i >= 0 && devOnly(target.ports[i].Environments) {
+				if i := catalogue.DefaultUsePort(target.ports); i >= 0 && devOnly(target.ports[i].Environments) {
 					target.ports[i].Environments = nil
 					im.note("services.%s.ports: %d is in every environment after all, since %s uses it; it stays published on %s alone in dev", used, target.ports[i].Port, sname, target.ports[i].HostIP)
 				}
@@ -543,20 +543,6 @@ func (im *importer) widenUsed() {
 }
 
 func devOnly(envs []string) bool { return slices.Equal(envs, []string{catalogue.DevEnvironment}) }
-
-// usedPort is the index of the port a use of s reaches by default: the
-// one named http, else the first; -1 when s has none.
-func usedPort(s *service) int {
-	for i, p := range s.ports {
-		if p.Name == "http" {
-			return i
-		}
-	}
-	if len(s.ports) > 0 {
-		return 0
-	}
-	return -1
-}
 
 // reaches tells whether from depends on to, directly or through others.
 func (im *importer) reaches(from, to string) bool {
@@ -636,10 +622,10 @@ func namesAUserOrDatabase(key string) bool {
 // images read one, or DATABASE_PASSWORD: /run/secrets/db-password, as
 // some apps do) from the secret itself: its value is a path.
 func namesAFile(key, value string) bool {
-	if strings.ContainsAny(value, " \t") || !strings.HasPrefix(value, "/") {
-		return false
+	if catalogue.SecretFilePath(value) {
+		return true
 	}
-	return strings.HasSuffix(strings.ToUpper(key), "_FILE") || strings.HasPrefix(value, "/run/secrets/")
+	return strings.HasSuffix(strings.ToUpper(key), "_FILE") && strings.HasPrefix(value, "/") && !strings.ContainsAny(value, " \t")
 }
 
 // grpcCheck is grpc_health_probe against the service's own port, with
