@@ -47,6 +47,10 @@ type Kind struct {
 	Args       []string
 	SettingEnv map[Setting]string
 	Env        map[string]string
+	// RootUser is the server's own administrator, whom the image sets up
+	// by RootPasswordEnv alone, never as a user of SettingEnv; the image
+	// makes up root's password by RandomRootEnv, which is in Env.
+	RootUser, RootPasswordEnv, RandomRootEnv string
 
 	// NotInCluster says why tandem does not run the kind in a cluster,
 	// where it does not.
@@ -79,7 +83,8 @@ var kinds = map[string]Kind{
 		DataDir:    "/var/lib/mysql",
 		SettingEnv: map[Setting]string{SettingDatabase: "MYSQL_DATABASE", SettingUser: "MYSQL_USER", SettingPassword: "MYSQL_PASSWORD"},
 		// Nobody needs root's password; the image makes one up.
-		Env: map[string]string{"MYSQL_RANDOM_ROOT_PASSWORD": "yes"}},
+		Env:      map[string]string{"MYSQL_RANDOM_ROOT_PASSWORD": "yes"},
+		RootUser: "root", RootPasswordEnv: "MYSQL_ROOT_PASSWORD", RandomRootEnv: "MYSQL_RANDOM_ROOT_PASSWORD"},
 	"redis": {Name: "redis", Image: "redis", DefaultVersion: "7", Port: 6379, URLScheme: "redis",
 		Settings: []Setting{SettingHost, SettingPort, SettingURL},
 		DataDir:  "/data"},
@@ -91,7 +96,8 @@ var kinds = map[string]Kind{
 		Settings:   []Setting{SettingHost, SettingPort, SettingDatabase, SettingUser, SettingPassword, SettingURL},
 		DataDir:    "/var/lib/mysql",
 		SettingEnv: map[Setting]string{SettingDatabase: "MARIADB_DATABASE", SettingUser: "MARIADB_USER", SettingPassword: "MARIADB_PASSWORD"},
-		Env:        map[string]string{"MARIADB_RANDOM_ROOT_PASSWORD": "yes"}},
+		Env:        map[string]string{"MARIADB_RANDOM_ROOT_PASSWORD": "yes"},
+		RootUser:   "root", RootPasswordEnv: "MARIADB_ROOT_PASSWORD", RandomRootEnv: "MARIADB_RANDOM_ROOT_PASSWORD"},
 	"mongo": {Name: "mongo", Image: "mongo", DefaultVersion: "7", Port: 27017, URLScheme: "mongodb",
 		Settings:   []Setting{SettingHost, SettingPort, SettingUser, SettingPassword, SettingURL},
 		DataDir:    "/data/db",
@@ -137,6 +143,34 @@ func (k Kind) ServerEnv(host string) map[string]string {
 		// A client asks any broker for the cluster's brokers and then
 		// connects to the addresses they advertise.
 		env["KAFKA_ADVERTISED_LISTENERS"] = "PLAINTEXT://" + host + ":" + strconv.Itoa(k.Port)
+	}
+	return env
+}
+
+// Root tells whether the resource's users log in as its server's root
+// user (user: root for mysql and mariadb).
+func (r *Resource) Root() bool {
+	k := r.KindInfo()
+	return k.RootUser != "" && r.User == k.RootUser
+}
+
+// SetupEnv maps each setting the server is set up with to the image's
+// variable for it: root's password alone, with the database, for a
+// resource whose users log in as root.
+func (r *Resource) SetupEnv() map[Setting]string {
+	k := r.KindInfo()
+	if !r.Root() {
+		return k.SettingEnv
+	}
+	return map[Setting]string{SettingDatabase: k.SettingEnv[SettingDatabase], SettingPassword: k.RootPasswordEnv}
+}
+
+// ServerEnv is the kind's server environment for the resource name; root's
+// password is the resource's own where its users log in as root.
+func (r *Resource) ServerEnv(name string) map[string]string {
+	env := r.KindInfo().ServerEnv(name)
+	if r.Root() {
+		delete(env, r.KindInfo().RandomRootEnv)
 	}
 	return env
 }

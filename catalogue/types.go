@@ -68,7 +68,7 @@ type Resource struct {
 	// Database and User apply to SQL kinds; both default to the owner's name,
 	// else the resource's name.
 	Database string `yaml:"database" doc:"Database name (SQL kinds); defaults to the owner's or the resource's name."`
-	User     string `yaml:"user" doc:"Database user (SQL kinds); defaults like database."`
+	User     string `yaml:"user" doc:"Database user (SQL kinds); defaults like database. For mysql and mariadb, root makes the users log in as the server's root user, whose password is then the resource's password, for apps that connect as root; the server then has no user of its own."`
 	// Outside dev a resource is a managed service by default: users read its
 	// connection Secret. InCluster and Endpoints change that per environment.
 	InCluster []string          `yaml:"inCluster" doc:"Environments (not dev) where the resource runs in the cluster as a StatefulSet instead of being a managed service."`
@@ -157,7 +157,7 @@ type Use struct {
 	Env map[string]string `yaml:"env" doc:"Variables that carry the address, with their form: url, host:port, host, port, or a template over {scheme}, {host}, {port} and {port:NAME}, e.g. PRODUCT_CATALOG_SERVICE_ADDR: host:port. For a used service they replace NAME_URL, and env: {} sets none, for an app that finds the service by itself; a resource's connection settings stay."`
 }
 
-// Volume is a folder or file a service's container mounts, of one of four
+// Volume is a folder or file a service's container mounts, of one of five
 // kinds that mean the same in dev and in clusters.
 type Volume struct {
 	Path string `yaml:"path" doc:"Absolute path in the container, e.g. /data."`
@@ -167,6 +167,7 @@ type Volume struct {
 	Config     string `yaml:"config" doc:"A file or folder of files in the repository, relative to the catalogue, mounted read-only: a ConfigMap in clusters (a change restarts the pods), a read-only bind mount in dev. E.g. ./config/nginx.conf."`
 	Scratch    string `yaml:"scratch" doc:"Scratch space that lives as long as the pod, with its size limit, e.g. 1Gi, or true for none: emptyDir in clusters, tmpfs in dev. A read-only root filesystem needs it wherever the app writes."`
 	Source     string `yaml:"source" doc:"A folder in the repository, relative to the catalogue, bind-mounted writable in dev only, for live reload; clusters run the image's own files. E.g. ./services/web/src."`
+	Secret     string `yaml:"secret" doc:"A secret as a read-only file, for an app that reads a password from a file rather than a variable: one of the service's secrets, or the password variable of a resource it uses (ORDERS_DB_PASSWORD). In clusters a file from the service's Secret, or from the resource's connection Secret; in dev a read-only bind mount of .tandem/secrets/NAME, which render writes from the dev env file. E.g. {path: /run/secrets/db-password, secret: DB_PASSWORD}."`
 
 	// files holds a config volume's files by name, read when the
 	// catalogue is loaded, so that rendering stays pure.

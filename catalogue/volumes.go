@@ -25,6 +25,7 @@ const (
 	VolumeConfig     = "config"
 	VolumeScratch    = "scratch"
 	VolumeSource     = "source"
+	VolumeSecret     = "secret"
 )
 
 // Kind is what the volume is, or "" when it declares none.
@@ -38,6 +39,8 @@ func (v Volume) Kind() string {
 		return VolumeScratch
 	case v.Source != "":
 		return VolumeSource
+	case v.Secret != "":
+		return VolumeSecret
 	}
 	return ""
 }
@@ -45,7 +48,7 @@ func (v Volume) Kind() string {
 // kinds lists every kind the volume declares, to reject more than one.
 func (v Volume) kinds() []string {
 	var out []string
-	for kind, set := range map[string]bool{VolumePersistent: v.Persistent != "", VolumeConfig: v.Config != "", VolumeScratch: v.Scratch != "", VolumeSource: v.Source != ""} {
+	for kind, set := range map[string]bool{VolumePersistent: v.Persistent != "", VolumeConfig: v.Config != "", VolumeScratch: v.Scratch != "", VolumeSource: v.Source != "", VolumeSecret: v.Secret != ""} {
 		if set {
 			out = append(out, kind)
 		}
@@ -203,10 +206,10 @@ func (c *Catalogue) validateVolumes(errs *errorList, service string, s *Service)
 		}
 		switch kinds := v.kinds(); len(kinds) {
 		case 0:
-			errs.add(vp, "say what the volume is: persistent: SIZE, config: FILE, scratch: SIZE or true, or source: FOLDER")
+			errs.add(vp, "say what the volume is: persistent: SIZE, config: FILE, scratch: SIZE or true, source: FOLDER, or secret: NAME")
 		case 1:
 		default:
-			errs.add(vp, "a volume is one of persistent, config, scratch or source; this one says %s", strings.Join(kinds, " and "))
+			errs.add(vp, "a volume is one of persistent, config, scratch, source or secret; this one says %s", strings.Join(kinds, " and "))
 		}
 		switch v.Kind() {
 		case VolumePersistent:
@@ -219,6 +222,8 @@ func (c *Catalogue) validateVolumes(errs *errorList, service string, s *Service)
 			checkInProject(errs, vp+".config", v.Config, "config files are")
 		case VolumeSource:
 			checkInProject(errs, vp+".source", v.Source, "source folders are")
+		case VolumeSecret:
+			c.checkSecretFile(errs, vp+".secret", service, s, v.Secret)
 		}
 	}
 	if !s.Persistent() {
@@ -338,4 +343,35 @@ func (v *Volume) readConfig(f fsys.FS, file string) error {
 		return fmt.Errorf("%s holds no files", v.Config)
 	}
 	return nil
+}
+
+// SecretFile says where a secret volume's value comes from outside dev:
+// the service's Secret under the secret's name, or the connection Secret
+// of the resource whose password it is. Validation guarantees one of the
+// two.
+func (s *Service) SecretFile(service string, v Volume) (secretName, key string) {
+	if slices.Contains(s.Secrets, v.Secret) {
+		return ServiceSecretName(service), v.Secret
+	}
+	for _, u := range s.Uses {
+		if SettingVar(u.Name, SettingPassword) == v.Secret {
+			return ConnectionSecretName(u.Name), string(SettingPassword)
+		}
+	}
+	return ServiceSecretName(service), v.Secret
+}
+
+// checkSecretFile holds a secret volume to a secret the service has: its
+// own, or the password of a resource it uses.
+func (c *Catalogue) checkSecretFile(errs *errorList, p, service string, s *Service, name string) {
+	have := slices.Clone(s.Secrets)
+	for _, u := range s.Uses {
+		if r := c.Resources[u.Name]; r != nil && r.KindInfo().Has(SettingPassword) {
+			have = append(have, SettingVar(u.Name, SettingPassword))
+		}
+	}
+	if slices.Contains(have, name) {
+		return
+	}
+	errs.add(p, "%s is neither one of services.%s.secrets nor the password of a resource it uses%s; add it to the service's secrets, whose dev value then lives in %s", name, service, suggest(name, have), DevEnvFileName)
 }

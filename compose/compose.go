@@ -108,6 +108,8 @@ func devVolumes(service string, volumes []catalogue.Volume, projectDir string) [
 			out = append(out, types.ServiceVolumeConfig{Type: types.VolumeTypeBind, Source: hostPath(projectDir, v.Config), Target: v.Path, ReadOnly: true})
 		case catalogue.VolumeSource:
 			out = append(out, types.ServiceVolumeConfig{Type: types.VolumeTypeBind, Source: hostPath(projectDir, v.Source), Target: v.Path})
+		case catalogue.VolumeSecret:
+			out = append(out, types.ServiceVolumeConfig{Type: types.VolumeTypeBind, Source: hostPath(projectDir, devstate.SecretFile(v.Secret)), Target: v.Path, ReadOnly: true})
 		case catalogue.VolumeScratch:
 			tmpfs := types.ServiceVolumeConfig{Type: types.VolumeTypeTmpfs, Target: v.Path}
 			if limit := v.ScratchLimit(); limit != "" {
@@ -140,6 +142,20 @@ func DevSecrets(c *catalogue.Catalogue) []string {
 	}
 	sort.Strings(out)
 	return out
+}
+
+// SecretFiles lists the dev secrets that dev's containers mount as files,
+// which devstate writes from the dev env file, sorted.
+func SecretFiles(c *catalogue.Catalogue) []string {
+	seen := map[string]bool{}
+	for _, name := range c.ServicesIn(catalogue.DevEnvironment) {
+		for _, v := range c.Services[name].Volumes {
+			if v.Kind() == catalogue.VolumeSecret {
+				seen[v.Secret] = true
+			}
+		}
+	}
+	return slices.Sorted(maps.Keys(seen))
 }
 
 // secretRef interpolates a dev secret; Compose stops with this message when
@@ -475,13 +491,13 @@ func ConnectionValue(c *catalogue.Catalogue, name string, setting catalogue.Sett
 func resourceService(name string, r *catalogue.Resource) (types.ServiceConfig, string) {
 	kind := r.KindInfo()
 	volume := catalogue.ResourceVolumeName(name)
-	env := kind.ServerEnv(name)
+	env := r.ServerEnv(name)
 	setup := map[catalogue.Setting]string{
 		catalogue.SettingDatabase: r.DatabaseName(name),
 		catalogue.SettingUser:     r.UserName(name),
 		catalogue.SettingPassword: secretRef(catalogue.SettingVar(name, catalogue.SettingPassword)),
 	}
-	for setting, variable := range kind.SettingEnv {
+	for setting, variable := range r.SetupEnv() {
 		env[variable] = setup[setting]
 	}
 	var test []string
@@ -490,6 +506,9 @@ func resourceService(name string, r *catalogue.Resource) (types.ServiceConfig, s
 		test = []string{"CMD", "pg_isready", "-U", r.UserName(name), "-d", r.DatabaseName(name)}
 	case "mysql":
 		test = []string{"CMD-SHELL", `mysqladmin ping -h 127.0.0.1 -u "$$MYSQL_USER" --password="$$MYSQL_PASSWORD" --silent`}
+		if r.Root() {
+			test = []string{"CMD-SHELL", `mysqladmin ping -h 127.0.0.1 -u root --password="$$MYSQL_ROOT_PASSWORD" --silent`}
+		}
 	case "redis":
 		test = []string{"CMD", "redis-cli", "ping"}
 	case "nats":

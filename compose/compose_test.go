@@ -83,7 +83,7 @@ func TestEveryKindIsRunnable(t *testing.T) {
 func TestDevSecrets(t *testing.T) {
 	t.Parallel()
 	got := DevSecrets(load(t, "testdata/kinds.tandem.yaml"))
-	want := []string{"API_TOKEN", "DOCS_PASSWORD", "MARIA_PASSWORD", "MY_PASSWORD", "PG_PASSWORD", "QUEUE_PASSWORD"}
+	want := []string{"API_TOKEN", "DOCS_PASSWORD", "LEGACY_PASSWORD", "MARIA_PASSWORD", "MY_PASSWORD", "PG_PASSWORD", "QUEUE_PASSWORD"}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("DevSecrets (-want +got):\n%s", diff)
 	}

@@ -1,7 +1,8 @@
 // Package devstate keeps tandem's local state beside a catalogue, the
 // .tandem folder: the dev secrets file that Compose reads (dev.env), the
-// health probe that dev containers mount, and the .gitignore that keeps
-// both out of git. Folder is the one piece of code that reads or writes
+// secrets that dev containers mount as files (secrets/NAME), the health
+// probe that they mount, and the .gitignore that keeps all of it out of
+// git. Folder is the one piece of code that reads or writes
 // them; IgnoreInGit adds the folder to a project's .gitignore.
 package devstate
 
@@ -27,7 +28,14 @@ const (
 	Dir       = ".tandem"
 	EnvFile   = catalogue.DevEnvFileName
 	ProbeFile = Dir + "/probe"
+	// SecretsDir holds one file per dev secret that a container mounts
+	// as a file, copied from EnvFile.
+	SecretsDir = Dir + "/secrets"
 )
+
+// SecretFile is the path of the file that holds the dev secret name,
+// relative to the catalogue's folder.
+func SecretFile(name string) string { return SecretsDir + "/" + name }
 
 // Folder is the .tandem folder beside one catalogue.
 type Folder struct {
@@ -132,6 +140,56 @@ func (s Folder) AddSecrets(required []string, value func(name string) string) (a
 		return nil, warnings, nil
 	}
 	return added, warnings, fsys.WriteFileAtomic(s.fs, s.EnvFile(), content, 0o600)
+}
+
+// WriteSecretFiles writes each of names' values in the dev secrets file to
+// a file of its own, which Compose mounts where an app reads the secret
+// from a file; a file already right is left alone. The files are readable
+// by others, as a container's user is seldom the developer's, in a folder
+// that only the developer may enter.
+func (s Folder) WriteSecretFiles(names []string) error {
+	if len(names) == 0 {
+		return nil
+	}
+	content, err := s.fs.ReadFile(s.EnvFile())
+	if err != nil {
+		return err
+	}
+	// As Compose reads it: a line may use the lines above, never the
+	// shell's environment.
+	values, err := dotenv.ParseWithLookup(bytes.NewReader(content), func(string) (string, bool) { return "", false })
+	if err != nil {
+		return fmt.Errorf("%s: %w", s.EnvFile(), err)
+	}
+	// The dev secrets file's folder has its .gitignore already. Docker
+	// may have made the folder, open to all, for a missing mount source.
+	if err := s.fs.MkdirAll(s.path(SecretsDir), 0o700); err != nil {
+		return err
+	}
+	if err := s.fs.Chmod(s.path(SecretsDir), 0o700); err != nil {
+		return err
+	}
+	for _, name := range names {
+		value, ok := values[name]
+		if !ok {
+			return fmt.Errorf("%s does not set %s, which a container mounts as a file; add a line %s=VALUE", s.EnvFile(), name, name)
+		}
+		file := s.path(SecretFile(name))
+		if info, err := s.fs.Stat(file); err == nil && info.IsDir() {
+			// Docker makes an empty folder at a bind mount's missing
+			// source, which happens when Compose ran before any render.
+			if err := s.fs.Remove(file); err != nil {
+				return fmt.Errorf("%s is a folder, where tandem keeps the dev secret %s; remove it: %w", file, name, err)
+			}
+		}
+		if have, err := s.fs.ReadFile(file); err == nil && string(have) == value {
+			continue
+		}
+		if err := fsys.WriteFileAtomic(s.fs, file, []byte(value), 0o644); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // HasProbe tells whether one of binaries is where the probe goes, or,

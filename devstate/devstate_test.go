@@ -166,3 +166,38 @@ func TestQuoteValue(t *testing.T) {
 		}
 	}
 }
+
+func TestWriteSecretFiles(t *testing.T) {
+	t.Parallel()
+	f := fsys.NewMemory("/p")
+	state := At(f, "/p")
+	if err := state.WriteSecretFiles(nil); err != nil {
+		t.Fatalf("nothing to write: %v", err)
+	}
+	if _, err := f.Stat("/p/.tandem"); err == nil {
+		t.Error("nothing to write made the state folder")
+	}
+	f.MkdirAll("/p/.tandem", 0o700)
+	f.WriteFile("/p/.tandem/dev.env", []byte("# mine\nDB_PASSWORD='p#ss word'\nTOKEN=${DB_PASSWORD}-2\n"), 0o600)
+	// What Docker leaves at a missing bind mount source.
+	f.MkdirAll("/p/.tandem/secrets/TOKEN", 0o755)
+	if err := state.WriteSecretFiles([]string{"DB_PASSWORD", "TOKEN"}); err != nil {
+		t.Fatal(err)
+	}
+	for name, want := range map[string]string{"DB_PASSWORD": "p#ss word", "TOKEN": "p#ss word-2"} {
+		file := "/p/.tandem/secrets/" + name
+		if got := read(t, f, file); got != want {
+			t.Errorf("%s holds %q, want %q, the value as Compose reads it", file, got, want)
+		}
+		if info, _ := f.Stat(file); info.Mode().Perm() != 0o644 {
+			t.Errorf("%s has mode %v; a container's user must read it", file, info.Mode().Perm())
+		}
+	}
+	if info, _ := f.Stat("/p/.tandem/secrets"); info.Mode().Perm() != 0o700 {
+		t.Errorf("the secrets folder has mode %v; only the developer may enter it", info.Mode().Perm())
+	}
+	err := state.WriteSecretFiles([]string{"MISSING"})
+	if err == nil || !strings.Contains(err.Error(), "does not set MISSING") {
+		t.Errorf("a secret the env file lacks: %v", err)
+	}
+}

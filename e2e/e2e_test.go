@@ -305,7 +305,8 @@ func TestAddressesReachTheContainerAsWritten(t *testing.T) {
 
 // TestVolumesAcceptedByDockerCompose: Compose itself reads the volumes
 // fixture's mounts as tandem means them: data in a named volume, config
-// read-only from the repository, scratch in memory with its limit.
+// read-only from the repository, scratch in memory with its limit, secrets
+// read-only from the files render writes.
 func TestVolumesAcceptedByDockerCompose(t *testing.T) {
 	t.Parallel()
 	dir := fixtureDir(t, "volumes")
@@ -314,6 +315,16 @@ func TestVolumesAcceptedByDockerCompose(t *testing.T) {
 		t.Fatal(err)
 	}
 	mustRun(t, dir, tandemBin, "render")
+	env, err := os.ReadFile(filepath.Join(dir, ".tandem", "dev.env"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range []string{"WIKI_API_KEY", "DB_PASSWORD"} {
+		value, err := os.ReadFile(filepath.Join(dir, ".tandem", "secrets", name))
+		if err != nil || !strings.Contains(string(env), "\n"+name+"="+string(value)+"\n") {
+			t.Errorf("render wrote %q (%v) as %s's file, not its value in dev.env:\n%s", value, err, name, env)
+		}
+	}
 	var cfg struct {
 		Services map[string]struct {
 			Volumes []struct {
@@ -333,13 +344,15 @@ func TestVolumesAcceptedByDockerCompose(t *testing.T) {
 		}
 	}
 	for mount, want := range map[string]string{
-		"wiki /data":                 "volume wiki-data ro=false size=<nil>",
-		"wiki /var/cache/wiki":       "tmpfs . ro=false size=268435456",
-		"web /etc/nginx/nginx.conf":  "bind nginx.conf ro=true size=<nil>",
-		"web /etc/nginx/conf.d":      "bind conf.d ro=true size=<nil>",
-		"web /usr/share/nginx/html":  "bind public ro=false size=<nil>",
-		"web-warm /etc/nginx/conf.d": "bind conf.d ro=true size=<nil>",
-		"web-warm /var/run/nginx":    "tmpfs . ro=false size=<nil>",
+		"wiki /data":                   "volume wiki-data ro=false size=<nil>",
+		"wiki /var/cache/wiki":         "tmpfs . ro=false size=268435456",
+		"web /etc/nginx/nginx.conf":    "bind nginx.conf ro=true size=<nil>",
+		"web /etc/nginx/conf.d":        "bind conf.d ro=true size=<nil>",
+		"web /usr/share/nginx/html":    "bind public ro=false size=<nil>",
+		"web-warm /etc/nginx/conf.d":   "bind conf.d ro=true size=<nil>",
+		"web-warm /var/run/nginx":      "tmpfs . ro=false size=<nil>",
+		"wiki /run/secrets/api-key":    "bind WIKI_API_KEY ro=true size=<nil>",
+		"web /run/secrets/db-password": "bind DB_PASSWORD ro=true size=<nil>",
 	} {
 		if got := mounts[mount]; got != want {
 			t.Errorf("%s: %q, want %q", mount, got, want)

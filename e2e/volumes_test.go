@@ -10,8 +10,8 @@ import (
 )
 
 // filesCatalogue runs testdata/filesd with a volume of each kind that
-// dev has: persistent data, a read-only config file and scratch space,
-// and publishes it on the loopback address only.
+// dev has: persistent data, a read-only config file, scratch space and a
+// secret as a file, and publishes it on the loopback address only.
 const filesCatalogue = `name: files
 services:
   files:
@@ -21,12 +21,15 @@ services:
       - {path: /data, persistent: 1Gi}
       - {path: /etc/filesd/greeting.txt, config: ./conf/greeting.txt}
       - {path: /scratch, scratch: 16Mi}
+      - {path: /run/secrets/token, secret: FILES_TOKEN}
+    secrets: [FILES_TOKEN]
     health: {http: /healthz, intervalSeconds: 1}
 `
 
 // TestUpMountsVolumesAsDeclared: a non-root FROM scratch service started
-// by tandem up reads its config file and cannot change it, writes its
-// scratch space, and finds its data again after tandem down and up.
+// by tandem up reads its config file and its secret's file, the value in
+// the dev env file, and can change neither, writes its scratch space, and
+// finds its data again after tandem down and up.
 func TestUpMountsVolumesAsDeclared(t *testing.T) {
 	requireDocker(t)
 	dir := t.TempDir()
@@ -46,7 +49,11 @@ func TestUpMountsVolumesAsDeclared(t *testing.T) {
 		filepath.Join(context, "Dockerfile"):       dockerfile,
 		filepath.Join(dir, "conf", "greeting.txt"): "hello from the repository",
 		filepath.Join(dir, "tandem.yaml"):          fmt.Sprintf(filesCatalogue, port),
+		filepath.Join(dir, ".tandem", "dev.env"):   "FILES_TOKEN=from the dev env file\n",
 	} {
+		if err := os.MkdirAll(filepath.Dir(file), 0o700); err != nil {
+			t.Fatal(err)
+		}
 		if err := os.WriteFile(file, []byte(data), 0o644); err != nil {
 			t.Fatal(err)
 		}
@@ -68,7 +75,8 @@ func TestUpMountsVolumesAsDeclared(t *testing.T) {
 		return got
 	}
 	first := state()
-	for key, want := range map[string]any{"starts": 1.0, "config": "hello from the repository", "configWritable": false, "scratch": true} {
+	for key, want := range map[string]any{"starts": 1.0, "config": "hello from the repository", "configWritable": false, "scratch": true,
+		"secret": "from the dev env file", "secretWritable": false} {
 		if first[key] != want {
 			t.Errorf("first start: %s = %v, want %v (all: %v)", key, first[key], want, first)
 		}

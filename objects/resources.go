@@ -41,12 +41,13 @@ func InClusterResource(c *catalogue.Catalogue, environment, name string, users [
 	kind := r.KindInfo()
 	secret := catalogue.ConnectionSecretName(name)
 	var env []corev1.EnvVar
+	setup := r.SetupEnv()
 	for _, setting := range kind.Settings {
-		if variable, ok := kind.SettingEnv[setting]; ok {
+		if variable, ok := setup[setting]; ok {
 			env = append(env, secretEnv(variable, secret, string(setting)))
 		}
 	}
-	server := kind.ServerEnv(name)
+	server := r.ServerEnv(name)
 	for _, variable := range slices.Sorted(maps.Keys(server)) {
 		env = append(env, corev1.EnvVar{Name: variable, Value: server[variable]})
 	}

@@ -17,6 +17,9 @@ import (
 // by subPath is never refreshed in place.
 const ConfigHashAnnotation = "tandem.dev/config-hash"
 
+// secretFileName is the file a secret volume holds, mounted by subPath.
+const secretFileName = "value"
+
 // tmpVolume is the scratch space every container gets at /tmp, which a
 // read-only root filesystem needs.
 const tmpVolume = "tmp"
@@ -47,6 +50,14 @@ func podVolumes(s *catalogue.Service, name string, job bool) ([]corev1.Volume, [
 			if limit := v.ScratchLimit(); limit != "" {
 				vol.EmptyDir.SizeLimit = ptr.To(resource.MustParse(limit))
 			}
+		case catalogue.VolumeSecret:
+			// The one key as one file: readable by the pod's group
+			// (fsGroup), not by others; by subPath, so that the folder
+			// around it stays the image's.
+			secret, key := s.SecretFile(name, v)
+			vol.Secret = &corev1.SecretVolumeSource{SecretName: secret, Items: []corev1.KeyToPath{{Key: key, Path: secretFileName}}, DefaultMode: ptr.To(int32(0o440))}
+			mount.ReadOnly = true
+			mount.SubPath = secretFileName
 		default:
 			continue
 		}

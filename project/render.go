@@ -97,6 +97,9 @@ func (p *Project) write(generated, platform manifest.Files) (RenderReport, error
 		return report, err
 	}
 	report.AddedSecrets = added
+	if err := p.state.WriteSecretFiles(compose.SecretFiles(p.Catalogue)); err != nil {
+		return report, err
+	}
 	warnings, err = p.ensureProbe()
 	report.ProbeWarnings = append(report.ProbeWarnings, warnings...)
 	return report, err

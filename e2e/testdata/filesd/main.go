@@ -1,7 +1,7 @@
 // Command filesd is the e2e tests' stand-in for a service with files: it
 // counts its starts in a file under -data, keeps a file under -scratch,
 // and answers GET /state with what it found, including the text of the
-// -config file, so that a test can tell which mounts held.
+// -config and -secret files, so that a test can tell which mounts held.
 package main
 
 import (
@@ -20,6 +20,7 @@ func main() {
 	data := flag.String("data", "/data", "folder that outlives the container")
 	config := flag.String("config", "/etc/filesd/greeting.txt", "read-only file to show")
 	scratch := flag.String("scratch", "/scratch", "folder for scratch files")
+	secret := flag.String("secret", "/run/secrets/token", "read-only file holding a secret")
 	flag.Parse()
 
 	counter := filepath.Join(*data, "starts")
@@ -32,10 +33,14 @@ func main() {
 	scratchErr := os.WriteFile(filepath.Join(*scratch, "probe"), []byte("x"), 0o600)
 	// A read-only mount must refuse a write.
 	configWritable := os.WriteFile(*config, []byte("changed"), 0o600) == nil
+	secretWritable := os.WriteFile(*secret, []byte("changed"), 0o600) == nil
 
 	http.HandleFunc("GET /state", func(w http.ResponseWriter, r *http.Request) {
 		greeting, err := os.ReadFile(*config)
+		token, _ := os.ReadFile(*secret)
 		state := map[string]any{
+			"secret":         string(token),
+			"secretWritable": secretWritable,
 			"starts":         starts,
 			"config":         string(greeting),
 			"configErr":      err != nil,
