@@ -13,6 +13,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 	"testing"
@@ -414,4 +415,31 @@ func TestUpFailuresAreExplained(t *testing.T) {
 			t.Errorf("exited: exit %d, stderr:\n%s", r.code, r.stderr)
 		}
 	})
+}
+
+// TestUpLogsInToMySQLAsRoot: with user: root, as import writes for a
+// Compose file that set up root alone, the server is set up by its root
+// password and the service logs in as root with it: catalog turns healthy
+// only once it has pinged its database.
+func TestUpLogsInToMySQLAsRoot(t *testing.T) {
+	requireDocker(t)
+	dir, _ := shopWithImages(t)
+	edit(t, filepath.Join(dir, "tandem.yaml"), "catalog-db:  {kind: mysql, version: \"8.4\", owner: catalog,",
+		"catalog-db:  {kind: mysql, version: \"8.4\", owner: catalog, user: root,")
+	project := runner.ProjectName("shop", dir)
+	t.Cleanup(func() { run(t, dir, tandemBin, "down", "--volumes", "--images") })
+
+	out := mustRun(t, dir, tandemBin, "up", "catalog")
+	if !regexp.MustCompile(`catalog\s+healthy`).MatchString(out) {
+		t.Fatalf("catalog did not turn healthy:\n%s", out)
+	}
+	id := strings.TrimSpace(mustRun(t, "", "docker", "ps", "--quiet", "--filter", "label=com.docker.compose.project="+project,
+		"--filter", "label=com.docker.compose.service=catalog"))
+	env := mustRun(t, "", "docker", "inspect", "--format", "{{range .Config.Env}}{{println .}}{{end}}", id)
+	if !slices.Contains(strings.Fields(env), "CATALOG_DB_USER=root") {
+		t.Errorf("catalog does not log in as root:\n%s", env)
+	}
+	if logs := mustRun(t, dir, tandemBin, "logs", "catalog-db"); !strings.Contains(logs, "created database catalog for root") {
+		t.Errorf("catalog-db was not set up for root:\n%s", logs)
+	}
 }

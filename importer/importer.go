@@ -83,6 +83,12 @@ type importer struct {
 	top map[string]any
 	// namedVolumes are the Compose volumes mapped so far, by name.
 	namedVolumes map[string]mountedAt
+	// passwordSecrets are the Compose secrets that a resource reads as
+	// its password, by the resource's name.
+	passwordSecrets map[string]string
+	// secretsMapped tells, by Compose secret, whether every mount of it
+	// became a secret volume (or a resource's password).
+	secretsMapped map[string]bool
 }
 
 type resource struct {
@@ -107,7 +113,7 @@ type service struct {
 // Import turns project into a catalogue.
 func Import(project *types.Project, opts Options) (*Result, error) {
 	im := &importer{project: project, opts: opts, resources: map[string]*resource{}, services: map[string]*service{}, namedVolumes: map[string]mountedAt{},
-		secrets: map[string]string{}, unmapped: map[string]map[string]any{}, top: map[string]any{}}
+		passwordSecrets: map[string]string{}, secretsMapped: map[string]bool{}, secrets: map[string]string{}, unmapped: map[string]map[string]any{}, top: map[string]any{}}
 	names := project.ServiceNames()
 	sort.Strings(names)
 	for _, name := range names {
@@ -192,8 +198,18 @@ func (im *importer) resource(name, kind string, svc types.ServiceConfig) {
 	}
 	k, _ := catalogue.LookupKind(kind)
 	server := k.ServerEnv(name)
-	for _, key := range slices.Sorted(maps.Keys(svc.Environment)) {
-		value := deref(svc.Environment[key])
+	// env_file is read: compose-go merged it into environment.
+	mapped := map[string]bool{"image": true, "environment": true, "env_file": true, "healthcheck": true, "volumes": true, "ports": true, "networks": true}
+	env, fromFile := im.fileSecrets(svc)
+	var rootKey, rootPassword string
+	for _, key := range slices.Sorted(maps.Keys(env)) {
+		value := deref(env[key])
+		if k.RootUser != "" && (key == k.RootPasswordEnv || key == "MYSQL_ROOT_PASSWORD") {
+			// Whether the users log in as root is known once the
+			// user's variable, if any, has been read.
+			rootKey, rootPassword = key, value
+			continue
+		}
 		if fixed, ok := server[key]; ok {
 			if fixed == value {
 				continue
@@ -227,6 +243,10 @@ func (im *importer) resource(name, kind string, svc types.ServiceConfig) {
 			}
 			r.password = value
 			im.secrets[catalogue.SettingVar(name, catalogue.SettingPassword)] = value
+			if secret := fromFile[key]; secret != "" {
+				im.passwordSecrets[secret] = name
+				im.note("resources.%s: %s_FILE reads the Compose secret %s, whose value is %s's in the dev env file now", name, key, secret, catalogue.SettingVar(name, catalogue.SettingPassword))
+			}
 			continue
 		}
 		if im.looksSecret(key, value) {
@@ -239,6 +259,11 @@ func (im *importer) resource(name, kind string, svc types.ServiceConfig) {
 		im.keep(name, "environment", key, value)
 		im.note("resources.%s: %s is not a setting tandem gives %s; kept under x-unmapped", name, key, kind)
 	}
+	if rootKey != "" {
+		im.rootLogin(name, r, k, svc, rootKey, rootPassword, fromFile[rootKey])
+	}
+	im.resourceSecrets(name, svc)
+	mapped["secrets"] = true
 	// The images' own defaults, which Compose relied on where it set no
 	// user or database: tandem's would be the owner's name.
 	if kind == "postgres" {
@@ -255,8 +280,6 @@ func (im *importer) resource(name, kind string, svc types.ServiceConfig) {
 	if strings.Contains(svc.Image, "@") {
 		im.note("resources.%s: the image digest in %s is not kept; tandem runs %s:%s", name, svc.Image, k.Image, cmp.Or(r.version, k.DefaultVersion))
 	}
-	// env_file is read: compose-go merged it into environment.
-	mapped := map[string]bool{"image": true, "environment": true, "env_file": true, "healthcheck": true, "volumes": true, "ports": true, "networks": true}
 	if svc.HealthCheck != nil {
 		im.note("resources.%s: its health check is tandem's own for %s", name, kind)
 	}
@@ -374,6 +397,8 @@ func (im *importer) service(name string, svc types.ServiceConfig) error {
 	im.ports(name, s, svc)
 	im.environment(name, s, svc)
 	im.volumes(name, s, svc)
+	im.serviceSecrets(name, s, svc)
+	mapped["secrets"] = true
 	s.health = im.health(name, s, svc)
 	if nets := svc.Networks; len(nets) > 0 && !onlyDefaultNetwork(nets) {
 		var kept any = slices.Sorted(maps.Keys(nets))
@@ -747,10 +772,13 @@ func (im *importer) topLevel() {
 			}
 		}
 	}
+	// A secret every mount of which is in the catalogue now is there.
+	secrets := maps.Clone(im.project.Secrets)
+	maps.DeleteFunc(secrets, func(name string, _ types.SecretConfig) bool { return im.secretsMapped[name] })
 	for _, top := range []struct {
 		field string
 		value any
-	}{{"configs", im.project.Configs}, {"networks", networks}, {"secrets", im.project.Secrets}, {"volumes", volumes}} {
+	}{{"configs", im.project.Configs}, {"networks", networks}, {"secrets", secrets}, {"volumes", volumes}} {
 		field, value := top.field, top.value
 		data, err := json.Marshal(value)
 		if err != nil {

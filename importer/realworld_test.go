@@ -320,6 +320,22 @@ func losses(original, back *types.Project, dir string, secrets map[string]string
 				firstSource[v.Source] = source
 			}
 		}
+		// A Compose secret is a file in the container: the same file must
+		// be there, holding the same value.
+		for _, secret := range was.Secrets {
+			target := composeSecretTarget(secret)
+			want, readable := secretFileValue(original, secret.Source)
+			source := mountSource(now, target)
+			got, isSecret := secrets[filepath.Base(source)]
+			switch {
+			case source == "":
+				out = append(out, loss{name, "secrets", secret.Source, "gone", ""})
+			case filepath.Base(filepath.Dir(source)) != "secrets" || !isSecret:
+				out = append(out, loss{name, "secrets", secret.Source, "mounted from " + source, ""})
+			case readable && got != want:
+				out = append(out, loss{name, "secrets", secret.Source, fmt.Sprintf("dev value %q, was %q", got, want), ""})
+			}
+		}
 		if was.HealthCheck != nil && !was.HealthCheck.Disable && len(was.HealthCheck.Test) > 0 && (now.HealthCheck == nil || len(now.HealthCheck.Test) == 0) {
 			out = append(out, loss{name, "healthcheck", name, "gone", ""})
 		}
@@ -479,6 +495,20 @@ func TestOnePortNumberOverTCPAndUDP(t *testing.T) {
 }
 
 // mountSource is the source of what s mounts at target, "" for nothing.
+// secretFileValue is a Compose file secret's value as a container reads
+// it, line breaks at its end aside.
+func secretFileValue(project *types.Project, source string) (string, bool) {
+	cfg, ok := project.Secrets[source]
+	if !ok || cfg.File == "" {
+		return "", false
+	}
+	data, err := os.ReadFile(cfg.File)
+	if err != nil {
+		return "", false
+	}
+	return strings.TrimRight(string(data), "\r\n"), true
+}
+
 func mountSource(s types.ServiceConfig, target string) string {
 	for _, v := range s.Volumes {
 		if v.Target == target {
@@ -505,4 +535,52 @@ func importFolder(t *testing.T, dir string) (*Result, *catalogue.Catalogue) {
 		t.Fatalf("%v\n%s", err, result.Catalogue)
 	}
 	return result, c
+}
+
+// TestComposeSecretsReachBothSides: a database that reads its root
+// password from a Compose secret, and a backend that reads the same file
+// to log in as root, keep sharing it: the resource's users log in as root
+// with the file's value as its password, and the backend mounts that
+// password where it read the file. A secret of a service's own becomes a
+// secret volume of its own; nothing of either stays under x-unmapped.
+func TestComposeSecretsReachBothSides(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	if err := os.Mkdir(filepath.Join(dir, "db"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	writeFile(t, filepath.Join(dir, "db", "password.txt"), "s3cret-db\n")
+	writeFile(t, filepath.Join(dir, "api-key.txt"), "k3y")
+	writeFile(t, filepath.Join(dir, "compose.yaml"), `name: files
+services:
+  backend:
+    image: backend:1.0
+    secrets: [db-password, {source: api-key, target: key}]
+    depends_on: [db]
+  db:
+    image: mariadb:11
+    secrets: [db-password]
+    environment: {MYSQL_DATABASE: example, MYSQL_ROOT_PASSWORD_FILE: /run/secrets/db-password}
+secrets:
+  db-password: {file: db/password.txt}
+  api-key: {file: api-key.txt}
+`)
+	result, c := importFolder(t, dir)
+	db := c.Resources["db"]
+	if db.User != "root" || !db.Root() || result.Secrets["DB_PASSWORD"] != "s3cret-db" {
+		t.Errorf("db: user %q, DB_PASSWORD %q; want root, with the file's value", db.User, result.Secrets["DB_PASSWORD"])
+	}
+	var got []string
+	for _, v := range c.Services["backend"].Volumes {
+		got = append(got, v.Path+" "+v.Secret)
+	}
+	if want := []string{"/run/secrets/db-password DB_PASSWORD", "/run/secrets/key API_KEY"}; !slices.Equal(got, want) {
+		t.Errorf("backend's secret files %q, want %q", got, want)
+	}
+	if !slices.Equal(c.Services["backend"].Secrets, []string{"API_KEY"}) || result.Secrets["API_KEY"] != "k3y" {
+		t.Errorf("backend's secrets %q, API_KEY %q", c.Services["backend"].Secrets, result.Secrets["API_KEY"])
+	}
+	if strings.Contains(string(result.Catalogue), "\nx-unmapped:") {
+		t.Errorf("something stayed unmapped:\n%s", result.Catalogue)
+	}
 }

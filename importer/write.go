@@ -152,6 +152,7 @@ func (s *service) node() *yaml.Node {
 				addIf(vm, "scratch", v.Scratch)
 			}
 			addIf(vm, "source", v.Source)
+			addIf(vm, "secret", v.Secret)
 			volumes.Content = append(volumes.Content, vm)
 		}
 		add(m, "volumes", volumes)
