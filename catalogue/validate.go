@@ -753,6 +753,15 @@ func validateMetadata(errs *errorList, p string, s *Service) {
 	}
 }
 
+// ValidPodLabel tells whether a catalogue may give a service's pods the
+// label key=value (labels.pod): Kubernetes' rules, and none of the keys
+// tandem or Compose set.
+func ValidPodLabel(key, value string) bool {
+	var errs errorList
+	checkMetadataKey(&errs, "", key, value, true, true)
+	return len(errs.errs) == 0
+}
+
 func checkMetadataKey(errs *errorList, p, key, value string, label, inCompose bool) {
 	what := "annotation"
 	check := key

@@ -108,6 +108,10 @@ type service struct {
 	secrets       []string
 	uses          []string
 	health        *catalogue.Health
+	// gracePeriod and labels are the pods' terminationGracePeriodSeconds
+	// and labels.pod.
+	gracePeriod *int
+	labels      map[string]string
 }
 
 // Import turns project into a catalogue.
@@ -399,6 +403,8 @@ func (im *importer) service(name string, svc types.ServiceConfig) error {
 	im.volumes(name, s, svc)
 	im.serviceSecrets(name, s, svc)
 	mapped["secrets"] = true
+	im.podSettings(name, s, svc)
+	mapped["labels"], mapped["stop_grace_period"] = true, true
 	s.health = im.health(name, s, svc)
 	if nets := svc.Networks; len(nets) > 0 && !onlyDefaultNetwork(nets) {
 		var kept any = slices.Sorted(maps.Keys(nets))

@@ -320,6 +320,14 @@ func losses(original, back *types.Project, dir string, secrets map[string]string
 				firstSource[v.Source] = source
 			}
 		}
+		for key, value := range was.Labels {
+			if got, ok := now.Labels[key]; !ok || got != value {
+				out = append(out, loss{name, "labels", key, fmt.Sprintf("%q, was %q", got, value), ""})
+			}
+		}
+		if was.StopGracePeriod != nil && (now.StopGracePeriod == nil || *now.StopGracePeriod < *was.StopGracePeriod) {
+			out = append(out, loss{name, "stop_grace_period", "stop_grace_period", fmt.Sprintf("%v, was %v", now.StopGracePeriod, *was.StopGracePeriod), ""})
+		}
 		// A Compose secret is a file in the container: the same file must
 		// be there, holding the same value.
 		for _, secret := range was.Secrets {
@@ -582,5 +590,35 @@ secrets:
 	}
 	if strings.Contains(string(result.Catalogue), "\nx-unmapped:") {
 		t.Errorf("something stayed unmapped:\n%s", result.Catalogue)
+	}
+}
+
+// TestPodSettingsCarriedOver: stop_grace_period is the pods' grace period,
+// rounded up to whole seconds, and labels are the pods' labels where
+// Kubernetes takes them all; a set with one it does not take stays whole
+// under x-unmapped.
+func TestPodSettingsCarriedOver(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	writeFile(t, filepath.Join(dir, "compose.yaml"), `name: pods
+services:
+  worker:
+    image: worker:1.0
+    stop_grace_period: 1m30.5s
+    labels: {team: payments, tier: backend}
+  proxied:
+    image: web:1.0
+    labels: [traefik.enable=true, "traefik.http.routers.web.rule=Path(`+"`/`"+`)"]
+`)
+	result, c := importFolder(t, dir)
+	worker := c.Services["worker"]
+	if g := worker.TerminationGracePeriodSeconds; g == nil || *g != 91 {
+		t.Errorf("worker's grace period %v, want 91 seconds", g)
+	}
+	if worker.Labels == nil || !maps.Equal(worker.Labels.Pod, map[string]string{"team": "payments", "tier": "backend"}) {
+		t.Errorf("worker's labels %+v", worker.Labels)
+	}
+	if c.Services["proxied"].Labels != nil || !strings.Contains(string(result.Catalogue), "traefik.enable") {
+		t.Errorf("proxied's labels were split up:\n%s", result.Catalogue)
 	}
 }

@@ -166,6 +166,14 @@ func (s *service) node() *yaml.Node {
 	if len(s.uses) > 0 {
 		add(m, "uses", list(s.uses))
 	}
+	if s.gracePeriod != nil {
+		add(m, "terminationGracePeriodSeconds", num(*s.gracePeriod))
+	}
+	if len(s.labels) > 0 {
+		labels := mapping(false)
+		add(labels, "pod", stringMap(s.labels, false))
+		add(m, "labels", labels)
+	}
 	if h := s.health; h != nil {
 		hm := mapping(true)
 		addIf(hm, "http", h.HTTP)
