@@ -979,15 +979,35 @@ func (im *importer) owners() {
 			}
 			if im.looksSecret(key, value) {
 				delete(s.env, key)
-				s.secrets = append(s.secrets, key)
 				if other, ok := im.secrets[key]; ok && other != value {
-					im.note("services.%s.environment.%s: another service sets this secret to another value; the dev env file keeps one, set them apart by name", sname, key)
+					// One dev env file holds every service's secrets by
+					// name: this one gets a name of its own, which the
+					// variable refers to.
+					own := im.ownSecretName(sname, key, value)
+					s.secrets = append(s.secrets, own)
+					s.env[key] = "$(" + own + ")"
+					im.secrets[own] = value
+					im.note("services.%s.environment.%s: a secret that another service sets to another value; its value moved to the dev env file as %s, which %s refers to: $(%s)", sname, key, own, key, own)
 					continue
 				}
+				s.secrets = append(s.secrets, key)
 				im.secrets[key] = value
 				im.note("services.%s.environment.%s: a secret; its value moved to the dev env file", sname, key)
 			}
 		}
+	}
+}
+
+// ownSecretName names a service's secret apart from another service's of
+// the same name and another value: REDIS_CACHE_REDIS_PASSWORD for
+// redis-cache's REDIS_PASSWORD.
+func (im *importer) ownSecretName(service, key, value string) string {
+	own := catalogue.EnvPrefix(service) + "_" + key
+	for n := 2; ; n++ {
+		if have, taken := im.secrets[own]; !taken || have == value {
+			return own
+		}
+		own = fmt.Sprintf("%s_%s_%d", catalogue.EnvPrefix(service), key, n)
 	}
 }
 

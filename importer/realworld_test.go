@@ -622,3 +622,36 @@ services:
 		t.Errorf("proxied's labels were split up:\n%s", result.Catalogue)
 	}
 }
+
+// TestOneSecretNameTwoValues: two services that give one secret variable
+// different values each keep theirs in dev: the second's moves to a
+// secret of its own name, which its variable refers to.
+func TestOneSecretNameTwoValues(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	writeFile(t, filepath.Join(dir, "compose.yaml"), `name: two
+services:
+  cache:
+    image: valkey:8
+    environment: {REDIS_PASSWORD: first-Secret-1}
+  queue:
+    image: valkey:8
+    environment: {REDIS_PASSWORD: second-Secret-2}
+`)
+	result, c := importFolder(t, dir)
+	rendered, err := compose.Render(c, compose.Options{ProjectDir: "."})
+	if err != nil {
+		t.Fatal(err)
+	}
+	back, err := compose.LoadStrict("two", rendered)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for service, want := range map[string]string{"cache": "first-Secret-1", "queue": "second-Secret-2"} {
+		got := back.Services[service].Environment["REDIS_PASSWORD"]
+		m := secretReference.FindStringSubmatch(deref(got))
+		if m == nil || result.Secrets[m[1]] != want {
+			t.Errorf("%s's REDIS_PASSWORD is %q in dev, with the secrets %v; want %q", service, deref(got), result.Secrets, want)
+		}
+	}
+}
