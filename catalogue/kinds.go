@@ -3,6 +3,7 @@ package catalogue
 import (
 	"fmt"
 	"maps"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -173,6 +174,12 @@ func (r *Resource) ServerEnv(name string) map[string]string {
 		delete(env, r.KindInfo().RandomRootEnv)
 	}
 	return env
+}
+
+// ServerArgs are the server's arguments: the kind's, then the resource's
+// own options.
+func (r *Resource) ServerArgs() []string {
+	return append(slices.Clone(r.KindInfo().Args), r.Args...)
 }
 
 // KindOfImage returns the kind that runs from the official image named

@@ -379,6 +379,11 @@ func (c *Catalogue) validateResource(errs *errorList, name string, r *Resource) 
 			errs.add(p+"."+field, "%q must be letters, digits and underscores, not starting with a digit", value)
 		}
 	}
+	for i, arg := range r.Args {
+		if !strings.HasPrefix(arg, "-") {
+			errs.add(fmt.Sprintf("%s.args[%d]", p, i), "%q is not an option; a resource's args are options of its server (--name=value), since the image's entrypoint starts the server only with those", arg)
+		}
+	}
 	checkQuantity(errs, p+".storage", r.Storage)
 	if ok && kind.NotInCluster != "" && len(r.InCluster) > 0 {
 		errs.add(p+".inCluster", "tandem does not run %s in a cluster: %s; give the cluster's bootstrap host in endpoints, or leave the connection Secret to the platform team", r.Kind, kind.NotInCluster)

@@ -522,7 +522,7 @@ func resourceService(name string, r *catalogue.Resource) (types.ServiceConfig, s
 	}
 	svc := types.ServiceConfig{Name: name}
 	svc.Image = kind.Image + ":" + r.Tag()
-	svc.Command = slices.Clone(kind.Args)
+	svc.Command = escapeAll(r.ServerArgs())
 	svc.Environment = types.MappingWithEquals{}
 	svc.HealthCheck = healthCheck(test)
 	if kind.Name == "kafka" {

@@ -94,6 +94,8 @@ type importer struct {
 type resource struct {
 	kind, version, owner, database, user string
 	password                             string
+	// args are the server's options beyond the kind's.
+	args []string
 }
 
 type service struct {
@@ -188,6 +190,29 @@ func splitTag(image string) (name, tag string) {
 	return name, ""
 }
 
+// serverArgs carries a resource's Compose command over as its args where
+// it is options of the server alone (--transaction-isolation=...), beyond
+// those tandem gives the kind; whatever else stays under x-unmapped.
+func (im *importer) serverArgs(name string, r *resource, k catalogue.Kind, svc types.ServiceConfig) bool {
+	args := []string(svc.Command)
+	if len(args) == 0 || len(svc.Entrypoint) > 0 {
+		return false
+	}
+	for _, arg := range args {
+		if !strings.HasPrefix(arg, "-") {
+			return false
+		}
+	}
+	// The kind's own come first in what tandem runs; the rest are new.
+	rest := args
+	if len(k.Args) > 0 && len(args) >= len(k.Args) && slices.Equal(args[:len(k.Args)], k.Args) {
+		rest = args[len(k.Args):]
+	}
+	r.args = slices.Clone(rest)
+	im.note("resources.%s: Compose's command %s is args now, options of the server after those tandem gives %s", name, strings.Join(args, " "), k.Name)
+	return true
+}
+
 // setupAliases are older names an official image also sets itself up
 // with, beside those of its kind's SettingEnv: mariadb reads MYSQL_ ones.
 var setupAliases = map[string]map[string]string{
@@ -268,6 +293,9 @@ func (im *importer) resource(name, kind string, svc types.ServiceConfig) {
 	}
 	im.resourceSecrets(name, svc)
 	mapped["secrets"] = true
+	if im.serverArgs(name, r, k, svc) {
+		mapped["command"] = true
+	}
 	// The images' own defaults, which Compose relied on where it set no
 	// user or database: tandem's would be the owner's name.
 	if kind == "postgres" {

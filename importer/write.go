@@ -47,6 +47,9 @@ func (im *importer) write(name string) []byte {
 			addIf(m, "owner", r.owner)
 			addIf(m, "database", r.database)
 			addIf(m, "user", r.user)
+			if len(r.args) > 0 {
+				add(m, "args", list(r.args))
+			}
 			// staging runs what it can in the cluster; prod, and staging
 			// for what tandem does not run, reach a managed service at a
 			// host left for the team to fill in.

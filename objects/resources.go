@@ -65,7 +65,7 @@ func InClusterResource(c *catalogue.Catalogue, environment, name string, users [
 	ctr := corev1.Container{
 		Name:            kind.Name,
 		Image:           kind.Image + ":" + r.Tag(),
-		Args:            slices.Clone(kind.Args),
+		Args:            r.ServerArgs(),
 		Env:             env,
 		ImagePullPolicy: corev1.PullAlways,
 		Ports:           []corev1.ContainerPort{{Name: "server", ContainerPort: int32(kind.Port), Protocol: corev1.ProtocolTCP}},
