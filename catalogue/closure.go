@@ -17,11 +17,16 @@ var ErrUnknownName = errors.New("unknown name")
 // Selection resolves what a partial `up` runs: the services named, every
 // service of the domains named, and everything those transitively use
 // (services and resources), sorted. No names and no domains select every
-// service of dev and every resource. Validation makes sure that what a
-// service of dev uses is in dev too.
+// service of dev but those on request, what they use, and every resource
+// no service uses; a domain's services on request start only by name.
+// Validation makes sure that what a service of dev uses is in dev too.
 func (c *Catalogue) Selection(names, domains []string) ([]string, error) {
 	if len(names) == 0 && len(domains) == 0 {
-		return append(c.ServicesIn(DevEnvironment), c.ResourceNames()...), nil
+		started := c.closure(c.everyday())
+		return slices.DeleteFunc(append(c.ServicesIn(DevEnvironment), c.ResourceNames()...), func(name string) bool {
+			_, found := slices.BinarySearch(started, name)
+			return !found
+		}), nil
 	}
 	roots := make([]string, 0, len(names))
 	for _, name := range names {
@@ -38,7 +43,7 @@ func (c *Catalogue) Selection(names, domains []string) ([]string, error) {
 	for _, domain := range domains {
 		var members []string
 		for _, name := range c.DomainServices(domain) {
-			if c.Services[name].In(DevEnvironment) {
+			if c.Services[name].In(DevEnvironment) && !c.Services[name].OnRequest {
 				members = append(members, name)
 			}
 		}
@@ -48,6 +53,29 @@ func (c *Catalogue) Selection(names, domains []string) ([]string, error) {
 		roots = append(roots, members...)
 	}
 	return c.closure(roots), nil
+}
+
+// everyday is what tandem up starts when it is given no names: every dev
+// service but those on request, and every resource but those only
+// services on request use.
+func (c *Catalogue) everyday() []string {
+	var roots []string
+	used := map[string]bool{}
+	for _, name := range c.ServicesIn(DevEnvironment) {
+		s := c.Services[name]
+		for _, u := range c.UsedIn(s, DevEnvironment) {
+			used[u] = true
+		}
+		if !s.OnRequest {
+			roots = append(roots, name)
+		}
+	}
+	for _, name := range c.ResourceNames() {
+		if !used[name] {
+			roots = append(roots, name)
+		}
+	}
+	return roots
 }
 
 // closure is roots plus everything they transitively use, sorted.

@@ -51,3 +51,37 @@ func TestSelectionUnknown(t *testing.T) {
 		t.Errorf("unknown domain: %v", err)
 	}
 }
+
+func TestSelectionOnRequest(t *testing.T) {
+	c, err := Parse(fsys.OS{}, "tandem.yaml", []byte(`name: tools
+resources:
+  db: {kind: postgres}
+  tools-db: {kind: postgres}
+  spare: {kind: redis}
+services:
+  app: {image: app:1.0, domain: shop, uses: [db]}
+  admin: {image: admin:1.0, domain: shop, onRequest: true, environments: [dev], uses: [db, tools-db, seed]}
+  seed: {image: seed:1.0, onRequest: true, oneShot: true, environments: [dev]}
+`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		names, domains []string
+		want           []string
+	}{
+		// Without names: neither the tools nor the database only they use.
+		{want: []string{"app", "db", "spare"}},
+		{domains: []string{"shop"}, want: []string{"app", "db"}},
+		{names: []string{"admin"}, want: []string{"admin", "db", "seed", "tools-db"}},
+	} {
+		got, err := c.Selection(tc.names, tc.domains)
+		if err != nil {
+			t.Errorf("%v %v: %v", tc.names, tc.domains, err)
+			continue
+		}
+		if diff := cmp.Diff(tc.want, got); diff != "" {
+			t.Errorf("%v %v (-want +got):\n%s", tc.names, tc.domains, diff)
+		}
+	}
+}

@@ -1146,6 +1146,8 @@ func (c *Catalogue) validateUses(errs *errorList, name string, s *Service) {
 			errs.add(up, "unknown service or resource %q%s", used, suggest(used, append(slices.Sorted(maps.Keys(c.Services)), slices.Sorted(maps.Keys(c.Resources))...)))
 		case isResource && r != nil && r.Owner != "" && r.Owner != name && c.Services[r.Owner] != nil:
 			errs.add(up, "resource %s is owned by %s; only its owner uses it (call %s instead, or make the resource shared by removing its owner)", used, r.Owner, r.Owner)
+		case isService && c.Services[used] != nil && c.Services[used].OnRequest && !s.OnRequest && s.In(DevEnvironment) && c.Services[used].In(DevEnvironment):
+			errs.add(up, "%s starts only on request (onRequest: true), but %s starts with every tandem up and needs it in dev; make %s onRequest too, or %s not", used, name, name, used)
 		default:
 			c.validateAddress(errs, up, s, s.Uses[i])
 			c.checkUsedIn(errs, up, name, s, s.Uses[i])

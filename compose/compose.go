@@ -251,6 +251,11 @@ func appService(c *catalogue.Catalogue, w *catalogue.Workload, opts Options) typ
 		// It runs once, like a job; restarting it would run it again.
 		svc.Restart = "no"
 	}
+	if s.OnRequest {
+		// docker compose up without names leaves it alone, as tandem
+		// up does; naming it starts it.
+		svc.Profiles = []string{OnRequestProfile}
+	}
 	for _, used := range c.UsedIn(s, catalogue.DevEnvironment) {
 		if svc.DependsOn == nil {
 			svc.DependsOn = types.DependsOnConfig{}
@@ -319,11 +324,18 @@ func jobService(c *catalogue.Catalogue, w *catalogue.Workload, svc types.Service
 	job.StopGracePeriod = svc.StopGracePeriod
 	job.Labels = maps.Clone(svc.Labels)
 	job.Restart = "no"
-	if j.Schedule != "" {
+	switch {
+	case j.Schedule != "":
 		job.Profiles = []string{JobsProfile}
+	case w.Service.OnRequest:
+		job.Profiles = []string{OnRequestProfile}
 	}
 	return job
 }
+
+// OnRequestProfile holds the Compose services that start only when named,
+// with the jobs they wait for.
+const OnRequestProfile = "on-request"
 
 // JobsProfile holds the Compose services of scheduled jobs.
 const JobsProfile = "jobs"
@@ -752,6 +764,9 @@ func LoadStrict(projectName string, data []byte) (*types.Project, error) {
 		// a file has fewer nodes than bytes, so this bound only stops runaways.
 		o.MaxNodeVisits = max(100_000, len(data))
 		o.SetProjectName(projectName, true)
+		// Every service, also those of a profile (on request, scheduled
+		// jobs), is checked.
+		o.Profiles = []string{"*"}
 	})
 	if err != nil {
 		return nil, err

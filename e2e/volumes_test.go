@@ -6,7 +6,12 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"regexp"
+	"slices"
+	"strings"
 	"testing"
+
+	"github.com/tandemdev/tandem/compose/runner"
 )
 
 // filesCatalogue runs testdata/filesd with a volume of each kind that
@@ -84,5 +89,59 @@ func TestUpMountsVolumesAsDeclared(t *testing.T) {
 	mustRun(t, dir, tandemBin, "down")
 	if again := state(); again["starts"] != 2.0 {
 		t.Errorf("after down and up the data volume counts %v starts, want 2: it did not keep the data", again["starts"])
+	}
+}
+
+// TestUpLeavesOnRequestServicesAlone: a bare tandem up starts what a
+// developer needs every day and leaves a tool on request alone, with the
+// job it waits for; naming the tool starts it, its job first, and
+// leaves what runs running.
+func TestUpLeavesOnRequestServicesAlone(t *testing.T) {
+	requireDocker(t)
+	dir := t.TempDir()
+	context := filepath.Join(dir, "filesd")
+	buildStatic(t, "./testdata/filesd", filepath.Join(context, "filesd"))
+	port := freePort(t)
+	for file, data := range map[string]string{
+		filepath.Join(context, "Dockerfile"): "FROM scratch\nCOPY filesd /filesd\nUSER 65532:65532\nENTRYPOINT [\"/filesd\"]\n",
+		filepath.Join(dir, "tandem.yaml"): fmt.Sprintf(`name: tools
+services:
+  app:
+    build: ./filesd
+    volumes: [{path: /data, scratch: true}, {path: /scratch, scratch: true}]
+    ports: [{name: http, port: 8080, public: true, hostIP: 127.0.0.1, hostPort: %d}]
+    health: {http: /healthz, intervalSeconds: 1}
+  tool:
+    build: ./filesd
+    volumes: [{path: /data, scratch: true}, {path: /scratch, scratch: true}]
+    onRequest: true
+    environments: [dev]
+    ports: [{name: http, port: 8080}]
+    health: {http: /healthz, intervalSeconds: 1}
+    jobs: {prepare: {command: [/filesd, -h], before: start}}
+`, port),
+	} {
+		if err := os.WriteFile(file, []byte(data), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	project := runner.ProjectName("tools", dir)
+	t.Cleanup(func() { run(t, dir, tandemBin, "down", "--images") })
+
+	mustRun(t, dir, tandemBin, "up")
+	if containers, _, _ := projectObjects(t, project); !slices.Equal(containers, []string{"app"}) {
+		t.Fatalf("a bare tandem up started %v; want app alone", containers)
+	}
+	first := strings.TrimSpace(mustRun(t, "", "docker", "ps", "--quiet", "--filter", "label=com.docker.compose.project="+project, "--filter", "label=com.docker.compose.service=app"))
+	out := mustRun(t, dir, tandemBin, "up", "tool")
+	if containers, _, _ := projectObjects(t, project); !slices.Equal(containers, []string{"app", "tool", "tool-prepare"}) {
+		t.Fatalf("tandem up tool left %v:\n%s", containers, out)
+	}
+	if !regexp.MustCompile(`tool\s+healthy`).MatchString(out) {
+		t.Errorf("tool did not turn healthy:\n%s", out)
+	}
+	again := strings.TrimSpace(mustRun(t, "", "docker", "ps", "--quiet", "--filter", "label=com.docker.compose.project="+project, "--filter", "label=com.docker.compose.service=app"))
+	if again != first {
+		t.Errorf("starting the tool replaced app's container (%s, now %s)", first, again)
 	}
 }

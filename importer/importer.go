@@ -101,6 +101,7 @@ type resource struct {
 type service struct {
 	environments  []string
 	oneShot       bool
+	onRequest     bool
 	volumes       []volume
 	image, build  string
 	command, args []string
@@ -137,6 +138,7 @@ func Import(project *types.Project, opts Options) (*Result, error) {
 	}
 	im.valueEdges()
 	im.widenUsed()
+	im.onRequestUnused()
 	im.owners()
 	im.sharedConfig()
 	im.routes()
@@ -419,7 +421,8 @@ func (im *importer) service(name string, svc types.ServiceConfig) error {
 		// Started only on request: a tool or task for the laptop, which
 		// must never reach a cluster.
 		s.environments = []string{catalogue.DevEnvironment}
-		im.note("services.%s: it was in profile %s, so it is in dev only now (environments: [dev]); tandem up runs the services you name and what they use", name, strings.Join(svc.Profiles, ", "))
+		s.onRequest = true
+		im.note("services.%s: it was in profile %s, so it is in dev only now (environments: [dev]), and starts on request (onRequest: true): when tandem up names it", name, strings.Join(svc.Profiles, ", "))
 		if svc.Restart == types.RestartPolicyNo && len(svc.Ports) == 0 && len(svc.Expose) == 0 && svc.HealthCheck == nil {
 			s.oneShot = true
 			mapped["restart"] = true
@@ -595,6 +598,28 @@ func (im *importer) widenUsed() {
 				if i := catalogue.DefaultUsePort(target.ports); i >= 0 && devOnly(target.ports[i].Environments) {
 					target.ports[i].Environments = nil
 					im.note("services.%s.ports: %d is in every environment after all, since %s uses it; it stays published on %s alone in dev", used, target.ports[i].Port, sname, target.ports[i].HostIP)
+				}
+			}
+		}
+	}
+}
+
+// onRequestUnused keeps on request only what no service that starts with
+// every tandem up uses: Compose itself starts a profile's service for a
+// service that uses it, without the profile.
+func (im *importer) onRequestUnused() {
+	for changed := true; changed; {
+		changed = false
+		for _, sname := range slices.Sorted(maps.Keys(im.services)) {
+			s := im.services[sname]
+			if s.onRequest {
+				continue
+			}
+			for _, used := range s.uses {
+				if target := im.services[used]; target != nil && target.onRequest {
+					target.onRequest = false
+					changed = true
+					im.note("services.%s: starts with every tandem up after all, since %s uses it", used, sname)
 				}
 			}
 		}

@@ -87,8 +87,20 @@ func TestRealWorldCorpus(t *testing.T) {
 			// A profile's service starts only on request: a tool or task
 			// of the laptop, never of a cluster.
 			for _, sname := range original.ServiceNames() {
-				if s := c.Services[sname]; s != nil && len(original.Services[sname].Profiles) > 0 && !slices.Equal(s.Environments, []string{catalogue.DevEnvironment}) {
+				s := c.Services[sname]
+				if s == nil || len(original.Services[sname].Profiles) == 0 {
+					continue
+				}
+				if !slices.Equal(s.Environments, []string{catalogue.DevEnvironment}) {
 					t.Errorf("services.%s was in profile %v and is in %v", sname, original.Services[sname].Profiles, s.Environments)
+				}
+				// It starts when named, unless a service that starts
+				// anyway needs it.
+				needed := slices.ContainsFunc(c.ServiceNames(), func(user string) bool {
+					return !c.Services[user].OnRequest && slices.Contains(c.Services[user].UsedNames(), sname)
+				})
+				if s.OnRequest == needed {
+					t.Errorf("services.%s was in profile %v; onRequest is %t, and a service that starts anyway uses it: %t", sname, original.Services[sname].Profiles, s.OnRequest, needed)
 				}
 			}
 			rendered, err := compose.Render(c, compose.Options{ProjectDir: "."})

@@ -107,6 +107,9 @@ func (s *service) node() *yaml.Node {
 	if s.oneShot {
 		add(m, "oneShot", &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!bool", Value: "true"})
 	}
+	if s.onRequest {
+		add(m, "onRequest", &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!bool", Value: "true"})
+	}
 	if len(s.environments) > 0 {
 		add(m, "environments", list(s.environments))
 	}
