@@ -67,8 +67,8 @@ type Resource struct {
 	Owner string `yaml:"owner" doc:"The service that owns this resource's data; empty for shared resources."`
 	// Database and User apply to SQL kinds; both default to the owner's name,
 	// else the resource's name.
-	Database string `yaml:"database" doc:"Database name (SQL kinds); defaults to the owner's or the resource's name."`
-	User     string `yaml:"user" doc:"Database user (SQL kinds); defaults like database. For mysql and mariadb, root makes the users log in as the server's root user, whose password is then the resource's password, for apps that connect as root; the server then has no user of its own."`
+	Database string   `yaml:"database" doc:"Database name (SQL kinds); defaults to the owner's or the resource's name."`
+	User     string   `yaml:"user" doc:"Database user (SQL kinds); defaults like database. For mysql and mariadb, root makes the users log in as the server's root user, whose password is then the resource's password, for apps that connect as root; the server then has no user of its own."`
 	Args     []string `yaml:"args" doc:"Options of the server beyond those tandem gives its kind, in dev and where it runs in the cluster; each starts with -, so that the official image's entrypoint still starts the server with them. E.g. [--transaction-isolation=READ-COMMITTED]."`
 	// Outside dev a resource is a managed service by default: users read its
 	// connection Secret. InCluster and Endpoints change that per environment.
@@ -116,11 +116,11 @@ type Service struct {
 	Autoscale *Autoscale `yaml:"autoscale" doc:"Horizontal autoscaling outside dev; exclusive with replicas."`
 	// OneShot is for a task with its own image, where a job would run
 	// the image of a service.
-	OneShot  bool            `yaml:"oneShot" doc:"The service runs to completion instead of serving: in dev a Compose service with restart: \"no\" that its users wait for (service_completed_successfully); in a cluster a Job, with no Deployment or Service, which its users do not wait for, named NAME-HASH after what it runs, so that a new version (a new image) is a new Job, as a Job's pod template cannot change. Where it does not exist, using it means nothing. It has no ports, health, replicas, autoscale or jobs. E.g. a seed task only in dev: {image: registry.example.com/seed:1.0, oneShot: true, environments: [dev], uses: [db]}."`
-	OnRequest bool `yaml:"onRequest" doc:"In dev, the service starts only when tandem up names it, or names another service on request that uses it, as a service of a Compose profile does: an admin tool or a load generator that nobody needs every day. Compose puts it in the profile on-request. Clusters run it like any other. A service that is not on request may not use it in dev, since Compose would refuse to start that service without it. E.g. {image: adminer:4, onRequest: true, environments: [dev], uses: [db]}."`
-	Jobs     map[string]*Job `yaml:"jobs" doc:"Jobs of the service, run with its image, settings and uses: before it starts (before: start) or on a schedule."`
-	Security *Security       `yaml:"security" doc:"Relaxations of the secure defaults; each one is visible here and in review."`
-	Volumes  []Volume        `yaml:"volumes" doc:"Folders and files the container mounts: persistent data, read-only config files from the repository, scratch space, and dev-only source folders. E.g. [{path: /data, persistent: 10Gi}]."`
+	OneShot   bool            `yaml:"oneShot" doc:"The service runs to completion instead of serving: in dev a Compose service with restart: \"no\" that its users wait for (service_completed_successfully); in a cluster a Job, with no Deployment or Service, which its users do not wait for, named NAME-HASH after what it runs, so that a new version (a new image) is a new Job, as a Job's pod template cannot change. Where it does not exist, using it means nothing. It has no ports, health, replicas, autoscale or jobs. E.g. a seed task only in dev: {image: registry.example.com/seed:1.0, oneShot: true, environments: [dev], uses: [db]}."`
+	OnRequest bool            `yaml:"onRequest" doc:"In dev, the service starts only when tandem up names it, or names another service on request that uses it, as a service of a Compose profile does: an admin tool or a load generator that nobody needs every day. Compose puts it in the profile on-request. Clusters run it like any other. A service that is not on request may not use it in dev, since Compose would refuse to start that service without it. E.g. {image: adminer:4, onRequest: true, environments: [dev], uses: [db]}."`
+	Jobs      map[string]*Job `yaml:"jobs" doc:"Jobs of the service, run with its image, settings and uses: before it starts (before: start) or on a schedule."`
+	Security  *Security       `yaml:"security" doc:"Relaxations of the secure defaults; each one is visible here and in review."`
+	Volumes   []Volume        `yaml:"volumes" doc:"Folders and files the container mounts: persistent data, read-only config files from the repository, scratch space, and dev-only source folders. E.g. [{path: /data, persistent: 10Gi}]."`
 	// TerminationGracePeriodSeconds is how long a stopping service may
 	// drain before it is killed; unset keeps each platform's own default.
 	TerminationGracePeriodSeconds *int         `yaml:"terminationGracePeriodSeconds" doc:"Seconds a stopping pod (of the service and its jobs) has between SIGTERM and SIGKILL, 1 to 86400; default Kubernetes' 30. In dev, Compose's stop_grace_period (default 10s there). E.g. 60 for a service that drains long requests. E.g. 120 in prod."`
