@@ -1032,15 +1032,14 @@ func (im *importer) owners() {
 			}
 			if im.looksSecret(key, value) {
 				delete(s.env, key)
-				if other, ok := im.secrets[key]; ok && other != value {
-					// One dev env file holds every service's secrets by
-					// name: this one gets a name of its own, which the
+				own, why := im.secretName(sname, key, value)
+				if why != "" {
+					// The secret has a name of its own, which the
 					// variable refers to.
-					own := im.ownSecretName(sname, key, value)
 					s.secrets = append(s.secrets, own)
 					s.env[key] = "$(" + own + ")"
 					im.secrets[own] = value
-					im.note("services.%s.environment.%s: a secret that another service sets to another value; its value moved to the dev env file as %s, which %s refers to: $(%s)", sname, key, own, key, own)
+					im.note("services.%s.environment.%s: a secret %s; its value moved to the dev env file as %s, which %s refers to: $(%s)", sname, key, why, own, key, own)
 					continue
 				}
 				s.secrets = append(s.secrets, key)
@@ -1051,17 +1050,34 @@ func (im *importer) owners() {
 	}
 }
 
-// ownSecretName names a service's secret apart from another service's of
-// the same name and another value: REDIS_CACHE_REDIS_PASSWORD for
-// redis-cache's REDIS_PASSWORD.
-func (im *importer) ownSecretName(service, key, value string) string {
-	own := catalogue.EnvPrefix(service) + "_" + key
-	for n := 2; ; n++ {
-		if have, taken := im.secrets[own]; !taken || have == value {
-			return own
-		}
-		own = fmt.Sprintf("%s_%s_%d", catalogue.EnvPrefix(service), key, n)
+// secretName names the secret that holds a service's variable key: the
+// variable's own name where it can be, else, with the reason, a name of
+// its own. A secret's name is an identifier, as Compose interpolates it
+// (spring.datasource.password is SPRING_DATASOURCE_PASSWORD), and one dev
+// env file holds every service's secrets, so one that another service
+// gives another value is named after the service too
+// (REDIS_CACHE_REDIS_PASSWORD for redis-cache's REDIS_PASSWORD).
+func (im *importer) secretName(service, key, value string) (name, why string) {
+	free := func(name string) bool {
+		have, taken := im.secrets[name]
+		return !taken || have == value
 	}
+	if catalogue.IsIdentifier(key) {
+		if free(key) {
+			return key, ""
+		}
+		why = "that another service sets to another value"
+	} else {
+		why = "whose name a secret cannot have"
+		if name = secretVariable(key); free(name) {
+			return name, why
+		}
+	}
+	name = catalogue.EnvPrefix(service) + "_" + secretVariable(key)
+	for n := 2; !free(name); n++ {
+		name = fmt.Sprintf("%s_%s_%d", catalogue.EnvPrefix(service), secretVariable(key), n)
+	}
+	return name, why
 }
 
 // provided names the resource a variable is a connection setting of,

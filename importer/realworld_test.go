@@ -667,3 +667,25 @@ services:
 		}
 	}
 }
+
+// TestDottedSecretVariable: a variable secret by name whose name a secret
+// cannot have (Spring's spring.datasource.password) keeps its value in dev
+// through a secret of an identifier's name, which it refers to.
+func TestDottedSecretVariable(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	writeFile(t, filepath.Join(dir, "compose.yaml"), "name: spring\nservices:\n  app:\n    image: app:1.0\n    environment:\n      spring.datasource.password: s3cret-Pass\n")
+	result, c := importFolder(t, dir)
+	rendered, err := compose.Render(c, compose.Options{ProjectDir: "."})
+	if err != nil {
+		t.Fatal(err)
+	}
+	back, err := compose.LoadStrict("spring", rendered)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := deref(back.Services["app"].Environment["spring.datasource.password"])
+	if m := secretReference.FindStringSubmatch(got); m == nil || result.Secrets[m[1]] != "s3cret-Pass" {
+		t.Errorf("spring.datasource.password is %q in dev, with the secrets %v", got, result.Secrets)
+	}
+}
