@@ -165,11 +165,12 @@ type Volume struct {
 	Path string `yaml:"path" doc:"Absolute path in the container, e.g. /data."`
 	Name string `yaml:"name" doc:"Name of the volume (DNS-1123 label); default made from path, e.g. var-lib-app for /var/lib/app."`
 	// Persistent data outlives pods; one pod writes it at a time.
-	Persistent string `yaml:"persistent" doc:"Persistent data of this size, e.g. 10Gi: a PersistentVolumeClaim in clusters, where the service then runs one pod that is replaced, never rolled (one writer); a named volume in dev."`
-	Config     string `yaml:"config" doc:"A file or folder of files in the repository, relative to the catalogue, mounted read-only: a ConfigMap in clusters (a change restarts the pods), a read-only bind mount in dev. E.g. ./config/nginx.conf."`
-	Scratch    string `yaml:"scratch" doc:"Scratch space that lives as long as the pod, with its size limit, e.g. 1Gi, or true for none: emptyDir in clusters, tmpfs in dev. A read-only root filesystem needs it wherever the app writes."`
-	Source     string `yaml:"source" doc:"A folder in the repository, relative to the catalogue, bind-mounted writable in dev only, for live reload; clusters run the image's own files. E.g. ./services/web/src."`
-	Secret     string `yaml:"secret" doc:"A secret as a read-only file, for an app that reads a password from a file rather than a variable: one of the service's secrets, or the password variable of a resource it uses (ORDERS_DB_PASSWORD). In clusters a file from the service's Secret, or from the resource's connection Secret; in dev a read-only bind mount of .tandem/secrets/NAME, which render writes from the dev env file. E.g. {path: /run/secrets/db-password, secret: DB_PASSWORD}."`
+	Persistent string   `yaml:"persistent" doc:"Persistent data of this size, e.g. 10Gi: a PersistentVolumeClaim in clusters, where the service then runs one pod that is replaced, never rolled (one writer); a named volume in dev."`
+	Config     string   `yaml:"config" doc:"A file or folder of files in the repository, relative to the catalogue, mounted read-only: a ConfigMap in clusters (a change restarts the pods), a read-only bind mount in dev. E.g. ./config/nginx.conf."`
+	Scratch    string   `yaml:"scratch" doc:"Scratch space that lives as long as the pod, with its size limit, e.g. 1Gi, or true for none: emptyDir in clusters, tmpfs in dev. A read-only root filesystem needs it wherever the app writes."`
+	Source     string   `yaml:"source" doc:"A folder in the repository, relative to the catalogue, bind-mounted writable in dev only, for live reload; clusters run the image's own files. E.g. ./services/web/src."`
+	Keep       []string `yaml:"keep" doc:"Folders below a source folder's path that keep the image's own files in dev, where the source mount would hide them, e.g. [node_modules] for the packages the image installed: an anonymous volume each, which Docker fills from the image. Only with source."`
+	Secret     string   `yaml:"secret" doc:"A secret as a read-only file, for an app that reads a password from a file rather than a variable: one of the service's secrets, or the password variable of a resource it uses (ORDERS_DB_PASSWORD). In clusters a file from the service's Secret, or from the resource's connection Secret; in dev a read-only bind mount of .tandem/secrets/NAME, which render writes from the dev env file. E.g. {path: /run/secrets/db-password, secret: DB_PASSWORD}."`
 
 	// files holds a config volume's files by name, read when the
 	// catalogue is loaded, so that rendering stays pure.

@@ -1,6 +1,7 @@
 package catalogue
 
 import (
+	"cmp"
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
@@ -211,6 +212,9 @@ func (c *Catalogue) validateVolumes(errs *errorList, service string, s *Service)
 		default:
 			errs.add(vp, "a volume is one of persistent, config, scratch, source or secret; this one says %s", strings.Join(kinds, " and "))
 		}
+		if len(v.Keep) > 0 && v.Kind() != VolumeSource {
+			errs.add(vp+".keep", "only a source folder keeps the image's files below it; this volume is %s", cmp.Or(v.Kind(), "none"))
+		}
 		switch v.Kind() {
 		case VolumePersistent:
 			checkSize(errs, vp+".persistent", v.Persistent)
@@ -222,6 +226,7 @@ func (c *Catalogue) validateVolumes(errs *errorList, service string, s *Service)
 			checkInProject(errs, vp+".config", v.Config, "config files are")
 		case VolumeSource:
 			checkInProject(errs, vp+".source", v.Source, "source folders are")
+			checkKept(errs, vp+".keep", v.Keep)
 		case VolumeSecret:
 			c.checkSecretFile(errs, vp+".secret", service, s, v.Secret)
 		}
@@ -258,6 +263,20 @@ func checkSize(errs *errorList, p, value string) {
 	q, err := resource.ParseQuantity(value)
 	if err != nil || q.Sign() <= 0 {
 		errs.add(p, "%q is not a size, e.g. 1Gi or 512Mi", value)
+	}
+}
+
+// checkKept holds a source volume's kept folders to relative paths below
+// it, each once.
+func checkKept(errs *errorList, p string, kept []string) {
+	for i, k := range kept {
+		clean := path.Clean(k)
+		switch {
+		case k == "" || path.IsAbs(k) || clean == "." || clean == ".." || strings.HasPrefix(clean, "../"):
+			errs.add(fmt.Sprintf("%s[%d]", p, i), "%q is not a folder below the source folder's path; give it relative, e.g. node_modules", k)
+		case slices.Index(kept, k) < i:
+			errs.add(fmt.Sprintf("%s[%d]", p, i), "%s is listed twice", k)
+		}
 	}
 }
 

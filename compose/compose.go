@@ -108,6 +108,11 @@ func devVolumes(service string, volumes []catalogue.Volume, projectDir string) [
 			out = append(out, types.ServiceVolumeConfig{Type: types.VolumeTypeBind, Source: hostPath(projectDir, v.Config), Target: v.Path, ReadOnly: true})
 		case catalogue.VolumeSource:
 			out = append(out, types.ServiceVolumeConfig{Type: types.VolumeTypeBind, Source: hostPath(projectDir, v.Source), Target: v.Path})
+			// An anonymous volume over the bind mount, which Docker
+			// fills with the image's files at that path.
+			for _, kept := range v.Keep {
+				out = append(out, types.ServiceVolumeConfig{Type: types.VolumeTypeVolume, Target: path.Join(v.Path, kept)})
+			}
 		case catalogue.VolumeSecret:
 			out = append(out, types.ServiceVolumeConfig{Type: types.VolumeTypeBind, Source: hostPath(projectDir, devstate.SecretFile(v.Secret)), Target: v.Path, ReadOnly: true})
 		case catalogue.VolumeScratch:
@@ -305,10 +310,11 @@ func jobService(c *catalogue.Catalogue, w *catalogue.Workload, svc types.Service
 		job.Entrypoint = expandAll(j.Command, vars)
 	}
 	job.Environment = maps.Clone(svc.Environment)
-	// The service's files and scratch space, but not its persistent data,
-	// which its pod in a cluster alone may attach; nor the health probe.
+	// The service's files and scratch space, and the image's files kept
+	// below a source folder, but not its persistent data, which its pod in
+	// a cluster alone may attach; nor the health probe.
 	for _, v := range svc.Volumes {
-		if v.Type != types.VolumeTypeVolume && v.Target != probeTarget {
+		if (v.Type != types.VolumeTypeVolume || v.Source == "") && v.Target != probeTarget {
 			job.Volumes = append(job.Volumes, v)
 		}
 	}
@@ -785,7 +791,8 @@ func checkReferences(p *types.Project) error {
 			}
 		}
 		for _, v := range svc.Volumes {
-			if _, ok := p.Volumes[v.Source]; v.Type == types.VolumeTypeVolume && !ok {
+			// An anonymous volume has no source to define.
+			if _, ok := p.Volumes[v.Source]; v.Type == types.VolumeTypeVolume && v.Source != "" && !ok {
 				return fmt.Errorf("service %q refers to undefined volume %s", name, v.Source)
 			}
 		}

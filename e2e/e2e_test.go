@@ -344,15 +344,17 @@ func TestVolumesAcceptedByDockerCompose(t *testing.T) {
 		}
 	}
 	for mount, want := range map[string]string{
-		"wiki /data":                   "volume wiki-data ro=false size=<nil>",
-		"wiki /var/cache/wiki":         "tmpfs . ro=false size=268435456",
-		"web /etc/nginx/nginx.conf":    "bind nginx.conf ro=true size=<nil>",
-		"web /etc/nginx/conf.d":        "bind conf.d ro=true size=<nil>",
-		"web /usr/share/nginx/html":    "bind public ro=false size=<nil>",
-		"web-warm /etc/nginx/conf.d":   "bind conf.d ro=true size=<nil>",
-		"web-warm /var/run/nginx":      "tmpfs . ro=false size=<nil>",
-		"wiki /run/secrets/api-key":    "bind WIKI_API_KEY ro=true size=<nil>",
-		"web /run/secrets/db-password": "bind DB_PASSWORD ro=true size=<nil>",
+		"wiki /data":                            "volume wiki-data ro=false size=<nil>",
+		"wiki /var/cache/wiki":                  "tmpfs . ro=false size=268435456",
+		"web /etc/nginx/nginx.conf":             "bind nginx.conf ro=true size=<nil>",
+		"web /etc/nginx/conf.d":                 "bind conf.d ro=true size=<nil>",
+		"web /usr/share/nginx/html":             "bind public ro=false size=<nil>",
+		"web-warm /etc/nginx/conf.d":            "bind conf.d ro=true size=<nil>",
+		"web-warm /var/run/nginx":               "tmpfs . ro=false size=<nil>",
+		"web /usr/share/nginx/html/vendor":      "volume . ro=false size=<nil>",
+		"web-warm /usr/share/nginx/html/vendor": "volume . ro=false size=<nil>",
+		"wiki /run/secrets/api-key":             "bind WIKI_API_KEY ro=true size=<nil>",
+		"web /run/secrets/db-password":          "bind DB_PASSWORD ro=true size=<nil>",
 	} {
 		if got := mounts[mount]; got != want {
 			t.Errorf("%s: %q, want %q", mount, got, want)

@@ -50,19 +50,12 @@ func TestUpMountsVolumesAsDeclared(t *testing.T) {
 	}
 	port := freePort(t)
 	dockerfile := "FROM scratch\nCOPY filesd /filesd\nCOPY --chown=65532:65532 data /data\nUSER 65532:65532\nENTRYPOINT [\"/filesd\"]\n"
-	for file, data := range map[string]string{
-		filepath.Join(context, "Dockerfile"):       dockerfile,
-		filepath.Join(dir, "conf", "greeting.txt"): "hello from the repository",
-		filepath.Join(dir, "tandem.yaml"):          fmt.Sprintf(filesCatalogue, port),
-		filepath.Join(dir, ".tandem", "dev.env"):   "FILES_TOKEN=from the dev env file\n",
-	} {
-		if err := os.MkdirAll(filepath.Dir(file), 0o700); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(file, []byte(data), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
+	writeTree(t, dir, map[string]string{
+		"filesd/Dockerfile": dockerfile,
+		"conf/greeting.txt": "hello from the repository",
+		"tandem.yaml":       fmt.Sprintf(filesCatalogue, port),
+		".tandem/dev.env":   "FILES_TOKEN=from the dev env file\n",
+	})
 	t.Cleanup(func() { run(t, dir, tandemBin, "down", "--volumes", "--images") })
 
 	state := func() map[string]any {
@@ -102,9 +95,9 @@ func TestUpLeavesOnRequestServicesAlone(t *testing.T) {
 	context := filepath.Join(dir, "filesd")
 	buildStatic(t, "./testdata/filesd", filepath.Join(context, "filesd"))
 	port := freePort(t)
-	for file, data := range map[string]string{
-		filepath.Join(context, "Dockerfile"): "FROM scratch\nCOPY filesd /filesd\nUSER 65532:65532\nENTRYPOINT [\"/filesd\"]\n",
-		filepath.Join(dir, "tandem.yaml"): fmt.Sprintf(`name: tools
+	writeTree(t, dir, map[string]string{
+		"filesd/Dockerfile": "FROM scratch\nCOPY filesd /filesd\nUSER 65532:65532\nENTRYPOINT [\"/filesd\"]\n",
+		"tandem.yaml": fmt.Sprintf(`name: tools
 services:
   app:
     build: ./filesd
@@ -120,11 +113,7 @@ services:
     health: {http: /healthz, intervalSeconds: 1}
     jobs: {prepare: {command: [/filesd, -h], before: start}}
 `, port),
-	} {
-		if err := os.WriteFile(file, []byte(data), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
+	})
 	project := runner.ProjectName("tools", dir)
 	t.Cleanup(func() { run(t, dir, tandemBin, "down", "--images") })
 
@@ -143,5 +132,61 @@ services:
 	again := strings.TrimSpace(mustRun(t, "", "docker", "ps", "--quiet", "--filter", "label=com.docker.compose.project="+project, "--filter", "label=com.docker.compose.service=app"))
 	if again != first {
 		t.Errorf("starting the tool replaced app's container (%s, now %s)", first, again)
+	}
+}
+
+// TestUpKeepsTheImagesFilesBelowASourceFolder: a source folder hides what
+// the image has at its path, but the folders it keeps (node_modules, say)
+// are the image's: the service reads the image's file below the mount.
+func TestUpKeepsTheImagesFilesBelowASourceFolder(t *testing.T) {
+	requireDocker(t)
+	dir := t.TempDir()
+	buildStatic(t, "./testdata/filesd", filepath.Join(dir, "filesd", "filesd"))
+	port := freePort(t)
+	writeTree(t, dir, map[string]string{
+		"filesd/Dockerfile":              "FROM scratch\nCOPY filesd /filesd\nCOPY app /app\nUSER 65532:65532\nENTRYPOINT [\"/filesd\"]\n",
+		"filesd/app/vendor/greeting.txt": "from the image",
+		"filesd/app/main.txt":            "from the image too",
+		"src/main.txt":                   "from the repository",
+		"tandem.yaml": fmt.Sprintf(`name: keep
+services:
+  app:
+    build: ./filesd
+    args: [-config, /app/vendor/greeting.txt]
+    volumes:
+      - {path: /app, source: ./src, keep: [vendor]}
+      - {path: /data, scratch: true}
+      - {path: /scratch, scratch: true}
+    ports: [{name: http, port: 8080, public: true, hostIP: 127.0.0.1, hostPort: %d}]
+    health: {http: /healthz, intervalSeconds: 1}
+`, port),
+	})
+	t.Cleanup(func() { run(t, dir, tandemBin, "down", "--images") })
+	mustRun(t, dir, tandemBin, "up")
+	resp, err := http.Get(fmt.Sprintf("http://127.0.0.1:%d/state", port))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var state map[string]any
+	if err := json.NewDecoder(resp.Body).Decode(&state); err != nil {
+		t.Fatal(err)
+	}
+	if state["config"] != "from the image" {
+		t.Errorf("below the source folder the service read %q, want the image's file (state %v)", state["config"], state)
+	}
+}
+
+// writeTree writes files, by path below dir, with their folders.
+func writeTree(t *testing.T, dir string, files map[string]string) {
+	t.Helper()
+	for name, data := range files {
+		file := filepath.Join(dir, filepath.FromSlash(name))
+		if err := os.MkdirAll(filepath.Dir(file), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(file, []byte(data), 0o644); err != nil {
+			t.Fatal(err)
+		}
 	}
 }

@@ -29,6 +29,10 @@ type mountedAt struct{ service, path string }
 type volume struct {
 	catalogue.Volume
 	compose string
+	// anonymous marks the scratch space of an anonymous volume, which
+	// keeps the image's files below a source folder instead, if it is
+	// below one.
+	anonymous bool
 }
 
 // volumes maps a service's mounts: a named volume is persistent data, a
@@ -51,7 +55,7 @@ func (im *importer) volumes(name string, s *service, svc types.ServiceConfig) {
 		case types.VolumeTypeVolume:
 			if v.Source == "" {
 				mount.Scratch = "true"
-				im.note("%s: an anonymous volume, now scratch space that lives as long as the container", where)
+				mount.anonymous = true
 				break
 			}
 			// A catalogue's persistent volume belongs to one service and
@@ -111,6 +115,33 @@ func (im *importer) volumes(name string, s *service, svc types.ServiceConfig) {
 		}
 		s.volumes = append(s.volumes, mount)
 	}
+	im.keepImageFiles(name, s)
+}
+
+// keepImageFiles settles the service's anonymous volumes, which Docker
+// fills with the image's files at their path: one below a source folder
+// keeps the image's files there in dev (node_modules below the app's
+// source), while clusters, which mount no source, see them anyway. Any
+// other goes: the container sees the image's files there as it did, which
+// scratch space, empty, would hide.
+func (im *importer) keepImageFiles(name string, s *service) {
+	s.volumes = slices.DeleteFunc(s.volumes, func(mount volume) bool {
+		if !mount.anonymous {
+			return false
+		}
+		for i := range s.volumes {
+			source := &s.volumes[i]
+			rel, err := filepath.Rel(source.Path, mount.Path)
+			if source.Kind() != catalogue.VolumeSource || err != nil || rel == "." || strings.HasPrefix(rel, "..") {
+				continue
+			}
+			source.Keep = append(source.Keep, filepath.ToSlash(rel))
+			im.note("services.%s.volumes: %s: an anonymous volume below the source folder %s, which keeps the image's files there in dev (keep: [%s])", name, mount.Path, source.Path, filepath.ToSlash(rel))
+			return true
+		}
+		im.note("services.%s.volumes: %s: an anonymous volume, no longer mounted: the container sees the image's files there, which Docker filled it with; where the app writes there, make it scratch space (volumes: {path: %s, scratch: true}), as clusters' root filesystem is read-only", name, mount.compose, mount.Path)
+		return true
+	})
 }
 
 // hostPath writes a host path as the catalogue may hold it: relative to

@@ -158,6 +158,9 @@ func (s *service) node() *yaml.Node {
 				addIf(vm, "scratch", v.Scratch)
 			}
 			addIf(vm, "source", v.Source)
+			if len(v.Keep) > 0 {
+				add(vm, "keep", list(v.Keep))
+			}
 			addIf(vm, "secret", v.Secret)
 			volumes.Content = append(volumes.Content, vm)
 		}
