@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 
 	"go.yaml.in/yaml/v3"
@@ -20,7 +21,8 @@ import (
 // the way a team meeting tandem would: import, render, check. The check
 // must find nothing, with staging and prod both building into valid
 // objects, and in staging every service and resource a service reaches
-// by name must have its Service.
+// by name must have its Service, every service but a profile's tool its
+// workload, and every one that listens its Service.
 func TestRealWorldImportsBuildForClusters(t *testing.T) {
 	t.Parallel()
 	files, _ := filepath.Glob("testdata/realworld/*/compose.yaml")
@@ -60,7 +62,8 @@ func TestRealWorldImportsBuildForClusters(t *testing.T) {
 			if want := []string{"prod", "staging"}; !slices.Equal(p.Catalogue.DeployEnvironments(), want) {
 				t.Errorf("cluster environments %v, want %v", p.Catalogue.DeployEnvironments(), want)
 			}
-			services := kubernetesServices(t, p, "staging")
+			objects := kubernetesObjects(t, p, "staging")
+			services := objects["Service"]
 			for _, sname := range p.Catalogue.ServiceNames() {
 				for _, used := range p.Catalogue.Services[sname].UsedNames() {
 					if u := p.Catalogue.Services[used]; (u == nil || len(u.Ports) > 0) && !services[used] {
@@ -68,18 +71,44 @@ func TestRealWorldImportsBuildForClusters(t *testing.T) {
 					}
 				}
 			}
+			// Every original service runs in staging (a profile's tools
+			// aside, which are dev's), and one that listens has its
+			// Service.
+			for _, sname := range p.Catalogue.ServiceNames() {
+				s := p.Catalogue.Services[sname]
+				switch {
+				case !s.In("staging"):
+					if !slices.Equal(s.Environments, []string{"dev"}) {
+						t.Errorf("services.%s is in %v, not staging", sname, s.Environments)
+					}
+				case s.OneShot:
+					if !hasPrefixed(objects["Job"], sname+"-") {
+						t.Errorf("staging has no Job for the one-shot service %s", sname)
+					}
+				case !objects["Deployment"][sname]:
+					t.Errorf("staging has no Deployment %s", sname)
+				case len(s.Ports) > 0 && !services[sname]:
+					t.Errorf("staging has no Service %s, which listens", sname)
+				}
+			}
+			for _, rname := range p.Catalogue.ResourceNames() {
+				if r := p.Catalogue.Resources[rname]; (r.RunsInCluster("staging") && !objects["StatefulSet"][rname]) || !services[rname] {
+					t.Errorf("staging does not run resource %s, or it has no Service", rname)
+				}
+			}
 		})
 	}
 }
 
-// kubernetesServices lists the Services env's build holds.
-func kubernetesServices(t *testing.T, p *project.Project, env string) map[string]bool {
+// kubernetesObjects lists the names of the objects env's build holds, by
+// kind.
+func kubernetesObjects(t *testing.T, p *project.Project, env string) map[string]map[string]bool {
 	t.Helper()
 	built, _, err := p.Build(env)
 	if err != nil {
 		t.Fatal(err)
 	}
-	out := map[string]bool{}
+	out := map[string]map[string]bool{}
 	decoder := yaml.NewDecoder(bytes.NewReader(built))
 	for {
 		var object struct {
@@ -93,8 +122,18 @@ func kubernetesServices(t *testing.T, p *project.Project, env string) map[string
 		} else if err != nil {
 			t.Fatal(err)
 		}
-		if object.Kind == "Service" {
-			out[object.Metadata.Name] = true
+		if out[object.Kind] == nil {
+			out[object.Kind] = map[string]bool{}
+		}
+		out[object.Kind][object.Metadata.Name] = true
+	}
+}
+
+func hasPrefixed(names map[string]bool, prefix string) bool {
+	for name := range names {
+		if strings.HasPrefix(name, prefix) {
+			return true
 		}
 	}
+	return false
 }
