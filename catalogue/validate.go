@@ -379,10 +379,10 @@ func (c *Catalogue) validateResource(errs *errorList, name string, r *Resource) 
 			errs.add(p+"."+field, "%q must be letters, digits and underscores, not starting with a digit", value)
 		}
 	}
-	for i, arg := range r.Args {
-		if !strings.HasPrefix(arg, "-") {
-			errs.add(fmt.Sprintf("%s.args[%d]", p, i), "%q is not an option; a resource's args are options of its server (--name=value), since the image's entrypoint starts the server only with those", arg)
-		}
+	// The official images' entrypoints run the server when their first
+	// argument is an option; anything else they run instead of it.
+	if len(r.Args) > 0 && !strings.HasPrefix(r.Args[0], "-") {
+		errs.add(p+".args[0]", "%q is not an option; a resource's args are options of its server (--name=value, or -c name=value), since the image's entrypoint starts the server only when the first one is", r.Args[0])
 	}
 	checkQuantity(errs, p+".storage", r.Storage)
 	if ok && kind.NotInCluster != "" && len(r.InCluster) > 0 {

@@ -226,7 +226,10 @@ func (c *Catalogue) validateVolumes(errs *errorList, service string, s *Service)
 			checkInProject(errs, vp+".config", v.Config, "config files are")
 		case VolumeSource:
 			checkInProject(errs, vp+".source", v.Source, "source folders are")
-			checkKept(errs, vp+".keep", v.Keep)
+			for _, kept := range checkKept(errs, vp+".keep", v.Keep) {
+				// Another mount there would be a second mount of one path.
+				paths[path.Join(path.Clean(v.Path), kept)] = true
+			}
 		case VolumeSecret:
 			c.checkSecretFile(errs, vp+".secret", service, s, v.Secret)
 		}
@@ -267,17 +270,21 @@ func checkSize(errs *errorList, p, value string) {
 }
 
 // checkKept holds a source volume's kept folders to relative paths below
-// it, each once.
-func checkKept(errs *errorList, p string, kept []string) {
+// it, each once, and returns them cleaned.
+func checkKept(errs *errorList, p string, kept []string) []string {
+	var clean []string
 	for i, k := range kept {
-		clean := path.Clean(k)
+		c := path.Clean(k)
 		switch {
-		case k == "" || path.IsAbs(k) || clean == "." || clean == ".." || strings.HasPrefix(clean, "../"):
+		case k == "" || path.IsAbs(k) || c == "." || c == ".." || strings.HasPrefix(c, "../"):
 			errs.add(fmt.Sprintf("%s[%d]", p, i), "%q is not a folder below the source folder's path; give it relative, e.g. node_modules", k)
-		case slices.Index(kept, k) < i:
-			errs.add(fmt.Sprintf("%s[%d]", p, i), "%s is listed twice", k)
+		case slices.Contains(clean, c):
+			errs.add(fmt.Sprintf("%s[%d]", p, i), "%s is listed twice", c)
+		default:
+			clean = append(clean, c)
 		}
 	}
+	return clean
 }
 
 // checkInProject rejects a path that leaves the catalogue's folder; what

@@ -193,17 +193,14 @@ func splitTag(image string) (name, tag string) {
 }
 
 // serverArgs carries a resource's Compose command over as its args where
-// it is options of the server alone (--transaction-isolation=...), beyond
-// those tandem gives the kind; whatever else stays under x-unmapped.
+// it is options of the server (--transaction-isolation=..., --appendonly
+// yes), beyond those tandem gives the kind, as the official entrypoints
+// take it when it starts with an option; whatever else stays under
+// x-unmapped.
 func (im *importer) serverArgs(name string, r *resource, k catalogue.Kind, svc types.ServiceConfig) bool {
 	args := []string(svc.Command)
-	if len(args) == 0 || len(svc.Entrypoint) > 0 {
+	if len(args) == 0 || len(svc.Entrypoint) > 0 || !strings.HasPrefix(args[0], "-") {
 		return false
-	}
-	for _, arg := range args {
-		if !strings.HasPrefix(arg, "-") {
-			return false
-		}
 	}
 	// The kind's own come first in what tandem runs; the rest are new.
 	rest := args
@@ -1042,7 +1039,9 @@ func (im *importer) owners() {
 					im.note("services.%s.environment.%s: a secret %s; its value moved to the dev env file as %s, which %s refers to: $(%s)", sname, key, why, own, key, own)
 					continue
 				}
-				s.secrets = append(s.secrets, key)
+				if !slices.Contains(s.secrets, key) {
+					s.secrets = append(s.secrets, key)
+				}
 				im.secrets[key] = value
 				im.note("services.%s.environment.%s: a secret; its value moved to the dev env file", sname, key)
 			}
@@ -1060,7 +1059,7 @@ func (im *importer) owners() {
 func (im *importer) secretName(service, key, value string) (name, why string) {
 	free := func(name string) bool {
 		have, taken := im.secrets[name]
-		return !taken || have == value
+		return (!taken || have == value) && !im.isSetting(name)
 	}
 	if catalogue.IsIdentifier(key) {
 		if free(key) {
@@ -1078,6 +1077,20 @@ func (im *importer) secretName(service, key, value string) (name, why string) {
 		name = fmt.Sprintf("%s_%s_%d", catalogue.EnvPrefix(service), secretVariable(key), n)
 	}
 	return name, why
+}
+
+// isSetting tells a variable that tandem sets from a resource's uses edge
+// (DB_PASSWORD for resource db), which no secret may be named.
+func (im *importer) isSetting(variable string) bool {
+	for name, r := range im.resources {
+		kind, _ := catalogue.LookupKind(r.kind)
+		for _, setting := range kind.Settings {
+			if catalogue.SettingVar(name, setting) == variable {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // provided names the resource a variable is a connection setting of,

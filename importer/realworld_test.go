@@ -689,3 +689,39 @@ func TestDottedSecretVariable(t *testing.T) {
 		t.Errorf("spring.datasource.password is %q in dev, with the secrets %v", got, result.Secrets)
 	}
 }
+
+// TestSecretFileHoldingAPassword: a Compose secret whose file holds a
+// database's password, which the database itself takes as a plain
+// variable, is that password on the client's side too; and a secret the
+// service also sets as a variable is declared once.
+func TestSecretFileHoldingAPassword(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	writeFile(t, filepath.Join(dir, "pw.txt"), "pg-Secret-9\n")
+	writeFile(t, filepath.Join(dir, "key.txt"), "k3y-Value-1")
+	writeFile(t, filepath.Join(dir, "compose.yaml"), `name: pw
+services:
+  app:
+    image: app:1.0
+    secrets: [pw, api-key]
+    environment: {API_KEY: k3y-Value-1}
+  db:
+    image: postgres:16
+    environment: {POSTGRES_PASSWORD: pg-Secret-9}
+secrets:
+  pw: {file: pw.txt}
+  api-key: {file: key.txt}
+`)
+	_, c := importFolder(t, dir)
+	app := c.Services["app"]
+	var got []string
+	for _, v := range app.Volumes {
+		got = append(got, v.Path+" "+v.Secret)
+	}
+	if want := []string{"/run/secrets/pw DB_PASSWORD", "/run/secrets/api-key API_KEY"}; !slices.Equal(got, want) {
+		t.Errorf("app's secret files %q, want %q", got, want)
+	}
+	if !slices.Equal(app.Secrets, []string{"API_KEY"}) || !slices.Contains(app.UsedNames(), "db") {
+		t.Errorf("app's secrets %q and uses %q; want API_KEY once, and db", app.Secrets, app.UsedNames())
+	}
+}

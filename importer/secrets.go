@@ -2,6 +2,7 @@ package importer
 
 import (
 	"fmt"
+	"maps"
 	"path"
 	"regexp"
 	"slices"
@@ -28,8 +29,8 @@ func composeSecretTarget(s types.ServiceSecretConfig) string {
 }
 
 // composeSecretValue reads a Compose secret's value as the container sees
-// it: the file's content, the variable's or the inline content; if it
-// cannot, it says why. Trailing line breaks go, as the official images'
+// it: the file's content or the variable's (Compose has no inline
+// secrets); if it cannot, it says why. Trailing line breaks go, as the official images'
 // *_FILE support and most apps drop them.
 func (im *importer) composeSecretValue(source string) (value, unreadable string) {
 	cfg, ok := im.project.Secrets[source]
@@ -48,8 +49,6 @@ func (im *importer) composeSecretValue(source string) (value, unreadable string)
 		if value, ok = im.project.Environment[cfg.Environment]; !ok {
 			return "", fmt.Sprintf("its variable %s is not set", cfg.Environment)
 		}
-	case cfg.Content != "":
-		value = cfg.Content
 	default:
 		return "", "it has no value"
 	}
@@ -111,21 +110,18 @@ func (im *importer) serviceSecrets(name string, s *service, svc types.ServiceCon
 		target := composeSecretTarget(secret)
 		where := "services." + name + ".secrets: " + secret.Source
 		if resource := im.passwordSecrets[secret.Source]; resource != "" {
-			variable := catalogue.SettingVar(resource, catalogue.SettingPassword)
-			s.volumes = append(s.volumes, volume{Volume: catalogue.Volume{Path: target, Secret: variable}})
-			if !slices.Contains(s.uses, resource) {
-				s.uses = append(s.uses, resource)
-				im.note("%s: is the password of resource %s, so %s uses %s now", where, resource, name, resource)
-			}
-			im.note("%s: mounted at %s as the file of %s, resource %s's password (volumes: {secret: %s})", where, target, variable, resource, variable)
-			im.mapSecret(secret.Source, true)
+			im.mountPassword(name, s, secret, resource)
 			continue
 		}
 		value, unreadable := im.composeSecretValue(secret.Source)
-		variable := secretVariable(secret.Source)
-		if have, taken := im.secrets[variable]; unreadable == "" && taken && have != value {
-			unreadable = fmt.Sprintf("the secret %s has another value already", variable)
+		if resource := im.passwordOf(value); unreadable == "" && resource != "" {
+			// The file holds a database's password, which the
+			// resource's setting carries now.
+			im.passwordSecrets[secret.Source] = resource
+			im.mountPassword(name, s, secret, resource)
+			continue
 		}
+		variable, _ := im.secretName(name, secretVariable(secret.Source), value)
 		if unreadable != "" {
 			kept = append(kept, secret)
 			im.mapSecret(secret.Source, false)
@@ -143,6 +139,31 @@ func (im *importer) serviceSecrets(name string, s *service, svc types.ServiceCon
 	if len(kept) > 0 {
 		im.keepValue(name, "secrets", kept)
 	}
+}
+
+// mountPassword mounts resource's password where the service read the
+// Compose secret that holds it; the service then uses the resource.
+func (im *importer) mountPassword(name string, s *service, secret types.ServiceSecretConfig, resource string) {
+	target := composeSecretTarget(secret)
+	where := "services." + name + ".secrets: " + secret.Source
+	variable := catalogue.SettingVar(resource, catalogue.SettingPassword)
+	s.volumes = append(s.volumes, volume{Volume: catalogue.Volume{Path: target, Secret: variable}})
+	if !slices.Contains(s.uses, resource) {
+		s.uses = append(s.uses, resource)
+		im.note("%s: is the password of resource %s, so %s uses %s now", where, resource, name, resource)
+	}
+	im.note("%s: mounted at %s as the file of %s, resource %s's password (volumes: {secret: %s})", where, target, variable, resource, variable)
+	im.mapSecret(secret.Source, true)
+}
+
+// passwordOf names the resource whose password value is, if any.
+func (im *importer) passwordOf(value string) string {
+	for _, name := range slices.Sorted(maps.Keys(im.resources)) {
+		if r := im.resources[name]; value != "" && r.password == value {
+			return name
+		}
+	}
+	return ""
 }
 
 // rootLogin settles a mysql or mariadb resource's root password (the
