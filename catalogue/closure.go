@@ -60,22 +60,34 @@ func (c *Catalogue) Selection(names, domains []string) ([]string, error) {
 // services on request use.
 func (c *Catalogue) everyday() []string {
 	var roots []string
-	used := map[string]bool{}
 	for _, name := range c.ServicesIn(DevEnvironment) {
-		s := c.Services[name]
-		for _, u := range c.UsedIn(s, DevEnvironment) {
-			used[u] = true
-		}
-		if !s.OnRequest {
+		if !c.Services[name].OnRequest {
 			roots = append(roots, name)
 		}
 	}
 	for _, name := range c.ResourceNames() {
-		if !used[name] {
+		if !c.OnlyOnRequest(name) {
 			roots = append(roots, name)
 		}
 	}
 	return roots
+}
+
+// OnlyOnRequest tells a resource that services on request alone use in
+// dev, which starts with them only.
+func (c *Catalogue) OnlyOnRequest(resource string) bool {
+	users := 0
+	for _, name := range c.ServicesIn(DevEnvironment) {
+		s := c.Services[name]
+		if !slices.Contains(c.UsedIn(s, DevEnvironment), resource) {
+			continue
+		}
+		if !s.OnRequest {
+			return false
+		}
+		users++
+	}
+	return users > 0
 }
 
 // closure is roots plus everything they transitively use, sorted.

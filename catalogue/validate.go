@@ -525,6 +525,9 @@ func (c *Catalogue) validateService(errs *errorList, name string, s *Service, ho
 	c.validateSecrets(errs, p, s)
 	c.validateServiceEnvironments(errs, name, s)
 	validateOneShot(errs, name, s)
+	if s.OnRequest && !s.In(DevEnvironment) {
+		errs.add(p+".onRequest", "the service is not in dev, where alone onRequest means something (clusters run every service); remove it")
+	}
 	c.validateUses(errs, name, s)
 	c.validateCalls(errs, hosts, name, s)
 	validateHealth(errs, p+".health", s.Health, portNames)

@@ -376,28 +376,38 @@ func (v *Volume) readConfig(f fsys.FS, file string) error {
 // of the resource whose password it is. Validation guarantees one of the
 // two.
 func (s *Service) SecretFile(service string, v Volume) (secretName, key string) {
-	if slices.Contains(s.Secrets, v.Secret) {
-		return ServiceSecretName(service), v.Secret
-	}
+	source := s.secretFiles(service, func(string) bool { return true })[v.Secret]
+	return source.secret, source.key
+}
+
+// secretSource is the Secret, and its key, that holds a secret outside dev.
+type secretSource struct{ secret, key string }
+
+// secretFiles are the secrets the service may mount as files, by name:
+// its own, and the password of each resource it uses (those that
+// hasPassword tells have one).
+func (s *Service) secretFiles(service string, hasPassword func(used string) bool) map[string]secretSource {
+	out := map[string]secretSource{}
 	for _, u := range s.Uses {
-		if SettingVar(u.Name, SettingPassword) == v.Secret {
-			return ConnectionSecretName(u.Name), string(SettingPassword)
+		if hasPassword(u.Name) {
+			out[SettingVar(u.Name, SettingPassword)] = secretSource{ConnectionSecretName(u.Name), string(SettingPassword)}
 		}
 	}
-	return ServiceSecretName(service), v.Secret
+	for _, secret := range s.Secrets {
+		out[secret] = secretSource{ServiceSecretName(service), secret}
+	}
+	return out
 }
 
 // checkSecretFile holds a secret volume to a secret the service has: its
 // own, or the password of a resource it uses.
 func (c *Catalogue) checkSecretFile(errs *errorList, p, service string, s *Service, name string) {
-	have := slices.Clone(s.Secrets)
-	for _, u := range s.Uses {
-		if r := c.Resources[u.Name]; r != nil && r.KindInfo().Has(SettingPassword) {
-			have = append(have, SettingVar(u.Name, SettingPassword))
-		}
-	}
-	if slices.Contains(have, name) {
+	have := s.secretFiles(service, func(used string) bool {
+		r := c.Resources[used]
+		return r != nil && r.KindInfo().Has(SettingPassword)
+	})
+	if _, ok := have[name]; ok {
 		return
 	}
-	errs.add(p, "%s is neither one of services.%s.secrets nor the password of a resource it uses%s; add it to the service's secrets, whose dev value then lives in %s", name, service, suggest(name, have), DevEnvFileName)
+	errs.add(p, "%s is neither one of services.%s.secrets nor the password of a resource it uses%s; add it to the service's secrets, whose dev value then lives in %s", name, service, suggest(name, slices.Sorted(maps.Keys(have))), DevEnvFileName)
 }

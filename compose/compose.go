@@ -70,6 +70,10 @@ func devProject(c *catalogue.Catalogue, opts Options) *types.Project {
 			}
 			project.Networks[name] = types.NetworkConfig{}
 		}
+		if c.OnlyOnRequest(name) {
+			// As tandem up leaves it alone unless a tool it serves starts.
+			svc.Profiles = []string{OnRequestProfile}
+		}
 		project.Services[name] = svc
 		project.Volumes[volume] = types.VolumeConfig{}
 	}

@@ -144,11 +144,16 @@ func (s Folder) AddSecrets(required []string, value func(name string) string) (a
 
 // WriteSecretFiles writes each of names' values in the dev secrets file to
 // a file of its own, which Compose mounts where an app reads the secret
-// from a file; a file already right is left alone. The files are readable
+// from a file; a file already right is left alone, and the files of other
+// names are removed. The files are readable
 // by others, as a container's user is seldom the developer's, in a folder
 // that only the developer may enter.
 func (s Folder) WriteSecretFiles(names []string) error {
 	if len(names) == 0 {
+		// Copies of secrets no container mounts any more go.
+		if err := s.fs.RemoveAll(s.path(SecretsDir)); err != nil {
+			return err
+		}
 		return nil
 	}
 	content, err := s.fs.ReadFile(s.EnvFile())
@@ -162,12 +167,26 @@ func (s Folder) WriteSecretFiles(names []string) error {
 		return fmt.Errorf("%s: %w", s.EnvFile(), err)
 	}
 	// The dev secrets file's folder has its .gitignore already. Docker
-	// may have made the folder, open to all, for a missing mount source.
-	if err := s.fs.MkdirAll(s.path(SecretsDir), 0o700); err != nil {
+	// may have made the folder, open to all and root's, for a missing
+	// mount source.
+	dir := s.path(SecretsDir)
+	if err := s.fs.MkdirAll(dir, 0o700); err != nil {
+		return fmt.Errorf("%w; remove %s (Docker may have made it, as root) and render again", err, dir)
+	}
+	if err := s.fs.Chmod(dir, 0o700); err != nil {
+		return fmt.Errorf("%w; remove %s (Docker may have made it, as root) and render again", err, dir)
+	}
+	// A secret no container mounts any more leaves no copy behind.
+	entries, err := s.fs.ReadDir(dir)
+	if err != nil {
 		return err
 	}
-	if err := s.fs.Chmod(s.path(SecretsDir), 0o700); err != nil {
-		return err
+	for _, e := range entries {
+		if e.Type().IsRegular() && !slices.Contains(names, e.Name()) {
+			if err := s.fs.Remove(filepath.Join(dir, e.Name())); err != nil {
+				return err
+			}
+		}
 	}
 	for _, name := range names {
 		value, ok := values[name]

@@ -196,6 +196,19 @@ func TestWriteSecretFiles(t *testing.T) {
 	if info, _ := f.Stat("/p/.tandem/secrets"); info.Mode().Perm() != 0o700 {
 		t.Errorf("the secrets folder has mode %v; only the developer may enter it", info.Mode().Perm())
 	}
+	// A secret no longer mounted leaves no copy.
+	if err := state.WriteSecretFiles([]string{"TOKEN"}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.Stat("/p/.tandem/secrets/DB_PASSWORD"); err == nil {
+		t.Error("the copy of DB_PASSWORD stayed after no container mounts it")
+	}
+	if err := state.WriteSecretFiles(nil); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.Stat("/p/.tandem/secrets"); err == nil {
+		t.Error("the secrets folder stayed with no secret mounted")
+	}
 	err := state.WriteSecretFiles([]string{"MISSING"})
 	if err == nil || !strings.Contains(err.Error(), "does not set MISSING") {
 		t.Errorf("a secret the env file lacks: %v", err)

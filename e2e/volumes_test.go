@@ -133,6 +133,10 @@ services:
 	if again != first {
 		t.Errorf("starting the tool replaced app's container (%s, now %s)", first, again)
 	}
+	mustRun(t, dir, tandemBin, "down")
+	if containers, _, _ := projectObjects(t, project); len(containers) > 0 {
+		t.Errorf("tandem down left %v", containers)
+	}
 }
 
 // TestUpKeepsTheImagesFilesBelowASourceFolder: a source folder hides what
@@ -146,8 +150,7 @@ func TestUpKeepsTheImagesFilesBelowASourceFolder(t *testing.T) {
 	writeTree(t, dir, map[string]string{
 		"filesd/Dockerfile":              "FROM scratch\nCOPY filesd /filesd\nCOPY app /app\nUSER 65532:65532\nENTRYPOINT [\"/filesd\"]\n",
 		"filesd/app/vendor/greeting.txt": "from the image",
-		"filesd/app/main.txt":            "from the image too",
-		"src/main.txt":                   "from the repository",
+		"src/greeting.txt":               "from the repository",
 		"tandem.yaml": fmt.Sprintf(`name: keep
 services:
   app:
@@ -161,7 +164,7 @@ services:
     health: {http: /healthz, intervalSeconds: 1}
 `, port),
 	})
-	t.Cleanup(func() { run(t, dir, tandemBin, "down", "--images") })
+	t.Cleanup(func() { run(t, dir, tandemBin, "down", "--volumes", "--images") })
 	mustRun(t, dir, tandemBin, "up")
 	resp, err := http.Get(fmt.Sprintf("http://127.0.0.1:%d/state", port))
 	if err != nil {

@@ -215,7 +215,7 @@ func (im *importer) serverArgs(name string, r *resource, k catalogue.Kind, svc t
 // setupAliases are older names an official image also sets itself up
 // with, beside those of its kind's SettingEnv: mariadb reads MYSQL_ ones.
 var setupAliases = map[string]map[string]string{
-	"mariadb": {"MYSQL_DATABASE": "MARIADB_DATABASE", "MYSQL_USER": "MARIADB_USER", "MYSQL_PASSWORD": "MARIADB_PASSWORD"},
+	"mariadb": {"MYSQL_DATABASE": "MARIADB_DATABASE", "MYSQL_USER": "MARIADB_USER", "MYSQL_PASSWORD": "MARIADB_PASSWORD", "MYSQL_ROOT_PASSWORD": "MARIADB_ROOT_PASSWORD"},
 }
 
 func (im *importer) resource(name, kind string, svc types.ServiceConfig) {
@@ -232,7 +232,7 @@ func (im *importer) resource(name, kind string, svc types.ServiceConfig) {
 	var rootKey, rootPassword string
 	for _, key := range slices.Sorted(maps.Keys(env)) {
 		value := deref(env[key])
-		if k.RootUser != "" && (key == k.RootPasswordEnv || key == "MYSQL_ROOT_PASSWORD") {
+		if k.RootUser != "" && cmp.Or(setupAliases[kind][key], key) == k.RootPasswordEnv {
 			// Whether the users log in as root is known once the
 			// user's variable, if any, has been read.
 			rootKey, rootPassword = key, value
@@ -602,8 +602,8 @@ func (im *importer) widenUsed() {
 }
 
 // onRequestUnused keeps on request only what no service that starts with
-// every tandem up uses: Compose itself starts a profile's service for a
-// service that uses it, without the profile.
+// every tandem up uses, as the catalogue requires: Compose refuses to
+// start a service whose dependency's profile is off.
 func (im *importer) onRequestUnused() {
 	for changed := true; changed; {
 		changed = false

@@ -514,7 +514,6 @@ func TestOnePortNumberOverTCPAndUDP(t *testing.T) {
 	}
 }
 
-// mountSource is the source of what s mounts at target, "" for nothing.
 // secretFileValue is a Compose file secret's value as a container reads
 // it, line breaks at its end aside.
 func secretFileValue(project *types.Project, source string) (string, bool) {
@@ -529,6 +528,7 @@ func secretFileValue(project *types.Project, source string) (string, bool) {
 	return strings.TrimRight(string(data), "\r\n"), true
 }
 
+// mountSource is the source of what s mounts at target, "" for nothing.
 func mountSource(s types.ServiceConfig, target string) string {
 	for _, v := range s.Volumes {
 		if v.Target == target {

@@ -196,12 +196,15 @@ func (im *importer) rootLogin(name string, r *resource, k catalogue.Kind, svc ty
 		im.note("resources.%s: %s_FILE is kept under x-unmapped; the services log in as %s, and the image makes up root's password", name, key, r.user)
 		return
 	}
+	secret = key
 	if password != "" {
-		// Never a secret value in the catalogue, not even unmapped.
-		im.secrets[key] = password
-		im.keep(name, "environment", key, "${"+key+"}")
+		// Never a secret value in the catalogue, not even unmapped; two
+		// databases' root passwords keep a name each.
+		secret, _ = im.secretName(name, key, password)
+		im.secrets[secret] = password
+		im.keep(name, "environment", key, "${"+secret+"}")
 	}
-	im.note("resources.%s: %s is kept under x-unmapped, its value in the dev env file; the services log in as %s, and the image makes up root's password", name, key, r.user)
+	im.note("resources.%s: %s is kept under x-unmapped, its value in the dev env file as %s; the services log in as %s, and the image makes up root's password", name, key, secret, r.user)
 }
 
 // resourceSecrets keeps under x-unmapped the Compose secrets of a resource

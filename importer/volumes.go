@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io/fs"
 	"maps"
+	"path"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -129,14 +130,19 @@ func (im *importer) keepImageFiles(name string, s *service) {
 		if !mount.anonymous {
 			return false
 		}
+		// The deepest source folder above it, by container paths.
+		var source *volume
 		for i := range s.volumes {
-			source := &s.volumes[i]
-			rel, err := filepath.Rel(source.Path, mount.Path)
-			if source.Kind() != catalogue.VolumeSource || err != nil || rel == "." || strings.HasPrefix(rel, "..") {
-				continue
+			v := &s.volumes[i]
+			above := strings.TrimSuffix(path.Clean(v.Path), "/") + "/"
+			if v.Kind() == catalogue.VolumeSource && strings.HasPrefix(path.Clean(mount.Path), above) && (source == nil || len(v.Path) > len(source.Path)) {
+				source = v
 			}
-			source.Keep = append(source.Keep, filepath.ToSlash(rel))
-			im.note("services.%s.volumes: %s: an anonymous volume below the source folder %s, which keeps the image's files there in dev (keep: [%s])", name, mount.Path, source.Path, filepath.ToSlash(rel))
+		}
+		if source != nil {
+			rel := strings.TrimPrefix(path.Clean(mount.Path), strings.TrimSuffix(path.Clean(source.Path), "/")+"/")
+			source.Keep = append(source.Keep, rel)
+			im.note("services.%s.volumes: %s: an anonymous volume below the source folder %s, which keeps the image's files there in dev (keep: [%s])", name, mount.Path, source.Path, rel)
 			return true
 		}
 		im.note("services.%s.volumes: %s: an anonymous volume, no longer mounted: the container sees the image's files there, which Docker filled it with; where the app writes there, make it scratch space (volumes: {path: %s, scratch: true}), as clusters' root filesystem is read-only", name, mount.compose, mount.Path)

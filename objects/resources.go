@@ -4,6 +4,7 @@ import (
 	"maps"
 	"slices"
 	"strconv"
+	"strings"
 
 	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
@@ -65,7 +66,7 @@ func InClusterResource(c *catalogue.Catalogue, environment, name string, users [
 	ctr := corev1.Container{
 		Name:            kind.Name,
 		Image:           kind.Image + ":" + r.Tag(),
-		Args:            r.ServerArgs(),
+		Args:            literal(r.ServerArgs()),
 		Env:             env,
 		ImagePullPolicy: corev1.PullAlways,
 		Ports:           []corev1.ContainerPort{{Name: "server", ContainerPort: int32(kind.Port), Protocol: corev1.ProtocolTCP}},
@@ -150,4 +151,14 @@ func resourceReadiness(r *catalogue.Resource, kind catalogue.Kind) corev1.ProbeH
 		return exec("healthcheck.sh", "--connect")
 	}
 	return corev1.ProbeHandler{HTTPGet: &corev1.HTTPGetAction{Path: "/healthz", Port: intstr.FromString("monitor")}}
+}
+
+// literal escapes arguments from Kubernetes' $(NAME) expansion ($$ is a
+// $), so that the server gets them as Compose passes them in dev.
+func literal(args []string) []string {
+	out := make([]string, len(args))
+	for i, arg := range args {
+		out[i] = strings.ReplaceAll(arg, "$", "$$")
+	}
+	return out
 }

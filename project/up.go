@@ -135,5 +135,6 @@ func (p *Project) composeProject(engine *runner.Engine) *runner.Project {
 	if err != nil {
 		absDir = dir
 	}
-	return &runner.Project{Engine: engine, Name: runner.ProjectName(p.Catalogue.Name, absDir), File: composeFile, EnvFile: envFile}
+	return &runner.Project{Engine: engine, Name: runner.ProjectName(p.Catalogue.Name, absDir), File: composeFile, EnvFile: envFile,
+		Profiles: []string{compose.JobsProfile, compose.OnRequestProfile}}
 }

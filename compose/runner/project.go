@@ -27,6 +27,9 @@ type Project struct {
 	PollInterval time.Duration
 	// Verbose passes Compose's own output through.
 	Verbose bool
+	// Profiles are the file's Compose profiles, whose services down
+	// removes too, whatever the Compose version does by itself.
+	Profiles []string
 	// Commander runs docker and Compose; nil runs them on this machine
 	// (Exec).
 	Commander Commander
@@ -266,7 +269,11 @@ func (p *Project) notHealthy(ctx context.Context, name string, c Container, comp
 // volumes its named volumes (the resources' data) too, and with images the
 // images Compose built for its services.
 func (p *Project) Down(ctx context.Context, volumes, images bool, out io.Writer) error {
-	args := []string{"down", "--remove-orphans"}
+	var args []string
+	for _, profile := range p.Profiles {
+		args = append(args, "--profile", profile)
+	}
+	args = append(args, "down", "--remove-orphans")
 	if volumes {
 		args = append(args, "--volumes")
 	}

@@ -379,7 +379,18 @@ func TestDown(t *testing.T) {
 			t.Errorf("volumes %v, images %v (-want +got):\n%s", tt.volumes, tt.images, diff)
 		}
 	}
-	fake := newFakeDocker(t, &reply{match: " down", stderr: "network shop_default has active endpoints\n", err: errExit})
+	// Services of a profile go too, whether or not the Compose version
+	// would take them down by itself.
+	fake := newFakeDocker(t, &reply{match: " down"})
+	withProfiles := testProject(fake)
+	withProfiles.Profiles = []string{"jobs", "on-request"}
+	if err := withProfiles.Down(context.Background(), false, false, &bytes.Buffer{}); err != nil {
+		t.Error(err)
+	}
+	if diff := cmp.Diff([]string{compose + " --profile jobs --profile on-request down --remove-orphans"}, fake.commands()); diff != "" {
+		t.Errorf("with profiles (-want +got):\n%s", diff)
+	}
+	fake = newFakeDocker(t, &reply{match: " down", stderr: "network shop_default has active endpoints\n", err: errExit})
 	err := testProject(fake).Down(context.Background(), false, false, &bytes.Buffer{})
 	if want := "docker compose down failed:\n    network shop_default has active endpoints"; err == nil || err.Error() != want {
 		t.Errorf("got %v, want %q", err, want)
