@@ -26,14 +26,7 @@ func TestSelection(t *testing.T) {
 		{want: []string{"auth", "bff", "cart", "catalog", "notifications", "orders", "payments",
 			"cache", "catalog-db", "events", "orders-db", "payments-db", "users-db"}},
 	} {
-		got, err := c.Selection(tc.names, tc.domains)
-		if err != nil {
-			t.Errorf("%v %v: %v", tc.names, tc.domains, err)
-			continue
-		}
-		if diff := cmp.Diff(tc.want, got); diff != "" {
-			t.Errorf("%v %v (-want +got):\n%s", tc.names, tc.domains, diff)
-		}
+		checkSelection(t, c, tc.names, tc.domains, tc.want)
 	}
 }
 
@@ -75,13 +68,18 @@ services:
 		{domains: []string{"shop"}, want: []string{"app", "db"}},
 		{names: []string{"admin"}, want: []string{"admin", "db", "seed", "tools-db"}},
 	} {
-		got, err := c.Selection(tc.names, tc.domains)
-		if err != nil {
-			t.Errorf("%v %v: %v", tc.names, tc.domains, err)
-			continue
-		}
-		if diff := cmp.Diff(tc.want, got); diff != "" {
-			t.Errorf("%v %v (-want +got):\n%s", tc.names, tc.domains, diff)
-		}
+		checkSelection(t, c, tc.names, tc.domains, tc.want)
+	}
+}
+
+func checkSelection(t *testing.T, c *Catalogue, names, domains, want []string) {
+	t.Helper()
+	got, err := c.Selection(names, domains)
+	if err != nil {
+		t.Errorf("%v %v: %v", names, domains, err)
+		return
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("%v %v (-want +got):\n%s", names, domains, diff)
 	}
 }

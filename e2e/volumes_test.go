@@ -50,7 +50,7 @@ func TestUpMountsVolumesAsDeclared(t *testing.T) {
 	}
 	port := freePort(t)
 	dockerfile := "FROM scratch\nCOPY filesd /filesd\nCOPY --chown=65532:65532 data /data\nUSER 65532:65532\nENTRYPOINT [\"/filesd\"]\n"
-	writeTree(t, dir, map[string]string{
+	writeFiles(t, dir, map[string]string{
 		"filesd/Dockerfile": dockerfile,
 		"conf/greeting.txt": "hello from the repository",
 		"tandem.yaml":       fmt.Sprintf(filesCatalogue, port),
@@ -61,16 +61,7 @@ func TestUpMountsVolumesAsDeclared(t *testing.T) {
 	state := func() map[string]any {
 		t.Helper()
 		mustRun(t, dir, tandemBin, "up", "files")
-		resp, err := http.Get(fmt.Sprintf("http://127.0.0.1:%d/state", port))
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer resp.Body.Close()
-		var got map[string]any
-		if err := json.NewDecoder(resp.Body).Decode(&got); err != nil {
-			t.Fatal(err)
-		}
-		return got
+		return filesState(t, port)
 	}
 	first := state()
 	for key, want := range map[string]any{"starts": 1.0, "config": "hello from the repository", "configWritable": false, "scratch": true,
@@ -95,7 +86,7 @@ func TestUpLeavesOnRequestServicesAlone(t *testing.T) {
 	context := filepath.Join(dir, "filesd")
 	buildStatic(t, "./testdata/filesd", filepath.Join(context, "filesd"))
 	port := freePort(t)
-	writeTree(t, dir, map[string]string{
+	writeFiles(t, dir, map[string]string{
 		"filesd/Dockerfile": "FROM scratch\nCOPY filesd /filesd\nUSER 65532:65532\nENTRYPOINT [\"/filesd\"]\n",
 		"tandem.yaml": fmt.Sprintf(`name: tools
 services:
@@ -147,7 +138,7 @@ func TestUpKeepsTheImagesFilesBelowASourceFolder(t *testing.T) {
 	dir := t.TempDir()
 	buildStatic(t, "./testdata/filesd", filepath.Join(dir, "filesd", "filesd"))
 	port := freePort(t)
-	writeTree(t, dir, map[string]string{
+	writeFiles(t, dir, map[string]string{
 		"filesd/Dockerfile":              "FROM scratch\nCOPY filesd /filesd\nCOPY app /app\nUSER 65532:65532\nENTRYPOINT [\"/filesd\"]\n",
 		"filesd/app/vendor/greeting.txt": "from the image",
 		"src/greeting.txt":               "from the repository",
@@ -166,6 +157,14 @@ services:
 	})
 	t.Cleanup(func() { run(t, dir, tandemBin, "down", "--volumes", "--images") })
 	mustRun(t, dir, tandemBin, "up")
+	if state := filesState(t, port); state["config"] != "from the image" {
+		t.Errorf("below the source folder the service read %q, want the image's file (state %v)", state["config"], state)
+	}
+}
+
+// filesState is what testdata/filesd, published on port, found.
+func filesState(t *testing.T, port int) map[string]any {
+	t.Helper()
 	resp, err := http.Get(fmt.Sprintf("http://127.0.0.1:%d/state", port))
 	if err != nil {
 		t.Fatal(err)
@@ -175,21 +174,5 @@ services:
 	if err := json.NewDecoder(resp.Body).Decode(&state); err != nil {
 		t.Fatal(err)
 	}
-	if state["config"] != "from the image" {
-		t.Errorf("below the source folder the service read %q, want the image's file (state %v)", state["config"], state)
-	}
-}
-
-// writeTree writes files, by path below dir, with their folders.
-func writeTree(t *testing.T, dir string, files map[string]string) {
-	t.Helper()
-	for name, data := range files {
-		file := filepath.Join(dir, filepath.FromSlash(name))
-		if err := os.MkdirAll(filepath.Dir(file), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(file, []byte(data), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
+	return state
 }

@@ -651,21 +651,30 @@ services:
     environment: {REDIS_PASSWORD: second-Secret-2}
 `)
 	result, c := importFolder(t, dir)
+	for service, want := range map[string]string{"cache": "first-Secret-1", "queue": "second-Secret-2"} {
+		if got := devValue(t, c, result, service, "REDIS_PASSWORD"); got != want {
+			t.Errorf("%s's REDIS_PASSWORD is %q in dev, want %q", service, got, want)
+		}
+	}
+}
+
+// devValue is the value a service's variable has in the dev Compose file
+// rendered from an import, with the dev secrets it interpolates.
+func devValue(t *testing.T, c *catalogue.Catalogue, result *Result, service, key string) string {
+	t.Helper()
 	rendered, err := compose.Render(c, compose.Options{ProjectDir: "."})
 	if err != nil {
 		t.Fatal(err)
 	}
-	back, err := compose.LoadStrict("two", rendered)
+	back, err := compose.LoadStrict(c.Name, rendered)
 	if err != nil {
 		t.Fatal(err)
 	}
-	for service, want := range map[string]string{"cache": "first-Secret-1", "queue": "second-Secret-2"} {
-		got := back.Services[service].Environment["REDIS_PASSWORD"]
-		m := secretReference.FindStringSubmatch(deref(got))
-		if m == nil || result.Secrets[m[1]] != want {
-			t.Errorf("%s's REDIS_PASSWORD is %q in dev, with the secrets %v; want %q", service, deref(got), result.Secrets, want)
-		}
+	value := deref(back.Services[service].Environment[key])
+	if m := secretReference.FindStringSubmatch(value); m != nil {
+		return result.Secrets[m[1]]
 	}
+	return value
 }
 
 // TestDottedSecretVariable: a variable secret by name whose name a secret
@@ -676,17 +685,11 @@ func TestDottedSecretVariable(t *testing.T) {
 	dir := t.TempDir()
 	writeFile(t, filepath.Join(dir, "compose.yaml"), "name: spring\nservices:\n  app:\n    image: app:1.0\n    environment:\n      spring.datasource.password: s3cret-Pass\n")
 	result, c := importFolder(t, dir)
-	rendered, err := compose.Render(c, compose.Options{ProjectDir: "."})
-	if err != nil {
-		t.Fatal(err)
-	}
-	back, err := compose.LoadStrict("spring", rendered)
-	if err != nil {
-		t.Fatal(err)
-	}
-	got := deref(back.Services["app"].Environment["spring.datasource.password"])
-	if m := secretReference.FindStringSubmatch(got); m == nil || result.Secrets[m[1]] != "s3cret-Pass" {
+	if got := devValue(t, c, result, "app", "spring.datasource.password"); got != "s3cret-Pass" {
 		t.Errorf("spring.datasource.password is %q in dev, with the secrets %v", got, result.Secrets)
+	}
+	if slices.ContainsFunc(c.Services["app"].Secrets, func(s string) bool { return strings.Contains(s, ".") }) {
+		t.Errorf("a secret's name is not an identifier: %q", c.Services["app"].Secrets)
 	}
 }
 
