@@ -39,6 +39,8 @@ func TestRealWorldCorpus(t *testing.T) {
 	}
 	var mu sync.Mutex
 	rows := map[string]string{}
+	// kinds counts the differences found, by what differs.
+	kinds := map[string]int{}
 	// The table of what each import gave, which the corpus's README shows;
 	// it is written once every file has been imported.
 	t.Cleanup(func() {
@@ -51,6 +53,14 @@ func TestRealWorldCorpus(t *testing.T) {
 			b.WriteString(rows[name])
 		}
 		golden.Check(t, "testdata/realworld/README.md", []byte(b.String()))
+		// The project's README sums the table up; it must say what is.
+		readme, err := os.ReadFile("../README.md")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if sum := corpusSum(rows, kinds); !strings.Contains(string(readme), sum) {
+			t.Errorf("README.md does not sum the corpus up as it is; its row should read:\n%s", sum)
+		}
 	})
 	for _, file := range files {
 		dir := filepath.Dir(file)
@@ -118,6 +128,9 @@ func TestRealWorldCorpus(t *testing.T) {
 			}
 			mu.Lock()
 			rows[name] = corpusRow(name, c, result, len(found))
+			for _, l := range found {
+				kinds[l.field]++
+			}
 			mu.Unlock()
 			noSecretValues(t, result)
 			// A reference the import wrote stands for a secret's value.
@@ -440,6 +453,40 @@ one of which the import's report lists.
 `
 
 // corpusRow is one file's line of the corpus table.
+// corpusSum is the README's row summing the corpus table up: files, those
+// imported, the columns' totals, and the differences by what differs.
+func corpusSum(rows map[string]string, kinds map[string]int) string {
+	var totals [6]int
+	imported := 0
+	for _, row := range rows {
+		var counts [6]int
+		cells := strings.Split(row, "|")
+		if len(cells) < 9 {
+			continue
+		}
+		n := 0
+		for i := range counts {
+			if _, err := fmt.Sscan(strings.TrimSpace(cells[i+2]), &counts[i]); err == nil {
+				n++
+			}
+		}
+		if n < len(counts) {
+			continue // refused by compose-go
+		}
+		imported++
+		for i := range totals {
+			totals[i] += counts[i]
+		}
+	}
+	words := map[string]string{"volumes": "mounts", "environment": "variables", "secrets": "secret files"}
+	var by []string
+	for _, field := range slices.SortedFunc(maps.Keys(kinds), func(a, b string) int { return cmp.Or(kinds[b]-kinds[a], strings.Compare(a, b)) }) {
+		by = append(by, fmt.Sprintf("%d %s", kinds[field], cmp.Or(words[field], field)))
+	}
+	return fmt.Sprintf("| `importer/testdata/realworld` | %d | %d (%d refused by compose-go and docker-compose alike) | %d | %d | %d | %d | %d: %s |",
+		len(rows), imported, len(rows)-imported, totals[0], totals[1], totals[2], totals[3], totals[4], strings.Join(by, ", "))
+}
+
 func corpusRow(name string, c *catalogue.Catalogue, result *Result, changed int) string {
 	volumes := 0
 	for _, s := range c.Services {
