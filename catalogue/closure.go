@@ -41,11 +41,18 @@ func (c *Catalogue) Selection(names, domains []string) ([]string, error) {
 		roots = append(roots, name)
 	}
 	for _, domain := range domains {
-		var members []string
+		var members, onRequest []string
 		for _, name := range c.DomainServices(domain) {
-			if c.Services[name].In(DevEnvironment) && !c.Services[name].OnRequest {
+			switch s := c.Services[name]; {
+			case !s.In(DevEnvironment):
+			case s.OnRequest:
+				onRequest = append(onRequest, name)
+			default:
 				members = append(members, name)
 			}
+		}
+		if len(members) == 0 && len(onRequest) > 0 {
+			return nil, fmt.Errorf("%w: every service of domain %q starts on request only (%s); name those you want", ErrUnknownName, domain, strings.Join(onRequest, ", "))
 		}
 		if len(members) == 0 {
 			return nil, fmt.Errorf("%w: no service has domain %q (domains: %s)%s", ErrUnknownName, domain, strings.Join(c.Domains(), ", "), suggest(domain, c.Domains()))

@@ -54,7 +54,7 @@ resources:
 services:
   app: {image: app:1.0, domain: shop, uses: [db]}
   admin: {image: admin:1.0, domain: shop, onRequest: true, environments: [dev], uses: [db, tools-db, seed]}
-  seed: {image: seed:1.0, onRequest: true, oneShot: true, environments: [dev]}
+  seed: {image: seed:1.0, onRequest: true, oneShot: true, environments: [dev], domain: tools}
 `))
 	if err != nil {
 		t.Fatal(err)
@@ -69,6 +69,9 @@ services:
 		{names: []string{"admin"}, want: []string{"admin", "db", "seed", "tools-db"}},
 	} {
 		checkSelection(t, c, tc.names, tc.domains, tc.want)
+	}
+	if _, err := c.Selection(nil, []string{"tools"}); err == nil || !strings.Contains(err.Error(), "starts on request only (seed)") {
+		t.Errorf("a domain of services on request only: %v", err)
 	}
 }
 

@@ -693,13 +693,13 @@ const minNodePort, maxNodePort = 30000, 32767
 // maxStartupSeconds bounds startupSeconds to a day.
 const maxStartupSeconds = 24 * 60 * 60
 
-// maxGracePeriodSeconds bounds a grace period to a day too: a pod that
+// MaxGracePeriodSeconds bounds a grace period to a day too: a pod that
 // needs longer to stop is better drained by its own means.
-const maxGracePeriodSeconds = 24 * 60 * 60
+const MaxGracePeriodSeconds = 24 * 60 * 60
 
 func checkGracePeriod(errs *errorList, p string, seconds *int) {
-	if seconds != nil && (*seconds < 1 || *seconds > maxGracePeriodSeconds) {
-		errs.add(p, "terminationGracePeriodSeconds must be from 1 to %d (a day), got %d", maxGracePeriodSeconds, *seconds)
+	if seconds != nil && (*seconds < 1 || *seconds > MaxGracePeriodSeconds) {
+		errs.add(p, "terminationGracePeriodSeconds must be from 1 to %d (a day), got %d", MaxGracePeriodSeconds, *seconds)
 	}
 }
 

@@ -1066,6 +1066,9 @@ func (im *importer) secretName(service, key, value string) (name, why string) {
 			return key, ""
 		}
 		why = "that another service sets to another value"
+		if im.isSetting(key) {
+			why = "named like a connection setting that tandem sets"
+		}
 	} else {
 		why = "whose name a secret cannot have"
 		if name = secretVariable(key); free(name) {

@@ -12,9 +12,6 @@ import (
 	"github.com/tandemdev/tandem/catalogue"
 )
 
-// maxGracePeriod is the longest grace period a catalogue takes, a day.
-const maxGracePeriod = 86400
-
 // podSettings maps what Compose says of a service's container that the
 // catalogue says of its pods: stop_grace_period is the grace period, in
 // whole seconds rounded up, and labels are the pods' labels (dev's
@@ -22,11 +19,11 @@ const maxGracePeriod = 86400
 func (im *importer) podSettings(name string, s *service, svc types.ServiceConfig) {
 	if d := svc.StopGracePeriod; d != nil {
 		seconds := int(math.Ceil(time.Duration(*d).Seconds()))
-		if seconds >= 1 && seconds <= maxGracePeriod {
+		if seconds >= 1 && seconds <= catalogue.MaxGracePeriodSeconds {
 			s.gracePeriod = &seconds
 		} else {
 			im.keepValue(name, "stop_grace_period", time.Duration(*d).String())
-			im.note("services.%s.stop_grace_period: %s kept under x-unmapped; a grace period is 1 to %d seconds", name, time.Duration(*d), maxGracePeriod)
+			im.note("services.%s.stop_grace_period: %s kept under x-unmapped; a grace period is 1 to %d seconds", name, time.Duration(*d), catalogue.MaxGracePeriodSeconds)
 		}
 	}
 	// Labels are read together (a proxy's routing rules are several): one
