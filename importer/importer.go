@@ -330,7 +330,7 @@ func (im *importer) resource(name, kind string, svc types.ServiceConfig) {
 		}
 		if v.Type == types.VolumeTypeBind {
 			im.keep(name, "volumes", "", im.hostPath(v.Source)+":"+v.Target)
-			im.note("resources.%s: the bind mount %s:%s is kept under x-unmapped; tandem keeps a resource's data in a named volume", name, v.Source, v.Target)
+			im.note("resources.%s: the bind mount %s:%s is kept under x-unmapped; tandem keeps a resource's data in a named volume", name, im.hostPath(v.Source), v.Target)
 		}
 	}
 	im.keepRest(name, svc, mapped)

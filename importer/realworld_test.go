@@ -142,6 +142,12 @@ func TestRealWorldCorpus(t *testing.T) {
 			if strings.Contains(string(result.Catalogue), abs) {
 				t.Errorf("the catalogue holds this machine's path %s:\n%s", abs, result.Catalogue)
 			}
+			// The report speaks of paths as the catalogue does.
+			for _, line := range result.Report {
+				if strings.Contains(line, abs) {
+					t.Errorf("a report line holds this machine's path %s: %s", abs, line)
+				}
+			}
 		})
 	}
 }
