@@ -145,15 +145,15 @@ func (s Folder) AddSecrets(required []string, value func(name string) string) (a
 // WriteSecretFiles writes each of names' values in the dev secrets file to
 // a file of its own, which Compose mounts where an app reads the secret
 // from a file; a file already right is left alone, and the files of other
-// names are removed. The files are readable
-// by others, as a container's user is seldom the developer's, in a folder
-// that only the developer may enter.
+// names are removed. The files are readable by others, as a container's
+// user is seldom the developer's, in a folder that only the developer may
+// enter.
 func (s Folder) WriteSecretFiles(names []string) error {
 	if len(names) == 0 {
-		// Copies of secrets no container mounts any more go.
-		if err := s.fs.RemoveAll(s.path(SecretsDir)); err != nil {
-			return err
-		}
+		// Copies of secrets no container mounts any more go, where they
+		// can: they hold what dev.env holds beside them, so a folder
+		// Docker made as root is no reason to stop a render.
+		_ = s.fs.RemoveAll(s.path(SecretsDir))
 		return nil
 	}
 	content, err := s.fs.ReadFile(s.EnvFile())
