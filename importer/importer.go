@@ -981,7 +981,7 @@ func (im *importer) routes() {
 		public := 0
 		for i, p := range s.ports {
 			// Only HTTP ports that reach a cluster get a route there.
-			if !p.Public || !p.Routable() || slices.Equal(p.Environments, []string{catalogue.DevEnvironment}) {
+			if !p.Public || !p.Routable() || devOnly(p.Environments) {
 				continue
 			}
 			public++
@@ -1059,14 +1059,14 @@ func (im *importer) owners() {
 func (im *importer) secretName(service, key, value string) (name, why string) {
 	free := func(name string) bool {
 		have, taken := im.secrets[name]
-		return (!taken || have == value) && !im.isSetting(name)
+		return (!taken || have == value) && im.settingOf(name) == ""
 	}
 	if catalogue.IsIdentifier(key) {
 		if free(key) {
 			return key, ""
 		}
 		why = "that another service sets to another value"
-		if im.isSetting(key) {
+		if im.settingOf(key) != "" {
 			why = "named like a connection setting that tandem sets"
 		}
 	} else {
@@ -1082,32 +1082,23 @@ func (im *importer) secretName(service, key, value string) (name, why string) {
 	return name, why
 }
 
-// isSetting tells a variable that tandem sets from a resource's uses edge
-// (DB_PASSWORD for resource db), which no secret may be named.
-func (im *importer) isSetting(variable string) bool {
+// provided names the resource a variable is a connection setting of,
+// when the service uses it: tandem sets that variable itself.
+func (im *importer) provided(s *service, key string) string {
+	if r := im.settingOf(key); slices.Contains(s.uses, r) {
+		return r
+	}
+	return ""
+}
+
+// settingOf names the resource a variable is a connection setting of
+// (DB_PASSWORD of resource db), "" for none; no secret may have its name.
+func (im *importer) settingOf(variable string) string {
 	for name, r := range im.resources {
 		kind, _ := catalogue.LookupKind(r.kind)
 		for _, setting := range kind.Settings {
 			if catalogue.SettingVar(name, setting) == variable {
-				return true
-			}
-		}
-	}
-	return false
-}
-
-// provided names the resource a variable is a connection setting of,
-// when the service uses it: tandem sets that variable itself.
-func (im *importer) provided(s *service, key string) string {
-	for _, used := range s.uses {
-		r := im.resources[used]
-		if r == nil {
-			continue
-		}
-		kind, _ := catalogue.LookupKind(r.kind)
-		for _, setting := range kind.Settings {
-			if catalogue.SettingVar(used, setting) == key {
-				return used
+				return name
 			}
 		}
 	}

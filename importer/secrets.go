@@ -30,8 +30,8 @@ func composeSecretTarget(s types.ServiceSecretConfig) string {
 
 // composeSecretValue reads a Compose secret's value as the container sees
 // it: the file's content or the variable's (Compose has no inline
-// secrets); if it cannot, it says why. Trailing line breaks go, as the official images'
-// *_FILE support and most apps drop them.
+// secrets); if it cannot, it says why. Trailing line breaks go, as the
+// official images' *_FILE support and most apps drop them.
 func (im *importer) composeSecretValue(source string) (value, unreadable string) {
 	cfg, ok := im.project.Secrets[source]
 	switch {
@@ -114,7 +114,13 @@ func (im *importer) serviceSecrets(name string, s *service, svc types.ServiceCon
 			continue
 		}
 		value, unreadable := im.composeSecretValue(secret.Source)
-		if resource := im.passwordOf(value); unreadable == "" && resource != "" {
+		if unreadable != "" {
+			kept = append(kept, secret)
+			im.mapSecret(secret.Source, false)
+			im.note("%s: kept under x-unmapped, as %s; mount it by hand (volumes: {path: %s, secret: NAME})", where, unreadable, target)
+			continue
+		}
+		if resource := im.passwordOf(value); resource != "" {
 			// The file holds a database's password, which the
 			// resource's setting carries now.
 			im.passwordSecrets[secret.Source] = resource
@@ -122,12 +128,6 @@ func (im *importer) serviceSecrets(name string, s *service, svc types.ServiceCon
 			continue
 		}
 		variable, _ := im.secretName(name, secretVariable(secret.Source), value)
-		if unreadable != "" {
-			kept = append(kept, secret)
-			im.mapSecret(secret.Source, false)
-			im.note("%s: kept under x-unmapped, as %s; mount it by hand (volumes: {path: %s, secret: NAME})", where, unreadable, target)
-			continue
-		}
 		im.secrets[variable] = value
 		if !slices.Contains(s.secrets, variable) {
 			s.secrets = append(s.secrets, variable)
@@ -158,8 +158,11 @@ func (im *importer) mountPassword(name string, s *service, secret types.ServiceS
 
 // passwordOf names the resource whose password value is, if any.
 func (im *importer) passwordOf(value string) string {
+	if value == "" {
+		return ""
+	}
 	for _, name := range slices.Sorted(maps.Keys(im.resources)) {
-		if r := im.resources[name]; value != "" && r.password == value {
+		if im.resources[name].password == value {
 			return name
 		}
 	}

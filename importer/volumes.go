@@ -132,15 +132,15 @@ func (im *importer) keepImageFiles(name string, s *service) {
 		}
 		// The deepest source folder above it, by container paths.
 		var source *volume
+		var rel string
 		for i := range s.volumes {
 			v := &s.volumes[i]
-			above := strings.TrimSuffix(path.Clean(v.Path), "/") + "/"
-			if v.Kind() == catalogue.VolumeSource && strings.HasPrefix(path.Clean(mount.Path), above) && (source == nil || len(v.Path) > len(source.Path)) {
-				source = v
+			below, under := strings.CutPrefix(path.Clean(mount.Path), strings.TrimSuffix(path.Clean(v.Path), "/")+"/")
+			if v.Kind() == catalogue.VolumeSource && under && (source == nil || len(v.Path) > len(source.Path)) {
+				source, rel = v, below
 			}
 		}
 		if source != nil {
-			rel := strings.TrimPrefix(path.Clean(mount.Path), strings.TrimSuffix(path.Clean(source.Path), "/")+"/")
 			source.Keep = append(source.Keep, rel)
 			im.note("services.%s.volumes: %s: an anonymous volume below the source folder %s, which keeps the image's files there in dev (keep: [%s])", name, mount.Path, source.Path, rel)
 			return true
