@@ -72,29 +72,36 @@ func (c *Catalogue) everyday() []string {
 			roots = append(roots, name)
 		}
 	}
+	onRequest := c.ResourcesOnRequest()
 	for _, name := range c.ResourceNames() {
-		if !c.OnlyOnRequest(name) {
+		if !onRequest[name] {
 			roots = append(roots, name)
 		}
 	}
 	return roots
 }
 
-// OnlyOnRequest tells a resource that services on request alone use in
-// dev, which starts with them only.
-func (c *Catalogue) OnlyOnRequest(resource string) bool {
-	users := 0
+// ResourcesOnRequest are the resources that services on request alone use
+// in dev, which start with them only.
+func (c *Catalogue) ResourcesOnRequest() map[string]bool {
+	byRequest, always := map[string]bool{}, map[string]bool{}
 	for _, name := range c.ServicesIn(DevEnvironment) {
 		s := c.Services[name]
-		if !slices.Contains(c.UsedIn(s, DevEnvironment), resource) {
-			continue
+		for _, used := range c.UsedIn(s, DevEnvironment) {
+			if s.OnRequest {
+				byRequest[used] = true
+			} else {
+				always[used] = true
+			}
 		}
-		if !s.OnRequest {
-			return false
-		}
-		users++
 	}
-	return users > 0
+	out := map[string]bool{}
+	for name := range byRequest {
+		if _, isResource := c.Resources[name]; isResource && !always[name] {
+			out[name] = true
+		}
+	}
+	return out
 }
 
 // closure is roots plus everything they transitively use, sorted.

@@ -59,6 +59,7 @@ func Render(c *catalogue.Catalogue, opts Options) ([]byte, error) {
 // devProject is the dev environment as a Compose project.
 func devProject(c *catalogue.Catalogue, opts Options) *types.Project {
 	project := &types.Project{Services: types.Services{}, Volumes: types.Volumes{}}
+	onRequest := c.ResourcesOnRequest()
 	for _, name := range c.ResourceNames() {
 		svc, volume := resourceService(name, c.Resources[name])
 		if owner := c.Resources[name].Owner; owner != "" {
@@ -70,7 +71,7 @@ func devProject(c *catalogue.Catalogue, opts Options) *types.Project {
 			}
 			project.Networks[name] = types.NetworkConfig{}
 		}
-		if c.OnlyOnRequest(name) {
+		if onRequest[name] {
 			// As tandem up leaves it alone unless a tool it serves starts.
 			svc.Profiles = []string{OnRequestProfile}
 		}
