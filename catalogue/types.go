@@ -68,7 +68,7 @@ type Resource struct {
 	// Database and User apply to SQL kinds; both default to the owner's name,
 	// else the resource's name.
 	Database string   `yaml:"database" doc:"Database name (SQL kinds); defaults to the owner's or the resource's name."`
-	User     string   `yaml:"user" doc:"Database user (SQL kinds); defaults like database. For mysql and mariadb, root makes the users log in as the server's root user, whose password is then the resource's password, for apps that connect as root; the server then has no user of its own."`
+	User     string   `yaml:"user" doc:"Database user (SQL kinds); defaults like database. For mysql and mariadb, root makes the users log in as the server's root user, whose password is then the resource's password, for apps that connect as root; the server then has no user of its own. E.g. orders_rw, or root."`
 	Args     []string `yaml:"args" doc:"Options of the server beyond those tandem gives its kind, in dev and where it runs in the cluster; the first starts with -, so that the official image's entrypoint still starts the server with them. E.g. [--transaction-isolation=READ-COMMITTED], or [--save, 60 1000] for redis."`
 	// Outside dev a resource is a managed service by default: users read its
 	// connection Secret. InCluster and Endpoints change that per environment.
